@@ -1,0 +1,139 @@
+//! `assure check`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use assure_engine::{Bundle, CheckOptions, Engine, Limits, LoadOptions, Submission, Verdict};
+use clap::{Args, ValueEnum};
+
+use crate::{Outcome, fail, render};
+
+/// How to print the decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A summary and the findings, for a person at a terminal.
+    Human,
+    /// The decision as JSON (`assure.decision/v1`), deterministic for a given `--as-of`.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The submission folder (it holds submission.toml).
+    pub submission: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Refuse evidence entries that do not declare their SHA-256 (for gates).
+    #[arg(long)]
+    pub require_digests: bool,
+
+    /// Evaluate as of this time (RFC 3339, e.g. 2026-11-28T00:00:00Z), so a
+    /// decision can be replayed. Default: now.
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+
+    /// Print the time each stage took (to stderr).
+    #[arg(long)]
+    pub timings: bool,
+
+    /// Wall-clock limit for one plugin call, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
+    pub plugin_timeout: f64,
+
+    /// Memory limit for one plugin instance, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 512)]
+    pub plugin_memory: usize,
+
+    /// Fuel (about one per WebAssembly instruction) for one plugin call.
+    #[arg(long, value_name = "UNITS", default_value_t = 20_000_000_000)]
+    pub plugin_fuel: u64,
+}
+
+pub fn run(args: &CheckArgs) -> Outcome {
+    let started = Instant::now();
+    let as_of = match &args.as_of {
+        None => assure_engine::jiff::Timestamp::now(),
+        Some(text) => match assure_engine::facts::normalise_datetime(text).and_then(|t| t.parse().ok()) {
+            Some(t) => t,
+            None => {
+                let _ = writeln!(
+                    anstream::stderr(),
+                    "error: `--as-of {text}` is not an RFC 3339 date-time (e.g. 2026-11-28T00:00:00Z)"
+                );
+                return Outcome::Error;
+            }
+        },
+    };
+    if !(args.plugin_timeout.is_finite() && args.plugin_timeout > 0.0 && args.plugin_timeout <= 3600.0) {
+        let _ = writeln!(anstream::stderr(), "error: `--plugin-timeout` must be between 0 and 3600 seconds");
+        return Outcome::Error;
+    }
+    let limits = Limits {
+        fuel: args.plugin_fuel,
+        deadline: Duration::from_secs_f64(args.plugin_timeout),
+        memory_bytes: args.plugin_memory.saturating_mul(1024 * 1024),
+        ..Limits::default()
+    };
+
+    let mut stages: Vec<(String, Duration)> = Vec::new();
+    let t = Instant::now();
+    let options = LoadOptions { require_digests: args.require_digests, ..LoadOptions::default() };
+    let submission = match Submission::load(&args.submission, &options) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    stages.push(("load submission".into(), t.elapsed()));
+
+    let t = Instant::now();
+    let bundle = match Bundle::builtin() {
+        Ok(b) => b,
+        Err(e) => return fail(&e.into()),
+    };
+    stages.push(("load bundle".into(), t.elapsed()));
+
+    let t = Instant::now();
+    let engine = match Engine::new(bundle, limits) {
+        Ok(engine) => engine,
+        Err(e) => return fail(&e),
+    };
+    stages.push(("start plugin sandbox".into(), t.elapsed()));
+
+    let (decision, timings) = match engine.check(&submission, &CheckOptions { as_of }) {
+        Ok(result) => result,
+        Err(e) => return fail(&e),
+    };
+    stages.extend(timings.stages);
+
+    let t = Instant::now();
+    let text = match args.format {
+        Format::Json => decision.to_json(),
+        Format::Human => render::human(&decision, &args.submission),
+    };
+    let mut stdout = anstream::stdout();
+    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            let _ = writeln!(anstream::stderr(), "error: cannot write the decision: {e}");
+            return Outcome::Error;
+        }
+    }
+    stages.push(("render".into(), t.elapsed()));
+
+    if args.timings {
+        let mut err = anstream::stderr();
+        let _ = writeln!(err, "timings:");
+        for (stage, took) in &stages {
+            let _ = writeln!(err, "  {:>10.3} ms  {stage}", took.as_secs_f64() * 1000.0);
+        }
+        let _ = writeln!(err, "  {:>10.3} ms  total", started.elapsed().as_secs_f64() * 1000.0);
+    }
+
+    match decision.verdict {
+        Verdict::Approve => Outcome::Success,
+        Verdict::Reject => Outcome::Rejected,
+        Verdict::NeedsEvidence => Outcome::NeedsEvidence,
+    }
+}

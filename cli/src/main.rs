@@ -1,0 +1,86 @@
+//! `assure`: decide whether health technology may be bought and deployed,
+//! from its supplier's security evidence.
+//!
+//! This binary only parses arguments, calls the engine and renders; the work
+//! is in the `assure-engine` library.
+
+mod check;
+mod init;
+mod render;
+
+use std::process::{ExitCode, Termination};
+
+use clap::{Parser, Subcommand};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  approved
+  1  usage or internal error
+  2  rejected: a blocking rule fired
+  3  needs evidence: nothing rejects, but not every rule could be decided
+  4  trust failure: a digest, signature, path or integrity check failed";
+
+/// Decide whether health technology may be bought and deployed in the NHS,
+/// from the security evidence its supplier hands over.
+#[derive(Debug, Parser)]
+#[command(name = "assure", version, about, after_help = EXIT_CODES, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a submission against the policy bundle and give a verdict.
+    #[command(after_help = EXIT_CODES)]
+    Check(check::CheckArgs),
+    /// Write a submission.toml for the files in a folder, with their digests.
+    Init(init::InitArgs),
+}
+
+/// The process outcome; its number is the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// 0: approved, or a command that succeeded.
+    Success = 0,
+    /// 1: usage or internal error.
+    Error = 1,
+    /// 2: rejected.
+    Rejected = 2,
+    /// 3: needs evidence.
+    NeedsEvidence = 3,
+    /// 4: trust failure.
+    TrustFailure = 4,
+}
+
+impl Termination for Outcome {
+    fn report(self) -> ExitCode {
+        ExitCode::from(self as u8)
+    }
+}
+
+/// Prints an engine error the way miette renders diagnostics, and maps it to
+/// its exit code.
+pub fn fail(error: &assure_engine::Error) -> Outcome {
+    let report = render::diagnostic(error);
+    let _ = std::io::Write::write_all(&mut anstream::stderr(), report.as_bytes());
+    if error.is_trust_failure() {
+        Outcome::TrustFailure
+    } else {
+        Outcome::Error
+    }
+}
+
+fn main() -> Outcome {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { Outcome::Error } else { Outcome::Success };
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Init(args) => init::run(&args),
+    }
+}

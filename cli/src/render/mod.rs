@@ -1,0 +1,173 @@
+//! Rendering decisions and errors for a person at a terminal.
+//!
+//! Colour comes from ANSI styles written through `anstream`, which strips them
+//! when the output is not a terminal or `NO_COLOR` is set.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anstyle::{AnsiColor, Style};
+use assure_engine::decision::{Citation, Decision, Finding, Verdict};
+
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+const RED: Style = AnsiColor::Red.on_default().bold();
+const GREEN: Style = AnsiColor::Green.on_default().bold();
+const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
+
+fn paint(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+/// An engine error as miette renders it, with its help.
+pub fn diagnostic(error: &assure_engine::Error) -> String {
+    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
+    let mut out = String::new();
+    if handler.render_report(&mut out, error).is_err() {
+        out = format!("error: {error}\n");
+    }
+    out
+}
+
+/// The decision as a summary and tables.
+pub fn human(decision: &Decision, submission: &Path) -> String {
+    let mut out = String::new();
+    let p = &decision.product;
+    let _ = writeln!(out, "{} {}", paint(BOLD, "assure check"), submission.display());
+    let _ = writeln!(out, "  product   {} {} (supplier: {})", p.name, p.version, p.supplier);
+    let _ = writeln!(
+        out,
+        "  bundle    {} v{} (sha256:{})",
+        decision.bundle.name,
+        decision.bundle.version,
+        decision.bundle.digest.get(..12).unwrap_or(&decision.bundle.digest)
+    );
+    let documents: Vec<String> = decision
+        .inputs
+        .evidence
+        .iter()
+        .map(|e| match &e.plugin {
+            Some(plugin) => format!("{} ({plugin})", e.path),
+            None => format!("{} (unread)", e.path),
+        })
+        .collect();
+    let _ = writeln!(out, "  evidence  {}", if documents.is_empty() { "none".to_owned() } else { documents.join(", ") });
+    let _ = writeln!(out, "  as of     {}", decision.evaluated_at);
+    let _ = writeln!(out);
+
+    if !decision.findings.is_empty() {
+        let _ = writeln!(out, "{}", paint(BOLD, "Findings"));
+        for finding in &decision.findings {
+            finding_block(&mut out, finding, &paint(RED, "✗"));
+        }
+    }
+    if !decision.missing_evidence.is_empty() {
+        let _ = writeln!(out, "{}", paint(BOLD, "Missing evidence"));
+        for missing in &decision.missing_evidence {
+            let _ = writeln!(out, "  {} {}: provide {}", paint(YELLOW, "?"), paint(BOLD, &missing.title), missing.ask);
+            let _ = writeln!(out, "      undecided rules: {}", missing.rules.join(", "));
+            let _ = writeln!(out, "      {}", paint(DIM, &format!("missing facts: {}", missing.facts.join(", "))));
+        }
+        let _ = writeln!(out);
+    }
+    if !decision.document_errors.is_empty() {
+        let _ = writeln!(out, "{}", paint(BOLD, "Evidence that could not be read"));
+        for error in &decision.document_errors {
+            let place = if error.location.is_empty() { String::new() } else { format!(" at {}", error.location) };
+            let plugin = error.plugin.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
+            let _ = writeln!(out, "  {} {}{plugin}{place}: {}", paint(YELLOW, "!"), error.document, error.message);
+        }
+        let _ = writeln!(out);
+    }
+    if !decision.fact_problems.is_empty() {
+        let _ = writeln!(out, "{}", paint(BOLD, "Fact problems"));
+        for problem in &decision.fact_problems {
+            let _ = writeln!(
+                out,
+                "  {} {} from {} ({}): {}",
+                paint(YELLOW, "!"),
+                problem.fact,
+                problem.document,
+                problem.plugin,
+                problem.message
+            );
+        }
+        let _ = writeln!(out);
+    }
+    if !decision.evaluation_errors.is_empty() {
+        let _ = writeln!(out, "{}", paint(BOLD, "Rules that failed to evaluate"));
+        for error in &decision.evaluation_errors {
+            let _ = writeln!(out, "  {} {} on {} {}: {}", paint(YELLOW, "!"), error.rule, error.subject.kind, error.subject.id, error.message);
+        }
+        let _ = writeln!(out);
+    }
+    if !decision.advisories.is_empty() {
+        let _ = writeln!(out, "{}", paint(BOLD, "Advisories (not blocking)"));
+        for finding in &decision.advisories {
+            finding_block(&mut out, finding, &paint(YELLOW, "•"));
+        }
+    }
+    if !decision.notes.is_empty() {
+        let _ = writeln!(out, "{}", paint(BOLD, "Notes"));
+        for note in &decision.notes {
+            let place = if note.location.is_empty() { String::new() } else { format!(" {}", note.location) };
+            let _ = writeln!(out, "  - {}{place}: {}", note.document, note.message);
+        }
+        let _ = writeln!(out);
+    }
+    if !decision.inputs.unlisted.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(DIM, &format!("Not judged (not in submission.toml): {}", decision.inputs.unlisted.join(", ")))
+        );
+        let _ = writeln!(out);
+    }
+
+    let (style, code) = match decision.verdict {
+        Verdict::Approve => (GREEN, 0),
+        Verdict::Reject => (RED, 2),
+        Verdict::NeedsEvidence => (YELLOW, 3),
+    };
+    let _ = writeln!(
+        out,
+        "{} {}  {}",
+        paint(style, &decision.verdict.as_str().to_uppercase()),
+        decision.summary,
+        paint(DIM, &format!("(exit {code}; {} rule evaluations)", decision.evaluations))
+    );
+    out
+}
+
+fn finding_block(out: &mut String, finding: &Finding, mark: &str) {
+    let subject = if finding.subject.kind == "Product" {
+        String::new()
+    } else {
+        format!(" — {} {}", finding.subject.kind, finding.subject.id)
+    };
+    let _ = writeln!(
+        out,
+        "  {mark} {} [{}] {}{subject}",
+        paint(BOLD, &finding.rule),
+        finding.severity,
+        finding.title
+    );
+    let _ = writeln!(out, "      {}", finding.message);
+    let _ = writeln!(out, "      controls: {}", finding.controls.join("; "));
+    for citation in &finding.evidence {
+        let _ = writeln!(out, "      evidence: {}", cite(citation));
+    }
+    let _ = writeln!(out, "      fix: {}", finding.remediation);
+    let _ = writeln!(out);
+}
+
+fn cite(c: &Citation) -> String {
+    let place = if c.location.is_empty() {
+        c.document.clone()
+    } else if c.location.starts_with('/') {
+        format!("{}#{}", c.document, c.location)
+    } else {
+        format!("{} {}", c.document, c.location)
+    };
+    format!("{place}  {} = {}  ({})", c.fact, c.value, c.plugin)
+}

@@ -1,0 +1,290 @@
+//! The `assure` command as a user runs it: verdicts, exit codes, messages.
+//! Each test names what it guards.
+
+#![expect(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, reason = "tests")]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const AS_OF: &str = "2026-11-28T00:00:00Z";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn example(name: &str) -> PathBuf {
+    root().join("examples").join(name)
+}
+
+fn assure() -> Command {
+    let mut cmd = Command::cargo_bin("assure").unwrap();
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// Copies an example into a temporary folder the test may change.
+fn copy_example(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(example(name)).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    dir
+}
+
+fn json(output: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(output).unwrap()
+}
+
+#[test]
+fn readme_first_command_rejects_the_example_naming_rules_and_pointers() {
+    // README: `cargo run --bin assure -- check examples/rejected`
+    assure()
+        .args(["check", "examples/rejected"])
+        .current_dir(root())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("REJECT"))
+        .stdout(predicate::str::contains("R5.1"))
+        .stdout(predicate::str::contains("R5.3"))
+        .stdout(predicate::str::contains("bom.json#/metadata"))
+        .stdout(predicate::str::contains("bom.json#/components/0"));
+}
+
+#[test]
+fn approved_example_approves_with_exit_0() {
+    assure()
+        .args(["check", "examples/approved", "--as-of", AS_OF])
+        .current_dir(root())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("APPROVE"));
+}
+
+#[test]
+fn needs_evidence_example_lists_what_to_provide() {
+    let out = assure()
+        .args(["check", "--format", "json", "--as-of", AS_OF])
+        .arg(example("needs-evidence"))
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    let decision = json(&out);
+    assert_eq!(decision["verdict"], "needs-evidence");
+    let missing = decision["missing_evidence"].as_array().unwrap();
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert_eq!(missing[0]["evidence"], "sbom");
+    let rules: Vec<&str> = missing[0]["rules"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+    for rule in ["R4.1", "R4.2", "R5.1", "R5.2", "R5.3", "R5.4", "R5.5"] {
+        assert!(rules.contains(&rule), "{rule} should wait on the SBOM: {rules:?}");
+    }
+    // The VEX document was read (sniffed as CycloneDX) and noted, not ignored.
+    assert_eq!(decision["inputs"]["evidence"][0]["plugin"], "cyclonedx");
+    assert!(decision["notes"][0]["message"].as_str().unwrap().contains("VEX"));
+}
+
+#[test]
+fn rejected_json_cites_rule_control_and_pointer() {
+    let out = assure()
+        .args(["check", "--format", "json", "--as-of", AS_OF])
+        .arg(example("rejected"))
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let decision = json(&out);
+    assert_eq!(decision["verdict"], "reject");
+    let findings = decision["findings"].as_array().unwrap();
+    let rules: Vec<&str> = findings.iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["R5.1", "R5.3"]);
+    let hashes = &findings[1];
+    assert!(hashes["controls"].as_array().unwrap().iter().any(|c| c.as_str().unwrap().contains("NTIA")));
+    let citation = &hashes["evidence"][0];
+    assert_eq!(citation["fact"], "sbom.strong_hash_percent");
+    assert_eq!(citation["value"], 0);
+    assert_eq!(citation["document"], "bom.json");
+    assert_eq!(citation["location"], "/components/0");
+    assert_eq!(citation["plugin"], "cyclonedx");
+}
+
+#[test]
+fn json_is_byte_identical_across_runs_with_the_same_as_of() {
+    let run = || {
+        assure()
+            .args(["check", "--format", "json", "--as-of", AS_OF])
+            .arg(example("rejected"))
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let first = run();
+    assert!(!first.is_empty());
+    assert_eq!(first, run());
+    assert_eq!(json(&first)["evaluated_at"], AS_OF);
+}
+
+#[test]
+fn digest_mismatch_is_a_trust_failure_naming_the_file() {
+    let dir = copy_example("approved");
+    let sbom = dir.path().join("sbom.cdx.json");
+    let mut bytes = std::fs::read(&sbom).unwrap();
+    bytes.extend_from_slice(b"\n");
+    std::fs::write(&sbom, bytes).unwrap();
+    assure()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("sbom.cdx.json"))
+        .stderr(predicate::str::contains("SHA-256 mismatch"));
+}
+
+#[test]
+fn path_escaping_the_folder_is_refused() {
+    let dir = copy_example("approved");
+    let manifest = dir.path().join("submission.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replace("path = \"sbom.cdx.json\"", "path = \"../sbom.cdx.json\"")).unwrap();
+    assure()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("`..`"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_escaping_the_folder_is_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("secret.json");
+    std::fs::copy(example("approved").join("sbom.cdx.json"), &target).unwrap();
+    let dir = copy_example("approved");
+    std::fs::remove_file(dir.path().join("sbom.cdx.json")).unwrap();
+    std::os::unix::fs::symlink(&target, dir.path().join("sbom.cdx.json")).unwrap();
+    assure()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("outside the submission folder"));
+}
+
+#[test]
+fn missing_digest_is_refused_under_require_digests() {
+    let dir = copy_example("approved");
+    let manifest = dir.path().join("submission.toml");
+    let text: String = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("sha256"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&manifest, text).unwrap();
+    assure().arg("check").arg(dir.path()).assert().code(0);
+    assure()
+        .args(["check", "--require-digests"])
+        .arg(dir.path())
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("no `sha256` declared"));
+}
+
+#[test]
+fn malformed_sbom_needs_evidence_naming_file_and_line() {
+    let dir = copy_example("approved");
+    std::fs::write(dir.path().join("sbom.cdx.json"), "{\n  \"bomFormat\": \"CycloneDX\",\n  \"specVersion\": \"1.6\",\n  oops\n}\n").unwrap();
+    let manifest = dir.path().join("submission.toml");
+    let text: String = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("sha256"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&manifest, text).unwrap();
+    assure()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("sbom.cdx.json (cyclonedx) at line 4"))
+        .stdout(predicate::str::contains("not valid JSON"));
+}
+
+#[test]
+fn malformed_manifest_is_an_error_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("submission.toml"), "[product]\nname = \"x\"\nversion = 3\n").unwrap();
+    assure()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("submission.toml"))
+        .stderr(predicate::str::contains("line 3"));
+}
+
+#[test]
+fn init_writes_a_manifest_with_digests_that_check_then_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(example("approved").join("sbom.cdx.json"), dir.path().join("sbom.cdx.json")).unwrap();
+    assure()
+        .arg("init")
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("1 evidence file(s)"));
+    let manifest = std::fs::read_to_string(dir.path().join("submission.toml")).unwrap();
+    assert!(manifest.contains("sha256 = \"c561927ee0d09a88cad7c939c7220746bb978016455ea36f37de39554a9e4ec1\""), "{manifest}");
+    assert!(manifest.contains("media_type = \"application/vnd.cyclonedx+json\""), "{manifest}");
+    // The placeholders must be filled in before a check.
+    assure()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("placeholder"));
+    let filled = manifest
+        .replace("CHANGE ME: product name", "Acme Application")
+        .replace("CHANGE ME: version", "9.1.1")
+        .replace("CHANGE ME: supplier legal name", "Acme, Inc.");
+    std::fs::write(dir.path().join("submission.toml"), filled).unwrap();
+    assure().args(["check", "--require-digests"]).arg(dir.path()).assert().code(0);
+}
+
+#[test]
+fn timings_report_each_stage() {
+    assure()
+        .args(["check", "--timings"])
+        .arg(example("rejected"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("extract bom.json (cyclonedx)"))
+        .stderr(predicate::str::contains("evaluate policies"))
+        .stderr(predicate::str::contains("total"));
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    assure()
+        .arg("--help")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("3  needs evidence"))
+        .stdout(predicate::str::contains("4  trust failure"));
+}
+
+#[test]
+fn bad_as_of_is_a_usage_error() {
+    assure()
+        .args(["check", "--as-of", "yesterday"])
+        .arg(example("approved"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("RFC 3339"));
+}

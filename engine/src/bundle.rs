@@ -1,0 +1,428 @@
+//! Policy bundles: the Cedar schema and policies, the plugins that read the
+//! evidence, and what each kind of evidence is.
+//!
+//! A bundle's source is a folder with a `bundle.toml`:
+//!
+//! ```toml
+//! name = "nhs-baseline"
+//! version = 1
+//! description = "..."
+//! schema = "schema.cedarschema"
+//! policies = ["sbom.cedar", "approve.cedar"]
+//!
+//! [[plugin]]
+//! name = "cyclonedx"
+//! path = "plugins/cyclonedx.wasm"
+//! media_types = ["application/vnd.cyclonedx+json"]
+//!
+//! [evidence.sbom]
+//! title = "SBOM"
+//! ask = "a CycloneDX (1.4 or later) or SPDX 2.3 JSON SBOM of this product version"
+//! ```
+//!
+//! The built-in bundle is `policies/nhs-baseline/` with the plugins from
+//! `plugins/dist/`, embedded in the binary at build time and trusted by the
+//! digest pinned then.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use cedar_policy::{Effect, Policy, PolicyId, PolicySet, Schema, SchemaFragment, ValidationMode, Validator};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::BundleError;
+use crate::submission::sha256_hex;
+use crate::vocabulary::{Read, Vocabulary, policy_reads};
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_bundle.rs"));
+}
+
+/// A rule's severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Must be fixed before approval.
+    Critical,
+    /// Serious.
+    High,
+    /// Moderate.
+    Medium,
+    /// Minor.
+    Low,
+}
+
+impl FromStr for Severity {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s {
+            "critical" => Ok(Self::Critical),
+            "high" => Ok(Self::High),
+            "medium" => Ok(Self::Medium),
+            "low" => Ok(Self::Low),
+            _ => Err(()),
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Critical => "critical",
+            Self::High => "high",
+            Self::Medium => "medium",
+            Self::Low => "low",
+        })
+    }
+}
+
+/// One policy and what its annotations say.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// `@id`: the stable rule id findings cite.
+    pub id: String,
+    /// `@title`.
+    pub title: String,
+    /// `@control`, split on `;`: the controls this rule implements.
+    pub controls: Vec<String>,
+    /// `@pillar`: the health cyber strategy pillar it serves.
+    pub pillar: Option<String>,
+    /// `@severity`.
+    pub severity: Severity,
+    /// `@message`: what a finding says.
+    pub message: String,
+    /// `@remediation`: what to do about it.
+    pub remediation: String,
+    /// `@advisory`: reported, never blocking.
+    pub advisory: bool,
+    /// `permit` or `forbid`.
+    pub effect: Effect,
+    /// The action the policy is scoped to (`approve`, `accept`), if any.
+    pub action: Option<String>,
+    /// The file it came from.
+    pub file: String,
+    /// The attributes it reads.
+    pub reads: Vec<Read>,
+}
+
+/// A plugin binary carried by a bundle.
+#[derive(Debug, Clone)]
+pub struct PluginBinary {
+    /// Its name in the bundle.
+    pub name: String,
+    /// The media types routed to it.
+    pub media_types: Vec<String>,
+    /// Its SHA-256.
+    pub sha256: String,
+    /// The component's bytes.
+    pub bytes: Arc<[u8]>,
+}
+
+/// What a kind of evidence is, for telling a supplier what to provide.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceKind {
+    /// A short name ("SBOM").
+    pub title: String,
+    /// What to provide.
+    pub ask: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BundleToml {
+    name: String,
+    version: u64,
+    #[serde(default)]
+    description: String,
+    schema: String,
+    policies: Vec<String>,
+    #[serde(default, rename = "plugin")]
+    plugins: Vec<PluginToml>,
+    #[serde(default)]
+    evidence: BTreeMap<String, EvidenceKind>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PluginToml {
+    name: String,
+    path: String,
+    media_types: Vec<String>,
+}
+
+/// A loaded, validated bundle.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    /// The bundle's name.
+    pub name: String,
+    /// Its version (monotonic).
+    pub version: u64,
+    /// What it is for.
+    pub description: String,
+    /// SHA-256 over its file list (each file's path and SHA-256).
+    pub digest: String,
+    /// Each file's SHA-256.
+    pub files: BTreeMap<String, String>,
+    /// The Cedar schema.
+    pub schema: Schema,
+    /// The fact vocabulary the schema declares.
+    pub vocabulary: Vocabulary,
+    /// The policies, each with its `@id` as its Cedar id.
+    pub policies: PolicySet,
+    /// One rule per policy, in id order.
+    pub rules: Vec<Rule>,
+    /// The plugins.
+    pub plugins: Vec<PluginBinary>,
+    /// What each evidence kind (the first part of a fact path) is.
+    pub evidence: BTreeMap<String, EvidenceKind>,
+}
+
+/// The digest of a bundle's file list.
+pub fn files_digest(files: &BTreeMap<String, String>) -> String {
+    let mut hasher = Sha256::new();
+    for (path, sha) in files {
+        hasher.update(path.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(sha.as_bytes());
+        hasher.update(b"\n");
+    }
+    hex::encode(hasher.finalize())
+}
+
+impl Bundle {
+    /// The built-in NHS baseline bundle, checked against the digest pinned
+    /// when this binary was built.
+    pub fn builtin() -> Result<Self, BundleError> {
+        let files: BTreeMap<String, Vec<u8>> = builtin::FILES
+            .iter()
+            .map(|(path, bytes)| ((*path).to_owned(), bytes.to_vec()))
+            .collect();
+        let bundle = Self::from_files("built-in", files)?;
+        if bundle.digest != builtin::DIGEST {
+            return Err(BundleError::Digest {
+                bundle: bundle.name,
+                expected: builtin::DIGEST.to_owned(),
+                found: bundle.digest,
+            });
+        }
+        Ok(bundle)
+    }
+
+    /// Loads a bundle from its files (path relative to the bundle root →
+    /// bytes). Every problem in a file is reported at once.
+    pub fn from_files(origin: &str, files: BTreeMap<String, Vec<u8>>) -> Result<Self, BundleError> {
+        let file = |name: &str| {
+            files.get(name).ok_or_else(|| BundleError::MissingFile {
+                bundle: origin.to_owned(),
+                file: name.to_owned(),
+            })
+        };
+        let invalid = |name: &str, problems: Vec<String>| BundleError::Invalid {
+            bundle: origin.to_owned(),
+            file: name.to_owned(),
+            problems,
+        };
+        let text = |name: &str| -> Result<String, BundleError> {
+            String::from_utf8(file(name)?.clone())
+                .map_err(|_| invalid(name, vec!["not UTF-8 text".into()]))
+        };
+
+        let manifest: BundleToml = toml::from_str(&text("bundle.toml")?)
+            .map_err(|e| invalid("bundle.toml", vec![e.to_string().trim().to_owned()]))?;
+
+        // Schema.
+        let schema_src = text(&manifest.schema)?;
+        let schema = Schema::from_cedarschema_str(&schema_src)
+            .map(|(schema, _warnings)| schema)
+            .map_err(|e| invalid(&manifest.schema, vec![diagnostic(&e)]))?;
+        let schema_json = SchemaFragment::from_cedarschema_str(&schema_src)
+            .map_err(|e| invalid(&manifest.schema, vec![diagnostic(&e)]))
+            .and_then(|(fragment, _)| {
+                fragment
+                    .to_json_value()
+                    .map_err(|e| invalid(&manifest.schema, vec![e.to_string()]))
+            })?;
+        let vocabulary = Vocabulary::from_schema_json(&schema_json)
+            .map_err(|e| invalid(&manifest.schema, vec![e]))?;
+
+        // Policies, re-identified by their @id.
+        let mut policies = PolicySet::new();
+        let mut rules = Vec::new();
+        let mut problems: Vec<(String, String)> = Vec::new();
+        let mut ids = BTreeSet::new();
+        for name in &manifest.policies {
+            let src = text(name)?;
+            let parsed = match PolicySet::from_str(&src) {
+                Ok(set) => set,
+                Err(e) => {
+                    problems.push((name.clone(), diagnostic(&e)));
+                    continue;
+                }
+            };
+            if parsed.templates().next().is_some() {
+                problems.push((name.clone(), "policy templates are not supported".into()));
+            }
+            for policy in parsed.policies() {
+                match rule_of(policy, name) {
+                    Ok(rule) => {
+                        if !ids.insert(rule.id.clone()) {
+                            problems.push((name.clone(), format!("`@id(\"{}\")` is used twice", rule.id)));
+                            continue;
+                        }
+                        let renamed = policy.new_id(PolicyId::new(&rule.id));
+                        if let Err(e) = policies.add(renamed) {
+                            problems.push((name.clone(), e.to_string()));
+                        }
+                        rules.push(rule);
+                    }
+                    Err(errs) => problems.extend(errs.into_iter().map(|e| (name.clone(), e))),
+                }
+            }
+        }
+        if !problems.is_empty() {
+            let file = problems.first().map(|(f, _)| f.clone()).unwrap_or_default();
+            return Err(invalid(
+                &file,
+                problems.into_iter().map(|(f, p)| format!("{f}: {p}")).collect(),
+            ));
+        }
+        // Strict validation against the schema: every problem at once.
+        let validation = Validator::new(schema.clone()).validate(&policies, ValidationMode::Strict);
+        if !validation.validation_passed() {
+            let problems = validation
+                .validation_errors()
+                .map(|e| {
+                    let rule = rules.iter().find(|r| PolicyId::new(&r.id) == *e.policy_id());
+                    let file = rule.map_or("?", |r| r.file.as_str());
+                    format!("{file}: policy `{}`: {}", e.policy_id(), diagnostic(e))
+                })
+                .collect();
+            return Err(invalid(&manifest.schema, problems));
+        }
+        rules.sort_by(|a, b| a.id.cmp(&b.id));
+
+        // Plugins.
+        let mut plugins = Vec::new();
+        for plugin in &manifest.plugins {
+            let bytes = file(&plugin.path)?;
+            plugins.push(PluginBinary {
+                name: plugin.name.clone(),
+                media_types: plugin.media_types.iter().map(|m| crate::media::normalise(m)).collect(),
+                sha256: sha256_hex(bytes),
+                bytes: bytes.clone().into(),
+            });
+        }
+
+        let digests: BTreeMap<String, String> = files
+            .iter()
+            .map(|(path, bytes)| (path.clone(), sha256_hex(bytes)))
+            .collect();
+        Ok(Self {
+            name: manifest.name,
+            version: manifest.version,
+            description: manifest.description,
+            digest: files_digest(&digests),
+            files: digests,
+            schema,
+            vocabulary,
+            policies,
+            rules,
+            plugins,
+            evidence: manifest.evidence,
+        })
+    }
+
+    /// The rule with this id.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The plugin a media type is routed to.
+    pub fn plugin_for(&self, media_type: &str) -> Option<&PluginBinary> {
+        self.plugins
+            .iter()
+            .find(|p| p.media_types.iter().any(|m| m == media_type))
+    }
+}
+
+/// A Cedar diagnostic as one line, with its help where it has one.
+fn diagnostic(e: &dyn miette::Diagnostic) -> String {
+    let mut out = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    if let Some(help) = e.help() {
+        out.push_str(&format!(" (help: {help})"));
+    }
+    out
+}
+
+/// Reads a policy's annotations; every missing or bad one is reported.
+fn rule_of(policy: &Policy, file: &str) -> Result<Rule, Vec<String>> {
+    let mut problems = Vec::new();
+    let mut required = |key: &str| match policy.annotation(key) {
+        Some(v) if !v.trim().is_empty() => v.trim().to_owned(),
+        _ => {
+            problems.push(format!(
+                "a policy at {} has no `@{key}` annotation",
+                location(policy)
+            ));
+            String::new()
+        }
+    };
+    let id = required("id");
+    let title = required("title");
+    let message = required("message");
+    let remediation = required("remediation");
+    let control = required("control");
+    let severity_text = required("severity");
+    let severity = match Severity::from_str(&severity_text) {
+        Ok(s) => s,
+        Err(()) => {
+            if !severity_text.is_empty() {
+                problems.push(format!(
+                    "policy `{id}`: `@severity(\"{severity_text}\")` must be critical, high, medium or low"
+                ));
+            }
+            Severity::Low
+        }
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let reads = policy.to_json().map(|json| policy_reads(&json)).unwrap_or_default();
+    let action = match policy.action_constraint() {
+        cedar_policy::ActionConstraint::Eq(uid) => Some(uid.id().unescaped().to_owned()),
+        _ => None,
+    };
+    Ok(Rule {
+        id,
+        title,
+        controls: control
+            .split(';')
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty())
+            .collect(),
+        pillar: policy.annotation("pillar").map(str::to_owned),
+        severity,
+        message,
+        remediation,
+        advisory: policy.annotation("advisory").is_some(),
+        effect: policy.effect(),
+        action,
+        file: file.to_owned(),
+        reads,
+    })
+}
+
+fn location(policy: &Policy) -> String {
+    let text = policy.to_string();
+    let first = text.lines().find(|l| !l.trim_start().starts_with('@')).unwrap_or("");
+    format!("`{}`", first.trim())
+}

@@ -1,0 +1,486 @@
+//! The check: a submission and a bundle in, a fail-closed decision out.
+//!
+//! ```text
+//! submission ─▶ route each document by media type ─▶ plugin (sandboxed) ─▶ facts
+//! facts ─▶ type-checked, merged ─▶ Cedar entities ─▶ one request per subject
+//! responses ─▶ findings, missing evidence, errors ─▶ verdict
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+use cedar_policy::{Authorizer, Context, Decision as CedarDecision, Effect, EntityUid, PolicyId, Request, RestrictedExpression};
+
+use crate::bundle::{Bundle, Rule};
+use crate::decision::{
+    BundleRef, Citation, Decision, DocumentError, DocumentNote, EngineRef, EvaluationError, EvidenceInput, Finding,
+    Inputs, MissingEvidence, PluginInput, ProductRef, Subject, Verdict, FORMAT,
+};
+use crate::error::Error;
+use crate::facts::{self, Assembly, FactMap, Provenance};
+use crate::plugin::{CallError, Limits, Location, PluginCache, PluginHost};
+use crate::submission::Submission;
+
+/// How long each stage took.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// (stage, time), in order.
+    pub stages: Vec<(String, Duration)>,
+}
+
+impl Timings {
+    fn record(&mut self, stage: impl Into<String>, since: Instant) {
+        self.stages.push((stage.into(), since.elapsed()));
+    }
+
+    /// The sum of all stages.
+    pub fn total(&self) -> Duration {
+        self.stages.iter().map(|(_, d)| *d).sum()
+    }
+}
+
+/// Options for one check.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The evaluation time.
+    pub as_of: jiff::Timestamp,
+}
+
+/// The engine: a verified bundle and a plugin sandbox. Build it once and
+/// check many submissions; plugins are compiled on first use and reused.
+pub struct Engine {
+    bundle: Bundle,
+    host: PluginHost,
+    cache: PluginCache,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("bundle", &self.bundle.name).finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// An engine for `bundle`, running plugins under `limits`.
+    pub fn new(bundle: Bundle, limits: Limits) -> Result<Self, Error> {
+        let host = PluginHost::new(limits)?;
+        let cache = PluginCache::new(bundle.plugins.iter().map(|p| p.name.clone()));
+        Ok(Self { bundle, host, cache })
+    }
+
+    /// The bundle.
+    pub fn bundle(&self) -> &Bundle {
+        &self.bundle
+    }
+
+    /// The plugin sandbox.
+    pub fn host(&self) -> &PluginHost {
+        &self.host
+    }
+
+    /// Checks a submission.
+    pub fn check(&self, submission: &Submission, options: &CheckOptions) -> Result<(Decision, Timings), Error> {
+        let mut timings = Timings::default();
+        let bundle = &self.bundle;
+
+        // Extract.
+        let mut assembly = Assembly::default();
+        let mut document_errors = Vec::new();
+        let mut notes = Vec::new();
+        let mut evidence_inputs = Vec::new();
+        let mut plugins_used: BTreeMap<String, PluginInput> = BTreeMap::new();
+        for evidence in &submission.evidence {
+            let mut input = EvidenceInput {
+                path: evidence.path.clone(),
+                media_type: evidence.media_type.clone(),
+                media_type_declared: evidence.media_type_declared,
+                sha256: evidence.sha256.clone(),
+                size: evidence.bytes.len(),
+                plugin: None,
+            };
+            let error = |plugin: Option<&str>, kind: &'static str, message: String, location: String| DocumentError {
+                document: evidence.path.clone(),
+                sha256: evidence.sha256.clone(),
+                media_type: evidence.media_type.clone(),
+                plugin: plugin.map(str::to_owned),
+                kind,
+                message,
+                location,
+            };
+            let Some(binary) = bundle.plugin_for(&evidence.media_type) else {
+                document_errors.push(error(
+                    None,
+                    "unrecognised",
+                    format!(
+                        "no plugin in bundle `{}` reads media type `{}`{}",
+                        bundle.name,
+                        evidence.media_type,
+                        if evidence.media_type_declared {
+                            String::new()
+                        } else {
+                            " (sniffed; declare `media_type` in submission.toml if it is wrong)".to_owned()
+                        }
+                    ),
+                    String::new(),
+                ));
+                evidence_inputs.push(input);
+                continue;
+            };
+            input.plugin = Some(binary.name.clone());
+            evidence_inputs.push(input);
+
+            let started = Instant::now();
+            let loaded = self
+                .cache
+                .get(&binary.name, || self.host.load(&binary.name, &binary.bytes));
+            let plugin = match loaded {
+                Some(Ok(plugin)) => plugin,
+                Some(Err(message)) => {
+                    document_errors.push(error(Some(&binary.name), "plugin", message, String::new()));
+                    continue;
+                }
+                None => {
+                    document_errors.push(error(Some(&binary.name), "plugin", "the plugin is not in the bundle".into(), String::new()));
+                    continue;
+                }
+            };
+            if plugin.sha256 != binary.sha256 {
+                document_errors.push(error(Some(&binary.name), "plugin", "the compiled plugin does not match the bundle's binary".into(), String::new()));
+                continue;
+            }
+            plugins_used.insert(
+                plugin.name.clone(),
+                PluginInput { name: plugin.name.clone(), version: plugin.info.version.clone(), sha256: plugin.sha256.clone() },
+            );
+            let outcome = self.host.extract(&plugin, &evidence.path, &evidence.media_type, &evidence.bytes);
+            timings.record(format!("extract {} ({})", evidence.path, plugin.name), started);
+            let source = Provenance {
+                document: evidence.path.clone(),
+                document_sha256: evidence.sha256.clone(),
+                plugin: plugin.name.clone(),
+                plugin_sha256: plugin.sha256.clone(),
+                location: String::new(),
+            };
+            match outcome {
+                Ok(extraction) => {
+                    for note in &extraction.notes {
+                        notes.push(DocumentNote {
+                            document: evidence.path.clone(),
+                            plugin: plugin.name.clone(),
+                            message: note.message.clone(),
+                            location: location_text(&note.location),
+                        });
+                    }
+                    assembly.add(&bundle.vocabulary, &source, extraction);
+                }
+                Err(CallError::Rejected { message, location }) => {
+                    document_errors.push(error(Some(&plugin.name), "invalid", message, location_text(&location)));
+                }
+                Err(e @ CallError::Limit(_)) => {
+                    document_errors.push(error(Some(&plugin.name), "limit", e.to_string(), String::new()));
+                }
+                Err(e @ CallError::Fault(_)) => {
+                    document_errors.push(error(Some(&plugin.name), "fault", e.to_string(), String::new()));
+                }
+            }
+        }
+        assembly.finish();
+
+        // Assemble.
+        let started = Instant::now();
+        let product = &submission.manifest.product;
+        let (entities, supplier, product_uid) = match assembly.to_entities(product) {
+            Ok(built) => built,
+            Err(message) => {
+                return Err(crate::error::BundleError::Invalid {
+                    bundle: bundle.name.clone(),
+                    file: "schema".into(),
+                    problems: vec![format!("cannot build entities: {message}")],
+                }
+                .into());
+            }
+        };
+        let context = context(submission, options)?;
+        timings.record("assemble entities", started);
+
+        // Evaluate: one request for the product, one per component when
+        // per-component rules exist.
+        let started = Instant::now();
+        let authorizer = Authorizer::new();
+        let mut subjects: Vec<(Subject, EntityUid, &'static str)> =
+            vec![(Subject { kind: "Product".into(), id: product.name.clone() }, product_uid, "approve")];
+        let has_rules_for = |action: &str| {
+            bundle.rules.iter().any(|r| r.effect == Effect::Forbid && r.action.as_deref() == Some(action))
+        };
+        if has_rules_for("accept") {
+            for (kind, id) in assembly.entities.keys().filter(|(kind, _)| kind == "Component") {
+                if let Ok(uid) = facts::uid(kind, id) {
+                    subjects.push((Subject { kind: kind.clone(), id: id.clone() }, uid, "accept"));
+                }
+            }
+        }
+        let mut fired: Vec<(String, Subject)> = Vec::new();
+        let mut errored: Vec<(String, Subject, String)> = Vec::new();
+        let mut product_permitted = false;
+        for (subject, resource, action) in &subjects {
+            let action_uid = facts::uid("Action", action).map_err(|m| bundle_error(bundle, m))?;
+            let request = Request::new(supplier.clone(), action_uid, resource.clone(), context.clone(), None)
+                .map_err(|e| bundle_error(bundle, e.to_string()))?;
+            let response = authorizer.is_authorized(&request, &bundle.policies, &entities);
+            let reasons: Vec<&PolicyId> = response.diagnostics().reason().collect();
+            if *action == "approve" && response.decision() == CedarDecision::Allow {
+                product_permitted = true;
+            }
+            for id in reasons {
+                if let Some(rule) = bundle.rule(id.as_ref()) {
+                    if rule.effect == Effect::Forbid {
+                        fired.push((rule.id.clone(), subject.clone()));
+                    }
+                }
+            }
+            for error in response.diagnostics().errors() {
+                let cedar_policy::AuthorizationError::PolicyEvaluationError(e) = error;
+                errored.push((e.policy_id().to_string(), subject.clone(), e.inner().to_string()));
+            }
+        }
+        let evaluations = subjects.len() * bundle.rules.len();
+        timings.record("evaluate policies", started);
+
+        // Explain.
+        let started = Instant::now();
+        let facts_of = |subject: &Subject| -> Option<&FactMap> {
+            if subject.kind == "Product" {
+                Some(&assembly.product)
+            } else {
+                assembly.entities.get(&(subject.kind.clone(), subject.id.clone())).map(|e| &e.facts)
+            }
+        };
+        let mut findings = Vec::new();
+        let mut advisories = Vec::new();
+        for (rule_id, subject) in &fired {
+            let Some(rule) = bundle.rule(rule_id) else { continue };
+            let evidence = citations(rule, facts_of(subject));
+            let finding = Finding {
+                rule: rule.id.clone(),
+                title: rule.title.clone(),
+                severity: rule.severity,
+                controls: rule.controls.clone(),
+                pillar: rule.pillar.clone(),
+                message: rule.message.clone(),
+                remediation: rule.remediation.clone(),
+                advisory: rule.advisory,
+                subject: subject.clone(),
+                evidence,
+            };
+            if rule.advisory {
+                advisories.push(finding);
+            } else {
+                findings.push(finding);
+            }
+        }
+        let sort = |list: &mut Vec<Finding>| {
+            list.sort_by(|a, b| (a.severity, &a.rule, &a.subject).cmp(&(b.severity, &b.rule, &b.subject)));
+        };
+        sort(&mut findings);
+        sort(&mut advisories);
+
+        // Which facts each errored rule needed and did not get.
+        let mut missing: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>, BTreeSet<Subject>)> = BTreeMap::new();
+        let mut evaluation_errors = Vec::new();
+        for (rule_id, subject, message) in &errored {
+            let Some(rule) = bundle.rule(rule_id) else {
+                evaluation_errors.push(EvaluationError { rule: rule_id.clone(), subject: subject.clone(), message: message.clone() });
+                continue;
+            };
+            let have = facts_of(subject);
+            let absent: Vec<String> = rule
+                .reads
+                .iter()
+                .filter(|read| read.root == "resource")
+                .map(|read| read.dotted())
+                .filter(|path| !is_present(have, path))
+                .collect();
+            if absent.is_empty() {
+                evaluation_errors.push(EvaluationError { rule: rule_id.clone(), subject: subject.clone(), message: message.clone() });
+                continue;
+            }
+            for path in absent {
+                let kind = path.split('.').next().unwrap_or(&path).to_owned();
+                let slot = missing.entry(kind).or_default();
+                slot.0.insert(path);
+                slot.1.insert(rule_id.clone());
+                slot.2.insert(subject.clone());
+            }
+        }
+        let missing_evidence: Vec<MissingEvidence> = missing
+            .into_iter()
+            .map(|(kind, (facts, rules, subjects))| {
+                let described = bundle.evidence.get(&kind);
+                MissingEvidence {
+                    title: described.map_or_else(|| kind.clone(), |d| d.title.clone()),
+                    ask: described.map_or_else(
+                        || format!("evidence that provides the `{kind}` facts"),
+                        |d| d.ask.clone(),
+                    ),
+                    evidence: kind,
+                    facts: facts.into_iter().collect(),
+                    rules: rules.into_iter().collect(),
+                    subjects: subjects.into_iter().collect(),
+                }
+            })
+            .collect();
+        if !product_permitted && findings.is_empty() && errored.is_empty() {
+            evaluation_errors.push(EvaluationError {
+                rule: "approve".into(),
+                subject: Subject { kind: "Product".into(), id: product.name.clone() },
+                message: "no permit policy allowed approval, and no rule explains why".into(),
+            });
+        }
+
+        let mut fact_problems = assembly.problems.clone();
+        fact_problems.sort();
+
+        let verdict = if !findings.is_empty() {
+            Verdict::Reject
+        } else if !missing_evidence.is_empty()
+            || !document_errors.is_empty()
+            || !fact_problems.is_empty()
+            || !evaluation_errors.is_empty()
+        {
+            Verdict::NeedsEvidence
+        } else {
+            Verdict::Approve
+        };
+        let summary = summary(verdict, &findings, &missing_evidence, &document_errors, &fact_problems, &evaluation_errors);
+        timings.record("explain", started);
+
+        let decision = Decision {
+            format: FORMAT,
+            verdict,
+            summary,
+            product: ProductRef {
+                name: product.name.clone(),
+                version: product.version.clone(),
+                supplier: product.supplier.clone(),
+            },
+            evaluated_at: facts::format_datetime(options.as_of),
+            engine: EngineRef { name: "assure", version: env!("CARGO_PKG_VERSION") },
+            bundle: BundleRef { name: bundle.name.clone(), version: bundle.version, digest: bundle.digest.clone() },
+            findings,
+            advisories,
+            missing_evidence,
+            document_errors,
+            fact_problems,
+            evaluation_errors,
+            notes,
+            inputs: Inputs {
+                manifest_sha256: submission.manifest_sha256.clone(),
+                evidence: evidence_inputs,
+                plugins: plugins_used.into_values().collect(),
+                unlisted: submission.unlisted.clone(),
+            },
+            evaluations,
+        };
+        Ok((decision, timings))
+    }
+}
+
+fn bundle_error(bundle: &Bundle, message: String) -> Error {
+    crate::error::BundleError::Invalid { bundle: bundle.name.clone(), file: "schema".into(), problems: vec![message] }.into()
+}
+
+fn context(submission: &Submission, options: &CheckOptions) -> Result<Context, Error> {
+    let profile = &submission.manifest.profile;
+    let profile = RestrictedExpression::new_record([
+        ("patient_data".to_owned(), RestrictedExpression::new_bool(profile.patient_data)),
+        ("hosted_service".to_owned(), RestrictedExpression::new_bool(profile.hosted_service)),
+        ("medical_device".to_owned(), RestrictedExpression::new_bool(profile.medical_device)),
+        ("supplier_remote_access".to_owned(), RestrictedExpression::new_bool(profile.supplier_remote_access)),
+    ])
+    .map_err(|e| crate::error::PluginError::Host(e.to_string()))?;
+    Context::from_pairs([
+        ("now".to_owned(), RestrictedExpression::new_datetime(facts::format_datetime(options.as_of))),
+        ("profile".to_owned(), profile),
+    ])
+    .map_err(|e| crate::error::PluginError::Host(e.to_string()).into())
+}
+
+fn location_text(location: &Location) -> String {
+    match location {
+        Location::Whole => String::new(),
+        Location::Pointer(p) => p.clone(),
+        Location::Line(n) => format!("line {n}"),
+    }
+}
+
+/// Whether `path` (or something under it) is among the facts.
+fn is_present(facts: Option<&FactMap>, path: &str) -> bool {
+    if matches!(path, "name" | "version" | "supplier") {
+        return true;
+    }
+    let Some(facts) = facts else { return false };
+    let prefix = format!("{path}.");
+    facts.contains_key(path) || facts.range(prefix.clone()..).next().is_some_and(|(k, _)| k.starts_with(&prefix))
+}
+
+/// The facts a rule read on its subject, with where each came from.
+fn citations(rule: &Rule, facts: Option<&FactMap>) -> Vec<Citation> {
+    let Some(facts) = facts else { return Vec::new() };
+    let mut out = Vec::new();
+    for read in rule.reads.iter().filter(|r| r.root == "resource") {
+        let path = read.dotted();
+        if let Some(record) = facts.get(&path) {
+            for provenance in &record.provenance {
+                out.push(Citation {
+                    fact: path.clone(),
+                    value: record.value.clone(),
+                    document: provenance.document.clone(),
+                    document_sha256: provenance.document_sha256.clone(),
+                    plugin: provenance.plugin.clone(),
+                    location: provenance.location.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn summary(
+    verdict: Verdict,
+    findings: &[Finding],
+    missing: &[MissingEvidence],
+    documents: &[DocumentError],
+    facts: &[crate::facts::FactProblem],
+    evaluation: &[EvaluationError],
+) -> String {
+    match verdict {
+        Verdict::Approve => "every rule was evaluated and none blocks approval".to_owned(),
+        Verdict::Reject => {
+            let rules: BTreeSet<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
+            format!(
+                "{} blocking finding(s) from rule(s) {}",
+                findings.len(),
+                rules.into_iter().collect::<Vec<_>>().join(", ")
+            )
+        }
+        Verdict::NeedsEvidence => {
+            let mut parts = Vec::new();
+            if !missing.is_empty() {
+                parts.push(format!(
+                    "missing evidence: {}",
+                    missing.iter().map(|m| m.title.as_str()).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            if !documents.is_empty() {
+                parts.push(format!("{} document(s) could not be read", documents.len()));
+            }
+            if !facts.is_empty() {
+                parts.push(format!("{} fact problem(s)", facts.len()));
+            }
+            if !evaluation.is_empty() {
+                parts.push(format!("{} rule(s) failed to evaluate", evaluation.len()));
+            }
+            format!("nothing rejects, but not every rule could be decided: {}", parts.join("; "))
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! The decision: the verdict and everything that explains it.
+//!
+//! Serialised as JSON it is the engine's stable output format
+//! (`assure.decision/v1`): the same inputs and evaluation time give the same
+//! bytes.
+
+use serde::Serialize;
+
+use crate::bundle::Severity;
+use crate::facts::{FactProblem, FactValue};
+
+/// The format identifier written into every decision.
+pub const FORMAT: &str = "assure.decision/v1";
+
+/// The verdict. Fail-closed: approve only when everything was evaluated and
+/// nothing blocking fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Every rule was evaluated and none blocking fired.
+    Approve,
+    /// A blocking rule fired.
+    Reject,
+    /// Nothing rejects, but some rule could not be decided: evidence is
+    /// missing, unreadable or contradictory.
+    NeedsEvidence,
+}
+
+impl Verdict {
+    /// The verdict as users read it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Verdict::Approve => "approve",
+            Verdict::Reject => "reject",
+            Verdict::NeedsEvidence => "needs-evidence",
+        }
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A decision about one submission.
+#[derive(Debug, Clone, Serialize)]
+pub struct Decision {
+    /// Always [`FORMAT`].
+    pub format: &'static str,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// One sentence saying why.
+    pub summary: String,
+    /// The product assessed.
+    pub product: ProductRef,
+    /// The evaluation time (RFC 3339, UTC).
+    pub evaluated_at: String,
+    /// The engine that decided.
+    pub engine: EngineRef,
+    /// The bundle whose policies decided.
+    pub bundle: BundleRef,
+    /// Blocking findings: each one rejects.
+    pub findings: Vec<Finding>,
+    /// Advisory findings: reported, never blocking.
+    pub advisories: Vec<Finding>,
+    /// Evidence that is missing, and the rules waiting on it.
+    pub missing_evidence: Vec<MissingEvidence>,
+    /// Documents that could not be read: no plugin for them, or the plugin failed.
+    pub document_errors: Vec<DocumentError>,
+    /// Facts that were undeclared, ill-typed or contradictory.
+    pub fact_problems: Vec<FactProblem>,
+    /// Rules that failed to evaluate for a reason other than missing evidence.
+    pub evaluation_errors: Vec<EvaluationError>,
+    /// What plugins noticed that a person should see.
+    pub notes: Vec<DocumentNote>,
+    /// Every input, with its digest.
+    pub inputs: Inputs,
+    /// How many (rule, subject) evaluations were made.
+    pub evaluations: usize,
+}
+
+/// The product assessed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProductRef {
+    /// Its name.
+    pub name: String,
+    /// The version submitted.
+    pub version: String,
+    /// Its supplier.
+    pub supplier: String,
+}
+
+/// The engine.
+#[derive(Debug, Clone, Serialize)]
+pub struct EngineRef {
+    /// "assure".
+    pub name: &'static str,
+    /// The engine's version.
+    pub version: &'static str,
+}
+
+/// The bundle.
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleRef {
+    /// Its name.
+    pub name: String,
+    /// Its version.
+    pub version: u64,
+    /// The SHA-256 of its file list.
+    pub digest: String,
+}
+
+/// What a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Subject {
+    /// "Product", "Component", ...
+    pub kind: String,
+    /// The entity's id (a component's purl where it has one).
+    pub id: String,
+}
+
+/// A rule that fired, on one subject, with the evidence that made it fire.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// The rule's id.
+    pub rule: String,
+    /// The rule's title.
+    pub title: String,
+    /// How serious.
+    pub severity: Severity,
+    /// The controls the rule implements.
+    pub controls: Vec<String>,
+    /// The strategy pillar it serves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pillar: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub remediation: String,
+    /// Whether it only advises.
+    pub advisory: bool,
+    /// What it is about.
+    pub subject: Subject,
+    /// The facts the rule read, and where each came from.
+    pub evidence: Vec<Citation>,
+}
+
+/// A fact a rule read, with where it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Citation {
+    /// The fact's path (`sbom.purl_percent`).
+    pub fact: String,
+    /// Its value.
+    pub value: FactValue,
+    /// The evidence file.
+    pub document: String,
+    /// Its SHA-256.
+    pub document_sha256: String,
+    /// The plugin that read it.
+    pub plugin: String,
+    /// A JSON Pointer or `line N` into the document; empty for the whole document.
+    pub location: String,
+}
+
+/// Evidence the rules need and the submission does not give.
+#[derive(Debug, Clone, Serialize)]
+pub struct MissingEvidence {
+    /// The evidence kind (`sbom`): the first part of the fact paths.
+    pub evidence: String,
+    /// Its name.
+    pub title: String,
+    /// What to provide.
+    pub ask: String,
+    /// The facts missing.
+    pub facts: Vec<String>,
+    /// The rules that could not be decided without it.
+    pub rules: Vec<String>,
+    /// The subjects concerned.
+    pub subjects: Vec<Subject>,
+}
+
+/// A document that could not be read.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentError {
+    /// The evidence file.
+    pub document: String,
+    /// Its SHA-256.
+    pub sha256: String,
+    /// Its media type.
+    pub media_type: String,
+    /// The plugin that tried, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plugin: Option<String>,
+    /// `unrecognised`, `invalid`, `limit`, `fault` or `plugin`.
+    pub kind: &'static str,
+    /// What went wrong.
+    pub message: String,
+    /// Where in the document, if known.
+    pub location: String,
+}
+
+/// A rule that failed to evaluate.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvaluationError {
+    /// The rule.
+    pub rule: String,
+    /// The subject.
+    pub subject: Subject,
+    /// Cedar's error.
+    pub message: String,
+}
+
+/// A plugin's note about a document.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentNote {
+    /// The evidence file.
+    pub document: String,
+    /// The plugin.
+    pub plugin: String,
+    /// The note.
+    pub message: String,
+    /// Where.
+    pub location: String,
+}
+
+/// Every input of the decision.
+#[derive(Debug, Clone, Serialize)]
+pub struct Inputs {
+    /// The manifest's SHA-256.
+    pub manifest_sha256: String,
+    /// Each evidence file.
+    pub evidence: Vec<EvidenceInput>,
+    /// Each plugin that ran.
+    pub plugins: Vec<PluginInput>,
+    /// Files in the submission folder the manifest does not declare; not judged.
+    pub unlisted: Vec<String>,
+}
+
+/// An evidence file.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceInput {
+    /// Its path.
+    pub path: String,
+    /// Its media type.
+    pub media_type: String,
+    /// Whether the media type was declared (else sniffed).
+    pub media_type_declared: bool,
+    /// Its SHA-256.
+    pub sha256: String,
+    /// Its size in bytes.
+    pub size: usize,
+    /// The plugin that read it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plugin: Option<String>,
+}
+
+/// A plugin that ran.
+#[derive(Debug, Clone, Serialize)]
+pub struct PluginInput {
+    /// Its name in the bundle.
+    pub name: String,
+    /// The version it reports.
+    pub version: String,
+    /// Its SHA-256.
+    pub sha256: String,
+}
+
+impl Decision {
+    /// The decision as pretty JSON, ending in a newline.
+    pub fn to_json(&self) -> String {
+        let mut out = serde_json::to_string_pretty(self).unwrap_or_default();
+        out.push('\n');
+        out
+    }
+}

@@ -1,0 +1,214 @@
+//! The engine's errors. Findings about the evidence are not errors: they are
+//! part of the [`Decision`](crate::Decision). An error means no decision could
+//! be made at all.
+
+use std::path::PathBuf;
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+/// Everything that can stop the engine from reaching a decision.
+#[derive(Debug, Error, Diagnostic)]
+pub enum Error {
+    /// The submission could not be read or its manifest is malformed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Submission(#[from] SubmissionError),
+
+    /// The submission's integrity could not be established: a digest does
+    /// not match, a path escapes the folder, a declared file is missing.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Trust(#[from] TrustError),
+
+    /// The policy bundle is malformed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Bundle(#[from] BundleError),
+
+    /// The plugin host could not be set up, or a plugin could not be loaded.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Plugin(#[from] PluginError),
+
+    /// An I/O error outside the submission (e.g. writing `submission.toml`).
+    #[error("cannot {action} `{path}`: {source}")]
+    #[diagnostic(code(assure::io))]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// The file concerned.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// Whether this error is a trust failure (exit code 4): integrity,
+    /// signature, digest, rollback or expiry.
+    pub fn is_trust_failure(&self) -> bool {
+        matches!(self, Error::Trust(_))
+    }
+}
+
+/// A problem with the submission folder or its manifest.
+#[derive(Debug, Error, Diagnostic)]
+pub enum SubmissionError {
+    /// The submission path is not a folder.
+    #[error("`{path}` is not a submission folder")]
+    #[diagnostic(
+        code(assure::submission::not_a_folder),
+        help("pass a folder that holds a `submission.toml`; `assure init <folder>` writes one")
+    )]
+    NotAFolder {
+        /// The path given.
+        path: PathBuf,
+    },
+
+    /// The folder has no manifest.
+    #[error("`{path}` has no `submission.toml`")]
+    #[diagnostic(
+        code(assure::submission::no_manifest),
+        help("run `assure init <folder>` to write one from the files present")
+    )]
+    NoManifest {
+        /// The folder.
+        path: PathBuf,
+    },
+
+    /// The manifest could not be read.
+    #[error("cannot read `{path}`: {source}")]
+    #[diagnostic(code(assure::submission::io))]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+
+    /// The manifest is not valid TOML or does not have the expected shape.
+    #[error("`{path}` is malformed: {message}")]
+    #[diagnostic(
+        code(assure::submission::malformed),
+        help("see the `submission.toml` format in the README")
+    )]
+    Malformed {
+        /// The manifest.
+        path: PathBuf,
+        /// What is wrong, with the line and column.
+        message: String,
+    },
+
+    /// The manifest parsed but has problems; every one is listed.
+    #[error("`{path}` has {} problem(s):\n{}", problems.len(), bullet(problems))]
+    #[diagnostic(code(assure::submission::invalid))]
+    Invalid {
+        /// The manifest.
+        path: PathBuf,
+        /// Each problem, naming the entry.
+        problems: Vec<String>,
+    },
+
+    /// The submission is larger than the configured limits.
+    #[error("submission `{path}` exceeds a limit: {message}")]
+    #[diagnostic(code(assure::submission::limit))]
+    Limit {
+        /// The submission folder.
+        path: PathBuf,
+        /// Which limit and by how much.
+        message: String,
+    },
+}
+
+/// A trust failure in the submission: never a warning.
+#[derive(Debug, Error, Diagnostic)]
+#[error("submission `{path}` failed integrity checks:\n{}", bullet(problems))]
+#[diagnostic(
+    code(assure::trust),
+    help("the evidence must be exactly the files the manifest declares; re-run `assure init` only if you produced these files yourself")
+)]
+pub struct TrustError {
+    /// The submission folder or manifest.
+    pub path: PathBuf,
+    /// Each failure, naming the file.
+    pub problems: Vec<String>,
+}
+
+/// A problem with a policy bundle.
+#[derive(Debug, Error, Diagnostic)]
+pub enum BundleError {
+    /// A file the bundle needs is not in it.
+    #[error("bundle `{bundle}` has no `{file}`")]
+    #[diagnostic(code(assure::bundle::missing_file))]
+    MissingFile {
+        /// The bundle's name or path.
+        bundle: String,
+        /// The missing file.
+        file: String,
+    },
+
+    /// The bundle's files do not match the digest pinned for it.
+    #[error("bundle `{bundle}` does not match its pinned digest (expected {expected}, found {found})")]
+    #[diagnostic(code(assure::bundle::digest))]
+    Digest {
+        /// The bundle.
+        bundle: String,
+        /// The pinned digest.
+        expected: String,
+        /// The digest of what was loaded.
+        found: String,
+    },
+
+    /// A bundle file is malformed; every problem is listed.
+    #[error("bundle `{bundle}`: `{file}` is invalid:\n{}", bullet(problems))]
+    #[diagnostic(code(assure::bundle::invalid))]
+    Invalid {
+        /// The bundle.
+        bundle: String,
+        /// The file at fault.
+        file: String,
+        /// Each problem, with its place.
+        problems: Vec<String>,
+    },
+}
+
+/// A problem setting up the plugin host or loading a plugin binary.
+#[derive(Debug, Error, Diagnostic)]
+pub enum PluginError {
+    /// The WebAssembly engine could not be configured.
+    #[error("cannot set up the plugin sandbox: {0}")]
+    #[diagnostic(code(assure::plugin::host))]
+    Host(String),
+
+    /// A plugin is not a valid component for this host.
+    #[error("plugin `{plugin}` cannot be loaded: {message}")]
+    #[diagnostic(code(assure::plugin::load))]
+    Load {
+        /// The plugin's name.
+        plugin: String,
+        /// Why.
+        message: String,
+    },
+
+    /// A plugin imports something; plugins may import nothing.
+    #[error("plugin `{plugin}` is refused: it imports {}, and plugins may import nothing", imports.join(", "))]
+    #[diagnostic(
+        code(assure::plugin::imports),
+        help("a plugin must implement the `assure:plugin/extractor` world only; build it for wasm32-unknown-unknown, not wasm32-wasip2")
+    )]
+    Imports {
+        /// The plugin's name.
+        plugin: String,
+        /// The imports it declares.
+        imports: Vec<String>,
+    },
+}
+
+pub(crate) fn bullet(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|p| format!("  - {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,428 @@
+//! Facts with provenance, type-checked against the bundle's vocabulary, and
+//! assembled into Cedar entities.
+//!
+//! Facts about the same entity from several documents merge. The same value
+//! twice is one fact with two citations; different values are a conflict,
+//! reported and never silently overwritten.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use cedar_policy::{Entities, Entity, EntityId, EntityTypeName, EntityUid, RestrictedExpression};
+use serde::Serialize;
+
+use crate::plugin::{self, Extraction};
+use crate::vocabulary::{FactType, LookupError, Vocabulary};
+
+/// A fact's value, checked against its declared type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(untagged)]
+pub enum FactValue {
+    /// A boolean.
+    Bool(bool),
+    /// A whole number.
+    Long(i64),
+    /// Text.
+    Text(String),
+    /// A set of text, sorted.
+    TextSet(Vec<String>),
+    /// A decimal literal.
+    Decimal(String),
+    /// A date-time, normalised to UTC (`2026-04-06T00:00:00Z`).
+    Datetime(String),
+}
+
+impl std::fmt::Display for FactValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FactValue::Bool(b) => write!(f, "{b}"),
+            FactValue::Long(n) => write!(f, "{n}"),
+            FactValue::Text(s) | FactValue::Decimal(s) | FactValue::Datetime(s) => {
+                write!(f, "{s:?}")
+            }
+            FactValue::TextSet(set) => write!(f, "[{}]", set.join(", ")),
+        }
+    }
+}
+
+/// Where a fact came from: the plugin, the document and the place in it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Provenance {
+    /// The evidence file, relative to the submission.
+    pub document: String,
+    /// Its SHA-256.
+    pub document_sha256: String,
+    /// The plugin that read it.
+    pub plugin: String,
+    /// The plugin's SHA-256.
+    pub plugin_sha256: String,
+    /// A JSON Pointer (`/components/3`), `line N`, or empty for the whole document.
+    pub location: String,
+}
+
+/// One fact, with every place that stated it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FactRecord {
+    /// The value.
+    pub value: FactValue,
+    /// Who stated it, and where.
+    pub provenance: Vec<Provenance>,
+}
+
+/// An entity's facts by dot-separated path.
+pub type FactMap = BTreeMap<String, FactRecord>;
+
+/// A non-product entity assembled from the evidence.
+#[derive(Debug, Clone, Default)]
+pub struct AssembledEntity {
+    /// Its facts.
+    pub facts: FactMap,
+    /// Its parents (kind, id), beside the product.
+    pub parents: BTreeSet<(String, String)>,
+    /// Where it was described.
+    pub provenance: Vec<Provenance>,
+}
+
+/// A problem with what a plugin returned: the document's facts cannot all be
+/// trusted, so the decision is needs-evidence at best.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct FactProblem {
+    /// The plugin.
+    pub plugin: String,
+    /// The document.
+    pub document: String,
+    /// The fact path (with the entity, `Component[id].purl`, for entity facts).
+    pub fact: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Everything the evidence says, ready for Cedar.
+#[derive(Debug, Clone, Default)]
+pub struct Assembly {
+    /// Facts about the product.
+    pub product: FactMap,
+    /// Other entities by (kind, id).
+    pub entities: BTreeMap<(String, String), AssembledEntity>,
+    /// Undeclared, ill-typed or conflicting facts.
+    pub problems: Vec<FactProblem>,
+    /// Facts stated with different values: removed by [`Assembly::finish`],
+    /// so the rules that read them are undecided rather than decided on one
+    /// arbitrary side of the contradiction.
+    conflicted: BTreeSet<(Option<(String, String)>, String)>,
+}
+
+/// Product attributes the engine sets from the manifest; plugins may not.
+const RESERVED: &[&str] = &["name", "version", "supplier"];
+/// Entity kinds the engine owns.
+const ENGINE_KINDS: &[&str] = &["Product", "Supplier"];
+
+impl Assembly {
+    /// Adds one document's extraction, checking every fact against the
+    /// vocabulary.
+    pub fn add(&mut self, vocabulary: &Vocabulary, source: &Provenance, extraction: Extraction) {
+        for fact in extraction.facts {
+            let label = fact.path.clone();
+            if RESERVED.contains(&fact.path.as_str()) {
+                self.problem(source, &label, "is set by the engine from the manifest; a plugin may not set it".into());
+                continue;
+            }
+            match checked(vocabulary, "Product", &fact) {
+                Ok(value) => {
+                    let provenance = at(source, &fact.location);
+                    if let Err(message) = merge(&mut self.product, fact.path, value, provenance) {
+                        self.conflicted.insert((None, label.clone()));
+                        self.problem(source, &label, message);
+                    }
+                }
+                Err(message) => self.problem(source, &label, message),
+            }
+        }
+        for entity in extraction.entities {
+            let name = format!("{}[{}]", entity.kind, entity.id);
+            if ENGINE_KINDS.contains(&entity.kind.as_str()) || !vocabulary.has_entity(&entity.kind) {
+                self.problem(source, &name, format!("entity kind `{}` is not one plugins may describe in this bundle's schema", entity.kind));
+                continue;
+            }
+            if entity.id.is_empty() {
+                self.problem(source, &name, "has an empty id".into());
+                continue;
+            }
+            let key = (entity.kind.clone(), entity.id.clone());
+            let mut facts = Vec::new();
+            for fact in entity.facts {
+                let label = format!("{name}.{}", fact.path);
+                match checked(vocabulary, &entity.kind, &fact) {
+                    Ok(value) => facts.push((fact.path, value, at(source, &fact.location))),
+                    Err(message) => self.problem(source, &label, message),
+                }
+            }
+            let slot = self.entities.entry(key.clone()).or_default();
+            slot.provenance.push(at(source, &entity.location));
+            for parent in entity.parents {
+                slot.parents.insert((parent.kind, parent.id));
+            }
+            let mut conflicts = Vec::new();
+            for (path, value, provenance) in facts {
+                if let Err(message) = merge(&mut slot.facts, path.clone(), value, provenance) {
+                    conflicts.push((path, message));
+                }
+            }
+            for (path, message) in conflicts {
+                self.problem(source, &format!("{name}.{path}"), message);
+                self.conflicted.insert((Some(key.clone()), path));
+            }
+        }
+    }
+
+    /// Removes contradictory facts; call once every document is added.
+    pub fn finish(&mut self) {
+        for (entity, path) in std::mem::take(&mut self.conflicted) {
+            match entity {
+                None => {
+                    self.product.remove(&path);
+                }
+                Some(key) => {
+                    if let Some(entity) = self.entities.get_mut(&key) {
+                        entity.facts.remove(&path);
+                    }
+                }
+            }
+        }
+    }
+
+    fn problem(&mut self, source: &Provenance, fact: &str, message: String) {
+        self.problems.push(FactProblem {
+            plugin: source.plugin.clone(),
+            document: source.document.clone(),
+            fact: fact.to_owned(),
+            message,
+        });
+    }
+
+    /// The Cedar entities: the supplier, the product and every other entity.
+    pub fn to_entities(&self, product: &crate::submission::Product) -> Result<(Entities, EntityUid, EntityUid), String> {
+        let supplier = uid("Supplier", &product.supplier)?;
+        let product_uid = uid("Product", &product.name)?;
+        let mut entities = vec![Entity::new_no_attrs(supplier.clone(), Default::default())];
+
+        let mut attrs = record_tree(&self.product);
+        attrs.insert("name".into(), Node::Leaf(FactValue::Text(product.name.clone())));
+        attrs.insert("version".into(), Node::Leaf(FactValue::Text(product.version.clone())));
+        attrs.insert("supplier".into(), Node::Leaf(FactValue::Text(product.supplier.clone())));
+        entities.push(
+            Entity::new(product_uid.clone(), to_attrs(attrs), [supplier.clone()].into_iter().collect())
+                .map_err(|e| format!("product: {e}"))?,
+        );
+        for ((kind, id), entity) in &self.entities {
+            let mut parents: std::collections::HashSet<EntityUid> = [product_uid.clone()].into_iter().collect();
+            for (parent_kind, parent_id) in &entity.parents {
+                parents.insert(uid(parent_kind, parent_id)?);
+            }
+            entities.push(
+                Entity::new(uid(kind, id)?, to_attrs(record_tree(&entity.facts)), parents)
+                    .map_err(|e| format!("{kind}[{id}]: {e}"))?,
+            );
+        }
+        let entities = Entities::from_entities(entities, None).map_err(|e| e.to_string())?;
+        Ok((entities, supplier, product_uid))
+    }
+}
+
+/// A Cedar entity uid.
+pub fn uid(kind: &str, id: &str) -> Result<EntityUid, String> {
+    let type_name: EntityTypeName = kind.parse().map_err(|e| format!("entity type `{kind}`: {e}"))?;
+    Ok(EntityUid::from_type_name_and_id(type_name, EntityId::new(id)))
+}
+
+fn at(source: &Provenance, location: &plugin::Location) -> Provenance {
+    Provenance {
+        location: match location {
+            plugin::Location::Whole => String::new(),
+            plugin::Location::Pointer(p) => p.clone(),
+            plugin::Location::Line(n) => format!("line {n}"),
+        },
+        ..source.clone()
+    }
+}
+
+fn merge(map: &mut FactMap, path: String, value: FactValue, provenance: Provenance) -> Result<(), String> {
+    match map.get_mut(&path) {
+        None => {
+            map.insert(path, FactRecord { value, provenance: vec![provenance] });
+            Ok(())
+        }
+        Some(existing) if existing.value == value => {
+            if !existing.provenance.contains(&provenance) {
+                existing.provenance.push(provenance);
+            }
+            Ok(())
+        }
+        Some(existing) => {
+            let first = existing.provenance.first().map(|p| format!(" by `{}`", p.document)).unwrap_or_default();
+            Err(format!(
+                "contradicts an earlier value: {} (stated{first}) against {value}",
+                existing.value
+            ))
+        }
+    }
+}
+
+/// Checks a plugin's fact against the vocabulary and converts its value.
+fn checked(vocabulary: &Vocabulary, kind: &str, fact: &plugin::Fact) -> Result<FactValue, String> {
+    let attribute = vocabulary.lookup(kind, &fact.path).map_err(|e| match e {
+        LookupError::UnknownEntity => format!("entity kind `{kind}` is not declared in the schema"),
+        LookupError::Undeclared => format!("is not declared for `{kind}` in the bundle's schema"),
+        LookupError::NotARecord(why) => format!("is not declared: {why}, not a record"),
+    })?;
+    let wrong = |got: &str| format!("has a {got} value, but the schema declares {}", attribute.ty.describe());
+    match (&attribute.ty, &fact.value) {
+        (FactType::Bool, plugin::Value::Boolean(b)) => Ok(FactValue::Bool(*b)),
+        (FactType::Long, plugin::Value::Long(n)) => Ok(FactValue::Long(*n)),
+        (FactType::String, plugin::Value::Text(s)) => Ok(FactValue::Text(s.clone())),
+        (FactType::StringSet, plugin::Value::TextSet(set)) => {
+            let mut set = set.clone();
+            set.sort();
+            set.dedup();
+            Ok(FactValue::TextSet(set))
+        }
+        (FactType::Decimal, plugin::Value::Decimal(d)) => {
+            if is_cedar_decimal(d) {
+                Ok(FactValue::Decimal(d.clone()))
+            } else {
+                Err(format!("has `{d}`, which is not a decimal with at most four fractional digits"))
+            }
+        }
+        (FactType::Datetime, plugin::Value::Datetime(d)) => normalise_datetime(d)
+            .map(FactValue::Datetime)
+            .ok_or_else(|| format!("has `{d}`, which is not an RFC 3339 date-time")),
+        (FactType::Record(_), _) => Err("names a record, not a fact; give a path to one of its attributes".into()),
+        (_, value) => Err(wrong(match value {
+            plugin::Value::Boolean(_) => "boolean",
+            plugin::Value::Long(_) => "long",
+            plugin::Value::Text(_) => "text",
+            plugin::Value::TextSet(_) => "text-set",
+            plugin::Value::Decimal(_) => "decimal",
+            plugin::Value::Datetime(_) => "datetime",
+        })),
+    }
+}
+
+fn is_cedar_decimal(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let mut parts = digits.splitn(2, '.');
+    let whole = parts.next().unwrap_or("");
+    let fraction = parts.next().unwrap_or("0");
+    !whole.is_empty()
+        && whole.len() <= 15
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && !fraction.is_empty()
+        && fraction.len() <= 4
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// An RFC 3339 date-time (or a bare date) as UTC, the form Cedar reads.
+pub fn normalise_datetime(s: &str) -> Option<String> {
+    let s = s.trim();
+    let timestamp: jiff::Timestamp = match s.parse() {
+        Ok(t) => t,
+        Err(_) => {
+            let date: jiff::civil::Date = s.parse().ok()?;
+            date.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp()
+        }
+    };
+    Some(format_datetime(timestamp))
+}
+
+/// A timestamp in Cedar's datetime form.
+pub fn format_datetime(t: jiff::Timestamp) -> String {
+    let millis = t.subsec_millisecond();
+    if millis == 0 {
+        t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    } else {
+        format!("{}.{millis:03}Z", t.strftime("%Y-%m-%dT%H:%M:%S"))
+    }
+}
+
+/// Attribute paths turned back into nested records.
+#[derive(Debug, Clone)]
+enum Node {
+    Leaf(FactValue),
+    Record(BTreeMap<String, Node>),
+}
+
+fn record_tree(facts: &FactMap) -> BTreeMap<String, Node> {
+    let mut root: BTreeMap<String, Node> = BTreeMap::new();
+    for (path, record) in facts {
+        insert(&mut root, path.split('.').collect::<Vec<_>>().as_slice(), record.value.clone());
+    }
+    root
+}
+
+fn insert(map: &mut BTreeMap<String, Node>, path: &[&str], value: FactValue) {
+    match path {
+        [] => {}
+        [last] => {
+            map.insert((*last).to_owned(), Node::Leaf(value));
+        }
+        [first, rest @ ..] => {
+            let node = map
+                .entry((*first).to_owned())
+                .or_insert_with(|| Node::Record(BTreeMap::new()));
+            if let Node::Record(inner) = node {
+                insert(inner, rest, value);
+            }
+        }
+    }
+}
+
+fn to_attrs(tree: BTreeMap<String, Node>) -> std::collections::HashMap<String, RestrictedExpression> {
+    tree.into_iter().map(|(k, v)| (k, expression(v))).collect()
+}
+
+fn expression(node: Node) -> RestrictedExpression {
+    match node {
+        Node::Leaf(value) => value_expression(&value),
+        Node::Record(fields) => {
+            let fields: Vec<(String, RestrictedExpression)> =
+                fields.into_iter().map(|(k, v)| (k, expression(v))).collect();
+            // Keys come from a map, so they are unique and this cannot fail.
+            RestrictedExpression::new_record(fields)
+                .unwrap_or_else(|_| RestrictedExpression::new_record(Vec::new()).unwrap_or_else(|_| RestrictedExpression::new_bool(false)))
+        }
+    }
+}
+
+/// A fact value as a Cedar expression.
+pub fn value_expression(value: &FactValue) -> RestrictedExpression {
+    match value {
+        FactValue::Bool(b) => RestrictedExpression::new_bool(*b),
+        FactValue::Long(n) => RestrictedExpression::new_long(*n),
+        FactValue::Text(s) => RestrictedExpression::new_string(s.clone()),
+        FactValue::TextSet(set) => {
+            RestrictedExpression::new_set(set.iter().map(|s| RestrictedExpression::new_string(s.clone())))
+        }
+        FactValue::Decimal(d) => RestrictedExpression::new_decimal(d),
+        FactValue::Datetime(d) => RestrictedExpression::new_datetime(d),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datetimes_are_normalised_to_utc() {
+        assert_eq!(normalise_datetime("2020-04-13T20:20:39+00:00").as_deref(), Some("2020-04-13T20:20:39Z"));
+        assert_eq!(normalise_datetime("2020-04-13T21:20:39+01:00").as_deref(), Some("2020-04-13T20:20:39Z"));
+        assert_eq!(normalise_datetime("2026-04-06").as_deref(), Some("2026-04-06T00:00:00Z"));
+        assert_eq!(normalise_datetime("yesterday"), None);
+    }
+
+    #[test]
+    fn decimals_must_fit_cedar() {
+        assert!(is_cedar_decimal("7.5"));
+        assert!(is_cedar_decimal("-10"));
+        assert!(!is_cedar_decimal("7.55555"));
+        assert!(!is_cedar_decimal("1e3"));
+    }
+}

@@ -1,0 +1,42 @@
+//! The assure engine: decides whether a piece of health technology may be
+//! bought and deployed, from the security evidence its supplier hands over.
+//!
+//! Evidence documents are read by sandboxed WebAssembly plugins into typed
+//! facts; Cedar policies from a bundle judge the facts; the result is a
+//! fail-closed [`Decision`] — approve, reject or needs-evidence — in which
+//! every finding cites its rule, its controls and the place in the evidence
+//! that caused it.
+//!
+//! The engine never prints, reads environment variables or exits: the `assure`
+//! command-line tool does that.
+//!
+//! ```no_run
+//! use assure_engine::{Bundle, CheckOptions, Engine, LoadOptions, Limits, Submission};
+//!
+//! # fn main() -> Result<(), assure_engine::Error> {
+//! let engine = Engine::new(Bundle::builtin()?, Limits::default())?;
+//! let submission = Submission::load("examples/approved".as_ref(), &LoadOptions::default())?;
+//! let (decision, _timings) = engine.check(&submission, &CheckOptions { as_of: jiff::Timestamp::now() })?;
+//! println!("{}: {}", decision.verdict, decision.summary);
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod bundle;
+mod check;
+pub mod decision;
+pub mod error;
+pub mod facts;
+pub mod media;
+pub mod plugin;
+pub mod submission;
+pub mod vocabulary;
+
+pub use bundle::{Bundle, Rule, Severity};
+pub use check::{CheckOptions, Engine, Timings};
+pub use decision::{Decision, Finding, Verdict};
+pub use error::Error;
+pub use plugin::{Limits, PluginHost};
+pub use submission::{LoadOptions, Submission, SubmissionLimits};
+
+pub use jiff;

@@ -1,0 +1,106 @@
+//! Media types: validating declared ones and sniffing undeclared ones.
+
+/// CycloneDX JSON.
+pub const CYCLONEDX_JSON: &str = "application/vnd.cyclonedx+json";
+/// SPDX JSON.
+pub const SPDX_JSON: &str = "application/spdx+json";
+/// OpenVEX JSON.
+pub const OPENVEX_JSON: &str = "application/openvex+json";
+/// CSAF JSON.
+pub const CSAF_JSON: &str = "application/csaf+json";
+/// in-toto statements (SLSA provenance).
+pub const IN_TOTO_JSON: &str = "application/vnd.in-toto+json";
+/// DSSE envelopes.
+pub const DSSE_JSON: &str = "application/vnd.dsse.envelope.v1+json";
+/// security.txt (RFC 9116).
+pub const SECURITY_TXT: &str = "text/security.txt";
+/// Any other JSON.
+pub const JSON: &str = "application/json";
+/// Plain text.
+pub const TEXT: &str = "text/plain";
+/// Unknown bytes.
+pub const OCTET_STREAM: &str = "application/octet-stream";
+
+/// Whether `s` looks like `type/subtype` (parameters allowed).
+pub fn is_valid(s: &str) -> bool {
+    let essence = s.split(';').next().unwrap_or("").trim();
+    let mut parts = essence.splitn(2, '/');
+    let ok = |p: Option<&str>| {
+        p.is_some_and(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+        })
+    };
+    ok(parts.next()) && ok(parts.next())
+}
+
+/// The essence of a media type, lower-cased, without parameters.
+pub fn normalise(s: &str) -> String {
+    s.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+/// Guesses a document's media type from its name and first bytes.
+///
+/// JSON formats are told apart by their marker members near the top of the
+/// document; anything unrecognised is `application/json`, `text/plain` or
+/// `application/octet-stream`, which no plugin reads, so it is reported as
+/// unrecognised evidence rather than silently ignored.
+pub fn sniff(name: &str, bytes: &[u8]) -> &'static str {
+    let head = bytes.get(..bytes.len().min(8192)).unwrap_or(bytes);
+    let head = String::from_utf8_lossy(head);
+    let trimmed = head.trim_start_matches('\u{feff}').trim_start();
+    let lower_name = name.to_ascii_lowercase();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        let compact: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+        if compact.contains("\"bomFormat\":\"CycloneDX\"") {
+            return CYCLONEDX_JSON;
+        }
+        if compact.contains("\"spdxVersion\":") {
+            return SPDX_JSON;
+        }
+        if compact.contains("openvex.dev/ns") {
+            return OPENVEX_JSON;
+        }
+        if compact.contains("\"csaf_version\":") {
+            return CSAF_JSON;
+        }
+        if compact.contains("\"payloadType\":") && compact.contains("\"signatures\":") {
+            return DSSE_JSON;
+        }
+        if compact.contains("in-toto.io/Statement") {
+            return IN_TOTO_JSON;
+        }
+        return JSON;
+    }
+    if lower_name.ends_with("security.txt") {
+        return SECURITY_TXT;
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return TEXT;
+    }
+    OCTET_STREAM
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_cyclonedx_with_whitespace_and_bom() {
+        let doc = "\u{feff}{\n  \"bomFormat\" : \"CycloneDX\",\n \"specVersion\": \"1.4\"}";
+        assert_eq!(sniff("x.json", doc.as_bytes()), CYCLONEDX_JSON);
+        assert_eq!(sniff("x.json", b"{\"spdxVersion\": \"SPDX-2.3\"}"), SPDX_JSON);
+        assert_eq!(sniff("notes.json", b"{\"a\": 1}"), JSON);
+        assert_eq!(sniff(".well-known/security.txt", b"Contact: x"), SECURITY_TXT);
+        assert_eq!(sniff("blob", &[0xff, 0xfe, 0x00]), OCTET_STREAM);
+    }
+
+    #[test]
+    fn validates_media_types() {
+        assert!(is_valid("application/vnd.cyclonedx+json; version=1.6"));
+        assert!(!is_valid("cyclonedx"));
+        assert!(!is_valid("a/"));
+        assert_eq!(normalise("Application/JSON; charset=utf-8"), "application/json");
+    }
+}

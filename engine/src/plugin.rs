@@ -1,0 +1,466 @@
+//! The plugin sandbox: WebAssembly components run on wasmtime with nothing
+//! to call but the contract.
+//!
+//! - A component that imports anything is refused before it is instantiated.
+//! - Each call gets a fresh store with a fuel budget, an epoch deadline (wall
+//!   clock), a memory cap, and caps on input and output size.
+//! - Each plugin is compiled once per host and pre-instantiated; a call only
+//!   instantiates.
+//!
+//! A trap, a timeout or a limit is an error for that document, which the
+//! decision turns into needs-evidence at best, never approve.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use wasmtime::component::{Component, Linker};
+use wasmtime::{Config, Engine, ResourceLimiter, Store, Trap};
+
+use crate::error::PluginError;
+
+#[expect(missing_docs, reason = "generated from plugins/wit/extractor.wit")]
+mod bindings {
+    wasmtime::component::bindgen!({
+        world: "extractor",
+        path: "../plugins/wit",
+    });
+}
+
+pub use bindings::{Entity, EntityRef, Extraction, Fact, Location, Note, PluginInfo, Value};
+use bindings::{Document, ExtractorPre};
+
+/// The WIT package version this host speaks.
+pub const CONTRACT: &str = "assure:plugin/extractor@0.1.0";
+
+/// The sandbox's limits for one plugin call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Fuel (roughly, WebAssembly instructions) a call may use.
+    pub fuel: u64,
+    /// Wall-clock time a call may take.
+    pub deadline: Duration,
+    /// Linear memory a plugin instance may grow to, in bytes.
+    pub memory_bytes: usize,
+    /// Table elements a plugin instance may have.
+    pub table_elements: usize,
+    /// Largest document handed to a plugin, in bytes.
+    pub max_input_bytes: usize,
+    /// Output allowed regardless of the document's size, in bytes.
+    pub output_base_bytes: usize,
+    /// Output allowed per byte of the document.
+    pub output_per_input_byte: usize,
+    /// Largest output whatever the document's size, in bytes.
+    pub max_output_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            fuel: 20_000_000_000,
+            deadline: Duration::from_secs(2),
+            memory_bytes: 512 * 1024 * 1024,
+            table_elements: 100_000,
+            max_input_bytes: 128 * 1024 * 1024,
+            output_base_bytes: 1024 * 1024,
+            output_per_input_byte: 4,
+            max_output_bytes: 512 * 1024 * 1024,
+        }
+    }
+}
+
+impl Limits {
+    /// The output a plugin may return for a document of `input` bytes.
+    pub fn output_limit(&self, input: usize) -> usize {
+        self.output_base_bytes
+            .saturating_add(self.output_per_input_byte.saturating_mul(input))
+            .min(self.max_output_bytes)
+    }
+}
+
+/// The epoch tick: deadlines are measured in these.
+const TICK: Duration = Duration::from_millis(10);
+
+/// Runs plugins. Cheap to share between threads.
+pub struct PluginHost {
+    engine: Engine,
+    limits: Limits,
+    ticker: Option<JoinHandle<()>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl std::fmt::Debug for PluginHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PluginHost")
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for PluginHost {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(ticker) = self.ticker.take() {
+            let _ = ticker.join();
+        }
+    }
+}
+
+/// A plugin, compiled and pre-instantiated.
+pub struct LoadedPlugin {
+    /// The name the bundle gives it.
+    pub name: String,
+    /// The SHA-256 of its binary.
+    pub sha256: String,
+    /// What it says about itself.
+    pub info: PluginInfo,
+    pre: ExtractorPre<StoreState>,
+}
+
+impl std::fmt::Debug for LoadedPlugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadedPlugin")
+            .field("name", &self.name)
+            .field("sha256", &self.sha256)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a plugin call failed. Always an error for that document.
+#[derive(Debug, Clone)]
+pub enum CallError {
+    /// The plugin read the document and says it is not valid.
+    Rejected {
+        /// The plugin's message.
+        message: String,
+        /// Where in the document.
+        location: Location,
+    },
+    /// A sandbox limit stopped the plugin; the message names the limit.
+    Limit(String),
+    /// The plugin trapped or misbehaved.
+    Fault(String),
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallError::Rejected { message, .. } => f.write_str(message),
+            CallError::Limit(m) => write!(f, "stopped by a sandbox limit: {m}"),
+            CallError::Fault(m) => write!(f, "the plugin failed: {m}"),
+        }
+    }
+}
+
+struct StoreState {
+    limiter: Limiter,
+}
+
+/// Caps memory and tables, and remembers which cap was hit so the error can
+/// name it.
+struct Limiter {
+    memory_bytes: usize,
+    table_elements: usize,
+    hit: Option<String>,
+}
+
+impl ResourceLimiter for Limiter {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > self.memory_bytes {
+            let message = format!(
+                "memory cap of {} MiB reached (the plugin asked for {} MiB)",
+                self.memory_bytes / (1024 * 1024),
+                desired / (1024 * 1024)
+            );
+            self.hit = Some(message.clone());
+            return Err(wasmtime::format_err!(message));
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > self.table_elements {
+            let message = format!(
+                "table cap of {} elements reached (the plugin asked for {desired})",
+                self.table_elements
+            );
+            self.hit = Some(message.clone());
+            return Err(wasmtime::format_err!(message));
+        }
+        Ok(true)
+    }
+
+    fn instances(&self) -> usize {
+        16
+    }
+
+    fn tables(&self) -> usize {
+        16
+    }
+
+    fn memories(&self) -> usize {
+        4
+    }
+}
+
+impl PluginHost {
+    /// A host with the given limits. Starts one background thread that
+    /// advances the wall-clock deadline.
+    pub fn new(limits: Limits) -> Result<Self, PluginError> {
+        let mut config = Config::new();
+        config.wasm_component_model(true);
+        config.consume_fuel(true);
+        config.epoch_interruption(true);
+        config.max_wasm_stack(1024 * 1024);
+        let engine = Engine::new(&config).map_err(|e| PluginError::Host(format!("{e:#}")))?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let ticker = {
+            let engine = engine.clone();
+            let stop = Arc::clone(&stop);
+            std::thread::Builder::new()
+                .name("assure-epoch".into())
+                .spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        std::thread::sleep(TICK);
+                        engine.increment_epoch();
+                    }
+                })
+                .map_err(|e| PluginError::Host(format!("cannot start the deadline timer: {e}")))?
+        };
+        Ok(Self {
+            engine,
+            limits,
+            ticker: Some(ticker),
+            stop,
+        })
+    }
+
+    /// The limits every call runs under.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Compiles a plugin, refuses it if it imports anything, pre-instantiates
+    /// it and asks it to describe itself.
+    pub fn load(&self, name: &str, bytes: &[u8]) -> Result<LoadedPlugin, PluginError> {
+        let load_error = |message: String| PluginError::Load {
+            plugin: name.to_owned(),
+            message,
+        };
+        let component = Component::from_binary(&self.engine, bytes)
+            .map_err(|e| load_error(format!("not a valid WebAssembly component: {e:#}")))?;
+        let imports: Vec<String> = component
+            .component_type()
+            .imports(&self.engine)
+            .map(|(import, _)| format!("`{import}`"))
+            .collect();
+        if !imports.is_empty() {
+            return Err(PluginError::Imports {
+                plugin: name.to_owned(),
+                imports,
+            });
+        }
+        let linker: Linker<StoreState> = Linker::new(&self.engine);
+        let instance_pre = linker
+            .instantiate_pre(&component)
+            .map_err(|e| load_error(format!("{e:#}")))?;
+        let pre = ExtractorPre::new(instance_pre).map_err(|e| {
+            load_error(format!(
+                "does not implement the `{CONTRACT}` world: {e:#}"
+            ))
+        })?;
+        let mut store = self.store();
+        let info = pre
+            .instantiate(&mut store)
+            .and_then(|instance| instance.call_describe(&mut store))
+            .map_err(|e| load_error(format!("describe failed: {}", classify(&store, &e, &self.limits))))?;
+        Ok(LoadedPlugin {
+            name: name.to_owned(),
+            sha256: crate::submission::sha256_hex(bytes),
+            info,
+            pre,
+        })
+    }
+
+    fn store(&self) -> Store<StoreState> {
+        let mut store = Store::new(
+            &self.engine,
+            StoreState {
+                limiter: Limiter {
+                    memory_bytes: self.limits.memory_bytes,
+                    table_elements: self.limits.table_elements,
+                    hit: None,
+                },
+            },
+        );
+        store.limiter(|state| &mut state.limiter);
+        // Fuel is always enabled in this engine's configuration; setting it
+        // cannot fail here.
+        let _ = store.set_fuel(self.limits.fuel);
+        let ticks = u64::try_from(self.limits.deadline.as_millis() / TICK.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
+        store.set_epoch_deadline(ticks);
+        // wasmtime meters the bytes copied between host and guest; let the
+        // engine's own output cap, which names itself, be the one that bites.
+        store.set_hostcall_fuel(self.limits.max_output_bytes.saturating_add(self.limits.max_input_bytes));
+        store.epoch_deadline_trap();
+        store
+    }
+
+    /// Runs a plugin on one document in a fresh store.
+    pub fn extract(
+        &self,
+        plugin: &LoadedPlugin,
+        name: &str,
+        media_type: &str,
+        bytes: &[u8],
+    ) -> Result<Extraction, CallError> {
+        if bytes.len() > self.limits.max_input_bytes {
+            return Err(CallError::Limit(format!(
+                "the document is {} bytes, more than the input cap of {} bytes",
+                bytes.len(),
+                self.limits.max_input_bytes
+            )));
+        }
+        let document = Document {
+            name: name.to_owned(),
+            media_type: media_type.to_owned(),
+            bytes: bytes.to_vec(),
+        };
+        let mut store = self.store();
+        let outcome = plugin
+            .pre
+            .instantiate(&mut store)
+            .and_then(|instance| instance.call_extract(&mut store, &document));
+        drop(document);
+        match outcome {
+            Ok(Ok(extraction)) => {
+                let size = output_size(&extraction);
+                let limit = self.limits.output_limit(bytes.len());
+                if size > limit {
+                    return Err(CallError::Limit(format!(
+                        "the output is about {size} bytes, more than the output cap of {limit} bytes for this document"
+                    )));
+                }
+                Ok(extraction)
+            }
+            Ok(Err(e)) => Err(CallError::Rejected {
+                message: e.message,
+                location: e.location,
+            }),
+            Err(e) => {
+                let message = classify(&store, &e, &self.limits);
+                if store.data().limiter.hit.is_some() || is_limit_trap(&e) {
+                    Err(CallError::Limit(message))
+                } else {
+                    Err(CallError::Fault(message))
+                }
+            }
+        }
+    }
+}
+
+fn is_limit_trap(e: &wasmtime::Error) -> bool {
+    matches!(
+        e.downcast_ref::<Trap>(),
+        Some(Trap::OutOfFuel | Trap::Interrupt | Trap::StackOverflow)
+    )
+}
+
+/// Says which limit stopped a call, or what the fault was.
+fn classify(store: &Store<StoreState>, e: &wasmtime::Error, limits: &Limits) -> String {
+    if let Some(hit) = &store.data().limiter.hit {
+        return hit.clone();
+    }
+    match e.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => format!("fuel budget of {} exhausted", limits.fuel),
+        Some(Trap::Interrupt) => format!(
+            "deadline of {:.1} s exceeded",
+            limits.deadline.as_secs_f64()
+        ),
+        Some(Trap::StackOverflow) => "call stack exhausted (unbounded recursion?)".to_owned(),
+        Some(trap) => format!("trap: {trap}"),
+        None => format!("{e:#}"),
+    }
+}
+
+/// An estimate of the output's size in bytes: every string, plus a fixed
+/// overhead per item.
+fn output_size(extraction: &Extraction) -> usize {
+    const ITEM: usize = 16;
+    fn location(l: &Location) -> usize {
+        match l {
+            Location::Pointer(p) => p.len(),
+            Location::Whole | Location::Line(_) => 4,
+        }
+    }
+    fn value(v: &Value) -> usize {
+        match v {
+            Value::Text(s) | Value::Decimal(s) | Value::Datetime(s) => s.len(),
+            Value::TextSet(set) => set.iter().map(|s| s.len() + ITEM).sum(),
+            Value::Boolean(_) | Value::Long(_) => 8,
+        }
+    }
+    fn facts(facts: &[Fact]) -> usize {
+        facts
+            .iter()
+            .map(|f| ITEM + f.path.len() + value(&f.value) + location(&f.location))
+            .sum()
+    }
+    facts(&extraction.facts)
+        + extraction
+            .entities
+            .iter()
+            .map(|e| {
+                ITEM + e.kind.len()
+                    + e.id.len()
+                    + location(&e.location)
+                    + facts(&e.facts)
+                    + e.parents.iter().map(|p| ITEM + p.kind.len() + p.id.len()).sum::<usize>()
+            })
+            .sum::<usize>()
+        + extraction
+            .notes
+            .iter()
+            .map(|n| ITEM + n.message.len() + location(&n.location))
+            .sum::<usize>()
+}
+
+/// Plugins compiled on first use, shared by every check in a process.
+#[derive(Debug, Default)]
+pub(crate) struct PluginCache {
+    slots: Vec<(String, OnceLock<Result<Arc<LoadedPlugin>, String>>)>,
+}
+
+impl PluginCache {
+    pub(crate) fn new(names: impl IntoIterator<Item = String>) -> Self {
+        Self {
+            slots: names.into_iter().map(|n| (n, OnceLock::new())).collect(),
+        }
+    }
+
+    /// The loaded plugin `name`, compiling it with `load` the first time.
+    pub(crate) fn get(
+        &self,
+        name: &str,
+        load: impl FnOnce() -> Result<LoadedPlugin, PluginError>,
+    ) -> Option<Result<Arc<LoadedPlugin>, String>> {
+        let (_, slot) = self.slots.iter().find(|(n, _)| n == name)?;
+        Some(
+            slot.get_or_init(|| load().map(Arc::new).map_err(|e| e.to_string()))
+                .clone(),
+        )
+    }
+}

@@ -1,0 +1,569 @@
+//! A supplier's submission: a folder with a `submission.toml` manifest and the
+//! evidence files it declares.
+//!
+//! Loading parses the manifest, then validates every entry in one pass and
+//! reports every problem at once. Integrity problems (a digest mismatch, a path
+//! that escapes the folder, a declared file that is missing) are trust
+//! failures, never warnings.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component as PathComponent, Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, SubmissionError, TrustError};
+use crate::media;
+
+/// The manifest's file name at the root of a submission folder.
+pub const MANIFEST: &str = "submission.toml";
+
+/// How `assure init` marks the product fields a supplier must fill in.
+const PLACEHOLDER: &str = "CHANGE ME";
+
+/// Limits on what a submission may hold.
+#[derive(Debug, Clone)]
+pub struct SubmissionLimits {
+    /// Most evidence entries in a manifest.
+    pub max_files: usize,
+    /// Largest single evidence file, in bytes.
+    pub max_file_bytes: u64,
+    /// Largest total of all evidence files, in bytes.
+    pub max_total_bytes: u64,
+    /// Largest manifest, in bytes.
+    pub max_manifest_bytes: u64,
+}
+
+impl Default for SubmissionLimits {
+    fn default() -> Self {
+        Self {
+            max_files: 1_000,
+            max_file_bytes: 256 * 1024 * 1024,
+            max_total_bytes: 1024 * 1024 * 1024,
+            max_manifest_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// How to load a submission.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Every evidence entry must declare its SHA-256 (what a gate uses).
+    pub require_digests: bool,
+    /// Size limits.
+    pub limits: SubmissionLimits,
+}
+
+/// The manifest as written (`submission.toml`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The product under assessment.
+    pub product: Product,
+    /// What the product is and does; decides which rules apply.
+    #[serde(default)]
+    pub profile: Profile,
+    /// The evidence files.
+    #[serde(default, rename = "evidence")]
+    pub evidence: Vec<EvidenceEntry>,
+}
+
+/// The product under assessment.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    /// The product's name.
+    pub name: String,
+    /// The version submitted for assessment.
+    pub version: String,
+    /// The supplier's legal name.
+    pub supplier: String,
+    /// Other identifiers (purl, CPE, UDI...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identifiers: Vec<String>,
+}
+
+/// The product's deployment profile: it reaches the policies as
+/// `context.profile`. Every field defaults to `false`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// The product stores or processes patient data.
+    #[serde(default)]
+    pub patient_data: bool,
+    /// The supplier hosts the product as a service.
+    #[serde(default)]
+    pub hosted_service: bool,
+    /// The product is (or contains) a medical device.
+    #[serde(default)]
+    pub medical_device: bool,
+    /// The supplier has remote access for support.
+    #[serde(default)]
+    pub supplier_remote_access: bool,
+}
+
+/// One evidence file as the manifest declares it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceEntry {
+    /// Path relative to the submission folder, with `/` separators.
+    pub path: String,
+    /// Media type; sniffed from the content when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    /// Lower-case hex SHA-256 of the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+/// A loaded, validated submission.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// The folder it was loaded from.
+    pub root: PathBuf,
+    /// The manifest.
+    pub manifest: Manifest,
+    /// The SHA-256 of the manifest file.
+    pub manifest_sha256: String,
+    /// Each evidence file, in manifest order.
+    pub evidence: Vec<Evidence>,
+    /// Files in the folder that the manifest does not declare (not judged).
+    pub unlisted: Vec<String>,
+}
+
+/// One evidence file, read and checked.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    /// Path relative to the submission root, with `/` separators.
+    pub path: String,
+    /// The media type used to route it.
+    pub media_type: String,
+    /// Whether the media type was declared or sniffed.
+    pub media_type_declared: bool,
+    /// The SHA-256 of its bytes.
+    pub sha256: String,
+    /// Its bytes.
+    pub bytes: Arc<[u8]>,
+}
+
+/// The lower-case hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+impl Submission {
+    /// Loads and validates the submission in `root`.
+    pub fn load(root: &Path, options: &LoadOptions) -> Result<Self, Error> {
+        if !root.is_dir() {
+            return Err(SubmissionError::NotAFolder {
+                path: root.to_path_buf(),
+            }
+            .into());
+        }
+        let manifest_path = root.join(MANIFEST);
+        if !manifest_path.is_file() {
+            return Err(SubmissionError::NoManifest {
+                path: root.to_path_buf(),
+            }
+            .into());
+        }
+        let canonical_root = root.canonicalize().map_err(|source| SubmissionError::Io {
+            path: root.to_path_buf(),
+            source,
+        })?;
+        let manifest_bytes = read_limited(&manifest_path, options.limits.max_manifest_bytes)?;
+        let manifest = parse_manifest(&manifest_path, &manifest_bytes)?;
+
+        if manifest.evidence.len() > options.limits.max_files {
+            return Err(SubmissionError::Limit {
+                path: root.to_path_buf(),
+                message: format!(
+                    "{} evidence entries, more than the limit of {}",
+                    manifest.evidence.len(),
+                    options.limits.max_files
+                ),
+            }
+            .into());
+        }
+
+        let mut problems = Vec::new();
+        let mut trust = Vec::new();
+        if manifest.product.name.trim().is_empty() {
+            problems.push("`product.name` is empty".to_owned());
+        }
+        if manifest.product.version.trim().is_empty() {
+            problems.push("`product.version` is empty".to_owned());
+        }
+        if manifest.product.supplier.trim().is_empty() {
+            problems.push("`product.supplier` is empty".to_owned());
+        }
+        for (field, value) in [
+            ("name", &manifest.product.name),
+            ("version", &manifest.product.version),
+            ("supplier", &manifest.product.supplier),
+        ] {
+            if value.starts_with(PLACEHOLDER) {
+                problems.push(format!(
+                    "`product.{field}` is still the placeholder `assure init` wrote; fill it in"
+                ));
+            }
+        }
+
+        let mut seen = BTreeSet::new();
+        let mut evidence = Vec::new();
+        let mut total: u64 = 0;
+        for (i, entry) in manifest.evidence.iter().enumerate() {
+            let at = format!("evidence[{i}] `{}`", entry.path);
+            let relative = match normalise_relative(&entry.path) {
+                Ok(p) => p,
+                Err(why) => {
+                    trust.push(format!("{at}: {why}"));
+                    continue;
+                }
+            };
+            if relative == MANIFEST {
+                problems.push(format!("{at}: the manifest cannot be evidence"));
+                continue;
+            }
+            if !seen.insert(relative.clone()) {
+                problems.push(format!("{at}: declared more than once"));
+                continue;
+            }
+            let declared_digest = match &entry.sha256 {
+                Some(d) if is_sha256_hex(d) => Some(d.to_ascii_lowercase()),
+                Some(d) => {
+                    problems.push(format!(
+                        "{at}: `sha256` must be 64 hex digits, found `{d}`"
+                    ));
+                    continue;
+                }
+                None if options.require_digests => {
+                    trust.push(format!(
+                        "{at}: no `sha256` declared, and digests are required"
+                    ));
+                    continue;
+                }
+                None => None,
+            };
+            if let Some(media_type) = &entry.media_type
+                && !media::is_valid(media_type)
+            {
+                problems.push(format!(
+                    "{at}: `media_type` `{media_type}` is not a media type (type/subtype)"
+                ));
+                continue;
+            }
+            let path = root.join(&relative);
+            // Resolve symlinks and check the real file is still inside the folder.
+            let real = match path.canonicalize() {
+                Ok(real) => real,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    trust.push(format!("{at}: the file is missing"));
+                    continue;
+                }
+                Err(e) => {
+                    trust.push(format!("{at}: cannot be read: {e}"));
+                    continue;
+                }
+            };
+            if !real.starts_with(&canonical_root) {
+                trust.push(format!(
+                    "{at}: resolves outside the submission folder (symlink escape)"
+                ));
+                continue;
+            }
+            if !real.is_file() {
+                problems.push(format!("{at}: is not a regular file"));
+                continue;
+            }
+            let bytes = match read_limited(&real, options.limits.max_file_bytes) {
+                Ok(b) => b,
+                Err(Error::Submission(SubmissionError::Limit { message, .. })) => {
+                    problems.push(format!("{at}: {message}"));
+                    continue;
+                }
+                Err(e) => {
+                    trust.push(format!("{at}: cannot be read: {e}"));
+                    continue;
+                }
+            };
+            total = total.saturating_add(bytes.len() as u64);
+            let sha256 = sha256_hex(&bytes);
+            if let Some(expected) = declared_digest
+                && expected != sha256
+            {
+                trust.push(format!(
+                    "{at}: SHA-256 mismatch: the manifest declares {expected}, the file is {sha256}"
+                ));
+                continue;
+            }
+            let (media_type, declared) = match &entry.media_type {
+                Some(m) => (media::normalise(m), true),
+                None => (media::sniff(&relative, &bytes).to_owned(), false),
+            };
+            evidence.push(Evidence {
+                path: relative,
+                media_type,
+                media_type_declared: declared,
+                sha256,
+                bytes: bytes.into(),
+            });
+        }
+        if total > options.limits.max_total_bytes {
+            return Err(SubmissionError::Limit {
+                path: root.to_path_buf(),
+                message: format!(
+                    "evidence totals {total} bytes, more than the limit of {}",
+                    options.limits.max_total_bytes
+                ),
+            }
+            .into());
+        }
+        if !trust.is_empty() {
+            trust.extend(problems);
+            return Err(TrustError {
+                path: manifest_path,
+                problems: trust,
+            }
+            .into());
+        }
+        if !problems.is_empty() {
+            return Err(SubmissionError::Invalid {
+                path: manifest_path,
+                problems,
+            }
+            .into());
+        }
+        let unlisted = list_files(root, options.limits.max_files.saturating_mul(10))
+            .into_iter()
+            .filter(|p| p != MANIFEST && !seen.contains(p))
+            .collect();
+        Ok(Self {
+            root: root.to_path_buf(),
+            manifest,
+            manifest_sha256: sha256_hex(&manifest_bytes),
+            evidence,
+            unlisted,
+        })
+    }
+}
+
+fn parse_manifest(path: &Path, bytes: &[u8]) -> Result<Manifest, Error> {
+    let text = std::str::from_utf8(bytes).map_err(|e| SubmissionError::Malformed {
+        path: path.to_path_buf(),
+        message: format!("not UTF-8 text ({e})"),
+    })?;
+    toml::from_str(text).map_err(|e| {
+        SubmissionError::Malformed {
+            path: path.to_path_buf(),
+            message: toml_message(text, &e),
+        }
+        .into()
+    })
+}
+
+/// A TOML error as one line with its line and column.
+fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim().to_owned();
+    match e.span() {
+        Some(span) => {
+            let before = text.get(..span.start).unwrap_or(text);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message,
+    }
+}
+
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|source| SubmissionError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|source| SubmissionError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(SubmissionError::Limit {
+            path: path.to_path_buf(),
+            message: format!("the file is larger than the limit of {limit} bytes"),
+        }
+        .into());
+    }
+    Ok(bytes)
+}
+
+/// Checks a manifest path is relative and stays inside the folder, and
+/// returns it with `/` separators and no `.` parts.
+fn normalise_relative(path: &str) -> Result<String, &'static str> {
+    if path.is_empty() {
+        return Err("the path is empty");
+    }
+    if path.contains('\\') {
+        return Err("the path contains `\\`; use `/` separators");
+    }
+    let mut parts = Vec::new();
+    for component in Path::new(path).components() {
+        match component {
+            PathComponent::Normal(part) => match part.to_str() {
+                Some(p) => parts.push(p),
+                None => return Err("the path is not valid UTF-8"),
+            },
+            PathComponent::CurDir => {}
+            PathComponent::ParentDir => {
+                return Err("the path contains `..` and could escape the submission folder");
+            }
+            PathComponent::RootDir | PathComponent::Prefix(_) => {
+                return Err("the path is absolute; it must be relative to the submission folder");
+            }
+        }
+    }
+    if parts.is_empty() {
+        return Err("the path names the folder itself");
+    }
+    Ok(parts.join("/"))
+}
+
+fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Regular files under `root`, relative, sorted; symlinks are not followed.
+/// Stops after `cap` entries.
+fn list_files(root: &Path, cap: usize) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+        .take(cap)
+    {
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        if let Ok(rel) = entry.path().strip_prefix(root) {
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            out.insert(parts.join("/"));
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Builds a `submission.toml` for the files in `root`, with their SHA-256
+/// digests and media types. An existing manifest's product, profile and
+/// declared media types are kept; otherwise the product fields are
+/// placeholders for the supplier to fill in.
+pub fn init(root: &Path) -> Result<Manifest, Error> {
+    if !root.is_dir() {
+        return Err(SubmissionError::NotAFolder {
+            path: root.to_path_buf(),
+        }
+        .into());
+    }
+    let manifest_path = root.join(MANIFEST);
+    let existing = if manifest_path.is_file() {
+        let bytes = read_limited(&manifest_path, SubmissionLimits::default().max_manifest_bytes)?;
+        Some(parse_manifest(&manifest_path, &bytes)?)
+    } else {
+        None
+    };
+    let declared: BTreeMap<String, String> = existing
+        .iter()
+        .flat_map(|m| m.evidence.iter())
+        .filter_map(|e| Some((normalise_relative(&e.path).ok()?, e.media_type.clone()?)))
+        .collect();
+    let limits = SubmissionLimits::default();
+    let mut evidence = Vec::new();
+    let mut by_path = BTreeMap::new();
+    for rel in list_files(root, limits.max_files.saturating_mul(10)) {
+        if rel == MANIFEST || rel.split('/').any(|p| p.starts_with('.')) {
+            continue;
+        }
+        let path = root.join(&rel);
+        let meta = std::fs::symlink_metadata(&path).map_err(|source| Error::Io {
+            action: "read",
+            path: path.clone(),
+            source,
+        })?;
+        if !meta.is_file() {
+            continue;
+        }
+        let bytes = read_limited(&path, limits.max_file_bytes)?;
+        by_path.insert(
+            rel.clone(),
+            EvidenceEntry {
+                media_type: Some(
+                    declared
+                        .get(&rel)
+                        .cloned()
+                        .unwrap_or_else(|| media::sniff(&rel, &bytes).to_owned()),
+                ),
+                sha256: Some(sha256_hex(&bytes)),
+                path: rel,
+            },
+        );
+    }
+    evidence.extend(by_path.into_values());
+    if evidence.len() > limits.max_files {
+        return Err(SubmissionError::Limit {
+            path: root.to_path_buf(),
+            message: format!(
+                "{} files, more than the limit of {}",
+                evidence.len(),
+                limits.max_files
+            ),
+        }
+        .into());
+    }
+    let (product, profile) = match existing {
+        Some(m) => (m.product, m.profile),
+        None => (
+            Product {
+                name: format!("{PLACEHOLDER}: product name"),
+                version: format!("{PLACEHOLDER}: version"),
+                supplier: format!("{PLACEHOLDER}: supplier legal name"),
+                identifiers: Vec::new(),
+            },
+            Profile::default(),
+        ),
+    };
+    Ok(Manifest {
+        product,
+        profile,
+        evidence,
+    })
+}
+
+/// The manifest as TOML text, as `assure init` writes it.
+pub fn manifest_to_toml(manifest: &Manifest) -> String {
+    let body = toml::to_string_pretty(manifest).unwrap_or_default();
+    format!(
+        "# assure submission manifest: the product, its deployment profile, and each evidence file\n\
+         # with its media type and SHA-256. See the README for the format.\n\n{body}"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_relative;
+
+    #[test]
+    fn relative_paths_are_normalised_and_escapes_refused() {
+        assert_eq!(normalise_relative("./a/./b.json"), Ok("a/b.json".to_owned()));
+        assert!(normalise_relative("../x").is_err());
+        assert!(normalise_relative("a/../../x").is_err());
+        assert!(normalise_relative("/etc/passwd").is_err());
+        assert!(normalise_relative("a\\..\\b").is_err());
+        assert!(normalise_relative(".").is_err());
+    }
+}

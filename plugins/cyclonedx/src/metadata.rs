@@ -1,0 +1,129 @@
+//! `metadata`: timestamp, supplier, subject component and tools.
+
+use std::collections::BTreeSet;
+
+use assure_plugin_sdk::json::{self, Value as Json};
+use assure_plugin_sdk::{FactSink, Facts, Pointer};
+
+use crate::text::{looks_like_rfc3339, member, quote};
+
+/// Where a supplier's name may be, in order of preference. `manufacturer` is
+/// 1.6's name for what 1.2 to 1.5 called `manufacture`.
+const SUPPLIER_PATHS: &[&[&str]] = &[
+    &["supplier", "name"],
+    &["manufacturer", "name"],
+    &["manufacture", "name"],
+    &["component", "supplier", "name"],
+];
+
+/// Reads the product facts that come from `metadata`.
+pub(crate) fn read(root: &Json, out: &mut Facts) {
+    let at = Pointer::root().key("metadata");
+    let metadata = match root.get("metadata") {
+        None => None,
+        Some(m @ Json::Object(_)) => Some(m),
+        Some(_) => {
+            out.note("`metadata` is not an object: ignored", &at);
+            None
+        }
+    };
+    // Facts about something metadata lacks point at metadata, or the root.
+    let fallback = if root.get("metadata").is_some() {
+        at.clone()
+    } else {
+        Pointer::root()
+    };
+    let empty = Json::Null;
+    let metadata = metadata.unwrap_or(&empty);
+
+    timestamp(metadata, &at, out);
+    supplier(metadata, &at, fallback, out);
+    subject(metadata, &at, out);
+    tools(metadata, &at, out);
+}
+
+fn timestamp(metadata: &Json, at: &Pointer, out: &mut Facts) {
+    let at = at.key("timestamp");
+    match metadata.get("timestamp") {
+        None => {}
+        Some(Json::String(s)) if looks_like_rfc3339(s.trim()) => {
+            out.datetime("sbom.timestamp", s.trim(), &at);
+        }
+        Some(Json::String(s)) => out.note(
+            format!(
+                "`metadata.timestamp` \"{}\" is not an RFC 3339 date-time: ignored",
+                quote(s)
+            ),
+            &at,
+        ),
+        Some(_) => out.note("`metadata.timestamp` is not text: ignored", &at),
+    }
+}
+
+fn supplier(metadata: &Json, at: &Pointer, fallback: Pointer, out: &mut Facts) {
+    let found = SUPPLIER_PATHS.iter().find_map(|path| {
+        let mut value = metadata;
+        let mut pointer = at.clone();
+        let (last, parents) = path.split_last()?;
+        for key in parents {
+            value = value.get(*key)?;
+            pointer = pointer.key(key);
+        }
+        json::str_at(value, last).map(|name| (name, pointer.key(last)))
+    });
+    match found {
+        Some((name, pointer)) => {
+            out.boolean("sbom.supplier_present", true, &pointer);
+            out.text("sbom.supplier_name", name, pointer);
+        }
+        None => out.boolean("sbom.supplier_present", false, fallback),
+    }
+}
+
+fn subject(metadata: &Json, at: &Pointer, out: &mut Facts) {
+    let Some(component) = metadata.get("component") else {
+        return;
+    };
+    let at = at.key("component");
+    if let Some(name) = member(component, "name", &at, out) {
+        out.text("sbom.subject_name", name, at.key("name"));
+    }
+    if let Some(version) = member(component, "version", &at, out) {
+        out.text("sbom.subject_version", version, at.key("version"));
+    }
+}
+
+/// `metadata.tools`: an array of tools up to 1.4; an object with
+/// `components` and `services` arrays from 1.5.
+fn tools(metadata: &Json, at: &Pointer, out: &mut Facts) {
+    let at = at.key("tools");
+    let mut names = BTreeSet::new();
+    match metadata.get("tools") {
+        None => return,
+        Some(Json::Array(tools)) => names.extend(tools.iter().filter_map(label)),
+        Some(tools @ Json::Object(_)) => {
+            for key in ["components", "services"] {
+                names.extend(json::array_at(tools, key).iter().filter_map(label));
+            }
+        }
+        Some(_) => {
+            out.note(
+                "`metadata.tools` is neither an array nor an object: ignored",
+                &at,
+            );
+            return;
+        }
+    }
+    if !names.is_empty() {
+        out.text_set("sbom.tools", names, at);
+    }
+}
+
+/// "name version", or "name" for a tool without a version.
+fn label(tool: &Json) -> Option<String> {
+    let name = json::str_at(tool, "name")?;
+    Some(match json::str_at(tool, "version") {
+        Some(version) => format!("{name} {version}"),
+        None => name.to_owned(),
+    })
+}

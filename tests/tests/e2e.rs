@@ -1,0 +1,235 @@
+//! End to end through the engine library: submissions in, decisions out.
+//! Each test names what it guards.
+
+#![expect(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, reason = "tests")]
+
+use std::time::{Duration, Instant};
+
+use assure_engine::decision::Verdict;
+use assure_engine::{Bundle, Engine, Limits};
+use assure_tests::{builtin_engine, builtin_files, bundle_with_cyclonedx_plugin, check, example, hostile};
+
+fn engine_with(fixture: &str, limits: Limits) -> Engine {
+    let component = hostile::component(fixture).unwrap();
+    Engine::new(bundle_with_cyclonedx_plugin(component).unwrap(), limits).unwrap()
+}
+
+/// Runs a hostile plugin on the approved example and returns the decision.
+fn decide_with(fixture: &str) -> assure_engine::Decision {
+    let engine = engine_with(fixture, Limits::default());
+    check(&engine, &example("approved")).unwrap()
+}
+
+fn document_error(decision: &assure_engine::Decision) -> (&'static str, String) {
+    assert_eq!(decision.document_errors.len(), 1, "{:#?}", decision.document_errors);
+    let e = &decision.document_errors[0];
+    assert_eq!(e.document, "sbom.cdx.json");
+    (e.kind, e.message.clone())
+}
+
+#[test]
+fn examples_give_their_verdicts() {
+    let engine = builtin_engine().unwrap();
+    assert_eq!(check(engine, &example("approved")).unwrap().verdict, Verdict::Approve);
+    assert_eq!(check(engine, &example("rejected")).unwrap().verdict, Verdict::Reject);
+    assert_eq!(check(engine, &example("needs-evidence")).unwrap().verdict, Verdict::NeedsEvidence);
+}
+
+#[test]
+fn builtin_bundle_is_pinned_and_matches_its_source() {
+    let builtin = Bundle::builtin().unwrap();
+    let from_source = Bundle::from_files("source", builtin_files().unwrap()).unwrap();
+    assert_eq!(builtin.digest, from_source.digest, "the embedded bundle must be the one in policies/ and plugins/dist/");
+    assert!(builtin.rules.iter().any(|r| r.id == "R4.1"));
+    assert!(builtin.rules.iter().any(|r| r.id == "R5.5"));
+}
+
+#[test]
+fn well_behaved_control_plugin_is_read() {
+    // The control for every hostile fixture: the same plugin without the hostile change.
+    let decision = decide_with("well-behaved");
+    assert!(decision.document_errors.is_empty(), "{:#?}", decision.document_errors);
+    assert!(decision.fact_problems.is_empty(), "{:#?}", decision.fact_problems);
+    // It only states sbom.format, so the other SBOM rules are undecided.
+    assert_eq!(decision.verdict, Verdict::NeedsEvidence);
+    assert_eq!(decision.missing_evidence[0].evidence, "sbom");
+}
+
+#[test]
+fn infinite_loop_stops_at_the_deadline() {
+    let started = Instant::now();
+    let decision = decide_with("infinite-loop");
+    let took = started.elapsed();
+    let (kind, message) = document_error(&decision);
+    assert_eq!(kind, "limit");
+    assert!(message.contains("deadline of 2.0 s exceeded"), "{message}");
+    assert_eq!(decision.verdict, Verdict::NeedsEvidence);
+    // Generous bound: the default deadline is 2 s; this guards "stops", not speed.
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+}
+
+#[test]
+fn infinite_loop_runs_out_of_fuel_under_a_small_budget() {
+    let engine = engine_with("infinite-loop", Limits { fuel: 10_000_000, ..Limits::default() });
+    let decision = check(&engine, &example("approved")).unwrap();
+    let (kind, message) = document_error(&decision);
+    assert_eq!(kind, "limit");
+    assert!(message.contains("fuel budget of 10000000 exhausted"), "{message}");
+    assert_ne!(decision.verdict, Verdict::Approve);
+}
+
+#[test]
+fn memory_bomb_hits_the_memory_cap() {
+    let engine = engine_with("memory-bomb", Limits { memory_bytes: 64 * 1024 * 1024, ..Limits::default() });
+    let decision = check(&engine, &example("approved")).unwrap();
+    let (kind, message) = document_error(&decision);
+    assert_eq!(kind, "limit");
+    assert!(message.contains("memory cap of 64 MiB reached"), "{message}");
+    assert_eq!(decision.verdict, Verdict::NeedsEvidence);
+}
+
+#[test]
+fn plugin_importing_wasi_is_refused_before_it_runs() {
+    let decision = decide_with("import-wasi");
+    let (kind, message) = document_error(&decision);
+    assert_eq!(kind, "plugin");
+    assert!(message.contains("wasi:cli/environment"), "{message}");
+    assert!(message.contains("plugins may import nothing"), "{message}");
+    assert_eq!(decision.verdict, Verdict::NeedsEvidence);
+}
+
+#[test]
+fn plugin_importing_an_unknown_function_is_refused_before_it_runs() {
+    let decision = decide_with("import-unknown");
+    let (kind, message) = document_error(&decision);
+    assert_eq!(kind, "plugin");
+    assert!(message.contains("host-exec"), "{message}");
+    assert_eq!(decision.verdict, Verdict::NeedsEvidence);
+}
+
+#[test]
+fn oversized_output_is_rejected() {
+    let decision = decide_with("huge-output");
+    let (kind, message) = document_error(&decision);
+    assert_eq!(kind, "limit");
+    assert!(message.contains("output cap"), "{message}");
+    assert_eq!(decision.verdict, Verdict::NeedsEvidence);
+}
+
+#[test]
+fn trap_is_a_fault_for_the_document() {
+    let decision = decide_with("trap");
+    let (kind, message) = document_error(&decision);
+    assert_eq!(kind, "fault");
+    assert!(message.contains("unreachable"), "{message}");
+    assert_eq!(decision.verdict, Verdict::NeedsEvidence);
+}
+
+#[test]
+fn unbounded_recursion_is_contained() {
+    let decision = decide_with("deep-recursion");
+    let (kind, message) = document_error(&decision);
+    assert_eq!(kind, "limit");
+    assert!(message.contains("stack"), "{message}");
+    assert_eq!(decision.verdict, Verdict::NeedsEvidence);
+}
+
+#[test]
+fn loop_in_start_function_is_contained() {
+    let decision = decide_with("start-loop");
+    assert_eq!(decision.document_errors.len(), 1, "{:#?}", decision.document_errors);
+    assert_eq!(decision.verdict, Verdict::NeedsEvidence);
+}
+
+#[test]
+fn invalid_utf8_output_is_a_fault() {
+    let decision = decide_with("invalid-utf8");
+    let (kind, message) = document_error(&decision);
+    assert_eq!(kind, "fault");
+    assert!(message.to_lowercase().contains("utf-8"), "{message}");
+    assert_eq!(decision.verdict, Verdict::NeedsEvidence);
+}
+
+#[test]
+fn undeclared_fact_names_the_plugin_and_the_fact() {
+    let decision = decide_with("undeclared-fact");
+    let problem = &decision.fact_problems[0];
+    assert_eq!(problem.plugin, "cyclonedx");
+    assert_eq!(problem.fact, "sbom.no_such_fact");
+    assert!(problem.message.contains("not declared"), "{}", problem.message);
+    assert_eq!(decision.verdict, Verdict::NeedsEvidence);
+}
+
+#[test]
+fn ill_typed_fact_names_the_plugin_the_fact_and_the_type() {
+    let decision = decide_with("wrong-type-fact");
+    let problem = &decision.fact_problems[0];
+    assert_eq!(problem.plugin, "cyclonedx");
+    assert_eq!(problem.fact, "sbom.component_count");
+    assert!(problem.message.contains("text value, but the schema declares Long"), "{}", problem.message);
+    assert_eq!(decision.verdict, Verdict::NeedsEvidence);
+}
+
+#[test]
+fn contradictory_facts_are_reported_and_never_approve() {
+    // Two SBOMs of one product that disagree: the contradicted facts are
+    // withdrawn and reported, not silently overwritten by the later one.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(example("approved").join("sbom.cdx.json"), dir.path().join("a.cdx.json")).unwrap();
+    std::fs::copy(example("rejected").join("bom.json"), dir.path().join("b.cdx.json")).unwrap();
+    std::fs::write(
+        dir.path().join("submission.toml"),
+        "[product]\nname = \"Acme Application\"\nversion = \"9.1.1\"\nsupplier = \"Acme, Inc.\"\n\n\
+         [[evidence]]\npath = \"a.cdx.json\"\n\n[[evidence]]\npath = \"b.cdx.json\"\n",
+    )
+    .unwrap();
+    let decision = check(builtin_engine().unwrap(), dir.path()).unwrap();
+    let conflicted: Vec<&str> = decision.fact_problems.iter().map(|p| p.fact.as_str()).collect();
+    assert!(conflicted.contains(&"sbom.strong_hash_percent"), "{conflicted:?}");
+    assert!(conflicted.contains(&"sbom.supplier_present"), "{conflicted:?}");
+    assert!(decision.fact_problems.iter().all(|p| p.message.contains("contradicts")));
+    assert_eq!(decision.verdict, Verdict::NeedsEvidence);
+    // R5.3 is not decided on either side of the contradiction.
+    assert!(decision.findings.iter().all(|f| f.rule != "R5.3"));
+}
+
+#[test]
+fn unrecognised_evidence_is_reported_not_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(example("approved").join("sbom.cdx.json"), dir.path().join("sbom.cdx.json")).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "pen test passed, trust us\n").unwrap();
+    std::fs::write(
+        dir.path().join("submission.toml"),
+        "[product]\nname = \"Acme Application\"\nversion = \"9.1.1\"\nsupplier = \"Acme, Inc.\"\n\n\
+         [[evidence]]\npath = \"sbom.cdx.json\"\n\n[[evidence]]\npath = \"notes.txt\"\n",
+    )
+    .unwrap();
+    let decision = check(builtin_engine().unwrap(), dir.path()).unwrap();
+    let (kind, message) = (decision.document_errors[0].kind, &decision.document_errors[0].message);
+    assert_eq!(kind, "unrecognised");
+    assert!(message.contains("text/plain"), "{message}");
+    assert_eq!(decision.verdict, Verdict::NeedsEvidence);
+}
+
+#[test]
+fn policy_without_required_annotations_is_refused_naming_file_and_annotation() {
+    let mut files = builtin_files().unwrap();
+    let sbom = String::from_utf8(files["sbom.cedar"].clone()).unwrap();
+    files.insert("sbom.cedar".into(), sbom.replacen("@severity(\"high\")\n", "", 1).into_bytes());
+    let error = Bundle::from_files("test", files).unwrap_err().to_string();
+    assert!(error.contains("sbom.cedar"), "{error}");
+    assert!(error.contains("`@severity`"), "{error}");
+}
+
+#[test]
+fn policy_reading_an_undeclared_fact_fails_strict_validation() {
+    let mut files = builtin_files().unwrap();
+    let sbom = String::from_utf8(files["sbom.cedar"].clone()).unwrap();
+    files.insert(
+        "sbom.cedar".into(),
+        sbom.replace("resource.sbom.dangling_refs > 0", "resource.sbom.dangling_refz > 0").into_bytes(),
+    );
+    let error = Bundle::from_files("test", files).unwrap_err().to_string();
+    assert!(error.contains("R5.5"), "{error}");
+    assert!(error.contains("dangling_refz"), "{error}");
+}
