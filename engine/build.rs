@@ -9,7 +9,10 @@ use sha2::{Digest, Sha256};
 
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let root = manifest_dir.parent().map(Path::to_path_buf).unwrap_or_default();
+    let root = manifest_dir
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     let policies = root.join("policies").join("nhs-baseline");
     let dist = root.join("plugins").join("dist");
 
@@ -20,12 +23,19 @@ fn main() {
     files.retain(|path, _| !path.starts_with("tests/") && !path.ends_with(".md"));
 
     let mut digests = BTreeMap::new();
-    let mut out = String::from("/// Each file of the built-in bundle: its path in the bundle and its bytes.\n");
+    let mut out = String::from(
+        "/// Each file of the built-in bundle: its path in the bundle and its bytes.\n",
+    );
     out.push_str("pub(crate) static FILES: &[(&str, &[u8])] = &[\n");
     for (path, disk) in &files {
-        let bytes = std::fs::read(disk).unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", disk.display())));
+        let bytes = std::fs::read(disk)
+            .unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", disk.display())));
         digests.insert(path.clone(), hex::encode(Sha256::digest(&bytes)));
-        let _ = writeln!(out, "    ({path:?}, include_bytes!({:?})),", disk.display().to_string());
+        let _ = writeln!(
+            out,
+            "    ({path:?}, include_bytes!({:?})),",
+            disk.display().to_string()
+        );
         println!("cargo::rerun-if-changed={}", disk.display());
     }
     out.push_str("];\n");
@@ -57,7 +67,10 @@ fn collect(base: &Path, dir: &Path, prefix: &str, out: &mut BTreeMap<String, Pat
         if path.is_dir() {
             collect(base, &path, prefix, out);
         } else if let Ok(rel) = path.strip_prefix(base) {
-            let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
             out.insert(format!("{prefix}{}", rel.join("/")), path);
         }
     }

@@ -57,19 +57,27 @@ pub fn run(args: &CheckArgs) -> Outcome {
     let started = Instant::now();
     let as_of = match &args.as_of {
         None => assure_engine::jiff::Timestamp::now(),
-        Some(text) => match assure_engine::facts::normalise_datetime(text).and_then(|t| t.parse().ok()) {
-            Some(t) => t,
-            None => {
-                let _ = writeln!(
-                    anstream::stderr(),
-                    "error: `--as-of {text}` is not an RFC 3339 date-time (e.g. 2026-11-28T00:00:00Z)"
-                );
-                return Outcome::Error;
+        Some(text) => {
+            match assure_engine::facts::normalise_datetime(text).and_then(|t| t.parse().ok()) {
+                Some(t) => t,
+                None => {
+                    let _ = writeln!(
+                        anstream::stderr(),
+                        "error: `--as-of {text}` is not an RFC 3339 date-time (e.g. 2026-11-28T00:00:00Z)"
+                    );
+                    return Outcome::Error;
+                }
             }
-        },
+        }
     };
-    if !(args.plugin_timeout.is_finite() && args.plugin_timeout > 0.0 && args.plugin_timeout <= 3600.0) {
-        let _ = writeln!(anstream::stderr(), "error: `--plugin-timeout` must be between 0 and 3600 seconds");
+    if !(args.plugin_timeout.is_finite()
+        && args.plugin_timeout > 0.0
+        && args.plugin_timeout <= 3600.0)
+    {
+        let _ = writeln!(
+            anstream::stderr(),
+            "error: `--plugin-timeout` must be between 0 and 3600 seconds"
+        );
         return Outcome::Error;
     }
     let limits = Limits {
@@ -81,7 +89,10 @@ pub fn run(args: &CheckArgs) -> Outcome {
 
     let mut stages: Vec<(String, Duration)> = Vec::new();
     let t = Instant::now();
-    let options = LoadOptions { require_digests: args.require_digests, ..LoadOptions::default() };
+    let options = LoadOptions {
+        require_digests: args.require_digests,
+        ..LoadOptions::default()
+    };
     let submission = match Submission::load(&args.submission, &options) {
         Ok(s) => s,
         Err(e) => return fail(&e),
@@ -114,7 +125,10 @@ pub fn run(args: &CheckArgs) -> Outcome {
         Format::Human => render::human(&decision, &args.submission),
     };
     let mut stdout = anstream::stdout();
-    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             let _ = writeln!(anstream::stderr(), "error: cannot write the decision: {e}");
             return Outcome::Error;
@@ -128,7 +142,11 @@ pub fn run(args: &CheckArgs) -> Outcome {
         for (stage, took) in &stages {
             let _ = writeln!(err, "  {:>10.3} ms  {stage}", took.as_secs_f64() * 1000.0);
         }
-        let _ = writeln!(err, "  {:>10.3} ms  total", started.elapsed().as_secs_f64() * 1000.0);
+        let _ = writeln!(
+            err,
+            "  {:>10.3} ms  total",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
     }
 
     match decision.verdict {

@@ -30,7 +30,11 @@ pub fn run(args: &InitArgs) -> Outcome {
     }
     let path = args.folder.join(MANIFEST);
     if let Err(source) = std::fs::write(&path, text) {
-        return fail(&assure_engine::Error::Io { action: "write", path, source });
+        return fail(&assure_engine::Error::Io {
+            action: "write",
+            path,
+            source,
+        });
     }
     let mut out = anstream::stdout();
     let _ = writeln!(
@@ -40,7 +44,11 @@ pub fn run(args: &InitArgs) -> Outcome {
         manifest.evidence.len()
     );
     if manifest.product.name.starts_with("CHANGE ME") {
-        let _ = writeln!(out, "next: fill in [product] (name, version, supplier) and [profile], then run `assure check {}`", args.folder.display());
+        let _ = writeln!(
+            out,
+            "next: fill in [product] (name, version, supplier) and [profile], then run `assure check {}`",
+            args.folder.display()
+        );
     }
     Outcome::Success
 }

@@ -76,7 +76,11 @@ fn main() -> Outcome {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { Outcome::Error } else { Outcome::Success };
+            return if e.use_stderr() {
+                Outcome::Error
+            } else {
+                Outcome::Success
+            };
         }
     };
     match cli.command {

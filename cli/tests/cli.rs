@@ -1,7 +1,12 @@
 //! The `assure` command as a user runs it: verdicts, exit codes, messages.
 //! Each test names what it guards.
 
-#![expect(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, reason = "tests")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +16,10 @@ use predicates::prelude::*;
 const AS_OF: &str = "2026-11-28T00:00:00Z";
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn example(name: &str) -> PathBuf {
@@ -78,13 +86,26 @@ fn needs_evidence_example_lists_what_to_provide() {
     let missing = decision["missing_evidence"].as_array().unwrap();
     assert_eq!(missing.len(), 1, "{missing:?}");
     assert_eq!(missing[0]["evidence"], "sbom");
-    let rules: Vec<&str> = missing[0]["rules"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+    let rules: Vec<&str> = missing[0]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
     for rule in ["R4.1", "R4.2", "R5.1", "R5.2", "R5.3", "R5.4", "R5.5"] {
-        assert!(rules.contains(&rule), "{rule} should wait on the SBOM: {rules:?}");
+        assert!(
+            rules.contains(&rule),
+            "{rule} should wait on the SBOM: {rules:?}"
+        );
     }
     // The VEX document was read (sniffed as CycloneDX) and noted, not ignored.
     assert_eq!(decision["inputs"]["evidence"][0]["plugin"], "cyclonedx");
-    assert!(decision["notes"][0]["message"].as_str().unwrap().contains("VEX"));
+    assert!(
+        decision["notes"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("VEX")
+    );
 }
 
 #[test]
@@ -100,10 +121,19 @@ fn rejected_json_cites_rule_control_and_pointer() {
     let decision = json(&out);
     assert_eq!(decision["verdict"], "reject");
     let findings = decision["findings"].as_array().unwrap();
-    let rules: Vec<&str> = findings.iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    let rules: Vec<&str> = findings
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
     assert_eq!(rules, ["R5.1", "R5.3"]);
     let hashes = &findings[1];
-    assert!(hashes["controls"].as_array().unwrap().iter().any(|c| c.as_str().unwrap().contains("NTIA")));
+    assert!(
+        hashes["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c.as_str().unwrap().contains("NTIA"))
+    );
     let citation = &hashes["evidence"][0];
     assert_eq!(citation["fact"], "sbom.strong_hash_percent");
     assert_eq!(citation["value"], 0);
@@ -149,7 +179,11 @@ fn path_escaping_the_folder_is_refused() {
     let dir = copy_example("approved");
     let manifest = dir.path().join("submission.toml");
     let text = std::fs::read_to_string(&manifest).unwrap();
-    std::fs::write(&manifest, text.replace("path = \"sbom.cdx.json\"", "path = \"../sbom.cdx.json\"")).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace("path = \"sbom.cdx.json\"", "path = \"../sbom.cdx.json\""),
+    )
+    .unwrap();
     assure()
         .arg("check")
         .arg(dir.path())
@@ -198,7 +232,11 @@ fn missing_digest_is_refused_under_require_digests() {
 #[test]
 fn malformed_sbom_needs_evidence_naming_file_and_line() {
     let dir = copy_example("approved");
-    std::fs::write(dir.path().join("sbom.cdx.json"), "{\n  \"bomFormat\": \"CycloneDX\",\n  \"specVersion\": \"1.6\",\n  oops\n}\n").unwrap();
+    std::fs::write(
+        dir.path().join("sbom.cdx.json"),
+        "{\n  \"bomFormat\": \"CycloneDX\",\n  \"specVersion\": \"1.6\",\n  oops\n}\n",
+    )
+    .unwrap();
     let manifest = dir.path().join("submission.toml");
     let text: String = std::fs::read_to_string(&manifest)
         .unwrap()
@@ -212,14 +250,20 @@ fn malformed_sbom_needs_evidence_naming_file_and_line() {
         .arg(dir.path())
         .assert()
         .code(3)
-        .stdout(predicate::str::contains("sbom.cdx.json (cyclonedx) at line 4"))
+        .stdout(predicate::str::contains(
+            "sbom.cdx.json (cyclonedx) at line 4",
+        ))
         .stdout(predicate::str::contains("not valid JSON"));
 }
 
 #[test]
 fn malformed_manifest_is_an_error_with_its_line() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("submission.toml"), "[product]\nname = \"x\"\nversion = 3\n").unwrap();
+    std::fs::write(
+        dir.path().join("submission.toml"),
+        "[product]\nname = \"x\"\nversion = 3\n",
+    )
+    .unwrap();
     assure()
         .arg("check")
         .arg(dir.path())
@@ -232,7 +276,11 @@ fn malformed_manifest_is_an_error_with_its_line() {
 #[test]
 fn init_writes_a_manifest_with_digests_that_check_then_uses() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(example("approved").join("sbom.cdx.json"), dir.path().join("sbom.cdx.json")).unwrap();
+    std::fs::copy(
+        example("approved").join("sbom.cdx.json"),
+        dir.path().join("sbom.cdx.json"),
+    )
+    .unwrap();
     assure()
         .arg("init")
         .arg(dir.path())
@@ -240,8 +288,16 @@ fn init_writes_a_manifest_with_digests_that_check_then_uses() {
         .code(0)
         .stdout(predicate::str::contains("1 evidence file(s)"));
     let manifest = std::fs::read_to_string(dir.path().join("submission.toml")).unwrap();
-    assert!(manifest.contains("sha256 = \"c561927ee0d09a88cad7c939c7220746bb978016455ea36f37de39554a9e4ec1\""), "{manifest}");
-    assert!(manifest.contains("media_type = \"application/vnd.cyclonedx+json\""), "{manifest}");
+    assert!(
+        manifest.contains(
+            "sha256 = \"c561927ee0d09a88cad7c939c7220746bb978016455ea36f37de39554a9e4ec1\""
+        ),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("media_type = \"application/vnd.cyclonedx+json\""),
+        "{manifest}"
+    );
     // The placeholders must be filled in before a check.
     assure()
         .arg("check")
@@ -254,7 +310,11 @@ fn init_writes_a_manifest_with_digests_that_check_then_uses() {
         .replace("CHANGE ME: version", "9.1.1")
         .replace("CHANGE ME: supplier legal name", "Acme, Inc.");
     std::fs::write(dir.path().join("submission.toml"), filled).unwrap();
-    assure().args(["check", "--require-digests"]).arg(dir.path()).assert().code(0);
+    assure()
+        .args(["check", "--require-digests"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
 }
 
 #[test]

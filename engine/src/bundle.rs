@@ -28,7 +28,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 use std::sync::Arc;
 
-use cedar_policy::{Effect, Policy, PolicyId, PolicySet, Schema, SchemaFragment, ValidationMode, Validator};
+use cedar_policy::{
+    Effect, Policy, PolicyId, PolicySet, Schema, SchemaFragment, ValidationMode, Validator,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -269,7 +271,10 @@ impl Bundle {
                 match rule_of(policy, name) {
                     Ok(rule) => {
                         if !ids.insert(rule.id.clone()) {
-                            problems.push((name.clone(), format!("`@id(\"{}\")` is used twice", rule.id)));
+                            problems.push((
+                                name.clone(),
+                                format!("`@id(\"{}\")` is used twice", rule.id),
+                            ));
                             continue;
                         }
                         let renamed = policy.new_id(PolicyId::new(&rule.id));
@@ -286,7 +291,10 @@ impl Bundle {
             let file = problems.first().map(|(f, _)| f.clone()).unwrap_or_default();
             return Err(invalid(
                 &file,
-                problems.into_iter().map(|(f, p)| format!("{f}: {p}")).collect(),
+                problems
+                    .into_iter()
+                    .map(|(f, p)| format!("{f}: {p}"))
+                    .collect(),
             ));
         }
         // Strict validation against the schema: every problem at once.
@@ -295,7 +303,9 @@ impl Bundle {
             let problems = validation
                 .validation_errors()
                 .map(|e| {
-                    let rule = rules.iter().find(|r| PolicyId::new(&r.id) == *e.policy_id());
+                    let rule = rules
+                        .iter()
+                        .find(|r| PolicyId::new(&r.id) == *e.policy_id());
                     let file = rule.map_or("?", |r| r.file.as_str());
                     format!("{file}: policy `{}`: {}", e.policy_id(), diagnostic(e))
                 })
@@ -310,7 +320,11 @@ impl Bundle {
             let bytes = file(&plugin.path)?;
             plugins.push(PluginBinary {
                 name: plugin.name.clone(),
-                media_types: plugin.media_types.iter().map(|m| crate::media::normalise(m)).collect(),
+                media_types: plugin
+                    .media_types
+                    .iter()
+                    .map(|m| crate::media::normalise(m))
+                    .collect(),
                 sha256: sha256_hex(bytes),
                 bytes: bytes.clone().into(),
             });
@@ -396,7 +410,10 @@ fn rule_of(policy: &Policy, file: &str) -> Result<Rule, Vec<String>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    let reads = policy.to_json().map(|json| policy_reads(&json)).unwrap_or_default();
+    let reads = policy
+        .to_json()
+        .map(|json| policy_reads(&json))
+        .unwrap_or_default();
     let action = match policy.action_constraint() {
         cedar_policy::ActionConstraint::Eq(uid) => Some(uid.id().unescaped().to_owned()),
         _ => None,
@@ -423,6 +440,9 @@ fn rule_of(policy: &Policy, file: &str) -> Result<Rule, Vec<String>> {
 
 fn location(policy: &Policy) -> String {
     let text = policy.to_string();
-    let first = text.lines().find(|l| !l.trim_start().starts_with('@')).unwrap_or("");
+    let first = text
+        .lines()
+        .find(|l| !l.trim_start().starts_with('@'))
+        .unwrap_or("");
     format!("`{}`", first.trim())
 }

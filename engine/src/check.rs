@@ -9,12 +9,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
-use cedar_policy::{Authorizer, Context, Decision as CedarDecision, Effect, EntityUid, PolicyId, Request, RestrictedExpression};
+use cedar_policy::{
+    Authorizer, Context, Decision as CedarDecision, Effect, EntityUid, PolicyId, Request,
+    RestrictedExpression,
+};
 
 use crate::bundle::{Bundle, Rule};
 use crate::decision::{
-    BundleRef, Citation, Decision, DocumentError, DocumentNote, EngineRef, EvaluationError, EvidenceInput, Finding,
-    Inputs, MissingEvidence, PluginInput, ProductRef, Subject, Verdict, FORMAT,
+    BundleRef, Citation, Decision, DocumentError, DocumentNote, EngineRef, EvaluationError,
+    EvidenceInput, FORMAT, Finding, Inputs, MissingEvidence, PluginInput, ProductRef, Subject,
+    Verdict,
 };
 use crate::error::Error;
 use crate::facts::{self, Assembly, FactMap, Provenance};
@@ -56,7 +60,9 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("bundle", &self.bundle.name).finish_non_exhaustive()
+        f.debug_struct("Engine")
+            .field("bundle", &self.bundle.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -65,7 +71,11 @@ impl Engine {
     pub fn new(bundle: Bundle, limits: Limits) -> Result<Self, Error> {
         let host = PluginHost::new(limits)?;
         let cache = PluginCache::new(bundle.plugins.iter().map(|p| p.name.clone()));
-        Ok(Self { bundle, host, cache })
+        Ok(Self {
+            bundle,
+            host,
+            cache,
+        })
     }
 
     /// The bundle.
@@ -79,7 +89,11 @@ impl Engine {
     }
 
     /// Checks a submission.
-    pub fn check(&self, submission: &Submission, options: &CheckOptions) -> Result<(Decision, Timings), Error> {
+    pub fn check(
+        &self,
+        submission: &Submission,
+        options: &CheckOptions,
+    ) -> Result<(Decision, Timings), Error> {
         let mut timings = Timings::default();
         let bundle = &self.bundle;
 
@@ -98,7 +112,10 @@ impl Engine {
                 size: evidence.bytes.len(),
                 plugin: None,
             };
-            let error = |plugin: Option<&str>, kind: &'static str, message: String, location: String| DocumentError {
+            let error = |plugin: Option<&str>,
+                         kind: &'static str,
+                         message: String,
+                         location: String| DocumentError {
                 document: evidence.path.clone(),
                 sha256: evidence.sha256.clone(),
                 media_type: evidence.media_type.clone(),
@@ -118,7 +135,8 @@ impl Engine {
                         if evidence.media_type_declared {
                             String::new()
                         } else {
-                            " (sniffed; declare `media_type` in submission.toml if it is wrong)".to_owned()
+                            " (sniffed; declare `media_type` in submission.toml if it is wrong)"
+                                .to_owned()
                         }
                     ),
                     String::new(),
@@ -133,27 +151,56 @@ impl Engine {
             let loaded = self
                 .cache
                 .get(&binary.name, || self.host.load(&binary.name, &binary.bytes));
+            timings.record(format!("load plugin {}", binary.name), started);
+            let started = Instant::now();
             let plugin = match loaded {
                 Some(Ok(plugin)) => plugin,
                 Some(Err(message)) => {
-                    document_errors.push(error(Some(&binary.name), "plugin", message, String::new()));
+                    document_errors.push(error(
+                        Some(&binary.name),
+                        "plugin",
+                        message,
+                        String::new(),
+                    ));
                     continue;
                 }
                 None => {
-                    document_errors.push(error(Some(&binary.name), "plugin", "the plugin is not in the bundle".into(), String::new()));
+                    document_errors.push(error(
+                        Some(&binary.name),
+                        "plugin",
+                        "the plugin is not in the bundle".into(),
+                        String::new(),
+                    ));
                     continue;
                 }
             };
             if plugin.sha256 != binary.sha256 {
-                document_errors.push(error(Some(&binary.name), "plugin", "the compiled plugin does not match the bundle's binary".into(), String::new()));
+                document_errors.push(error(
+                    Some(&binary.name),
+                    "plugin",
+                    "the compiled plugin does not match the bundle's binary".into(),
+                    String::new(),
+                ));
                 continue;
             }
             plugins_used.insert(
                 plugin.name.clone(),
-                PluginInput { name: plugin.name.clone(), version: plugin.info.version.clone(), sha256: plugin.sha256.clone() },
+                PluginInput {
+                    name: plugin.name.clone(),
+                    version: plugin.info.version.clone(),
+                    sha256: plugin.sha256.clone(),
+                },
             );
-            let outcome = self.host.extract(&plugin, &evidence.path, &evidence.media_type, &evidence.bytes);
-            timings.record(format!("extract {} ({})", evidence.path, plugin.name), started);
+            let outcome = self.host.extract(
+                &plugin,
+                &evidence.path,
+                &evidence.media_type,
+                &evidence.bytes,
+            );
+            timings.record(
+                format!("extract {} ({})", evidence.path, plugin.name),
+                started,
+            );
             let source = Provenance {
                 document: evidence.path.clone(),
                 document_sha256: evidence.sha256.clone(),
@@ -174,13 +221,28 @@ impl Engine {
                     assembly.add(&bundle.vocabulary, &source, extraction);
                 }
                 Err(CallError::Rejected { message, location }) => {
-                    document_errors.push(error(Some(&plugin.name), "invalid", message, location_text(&location)));
+                    document_errors.push(error(
+                        Some(&plugin.name),
+                        "invalid",
+                        message,
+                        location_text(&location),
+                    ));
                 }
                 Err(e @ CallError::Limit(_)) => {
-                    document_errors.push(error(Some(&plugin.name), "limit", e.to_string(), String::new()));
+                    document_errors.push(error(
+                        Some(&plugin.name),
+                        "limit",
+                        e.to_string(),
+                        String::new(),
+                    ));
                 }
                 Err(e @ CallError::Fault(_)) => {
-                    document_errors.push(error(Some(&plugin.name), "fault", e.to_string(), String::new()));
+                    document_errors.push(error(
+                        Some(&plugin.name),
+                        "fault",
+                        e.to_string(),
+                        String::new(),
+                    ));
                 }
             }
         }
@@ -207,15 +269,35 @@ impl Engine {
         // per-component rules exist.
         let started = Instant::now();
         let authorizer = Authorizer::new();
-        let mut subjects: Vec<(Subject, EntityUid, &'static str)> =
-            vec![(Subject { kind: "Product".into(), id: product.name.clone() }, product_uid, "approve")];
+        let mut subjects: Vec<(Subject, EntityUid, &'static str)> = vec![(
+            Subject {
+                kind: "Product".into(),
+                id: product.name.clone(),
+            },
+            product_uid,
+            "approve",
+        )];
         let has_rules_for = |action: &str| {
-            bundle.rules.iter().any(|r| r.effect == Effect::Forbid && r.action.as_deref() == Some(action))
+            bundle
+                .rules
+                .iter()
+                .any(|r| r.effect == Effect::Forbid && r.action.as_deref() == Some(action))
         };
         if has_rules_for("accept") {
-            for (kind, id) in assembly.entities.keys().filter(|(kind, _)| kind == "Component") {
+            for (kind, id) in assembly
+                .entities
+                .keys()
+                .filter(|(kind, _)| kind == "Component")
+            {
                 if let Ok(uid) = facts::uid(kind, id) {
-                    subjects.push((Subject { kind: kind.clone(), id: id.clone() }, uid, "accept"));
+                    subjects.push((
+                        Subject {
+                            kind: kind.clone(),
+                            id: id.clone(),
+                        },
+                        uid,
+                        "accept",
+                    ));
                 }
             }
         }
@@ -224,8 +306,14 @@ impl Engine {
         let mut product_permitted = false;
         for (subject, resource, action) in &subjects {
             let action_uid = facts::uid("Action", action).map_err(|m| bundle_error(bundle, m))?;
-            let request = Request::new(supplier.clone(), action_uid, resource.clone(), context.clone(), None)
-                .map_err(|e| bundle_error(bundle, e.to_string()))?;
+            let request = Request::new(
+                supplier.clone(),
+                action_uid,
+                resource.clone(),
+                context.clone(),
+                None,
+            )
+            .map_err(|e| bundle_error(bundle, e.to_string()))?;
             let response = authorizer.is_authorized(&request, &bundle.policies, &entities);
             let reasons: Vec<&PolicyId> = response.diagnostics().reason().collect();
             if *action == "approve" && response.decision() == CedarDecision::Allow {
@@ -240,7 +328,11 @@ impl Engine {
             }
             for error in response.diagnostics().errors() {
                 let cedar_policy::AuthorizationError::PolicyEvaluationError(e) = error;
-                errored.push((e.policy_id().to_string(), subject.clone(), e.inner().to_string()));
+                errored.push((
+                    e.policy_id().to_string(),
+                    subject.clone(),
+                    e.inner().to_string(),
+                ));
             }
         }
         let evaluations = subjects.len() * bundle.rules.len();
@@ -252,13 +344,18 @@ impl Engine {
             if subject.kind == "Product" {
                 Some(&assembly.product)
             } else {
-                assembly.entities.get(&(subject.kind.clone(), subject.id.clone())).map(|e| &e.facts)
+                assembly
+                    .entities
+                    .get(&(subject.kind.clone(), subject.id.clone()))
+                    .map(|e| &e.facts)
             }
         };
         let mut findings = Vec::new();
         let mut advisories = Vec::new();
         for (rule_id, subject) in &fired {
-            let Some(rule) = bundle.rule(rule_id) else { continue };
+            let Some(rule) = bundle.rule(rule_id) else {
+                continue;
+            };
             let evidence = citations(rule, facts_of(subject));
             let finding = Finding {
                 rule: rule.id.clone(),
@@ -279,17 +376,24 @@ impl Engine {
             }
         }
         let sort = |list: &mut Vec<Finding>| {
-            list.sort_by(|a, b| (a.severity, &a.rule, &a.subject).cmp(&(b.severity, &b.rule, &b.subject)));
+            list.sort_by(|a, b| {
+                (a.severity, &a.rule, &a.subject).cmp(&(b.severity, &b.rule, &b.subject))
+            });
         };
         sort(&mut findings);
         sort(&mut advisories);
 
         // Which facts each errored rule needed and did not get.
-        let mut missing: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>, BTreeSet<Subject>)> = BTreeMap::new();
+        let mut missing: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>, BTreeSet<Subject>)> =
+            BTreeMap::new();
         let mut evaluation_errors = Vec::new();
         for (rule_id, subject, message) in &errored {
             let Some(rule) = bundle.rule(rule_id) else {
-                evaluation_errors.push(EvaluationError { rule: rule_id.clone(), subject: subject.clone(), message: message.clone() });
+                evaluation_errors.push(EvaluationError {
+                    rule: rule_id.clone(),
+                    subject: subject.clone(),
+                    message: message.clone(),
+                });
                 continue;
             };
             let have = facts_of(subject);
@@ -301,7 +405,11 @@ impl Engine {
                 .filter(|path| !is_present(have, path))
                 .collect();
             if absent.is_empty() {
-                evaluation_errors.push(EvaluationError { rule: rule_id.clone(), subject: subject.clone(), message: message.clone() });
+                evaluation_errors.push(EvaluationError {
+                    rule: rule_id.clone(),
+                    subject: subject.clone(),
+                    message: message.clone(),
+                });
                 continue;
             }
             for path in absent {
@@ -332,7 +440,10 @@ impl Engine {
         if !product_permitted && findings.is_empty() && errored.is_empty() {
             evaluation_errors.push(EvaluationError {
                 rule: "approve".into(),
-                subject: Subject { kind: "Product".into(), id: product.name.clone() },
+                subject: Subject {
+                    kind: "Product".into(),
+                    id: product.name.clone(),
+                },
                 message: "no permit policy allowed approval, and no rule explains why".into(),
             });
         }
@@ -351,7 +462,14 @@ impl Engine {
         } else {
             Verdict::Approve
         };
-        let summary = summary(verdict, &findings, &missing_evidence, &document_errors, &fact_problems, &evaluation_errors);
+        let summary = summary(
+            verdict,
+            &findings,
+            &missing_evidence,
+            &document_errors,
+            &fact_problems,
+            &evaluation_errors,
+        );
         timings.record("explain", started);
 
         let decision = Decision {
@@ -364,8 +482,15 @@ impl Engine {
                 supplier: product.supplier.clone(),
             },
             evaluated_at: facts::format_datetime(options.as_of),
-            engine: EngineRef { name: "assure", version: env!("CARGO_PKG_VERSION") },
-            bundle: BundleRef { name: bundle.name.clone(), version: bundle.version, digest: bundle.digest.clone() },
+            engine: EngineRef {
+                name: "assure",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            bundle: BundleRef {
+                name: bundle.name.clone(),
+                version: bundle.version,
+                digest: bundle.digest.clone(),
+            },
             findings,
             advisories,
             missing_evidence,
@@ -386,20 +511,40 @@ impl Engine {
 }
 
 fn bundle_error(bundle: &Bundle, message: String) -> Error {
-    crate::error::BundleError::Invalid { bundle: bundle.name.clone(), file: "schema".into(), problems: vec![message] }.into()
+    crate::error::BundleError::Invalid {
+        bundle: bundle.name.clone(),
+        file: "schema".into(),
+        problems: vec![message],
+    }
+    .into()
 }
 
 fn context(submission: &Submission, options: &CheckOptions) -> Result<Context, Error> {
     let profile = &submission.manifest.profile;
     let profile = RestrictedExpression::new_record([
-        ("patient_data".to_owned(), RestrictedExpression::new_bool(profile.patient_data)),
-        ("hosted_service".to_owned(), RestrictedExpression::new_bool(profile.hosted_service)),
-        ("medical_device".to_owned(), RestrictedExpression::new_bool(profile.medical_device)),
-        ("supplier_remote_access".to_owned(), RestrictedExpression::new_bool(profile.supplier_remote_access)),
+        (
+            "patient_data".to_owned(),
+            RestrictedExpression::new_bool(profile.patient_data),
+        ),
+        (
+            "hosted_service".to_owned(),
+            RestrictedExpression::new_bool(profile.hosted_service),
+        ),
+        (
+            "medical_device".to_owned(),
+            RestrictedExpression::new_bool(profile.medical_device),
+        ),
+        (
+            "supplier_remote_access".to_owned(),
+            RestrictedExpression::new_bool(profile.supplier_remote_access),
+        ),
     ])
     .map_err(|e| crate::error::PluginError::Host(e.to_string()))?;
     Context::from_pairs([
-        ("now".to_owned(), RestrictedExpression::new_datetime(facts::format_datetime(options.as_of))),
+        (
+            "now".to_owned(),
+            RestrictedExpression::new_datetime(facts::format_datetime(options.as_of)),
+        ),
         ("profile".to_owned(), profile),
     ])
     .map_err(|e| crate::error::PluginError::Host(e.to_string()).into())
@@ -420,12 +565,18 @@ fn is_present(facts: Option<&FactMap>, path: &str) -> bool {
     }
     let Some(facts) = facts else { return false };
     let prefix = format!("{path}.");
-    facts.contains_key(path) || facts.range(prefix.clone()..).next().is_some_and(|(k, _)| k.starts_with(&prefix))
+    facts.contains_key(path)
+        || facts
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|(k, _)| k.starts_with(&prefix))
 }
 
 /// The facts a rule read on its subject, with where each came from.
 fn citations(rule: &Rule, facts: Option<&FactMap>) -> Vec<Citation> {
-    let Some(facts) = facts else { return Vec::new() };
+    let Some(facts) = facts else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for read in rule.reads.iter().filter(|r| r.root == "resource") {
         let path = read.dotted();
@@ -468,7 +619,11 @@ fn summary(
             if !missing.is_empty() {
                 parts.push(format!(
                     "missing evidence: {}",
-                    missing.iter().map(|m| m.title.as_str()).collect::<Vec<_>>().join(", ")
+                    missing
+                        .iter()
+                        .map(|m| m.title.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
             if !documents.is_empty() {
@@ -480,7 +635,10 @@ fn summary(
             if !evaluation.is_empty() {
                 parts.push(format!("{} rule(s) failed to evaluate", evaluation.len()));
             }
-            format!("nothing rejects, but not every rule could be decided: {}", parts.join("; "))
+            format!(
+                "nothing rejects, but not every rule could be decided: {}",
+                parts.join("; ")
+            )
         }
     }
 }

@@ -126,7 +126,9 @@ pub enum SubmissionError {
 #[error("submission `{path}` failed integrity checks:\n{}", bullet(problems))]
 #[diagnostic(
     code(assure::trust),
-    help("the evidence must be exactly the files the manifest declares; re-run `assure init` only if you produced these files yourself")
+    help(
+        "the evidence must be exactly the files the manifest declares; re-run `assure init` only if you produced these files yourself"
+    )
 )]
 pub struct TrustError {
     /// The submission folder or manifest.
@@ -149,7 +151,9 @@ pub enum BundleError {
     },
 
     /// The bundle's files do not match the digest pinned for it.
-    #[error("bundle `{bundle}` does not match its pinned digest (expected {expected}, found {found})")]
+    #[error(
+        "bundle `{bundle}` does not match its pinned digest (expected {expected}, found {found})"
+    )]
     #[diagnostic(code(assure::bundle::digest))]
     Digest {
         /// The bundle.
@@ -195,7 +199,9 @@ pub enum PluginError {
     #[error("plugin `{plugin}` is refused: it imports {}, and plugins may import nothing", imports.join(", "))]
     #[diagnostic(
         code(assure::plugin::imports),
-        help("a plugin must implement the `assure:plugin/extractor` world only; build it for wasm32-unknown-unknown, not wasm32-wasip2")
+        help(
+            "a plugin must implement the `assure:plugin/extractor` world only; build it for wasm32-unknown-unknown, not wasm32-wasip2"
+        )
     )]
     Imports {
         /// The plugin's name.

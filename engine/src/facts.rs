@@ -123,7 +123,11 @@ impl Assembly {
         for fact in extraction.facts {
             let label = fact.path.clone();
             if RESERVED.contains(&fact.path.as_str()) {
-                self.problem(source, &label, "is set by the engine from the manifest; a plugin may not set it".into());
+                self.problem(
+                    source,
+                    &label,
+                    "is set by the engine from the manifest; a plugin may not set it".into(),
+                );
                 continue;
             }
             match checked(vocabulary, "Product", &fact) {
@@ -139,8 +143,16 @@ impl Assembly {
         }
         for entity in extraction.entities {
             let name = format!("{}[{}]", entity.kind, entity.id);
-            if ENGINE_KINDS.contains(&entity.kind.as_str()) || !vocabulary.has_entity(&entity.kind) {
-                self.problem(source, &name, format!("entity kind `{}` is not one plugins may describe in this bundle's schema", entity.kind));
+            if ENGINE_KINDS.contains(&entity.kind.as_str()) || !vocabulary.has_entity(&entity.kind)
+            {
+                self.problem(
+                    source,
+                    &name,
+                    format!(
+                        "entity kind `{}` is not one plugins may describe in this bundle's schema",
+                        entity.kind
+                    ),
+                );
                 continue;
             }
             if entity.id.is_empty() {
@@ -200,27 +212,48 @@ impl Assembly {
     }
 
     /// The Cedar entities: the supplier, the product and every other entity.
-    pub fn to_entities(&self, product: &crate::submission::Product) -> Result<(Entities, EntityUid, EntityUid), String> {
+    pub fn to_entities(
+        &self,
+        product: &crate::submission::Product,
+    ) -> Result<(Entities, EntityUid, EntityUid), String> {
         let supplier = uid("Supplier", &product.supplier)?;
         let product_uid = uid("Product", &product.name)?;
         let mut entities = vec![Entity::new_no_attrs(supplier.clone(), Default::default())];
 
         let mut attrs = record_tree(&self.product);
-        attrs.insert("name".into(), Node::Leaf(FactValue::Text(product.name.clone())));
-        attrs.insert("version".into(), Node::Leaf(FactValue::Text(product.version.clone())));
-        attrs.insert("supplier".into(), Node::Leaf(FactValue::Text(product.supplier.clone())));
+        attrs.insert(
+            "name".into(),
+            Node::Leaf(FactValue::Text(product.name.clone())),
+        );
+        attrs.insert(
+            "version".into(),
+            Node::Leaf(FactValue::Text(product.version.clone())),
+        );
+        attrs.insert(
+            "supplier".into(),
+            Node::Leaf(FactValue::Text(product.supplier.clone())),
+        );
         entities.push(
-            Entity::new(product_uid.clone(), to_attrs(attrs), [supplier.clone()].into_iter().collect())
-                .map_err(|e| format!("product: {e}"))?,
+            Entity::new(
+                product_uid.clone(),
+                to_attrs(attrs),
+                [supplier.clone()].into_iter().collect(),
+            )
+            .map_err(|e| format!("product: {e}"))?,
         );
         for ((kind, id), entity) in &self.entities {
-            let mut parents: std::collections::HashSet<EntityUid> = [product_uid.clone()].into_iter().collect();
+            let mut parents: std::collections::HashSet<EntityUid> =
+                [product_uid.clone()].into_iter().collect();
             for (parent_kind, parent_id) in &entity.parents {
                 parents.insert(uid(parent_kind, parent_id)?);
             }
             entities.push(
-                Entity::new(uid(kind, id)?, to_attrs(record_tree(&entity.facts)), parents)
-                    .map_err(|e| format!("{kind}[{id}]: {e}"))?,
+                Entity::new(
+                    uid(kind, id)?,
+                    to_attrs(record_tree(&entity.facts)),
+                    parents,
+                )
+                .map_err(|e| format!("{kind}[{id}]: {e}"))?,
             );
         }
         let entities = Entities::from_entities(entities, None).map_err(|e| e.to_string())?;
@@ -230,8 +263,13 @@ impl Assembly {
 
 /// A Cedar entity uid.
 pub fn uid(kind: &str, id: &str) -> Result<EntityUid, String> {
-    let type_name: EntityTypeName = kind.parse().map_err(|e| format!("entity type `{kind}`: {e}"))?;
-    Ok(EntityUid::from_type_name_and_id(type_name, EntityId::new(id)))
+    let type_name: EntityTypeName = kind
+        .parse()
+        .map_err(|e| format!("entity type `{kind}`: {e}"))?;
+    Ok(EntityUid::from_type_name_and_id(
+        type_name,
+        EntityId::new(id),
+    ))
 }
 
 fn at(source: &Provenance, location: &plugin::Location) -> Provenance {
@@ -245,10 +283,21 @@ fn at(source: &Provenance, location: &plugin::Location) -> Provenance {
     }
 }
 
-fn merge(map: &mut FactMap, path: String, value: FactValue, provenance: Provenance) -> Result<(), String> {
+fn merge(
+    map: &mut FactMap,
+    path: String,
+    value: FactValue,
+    provenance: Provenance,
+) -> Result<(), String> {
     match map.get_mut(&path) {
         None => {
-            map.insert(path, FactRecord { value, provenance: vec![provenance] });
+            map.insert(
+                path,
+                FactRecord {
+                    value,
+                    provenance: vec![provenance],
+                },
+            );
             Ok(())
         }
         Some(existing) if existing.value == value => {
@@ -258,7 +307,11 @@ fn merge(map: &mut FactMap, path: String, value: FactValue, provenance: Provenan
             Ok(())
         }
         Some(existing) => {
-            let first = existing.provenance.first().map(|p| format!(" by `{}`", p.document)).unwrap_or_default();
+            let first = existing
+                .provenance
+                .first()
+                .map(|p| format!(" by `{}`", p.document))
+                .unwrap_or_default();
             Err(format!(
                 "contradicts an earlier value: {} (stated{first}) against {value}",
                 existing.value
@@ -274,7 +327,12 @@ fn checked(vocabulary: &Vocabulary, kind: &str, fact: &plugin::Fact) -> Result<F
         LookupError::Undeclared => format!("is not declared for `{kind}` in the bundle's schema"),
         LookupError::NotARecord(why) => format!("is not declared: {why}, not a record"),
     })?;
-    let wrong = |got: &str| format!("has a {got} value, but the schema declares {}", attribute.ty.describe());
+    let wrong = |got: &str| {
+        format!(
+            "has a {got} value, but the schema declares {}",
+            attribute.ty.describe()
+        )
+    };
     match (&attribute.ty, &fact.value) {
         (FactType::Bool, plugin::Value::Boolean(b)) => Ok(FactValue::Bool(*b)),
         (FactType::Long, plugin::Value::Long(n)) => Ok(FactValue::Long(*n)),
@@ -289,13 +347,17 @@ fn checked(vocabulary: &Vocabulary, kind: &str, fact: &plugin::Fact) -> Result<F
             if is_cedar_decimal(d) {
                 Ok(FactValue::Decimal(d.clone()))
             } else {
-                Err(format!("has `{d}`, which is not a decimal with at most four fractional digits"))
+                Err(format!(
+                    "has `{d}`, which is not a decimal with at most four fractional digits"
+                ))
             }
         }
         (FactType::Datetime, plugin::Value::Datetime(d)) => normalise_datetime(d)
             .map(FactValue::Datetime)
             .ok_or_else(|| format!("has `{d}`, which is not an RFC 3339 date-time")),
-        (FactType::Record(_), _) => Err("names a record, not a fact; give a path to one of its attributes".into()),
+        (FactType::Record(_), _) => {
+            Err("names a record, not a fact; give a path to one of its attributes".into())
+        }
         (_, value) => Err(wrong(match value {
             plugin::Value::Boolean(_) => "boolean",
             plugin::Value::Long(_) => "long",
@@ -353,7 +415,11 @@ enum Node {
 fn record_tree(facts: &FactMap) -> BTreeMap<String, Node> {
     let mut root: BTreeMap<String, Node> = BTreeMap::new();
     for (path, record) in facts {
-        insert(&mut root, path.split('.').collect::<Vec<_>>().as_slice(), record.value.clone());
+        insert(
+            &mut root,
+            path.split('.').collect::<Vec<_>>().as_slice(),
+            record.value.clone(),
+        );
     }
     root
 }
@@ -375,7 +441,9 @@ fn insert(map: &mut BTreeMap<String, Node>, path: &[&str], value: FactValue) {
     }
 }
 
-fn to_attrs(tree: BTreeMap<String, Node>) -> std::collections::HashMap<String, RestrictedExpression> {
+fn to_attrs(
+    tree: BTreeMap<String, Node>,
+) -> std::collections::HashMap<String, RestrictedExpression> {
     tree.into_iter().map(|(k, v)| (k, expression(v))).collect()
 }
 
@@ -383,11 +451,15 @@ fn expression(node: Node) -> RestrictedExpression {
     match node {
         Node::Leaf(value) => value_expression(&value),
         Node::Record(fields) => {
-            let fields: Vec<(String, RestrictedExpression)> =
-                fields.into_iter().map(|(k, v)| (k, expression(v))).collect();
+            let fields: Vec<(String, RestrictedExpression)> = fields
+                .into_iter()
+                .map(|(k, v)| (k, expression(v)))
+                .collect();
             // Keys come from a map, so they are unique and this cannot fail.
-            RestrictedExpression::new_record(fields)
-                .unwrap_or_else(|_| RestrictedExpression::new_record(Vec::new()).unwrap_or_else(|_| RestrictedExpression::new_bool(false)))
+            RestrictedExpression::new_record(fields).unwrap_or_else(|_| {
+                RestrictedExpression::new_record(Vec::new())
+                    .unwrap_or_else(|_| RestrictedExpression::new_bool(false))
+            })
         }
     }
 }
@@ -398,9 +470,10 @@ pub fn value_expression(value: &FactValue) -> RestrictedExpression {
         FactValue::Bool(b) => RestrictedExpression::new_bool(*b),
         FactValue::Long(n) => RestrictedExpression::new_long(*n),
         FactValue::Text(s) => RestrictedExpression::new_string(s.clone()),
-        FactValue::TextSet(set) => {
-            RestrictedExpression::new_set(set.iter().map(|s| RestrictedExpression::new_string(s.clone())))
-        }
+        FactValue::TextSet(set) => RestrictedExpression::new_set(
+            set.iter()
+                .map(|s| RestrictedExpression::new_string(s.clone())),
+        ),
         FactValue::Decimal(d) => RestrictedExpression::new_decimal(d),
         FactValue::Datetime(d) => RestrictedExpression::new_datetime(d),
     }
@@ -412,9 +485,18 @@ mod tests {
 
     #[test]
     fn datetimes_are_normalised_to_utc() {
-        assert_eq!(normalise_datetime("2020-04-13T20:20:39+00:00").as_deref(), Some("2020-04-13T20:20:39Z"));
-        assert_eq!(normalise_datetime("2020-04-13T21:20:39+01:00").as_deref(), Some("2020-04-13T20:20:39Z"));
-        assert_eq!(normalise_datetime("2026-04-06").as_deref(), Some("2026-04-06T00:00:00Z"));
+        assert_eq!(
+            normalise_datetime("2020-04-13T20:20:39+00:00").as_deref(),
+            Some("2020-04-13T20:20:39Z")
+        );
+        assert_eq!(
+            normalise_datetime("2020-04-13T21:20:39+01:00").as_deref(),
+            Some("2020-04-13T20:20:39Z")
+        );
+        assert_eq!(
+            normalise_datetime("2026-04-06").as_deref(),
+            Some("2026-04-06T00:00:00Z")
+        );
         assert_eq!(normalise_datetime("yesterday"), None);
     }
 

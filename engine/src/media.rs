@@ -37,7 +37,11 @@ pub fn is_valid(s: &str) -> bool {
 
 /// The essence of a media type, lower-cased, without parameters.
 pub fn normalise(s: &str) -> String {
-    s.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+    s.split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// Guesses a document's media type from its name and first bytes.
@@ -90,9 +94,15 @@ mod tests {
     fn sniffs_cyclonedx_with_whitespace_and_bom() {
         let doc = "\u{feff}{\n  \"bomFormat\" : \"CycloneDX\",\n \"specVersion\": \"1.4\"}";
         assert_eq!(sniff("x.json", doc.as_bytes()), CYCLONEDX_JSON);
-        assert_eq!(sniff("x.json", b"{\"spdxVersion\": \"SPDX-2.3\"}"), SPDX_JSON);
+        assert_eq!(
+            sniff("x.json", b"{\"spdxVersion\": \"SPDX-2.3\"}"),
+            SPDX_JSON
+        );
         assert_eq!(sniff("notes.json", b"{\"a\": 1}"), JSON);
-        assert_eq!(sniff(".well-known/security.txt", b"Contact: x"), SECURITY_TXT);
+        assert_eq!(
+            sniff(".well-known/security.txt", b"Contact: x"),
+            SECURITY_TXT
+        );
         assert_eq!(sniff("blob", &[0xff, 0xfe, 0x00]), OCTET_STREAM);
     }
 
@@ -101,6 +111,9 @@ mod tests {
         assert!(is_valid("application/vnd.cyclonedx+json; version=1.6"));
         assert!(!is_valid("cyclonedx"));
         assert!(!is_valid("a/"));
-        assert_eq!(normalise("Application/JSON; charset=utf-8"), "application/json");
+        assert_eq!(
+            normalise("Application/JSON; charset=utf-8"),
+            "application/json"
+        );
     }
 }

@@ -28,8 +28,8 @@ mod bindings {
     });
 }
 
-pub use bindings::{Entity, EntityRef, Extraction, Fact, Location, Note, PluginInfo, Value};
 use bindings::{Document, ExtractorPre};
+pub use bindings::{Entity, EntityRef, Extraction, Fact, Location, Note, PluginInfo, Value};
 
 /// The WIT package version this host speaks.
 pub const CONTRACT: &str = "assure:plugin/extractor@0.1.0";
@@ -275,16 +275,18 @@ impl PluginHost {
         let instance_pre = linker
             .instantiate_pre(&component)
             .map_err(|e| load_error(format!("{e:#}")))?;
-        let pre = ExtractorPre::new(instance_pre).map_err(|e| {
-            load_error(format!(
-                "does not implement the `{CONTRACT}` world: {e:#}"
-            ))
-        })?;
+        let pre = ExtractorPre::new(instance_pre)
+            .map_err(|e| load_error(format!("does not implement the `{CONTRACT}` world: {e:#}")))?;
         let mut store = self.store();
         let info = pre
             .instantiate(&mut store)
             .and_then(|instance| instance.call_describe(&mut store))
-            .map_err(|e| load_error(format!("describe failed: {}", classify(&store, &e, &self.limits))))?;
+            .map_err(|e| {
+                load_error(format!(
+                    "describe failed: {}",
+                    classify(&store, &e, &self.limits)
+                ))
+            })?;
         Ok(LoadedPlugin {
             name: name.to_owned(),
             sha256: crate::submission::sha256_hex(bytes),
@@ -314,7 +316,11 @@ impl PluginHost {
         store.set_epoch_deadline(ticks);
         // wasmtime meters the bytes copied between host and guest; let the
         // engine's own output cap, which names itself, be the one that bites.
-        store.set_hostcall_fuel(self.limits.max_output_bytes.saturating_add(self.limits.max_input_bytes));
+        store.set_hostcall_fuel(
+            self.limits
+                .max_output_bytes
+                .saturating_add(self.limits.max_input_bytes),
+        );
         store.epoch_deadline_trap();
         store
     }
@@ -428,7 +434,10 @@ fn output_size(extraction: &Extraction) -> usize {
                     + e.id.len()
                     + location(&e.location)
                     + facts(&e.facts)
-                    + e.parents.iter().map(|p| ITEM + p.kind.len() + p.id.len()).sum::<usize>()
+                    + e.parents
+                        .iter()
+                        .map(|p| ITEM + p.kind.len() + p.id.len())
+                        .sum::<usize>()
             })
             .sum::<usize>()
         + extraction

@@ -233,9 +233,7 @@ impl Submission {
             let declared_digest = match &entry.sha256 {
                 Some(d) if is_sha256_hex(d) => Some(d.to_ascii_lowercase()),
                 Some(d) => {
-                    problems.push(format!(
-                        "{at}: `sha256` must be 64 hex digits, found `{d}`"
-                    ));
+                    problems.push(format!("{at}: `sha256` must be 64 hex digits, found `{d}`"));
                     continue;
                 }
                 None if options.require_digests => {
@@ -472,7 +470,10 @@ pub fn init(root: &Path) -> Result<Manifest, Error> {
     }
     let manifest_path = root.join(MANIFEST);
     let existing = if manifest_path.is_file() {
-        let bytes = read_limited(&manifest_path, SubmissionLimits::default().max_manifest_bytes)?;
+        let bytes = read_limited(
+            &manifest_path,
+            SubmissionLimits::default().max_manifest_bytes,
+        )?;
         Some(parse_manifest(&manifest_path, &bytes)?)
     } else {
         None
@@ -559,7 +560,10 @@ mod tests {
 
     #[test]
     fn relative_paths_are_normalised_and_escapes_refused() {
-        assert_eq!(normalise_relative("./a/./b.json"), Ok("a/b.json".to_owned()));
+        assert_eq!(
+            normalise_relative("./a/./b.json"),
+            Ok("a/b.json".to_owned())
+        );
         assert!(normalise_relative("../x").is_err());
         assert!(normalise_relative("a/../../x").is_err());
         assert!(normalise_relative("/etc/passwd").is_err());

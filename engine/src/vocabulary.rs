@@ -79,9 +79,7 @@ impl Vocabulary {
     /// Builds the vocabulary from a schema in Cedar's JSON schema format
     /// (what `SchemaFragment::to_json_value` returns).
     pub fn from_schema_json(json: &Json) -> Result<Self, String> {
-        let namespaces = json
-            .as_object()
-            .ok_or("the schema is not a JSON object")?;
+        let namespaces = json.as_object().ok_or("the schema is not a JSON object")?;
         let mut common = BTreeMap::new();
         for (namespace, body) in namespaces {
             for (name, ty) in body
@@ -107,7 +105,9 @@ impl Vocabulary {
                     None => FactType::Record(BTreeMap::new()),
                 };
                 let FactType::Record(attributes) = shape else {
-                    return Err(format!("entity type `{name}` has a shape that is not a record"));
+                    return Err(format!(
+                        "entity type `{name}` has a shape that is not a record"
+                    ));
                 };
                 entities.insert(qualify(namespace, name), attributes);
             }
@@ -131,7 +131,12 @@ impl Vocabulary {
             }
             match &attribute.ty {
                 FactType::Record(inner) => attributes = inner,
-                other => return Err(LookupError::NotARecord(format!("`{part}` is {}", other.describe()))),
+                other => {
+                    return Err(LookupError::NotARecord(format!(
+                        "`{part}` is {}",
+                        other.describe()
+                    )));
+                }
             }
         }
         Err(LookupError::Undeclared)
@@ -238,9 +243,9 @@ pub fn policy_reads(policy_json: &Json) -> Vec<Read> {
     let longest: Vec<Read> = reads
         .iter()
         .filter(|r| {
-            !reads
-                .iter()
-                .any(|o| o.root == r.root && o.path.len() > r.path.len() && o.path.starts_with(&r.path))
+            !reads.iter().any(|o| {
+                o.root == r.root && o.path.len() > r.path.len() && o.path.starts_with(&r.path)
+            })
         })
         .cloned()
         .collect();

@@ -12,7 +12,9 @@ use assure_engine::{Bundle, CheckOptions, Decision, Engine, Limits, LoadOptions,
 /// The repository root.
 pub fn root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map_or_else(|| manifest.to_path_buf(), Path::to_path_buf)
+    manifest
+        .parent()
+        .map_or_else(|| manifest.to_path_buf(), Path::to_path_buf)
 }
 
 /// An example submission's folder.
@@ -23,7 +25,9 @@ pub fn example(name: &str) -> PathBuf {
 /// The evaluation time every test uses.
 pub fn as_of() -> CheckOptions {
     CheckOptions {
-        as_of: "2026-11-28T00:00:00Z".parse().unwrap_or(assure_engine::jiff::Timestamp::UNIX_EPOCH),
+        as_of: "2026-11-28T00:00:00Z"
+            .parse()
+            .unwrap_or(assure_engine::jiff::Timestamp::UNIX_EPOCH),
     }
 }
 
@@ -60,17 +64,27 @@ pub fn builtin_files() -> Result<BTreeMap<String, Vec<u8>>, String> {
         if entry.path().is_file() {
             let name = entry.file_name().to_string_lossy().into_owned();
             if !name.ends_with(".md") {
-                files.insert(name, std::fs::read(entry.path()).map_err(|e| e.to_string())?);
+                files.insert(
+                    name,
+                    std::fs::read(entry.path()).map_err(|e| e.to_string())?,
+                );
             }
         }
     }
     let dist = root().join("plugins").join("dist").join("cyclonedx.wasm");
-    files.insert("plugins/cyclonedx.wasm".to_owned(), std::fs::read(dist).map_err(|e| e.to_string())?);
+    files.insert(
+        "plugins/cyclonedx.wasm".to_owned(),
+        std::fs::read(dist).map_err(|e| e.to_string())?,
+    );
     Ok(files)
 }
 
 /// Checks a submission folder with an engine.
 pub fn check(engine: &Engine, folder: &Path) -> Result<Decision, String> {
-    let submission = Submission::load(folder, &LoadOptions::default()).map_err(|e| e.to_string())?;
-    engine.check(&submission, &as_of()).map(|(d, _)| d).map_err(|e| e.to_string())
+    let submission =
+        Submission::load(folder, &LoadOptions::default()).map_err(|e| e.to_string())?;
+    engine
+        .check(&submission, &as_of())
+        .map(|(d, _)| d)
+        .map_err(|e| e.to_string())
 }

@@ -1,13 +1,20 @@
 //! End to end through the engine library: submissions in, decisions out.
 //! Each test names what it guards.
 
-#![expect(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, reason = "tests")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
 
 use std::time::{Duration, Instant};
 
 use assure_engine::decision::Verdict;
 use assure_engine::{Bundle, Engine, Limits};
-use assure_tests::{builtin_engine, builtin_files, bundle_with_cyclonedx_plugin, check, example, hostile};
+use assure_tests::{
+    builtin_engine, builtin_files, bundle_with_cyclonedx_plugin, check, example, hostile,
+};
 
 fn engine_with(fixture: &str, limits: Limits) -> Engine {
     let component = hostile::component(fixture).unwrap();
@@ -21,7 +28,12 @@ fn decide_with(fixture: &str) -> assure_engine::Decision {
 }
 
 fn document_error(decision: &assure_engine::Decision) -> (&'static str, String) {
-    assert_eq!(decision.document_errors.len(), 1, "{:#?}", decision.document_errors);
+    assert_eq!(
+        decision.document_errors.len(),
+        1,
+        "{:#?}",
+        decision.document_errors
+    );
     let e = &decision.document_errors[0];
     assert_eq!(e.document, "sbom.cdx.json");
     (e.kind, e.message.clone())
@@ -30,16 +42,28 @@ fn document_error(decision: &assure_engine::Decision) -> (&'static str, String) 
 #[test]
 fn examples_give_their_verdicts() {
     let engine = builtin_engine().unwrap();
-    assert_eq!(check(engine, &example("approved")).unwrap().verdict, Verdict::Approve);
-    assert_eq!(check(engine, &example("rejected")).unwrap().verdict, Verdict::Reject);
-    assert_eq!(check(engine, &example("needs-evidence")).unwrap().verdict, Verdict::NeedsEvidence);
+    assert_eq!(
+        check(engine, &example("approved")).unwrap().verdict,
+        Verdict::Approve
+    );
+    assert_eq!(
+        check(engine, &example("rejected")).unwrap().verdict,
+        Verdict::Reject
+    );
+    assert_eq!(
+        check(engine, &example("needs-evidence")).unwrap().verdict,
+        Verdict::NeedsEvidence
+    );
 }
 
 #[test]
 fn builtin_bundle_is_pinned_and_matches_its_source() {
     let builtin = Bundle::builtin().unwrap();
     let from_source = Bundle::from_files("source", builtin_files().unwrap()).unwrap();
-    assert_eq!(builtin.digest, from_source.digest, "the embedded bundle must be the one in policies/ and plugins/dist/");
+    assert_eq!(
+        builtin.digest, from_source.digest,
+        "the embedded bundle must be the one in policies/ and plugins/dist/"
+    );
     assert!(builtin.rules.iter().any(|r| r.id == "R4.1"));
     assert!(builtin.rules.iter().any(|r| r.id == "R5.5"));
 }
@@ -48,8 +72,16 @@ fn builtin_bundle_is_pinned_and_matches_its_source() {
 fn well_behaved_control_plugin_is_read() {
     // The control for every hostile fixture: the same plugin without the hostile change.
     let decision = decide_with("well-behaved");
-    assert!(decision.document_errors.is_empty(), "{:#?}", decision.document_errors);
-    assert!(decision.fact_problems.is_empty(), "{:#?}", decision.fact_problems);
+    assert!(
+        decision.document_errors.is_empty(),
+        "{:#?}",
+        decision.document_errors
+    );
+    assert!(
+        decision.fact_problems.is_empty(),
+        "{:#?}",
+        decision.fact_problems
+    );
     // It only states sbom.format, so the other SBOM rules are undecided.
     assert_eq!(decision.verdict, Verdict::NeedsEvidence);
     assert_eq!(decision.missing_evidence[0].evidence, "sbom");
@@ -70,21 +102,39 @@ fn infinite_loop_stops_at_the_deadline() {
 
 #[test]
 fn infinite_loop_runs_out_of_fuel_under_a_small_budget() {
-    let engine = engine_with("infinite-loop", Limits { fuel: 10_000_000, ..Limits::default() });
+    let engine = engine_with(
+        "infinite-loop",
+        Limits {
+            fuel: 10_000_000,
+            ..Limits::default()
+        },
+    );
     let decision = check(&engine, &example("approved")).unwrap();
     let (kind, message) = document_error(&decision);
     assert_eq!(kind, "limit");
-    assert!(message.contains("fuel budget of 10000000 exhausted"), "{message}");
+    assert!(
+        message.contains("fuel budget of 10000000 exhausted"),
+        "{message}"
+    );
     assert_ne!(decision.verdict, Verdict::Approve);
 }
 
 #[test]
 fn memory_bomb_hits_the_memory_cap() {
-    let engine = engine_with("memory-bomb", Limits { memory_bytes: 64 * 1024 * 1024, ..Limits::default() });
+    let engine = engine_with(
+        "memory-bomb",
+        Limits {
+            memory_bytes: 64 * 1024 * 1024,
+            ..Limits::default()
+        },
+    );
     let decision = check(&engine, &example("approved")).unwrap();
     let (kind, message) = document_error(&decision);
     assert_eq!(kind, "limit");
-    assert!(message.contains("memory cap of 64 MiB reached"), "{message}");
+    assert!(
+        message.contains("memory cap of 64 MiB reached"),
+        "{message}"
+    );
     assert_eq!(decision.verdict, Verdict::NeedsEvidence);
 }
 
@@ -137,7 +187,12 @@ fn unbounded_recursion_is_contained() {
 #[test]
 fn loop_in_start_function_is_contained() {
     let decision = decide_with("start-loop");
-    assert_eq!(decision.document_errors.len(), 1, "{:#?}", decision.document_errors);
+    assert_eq!(
+        decision.document_errors.len(),
+        1,
+        "{:#?}",
+        decision.document_errors
+    );
     assert_eq!(decision.verdict, Verdict::NeedsEvidence);
 }
 
@@ -156,7 +211,11 @@ fn undeclared_fact_names_the_plugin_and_the_fact() {
     let problem = &decision.fact_problems[0];
     assert_eq!(problem.plugin, "cyclonedx");
     assert_eq!(problem.fact, "sbom.no_such_fact");
-    assert!(problem.message.contains("not declared"), "{}", problem.message);
+    assert!(
+        problem.message.contains("not declared"),
+        "{}",
+        problem.message
+    );
     assert_eq!(decision.verdict, Verdict::NeedsEvidence);
 }
 
@@ -166,7 +225,13 @@ fn ill_typed_fact_names_the_plugin_the_fact_and_the_type() {
     let problem = &decision.fact_problems[0];
     assert_eq!(problem.plugin, "cyclonedx");
     assert_eq!(problem.fact, "sbom.component_count");
-    assert!(problem.message.contains("text value, but the schema declares Long"), "{}", problem.message);
+    assert!(
+        problem
+            .message
+            .contains("text value, but the schema declares Long"),
+        "{}",
+        problem.message
+    );
     assert_eq!(decision.verdict, Verdict::NeedsEvidence);
 }
 
@@ -175,8 +240,16 @@ fn contradictory_facts_are_reported_and_never_approve() {
     // Two SBOMs of one product that disagree: the contradicted facts are
     // withdrawn and reported, not silently overwritten by the later one.
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(example("approved").join("sbom.cdx.json"), dir.path().join("a.cdx.json")).unwrap();
-    std::fs::copy(example("rejected").join("bom.json"), dir.path().join("b.cdx.json")).unwrap();
+    std::fs::copy(
+        example("approved").join("sbom.cdx.json"),
+        dir.path().join("a.cdx.json"),
+    )
+    .unwrap();
+    std::fs::copy(
+        example("rejected").join("bom.json"),
+        dir.path().join("b.cdx.json"),
+    )
+    .unwrap();
     std::fs::write(
         dir.path().join("submission.toml"),
         "[product]\nname = \"Acme Application\"\nversion = \"9.1.1\"\nsupplier = \"Acme, Inc.\"\n\n\
@@ -184,10 +257,25 @@ fn contradictory_facts_are_reported_and_never_approve() {
     )
     .unwrap();
     let decision = check(builtin_engine().unwrap(), dir.path()).unwrap();
-    let conflicted: Vec<&str> = decision.fact_problems.iter().map(|p| p.fact.as_str()).collect();
-    assert!(conflicted.contains(&"sbom.strong_hash_percent"), "{conflicted:?}");
-    assert!(conflicted.contains(&"sbom.supplier_present"), "{conflicted:?}");
-    assert!(decision.fact_problems.iter().all(|p| p.message.contains("contradicts")));
+    let conflicted: Vec<&str> = decision
+        .fact_problems
+        .iter()
+        .map(|p| p.fact.as_str())
+        .collect();
+    assert!(
+        conflicted.contains(&"sbom.strong_hash_percent"),
+        "{conflicted:?}"
+    );
+    assert!(
+        conflicted.contains(&"sbom.supplier_present"),
+        "{conflicted:?}"
+    );
+    assert!(
+        decision
+            .fact_problems
+            .iter()
+            .all(|p| p.message.contains("contradicts"))
+    );
     assert_eq!(decision.verdict, Verdict::NeedsEvidence);
     // R5.3 is not decided on either side of the contradiction.
     assert!(decision.findings.iter().all(|f| f.rule != "R5.3"));
@@ -196,7 +284,11 @@ fn contradictory_facts_are_reported_and_never_approve() {
 #[test]
 fn unrecognised_evidence_is_reported_not_ignored() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(example("approved").join("sbom.cdx.json"), dir.path().join("sbom.cdx.json")).unwrap();
+    std::fs::copy(
+        example("approved").join("sbom.cdx.json"),
+        dir.path().join("sbom.cdx.json"),
+    )
+    .unwrap();
     std::fs::write(dir.path().join("notes.txt"), "pen test passed, trust us\n").unwrap();
     std::fs::write(
         dir.path().join("submission.toml"),
@@ -205,7 +297,10 @@ fn unrecognised_evidence_is_reported_not_ignored() {
     )
     .unwrap();
     let decision = check(builtin_engine().unwrap(), dir.path()).unwrap();
-    let (kind, message) = (decision.document_errors[0].kind, &decision.document_errors[0].message);
+    let (kind, message) = (
+        decision.document_errors[0].kind,
+        &decision.document_errors[0].message,
+    );
     assert_eq!(kind, "unrecognised");
     assert!(message.contains("text/plain"), "{message}");
     assert_eq!(decision.verdict, Verdict::NeedsEvidence);
@@ -215,7 +310,10 @@ fn unrecognised_evidence_is_reported_not_ignored() {
 fn policy_without_required_annotations_is_refused_naming_file_and_annotation() {
     let mut files = builtin_files().unwrap();
     let sbom = String::from_utf8(files["sbom.cedar"].clone()).unwrap();
-    files.insert("sbom.cedar".into(), sbom.replacen("@severity(\"high\")\n", "", 1).into_bytes());
+    files.insert(
+        "sbom.cedar".into(),
+        sbom.replacen("@severity(\"high\")\n", "", 1).into_bytes(),
+    );
     let error = Bundle::from_files("test", files).unwrap_err().to_string();
     assert!(error.contains("sbom.cedar"), "{error}");
     assert!(error.contains("`@severity`"), "{error}");
@@ -227,7 +325,11 @@ fn policy_reading_an_undeclared_fact_fails_strict_validation() {
     let sbom = String::from_utf8(files["sbom.cedar"].clone()).unwrap();
     files.insert(
         "sbom.cedar".into(),
-        sbom.replace("resource.sbom.dangling_refs > 0", "resource.sbom.dangling_refz > 0").into_bytes(),
+        sbom.replace(
+            "resource.sbom.dangling_refs > 0",
+            "resource.sbom.dangling_refz > 0",
+        )
+        .into_bytes(),
     );
     let error = Bundle::from_files("test", files).unwrap_err().to_string();
     assert!(error.contains("R5.5"), "{error}");

@@ -42,7 +42,9 @@ fn workspace_root() -> PathBuf {
 fn plugin_crates(root: &Path) -> Result<Vec<String>, String> {
     let dir = root.join("plugins");
     let mut names = Vec::new();
-    for entry in std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))? {
+    for entry in
+        std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+    {
         let entry = entry.map_err(|e| e.to_string())?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if name != "sdk" && entry.path().join("Cargo.toml").is_file() {
@@ -70,7 +72,14 @@ fn plugins(check: bool) -> Result<(), String> {
     let mut command = Command::new(&cargo);
     command
         .current_dir(&root)
-        .args(["build", "--locked", "--target", "wasm32-unknown-unknown", "--profile", "plugin"])
+        .args([
+            "build",
+            "--locked",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "plugin",
+        ])
         .env("CARGO_TARGET_DIR", &target)
         .env("RUSTFLAGS", &rustflags)
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
@@ -78,7 +87,9 @@ fn plugins(check: bool) -> Result<(), String> {
     for name in &names {
         command.args(["--package", &format!("assure-plugin-{name}")]);
     }
-    let status = command.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {
         return Err("building the plugins failed".to_owned());
     }
@@ -91,7 +102,8 @@ fn plugins(check: bool) -> Result<(), String> {
             .join("wasm32-unknown-unknown")
             .join("plugin")
             .join(format!("assure_plugin_{}.wasm", name.replace('-', "_")));
-        let module = std::fs::read(&module_path).map_err(|e| format!("cannot read {}: {e}", module_path.display()))?;
+        let module = std::fs::read(&module_path)
+            .map_err(|e| format!("cannot read {}: {e}", module_path.display()))?;
         let component = wit_component::ComponentEncoder::default()
             .module(&module)
             .and_then(|encoder| encoder.validate(true).encode())
@@ -112,8 +124,12 @@ fn plugins(check: bool) -> Result<(), String> {
                 differ.push(name.clone());
             }
         } else {
-            std::fs::write(&out, &component).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-            println!("{name}: {} bytes, sha256 {digest} -> plugins/dist/{name}.wasm", component.len());
+            std::fs::write(&out, &component)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            println!(
+                "{name}: {} bytes, sha256 {digest} -> plugins/dist/{name}.wasm",
+                component.len()
+            );
         }
     }
     if differ.is_empty() {

@@ -21,7 +21,8 @@ fn paint(style: Style, text: &str) -> String {
 
 /// An engine error as miette renders it, with its help.
 pub fn diagnostic(error: &assure_engine::Error) -> String {
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
     let mut out = String::new();
     if handler.render_report(&mut out, error).is_err() {
         out = format!("error: {error}\n");
@@ -33,14 +34,27 @@ pub fn diagnostic(error: &assure_engine::Error) -> String {
 pub fn human(decision: &Decision, submission: &Path) -> String {
     let mut out = String::new();
     let p = &decision.product;
-    let _ = writeln!(out, "{} {}", paint(BOLD, "assure check"), submission.display());
-    let _ = writeln!(out, "  product   {} {} (supplier: {})", p.name, p.version, p.supplier);
+    let _ = writeln!(
+        out,
+        "{} {}",
+        paint(BOLD, "assure check"),
+        submission.display()
+    );
+    let _ = writeln!(
+        out,
+        "  product   {} {} (supplier: {})",
+        p.name, p.version, p.supplier
+    );
     let _ = writeln!(
         out,
         "  bundle    {} v{} (sha256:{})",
         decision.bundle.name,
         decision.bundle.version,
-        decision.bundle.digest.get(..12).unwrap_or(&decision.bundle.digest)
+        decision
+            .bundle
+            .digest
+            .get(..12)
+            .unwrap_or(&decision.bundle.digest)
     );
     let documents: Vec<String> = decision
         .inputs
@@ -51,7 +65,15 @@ pub fn human(decision: &Decision, submission: &Path) -> String {
             None => format!("{} (unread)", e.path),
         })
         .collect();
-    let _ = writeln!(out, "  evidence  {}", if documents.is_empty() { "none".to_owned() } else { documents.join(", ") });
+    let _ = writeln!(
+        out,
+        "  evidence  {}",
+        if documents.is_empty() {
+            "none".to_owned()
+        } else {
+            documents.join(", ")
+        }
+    );
     let _ = writeln!(out, "  as of     {}", decision.evaluated_at);
     let _ = writeln!(out);
 
@@ -64,18 +86,42 @@ pub fn human(decision: &Decision, submission: &Path) -> String {
     if !decision.missing_evidence.is_empty() {
         let _ = writeln!(out, "{}", paint(BOLD, "Missing evidence"));
         for missing in &decision.missing_evidence {
-            let _ = writeln!(out, "  {} {}: provide {}", paint(YELLOW, "?"), paint(BOLD, &missing.title), missing.ask);
+            let _ = writeln!(
+                out,
+                "  {} {}: provide {}",
+                paint(YELLOW, "?"),
+                paint(BOLD, &missing.title),
+                missing.ask
+            );
             let _ = writeln!(out, "      undecided rules: {}", missing.rules.join(", "));
-            let _ = writeln!(out, "      {}", paint(DIM, &format!("missing facts: {}", missing.facts.join(", "))));
+            let _ = writeln!(
+                out,
+                "      {}",
+                paint(DIM, &format!("missing facts: {}", missing.facts.join(", ")))
+            );
         }
         let _ = writeln!(out);
     }
     if !decision.document_errors.is_empty() {
         let _ = writeln!(out, "{}", paint(BOLD, "Evidence that could not be read"));
         for error in &decision.document_errors {
-            let place = if error.location.is_empty() { String::new() } else { format!(" at {}", error.location) };
-            let plugin = error.plugin.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
-            let _ = writeln!(out, "  {} {}{plugin}{place}: {}", paint(YELLOW, "!"), error.document, error.message);
+            let place = if error.location.is_empty() {
+                String::new()
+            } else {
+                format!(" at {}", error.location)
+            };
+            let plugin = error
+                .plugin
+                .as_deref()
+                .map(|p| format!(" ({p})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {} {}{plugin}{place}: {}",
+                paint(YELLOW, "!"),
+                error.document,
+                error.message
+            );
         }
         let _ = writeln!(out);
     }
@@ -97,7 +143,15 @@ pub fn human(decision: &Decision, submission: &Path) -> String {
     if !decision.evaluation_errors.is_empty() {
         let _ = writeln!(out, "{}", paint(BOLD, "Rules that failed to evaluate"));
         for error in &decision.evaluation_errors {
-            let _ = writeln!(out, "  {} {} on {} {}: {}", paint(YELLOW, "!"), error.rule, error.subject.kind, error.subject.id, error.message);
+            let _ = writeln!(
+                out,
+                "  {} {} on {} {}: {}",
+                paint(YELLOW, "!"),
+                error.rule,
+                error.subject.kind,
+                error.subject.id,
+                error.message
+            );
         }
         let _ = writeln!(out);
     }
@@ -110,7 +164,11 @@ pub fn human(decision: &Decision, submission: &Path) -> String {
     if !decision.notes.is_empty() {
         let _ = writeln!(out, "{}", paint(BOLD, "Notes"));
         for note in &decision.notes {
-            let place = if note.location.is_empty() { String::new() } else { format!(" {}", note.location) };
+            let place = if note.location.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", note.location)
+            };
             let _ = writeln!(out, "  - {}{place}: {}", note.document, note.message);
         }
         let _ = writeln!(out);
@@ -119,7 +177,13 @@ pub fn human(decision: &Decision, submission: &Path) -> String {
         let _ = writeln!(
             out,
             "{}",
-            paint(DIM, &format!("Not judged (not in submission.toml): {}", decision.inputs.unlisted.join(", ")))
+            paint(
+                DIM,
+                &format!(
+                    "Not judged (not in submission.toml): {}",
+                    decision.inputs.unlisted.join(", ")
+                )
+            )
         );
         let _ = writeln!(out);
     }
@@ -134,7 +198,10 @@ pub fn human(decision: &Decision, submission: &Path) -> String {
         "{} {}  {}",
         paint(style, &decision.verdict.as_str().to_uppercase()),
         decision.summary,
-        paint(DIM, &format!("(exit {code}; {} rule evaluations)", decision.evaluations))
+        paint(
+            DIM,
+            &format!("(exit {code}; {} rule evaluations)", decision.evaluations)
+        )
     );
     out
 }

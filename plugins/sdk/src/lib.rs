@@ -10,7 +10,7 @@
 //! - [`json::parse`], JSON parsing whose errors carry a line and column.
 //!
 //! ```
-//! use assure_plugin_sdk::{Facts, Location, Pointer};
+//! use assure_plugin_sdk::{FactSink, Facts, Location, Pointer};
 //!
 //! let mut facts = Facts::new();
 //! facts.boolean("sbom.supplier_present", true, Pointer::root().key("metadata").key("supplier"));
@@ -27,7 +27,7 @@
 //! ```ignore
 //! struct MyPlugin;
 //! impl assure_plugin_sdk::Guest for MyPlugin { /* describe, extract */ }
-//! assure_plugin_sdk::export!(MyPlugin);
+//! assure_plugin_sdk::bindings::export!(MyPlugin);
 //! ```
 
 /// The generated bindings for the `extractor` world.
