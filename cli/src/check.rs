@@ -125,14 +125,14 @@ pub fn run(args: &CheckArgs) -> Outcome {
         Format::Human => render::human(&decision, &args.submission),
     };
     let mut stdout = anstream::stdout();
+    // A closed pipe (`assure check … | head`) is not an error.
     if let Err(e) = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            let _ = writeln!(anstream::stderr(), "error: cannot write the decision: {e}");
-            return Outcome::Error;
-        }
+        let _ = writeln!(anstream::stderr(), "error: cannot write the decision: {e}");
+        return Outcome::Error;
     }
     stages.push(("render".into(), t.elapsed()));
 

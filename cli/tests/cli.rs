@@ -1,12 +1,7 @@
 //! The `assure` command as a user runs it: verdicts, exit codes, messages.
 //! Each test names what it guards.
 
-#![expect(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
+#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
 use std::path::{Path, PathBuf};
 

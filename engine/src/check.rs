@@ -320,10 +320,10 @@ impl Engine {
                 product_permitted = true;
             }
             for id in reasons {
-                if let Some(rule) = bundle.rule(id.as_ref()) {
-                    if rule.effect == Effect::Forbid {
-                        fired.push((rule.id.clone(), subject.clone()));
-                    }
+                if let Some(rule) = bundle.rule(id.as_ref())
+                    && rule.effect == Effect::Forbid
+                {
+                    fired.push((rule.id.clone(), subject.clone()));
                 }
             }
             for error in response.diagnostics().errors() {
@@ -384,8 +384,7 @@ impl Engine {
         sort(&mut advisories);
 
         // Which facts each errored rule needed and did not get.
-        let mut missing: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>, BTreeSet<Subject>)> =
-            BTreeMap::new();
+        let mut missing: BTreeMap<String, Waiting> = BTreeMap::new();
         let mut evaluation_errors = Vec::new();
         for (rule_id, subject, message) in &errored {
             let Some(rule) = bundle.rule(rule_id) else {
@@ -415,27 +414,36 @@ impl Engine {
             for path in absent {
                 let kind = path.split('.').next().unwrap_or(&path).to_owned();
                 let slot = missing.entry(kind).or_default();
-                slot.0.insert(path);
-                slot.1.insert(rule_id.clone());
-                slot.2.insert(subject.clone());
+                slot.facts.insert(path);
+                slot.rules.insert(rule_id.clone());
+                slot.subjects.insert(subject.clone());
             }
         }
         let missing_evidence: Vec<MissingEvidence> = missing
             .into_iter()
-            .map(|(kind, (facts, rules, subjects))| {
-                let described = bundle.evidence.get(&kind);
-                MissingEvidence {
-                    title: described.map_or_else(|| kind.clone(), |d| d.title.clone()),
-                    ask: described.map_or_else(
-                        || format!("evidence that provides the `{kind}` facts"),
-                        |d| d.ask.clone(),
-                    ),
-                    evidence: kind,
-                    facts: facts.into_iter().collect(),
-                    rules: rules.into_iter().collect(),
-                    subjects: subjects.into_iter().collect(),
-                }
-            })
+            .map(
+                |(
+                    kind,
+                    Waiting {
+                        facts,
+                        rules,
+                        subjects,
+                    },
+                )| {
+                    let described = bundle.evidence.get(&kind);
+                    MissingEvidence {
+                        title: described.map_or_else(|| kind.clone(), |d| d.title.clone()),
+                        ask: described.map_or_else(
+                            || format!("evidence that provides the `{kind}` facts"),
+                            |d| d.ask.clone(),
+                        ),
+                        evidence: kind,
+                        facts: facts.into_iter().collect(),
+                        rules: rules.into_iter().collect(),
+                        subjects: subjects.into_iter().collect(),
+                    }
+                },
+            )
             .collect();
         if !product_permitted && findings.is_empty() && errored.is_empty() {
             evaluation_errors.push(EvaluationError {
@@ -508,6 +516,15 @@ impl Engine {
         };
         Ok((decision, timings))
     }
+}
+
+/// What one kind of evidence would decide: its missing facts, the rules
+/// waiting on them and the subjects concerned.
+#[derive(Default)]
+struct Waiting {
+    facts: BTreeSet<String>,
+    rules: BTreeSet<String>,
+    subjects: BTreeSet<Subject>,
 }
 
 fn bundle_error(bundle: &Bundle, message: String) -> Error {

@@ -450,8 +450,11 @@ fn output_size(extraction: &Extraction) -> usize {
 /// Plugins compiled on first use, shared by every check in a process.
 #[derive(Debug, Default)]
 pub(crate) struct PluginCache {
-    slots: Vec<(String, OnceLock<Result<Arc<LoadedPlugin>, String>>)>,
+    slots: Vec<(String, OnceLock<Loaded>)>,
 }
+
+/// A plugin compiled once, or why it could not be.
+type Loaded = Result<Arc<LoadedPlugin>, String>;
 
 impl PluginCache {
     pub(crate) fn new(names: impl IntoIterator<Item = String>) -> Self {
@@ -465,7 +468,7 @@ impl PluginCache {
         &self,
         name: &str,
         load: impl FnOnce() -> Result<LoadedPlugin, PluginError>,
-    ) -> Option<Result<Arc<LoadedPlugin>, String>> {
+    ) -> Option<Loaded> {
         let (_, slot) = self.slots.iter().find(|(n, _)| n == name)?;
         Some(
             slot.get_or_init(|| load().map(Arc::new).map_err(|e| e.to_string()))

@@ -259,10 +259,10 @@ fn collect(node: &Json, out: &mut Vec<Read>, depth: usize) {
     match node {
         Json::Object(map) => {
             for (key, value) in map {
-                if key == "." {
-                    if let Some(read) = chain(value) {
-                        out.push(read);
-                    }
+                if key == "."
+                    && let Some(read) = chain(value)
+                {
+                    out.push(read);
                 }
                 collect(value, out, depth + 1);
             }

@@ -1,12 +1,7 @@
 //! End to end through the engine library: submissions in, decisions out.
 //! Each test names what it guards.
 
-#![expect(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
+#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
 use std::time::{Duration, Instant};
 
