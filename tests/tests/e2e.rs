@@ -330,3 +330,95 @@ fn policy_reading_an_undeclared_fact_fails_strict_validation() {
     assert!(error.contains("R5.5"), "{error}");
     assert!(error.contains("dangling_refz"), "{error}");
 }
+
+#[test]
+fn component_rules_are_decided_per_component_and_name_it() {
+    // A bundle with one per-component rule: each finding names its component.
+    let mut files = builtin_files().unwrap();
+    files.insert(
+        "components.cedar".into(),
+        br#"@id("T1")
+@title("Components carry a strong hash")
+@control("test control")
+@severity("low")
+@message("This component has no SHA-256 or stronger hash")
+@remediation("Hash it")
+forbid (principal, action == Action::"accept", resource is Component)
+when { !resource.strong_hash };
+"#
+        .to_vec(),
+    );
+    let manifest = String::from_utf8(files["bundle.toml"].clone()).unwrap();
+    files.insert(
+        "bundle.toml".into(),
+        manifest
+            .replace(
+                "policies = [\"approve.cedar\", \"sbom.cedar\"]",
+                "policies = [\"approve.cedar\", \"sbom.cedar\", \"components.cedar\"]",
+            )
+            .into_bytes(),
+    );
+    let engine = Engine::new(
+        Bundle::from_files("test", files).unwrap(),
+        Limits::default(),
+    )
+    .unwrap();
+    let decision = check(&engine, &example("rejected")).unwrap();
+    let per_component: Vec<_> = decision
+        .findings
+        .iter()
+        .filter(|f| f.rule == "T1")
+        .collect();
+    assert_eq!(
+        per_component.len(),
+        62,
+        "every laravel component lacks a hash"
+    );
+    let first = per_component
+        .iter()
+        .find(|f| f.subject.id == "pkg:composer/asm89/stack-cors@1.3.0")
+        .expect("a finding for stack-cors");
+    assert_eq!(first.subject.kind, "Component");
+    assert_eq!(first.evidence[0].fact, "strong_hash");
+    assert_eq!(first.evidence[0].location, "/components/0");
+    // The approved example's components all carry SHA-256: nothing fires.
+    let approved = check(&engine, &example("approved")).unwrap();
+    assert_eq!(
+        approved.verdict,
+        Verdict::Approve,
+        "{:#?}",
+        approved.findings
+    );
+}
+
+#[test]
+fn submission_limits_are_enforced_and_named() {
+    let options = assure_engine::LoadOptions {
+        limits: assure_engine::SubmissionLimits {
+            max_file_bytes: 1024,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let error = assure_engine::Submission::load(&example("rejected"), &options)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("bom.json"), "{error}");
+    assert!(
+        error.contains("larger than the limit of 1024 bytes"),
+        "{error}"
+    );
+}
+
+#[test]
+fn files_the_manifest_does_not_declare_are_listed_not_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(example("approved")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    std::fs::write(dir.path().join("extra.json"), "{}").unwrap();
+    let decision = check(builtin_engine().unwrap(), dir.path()).unwrap();
+    assert_eq!(decision.inputs.unlisted, ["extra.json"]);
+    assert_eq!(decision.verdict, Verdict::Approve);
+}
