@@ -343,3 +343,19 @@ fn bad_as_of_is_a_usage_error() {
         .code(1)
         .stderr(predicate::str::contains("RFC 3339"));
 }
+
+#[test]
+fn piped_output_has_no_colour_codes() {
+    let output = Command::cargo_bin("assure")
+        .unwrap()
+        .env_remove("NO_COLOR")
+        .args(["check", "examples/rejected"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        !output.stdout.contains(&0x1b),
+        "escape codes in piped output"
+    );
+}

@@ -422,3 +422,20 @@ fn files_the_manifest_does_not_declare_are_listed_not_judged() {
     assert_eq!(decision.inputs.unlisted, ["extra.json"]);
     assert_eq!(decision.verdict, Verdict::Approve);
 }
+
+#[test]
+fn plugin_that_is_not_a_component_is_a_plugin_error_not_a_crash() {
+    let engine = Engine::new(
+        bundle_with_cyclonedx_plugin(b"\0asm\x01\0\0\0garbage".to_vec()).unwrap(),
+        Limits::default(),
+    )
+    .unwrap();
+    let decision = check(&engine, &example("approved")).unwrap();
+    let (kind, message) = document_error(&decision);
+    assert_eq!(kind, "plugin");
+    assert!(
+        message.contains("not a valid WebAssembly component"),
+        "{message}"
+    );
+    assert_eq!(decision.verdict, Verdict::NeedsEvidence);
+}
