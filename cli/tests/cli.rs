@@ -41,6 +41,31 @@ fn json(output: &[u8]) -> serde_json::Value {
     serde_json::from_slice(output).unwrap()
 }
 
+/// Runs `assure check --format json` and returns the decision, asserting the exit code.
+fn check_json(folder: &Path, code: i32) -> serde_json::Value {
+    let output = assure()
+        .args(["check", "--format", "json", "--as-of", AS_OF])
+        .arg(folder)
+        .assert()
+        .code(code)
+        .get_output()
+        .stdout
+        .clone();
+    json(&output)
+}
+
+/// Removes the `sha256` lines from a submission's manifest.
+fn strip_digests(folder: &Path) {
+    let manifest = folder.join("submission.toml");
+    let text: String = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("sha256"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&manifest, text).unwrap();
+}
+
 #[test]
 fn readme_first_command_rejects_the_example_naming_rules_and_pointers() {
     // README: `cargo run --bin assure -- check examples/rejected`
@@ -68,15 +93,7 @@ fn approved_example_approves_with_exit_0() {
 
 #[test]
 fn needs_evidence_example_lists_what_to_provide() {
-    let out = assure()
-        .args(["check", "--format", "json", "--as-of", AS_OF])
-        .arg(example("needs-evidence"))
-        .assert()
-        .code(3)
-        .get_output()
-        .stdout
-        .clone();
-    let decision = json(&out);
+    let decision = check_json(&example("needs-evidence"), 3);
     assert_eq!(decision["verdict"], "needs-evidence");
     let missing = decision["missing_evidence"].as_array().unwrap();
     assert_eq!(missing.len(), 1, "{missing:?}");
@@ -105,15 +122,7 @@ fn needs_evidence_example_lists_what_to_provide() {
 
 #[test]
 fn rejected_json_cites_rule_control_and_pointer() {
-    let out = assure()
-        .args(["check", "--format", "json", "--as-of", AS_OF])
-        .arg(example("rejected"))
-        .assert()
-        .code(2)
-        .get_output()
-        .stdout
-        .clone();
-    let decision = json(&out);
+    let decision = check_json(&example("rejected"), 2);
     assert_eq!(decision["verdict"], "reject");
     let findings = decision["findings"].as_array().unwrap();
     let rules: Vec<&str> = findings
@@ -207,14 +216,7 @@ fn symlink_escaping_the_folder_is_refused() {
 #[test]
 fn missing_digest_is_refused_under_require_digests() {
     let dir = copy_example("approved");
-    let manifest = dir.path().join("submission.toml");
-    let text: String = std::fs::read_to_string(&manifest)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with("sha256"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    std::fs::write(&manifest, text).unwrap();
+    strip_digests(dir.path());
     assure().arg("check").arg(dir.path()).assert().code(0);
     assure()
         .args(["check", "--require-digests"])
@@ -232,14 +234,7 @@ fn malformed_sbom_needs_evidence_naming_file_and_line() {
         "{\n  \"bomFormat\": \"CycloneDX\",\n  \"specVersion\": \"1.6\",\n  oops\n}\n",
     )
     .unwrap();
-    let manifest = dir.path().join("submission.toml");
-    let text: String = std::fs::read_to_string(&manifest)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with("sha256"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    std::fs::write(&manifest, text).unwrap();
+    strip_digests(dir.path());
     assure()
         .arg("check")
         .arg(dir.path())
