@@ -377,7 +377,7 @@ when { !resource.strong_hash };
     let first = per_component
         .iter()
         .find(|f| f.subject.id == "pkg:composer/asm89/stack-cors@1.3.0")
-        .expect("a finding for stack-cors");
+        .unwrap();
     assert_eq!(first.subject.kind, "Component");
     assert_eq!(first.evidence[0].fact, "strong_hash");
     assert_eq!(first.evidence[0].location, "/components/0");
