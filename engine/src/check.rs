@@ -22,7 +22,7 @@ use crate::decision::{
 };
 use crate::error::Error;
 use crate::facts::{self, Assembly, FactMap, Provenance};
-use crate::plugin::{CallError, Limits, Location, PluginCache, PluginHost};
+use crate::plugin::{CallError, Limits, PluginCache, PluginHost};
 use crate::submission::Submission;
 
 /// How long each stage took.
@@ -215,7 +215,7 @@ impl Engine {
                             document: evidence.path.clone(),
                             plugin: plugin.name.clone(),
                             message: note.message.clone(),
-                            location: location_text(&note.location),
+                            location: facts::location_text(&note.location),
                         });
                     }
                     assembly.add(&bundle.vocabulary, &source, extraction);
@@ -225,7 +225,7 @@ impl Engine {
                         Some(&plugin.name),
                         "invalid",
                         message,
-                        location_text(&location),
+                        facts::location_text(&location),
                     ));
                 }
                 Err(e @ CallError::Limit(_)) => {
@@ -567,17 +567,9 @@ fn context(submission: &Submission, options: &CheckOptions) -> Result<Context, E
     .map_err(|e| crate::error::PluginError::Host(e.to_string()).into())
 }
 
-fn location_text(location: &Location) -> String {
-    match location {
-        Location::Whole => String::new(),
-        Location::Pointer(p) => p.clone(),
-        Location::Line(n) => format!("line {n}"),
-    }
-}
-
 /// Whether `path` (or something under it) is among the facts.
 fn is_present(facts: Option<&FactMap>, path: &str) -> bool {
-    if matches!(path, "name" | "version" | "supplier") {
+    if facts::RESERVED.contains(&path) {
         return true;
     }
     let Some(facts) = facts else { return false };

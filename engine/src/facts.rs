@@ -112,7 +112,7 @@ pub struct Assembly {
 }
 
 /// Product attributes the engine sets from the manifest; plugins may not.
-const RESERVED: &[&str] = &["name", "version", "supplier"];
+pub(crate) const RESERVED: &[&str] = &["name", "version", "supplier"];
 /// Entity kinds the engine owns.
 const ENGINE_KINDS: &[&str] = &["Product", "Supplier"];
 
@@ -274,12 +274,18 @@ pub fn uid(kind: &str, id: &str) -> Result<EntityUid, String> {
 
 fn at(source: &Provenance, location: &plugin::Location) -> Provenance {
     Provenance {
-        location: match location {
-            plugin::Location::Whole => String::new(),
-            plugin::Location::Pointer(p) => p.clone(),
-            plugin::Location::Line(n) => format!("line {n}"),
-        },
+        location: location_text(location),
         ..source.clone()
+    }
+}
+
+/// A location as decisions print it: a JSON Pointer, `line N`, or empty for
+/// the whole document.
+pub(crate) fn location_text(location: &plugin::Location) -> String {
+    match location {
+        plugin::Location::Whole => String::new(),
+        plugin::Location::Pointer(p) => p.clone(),
+        plugin::Location::Line(n) => format!("line {n}"),
     }
 }
 

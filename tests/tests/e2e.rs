@@ -12,8 +12,12 @@ use assure_tests::{
 };
 
 fn engine_with(fixture: &str, limits: Limits) -> Engine {
-    let component = hostile::component(fixture).unwrap();
-    Engine::new(bundle_with_cyclonedx_plugin(component).unwrap(), limits).unwrap()
+    engine_for(hostile::component(fixture).unwrap(), limits)
+}
+
+/// An engine with the built-in policies and `plugin` in place of CycloneDX's.
+fn engine_for(plugin: Vec<u8>, limits: Limits) -> Engine {
+    Engine::new(bundle_with_cyclonedx_plugin(plugin).unwrap(), limits).unwrap()
 }
 
 /// Runs a hostile plugin on the approved example and returns the decision.
@@ -425,11 +429,7 @@ fn files_the_manifest_does_not_declare_are_listed_not_judged() {
 
 #[test]
 fn plugin_that_is_not_a_component_is_a_plugin_error_not_a_crash() {
-    let engine = Engine::new(
-        bundle_with_cyclonedx_plugin(b"\0asm\x01\0\0\0garbage".to_vec()).unwrap(),
-        Limits::default(),
-    )
-    .unwrap();
+    let engine = engine_for(b"\0asm\x01\0\0\0garbage".to_vec(), Limits::default());
     let decision = check(&engine, &example("approved")).unwrap();
     let (kind, message) = document_error(&decision);
     assert_eq!(kind, "plugin");
