@@ -49,6 +49,7 @@ pub use bindings::{
 
 pub mod json;
 mod pointer;
+pub mod vex;
 
 pub use pointer::Pointer;
 
