@@ -5,6 +5,7 @@
 //! is in the `assure-engine` library.
 
 mod check;
+mod data;
 mod init;
 mod render;
 
@@ -36,6 +37,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Write a submission.toml for the files in a folder, with their digests.
     Init(init::InitArgs),
+    /// Refresh the reference data a bundle carries (the known-exploited catalogue).
+    Data(data::DataArgs),
 }
 
 /// The process outcome; its number is the exit code.
@@ -86,5 +89,6 @@ fn main() -> Outcome {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Data(args) => data::run(&args),
     }
 }

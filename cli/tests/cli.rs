@@ -111,7 +111,7 @@ fn needs_evidence_example_lists_what_to_provide() {
         );
     }
     // The VEX document was read (sniffed as CycloneDX) and noted, not ignored.
-    assert_eq!(decision["inputs"]["evidence"][0]["plugin"], "cyclonedx");
+    assert_eq!(decision["inputs"]["evidence"][0]["plugins"][0], "cyclonedx");
     assert!(
         decision["notes"][0]["message"]
             .as_str()

@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::BundleError;
+use crate::reference::Kev;
 use crate::submission::sha256_hex;
 use crate::vocabulary::{Read, Vocabulary, policy_reads};
 
@@ -145,6 +146,27 @@ struct BundleToml {
     plugins: Vec<PluginToml>,
     #[serde(default)]
     evidence: BTreeMap<String, EvidenceKind>,
+    #[serde(default)]
+    data: DataToml,
+}
+
+/// Reference data files, by what they are.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DataToml {
+    /// The CISA Known Exploited Vulnerabilities catalogue, as published.
+    kev: Option<String>,
+}
+
+/// Reference data a bundle carries, with the file it came from.
+#[derive(Debug, Clone)]
+pub struct ReferenceData<T> {
+    /// The file's path in the bundle.
+    pub path: String,
+    /// Its SHA-256.
+    pub sha256: String,
+    /// Its contents, checked.
+    pub data: Arc<T>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -180,6 +202,8 @@ pub struct Bundle {
     pub plugins: Vec<PluginBinary>,
     /// What each evidence kind (the first part of a fact path) is.
     pub evidence: BTreeMap<String, EvidenceKind>,
+    /// The known-exploited vulnerabilities catalogue, if the bundle carries one.
+    pub kev: Option<ReferenceData<Kev>>,
 }
 
 /// The digest of a bundle's file list.
@@ -330,6 +354,20 @@ impl Bundle {
             });
         }
 
+        // Reference data.
+        let kev = match &manifest.data.kev {
+            None => None,
+            Some(path) => {
+                let bytes = file(path)?;
+                let data = Kev::parse(bytes).map_err(|e| invalid(path, vec![e]))?;
+                Some(ReferenceData {
+                    path: path.clone(),
+                    sha256: sha256_hex(bytes),
+                    data: Arc::new(data),
+                })
+            }
+        };
+
         let digests: BTreeMap<String, String> = files
             .iter()
             .map(|(path, bytes)| (path.clone(), sha256_hex(bytes)))
@@ -346,6 +384,7 @@ impl Bundle {
             rules,
             plugins,
             evidence: manifest.evidence,
+            kev,
         })
     }
 
@@ -354,11 +393,25 @@ impl Bundle {
         self.rules.iter().find(|r| r.id == id)
     }
 
-    /// The plugin a media type is routed to.
-    pub fn plugin_for(&self, media_type: &str) -> Option<&PluginBinary> {
+    /// The entity types the schema lets `action` apply to as its resource.
+    pub fn resources_of(&self, action: &str) -> BTreeSet<String> {
+        let Ok(uid) = crate::facts::uid("Action", action) else {
+            return BTreeSet::new();
+        };
+        self.schema
+            .resources_for_action(&uid)
+            .map(|types| types.map(|t| t.to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The plugins a media type is routed to, in bundle order.
+    pub fn plugins_for<'a>(
+        &'a self,
+        media_type: &'a str,
+    ) -> impl Iterator<Item = &'a PluginBinary> + 'a {
         self.plugins
             .iter()
-            .find(|p| p.media_types.iter().any(|m| m == media_type))
+            .filter(move |p| p.media_types.iter().any(|m| m == media_type))
     }
 }
 

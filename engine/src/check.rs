@@ -14,12 +14,13 @@ use cedar_policy::{
     RestrictedExpression,
 };
 
-use crate::bundle::{Bundle, Rule};
+use crate::bundle::{Bundle, PluginBinary, Rule};
 use crate::decision::{
-    BundleRef, Citation, Decision, DocumentError, DocumentNote, EngineRef, EvaluationError,
-    EvidenceInput, FORMAT, Finding, Inputs, MissingEvidence, PluginInput, ProductRef, Subject,
-    Verdict,
+    BundleRef, Citation, Contribution, DataInput, Decision, DocumentError, DocumentNote,
+    EngineRef, EvaluationError, EvidenceInput, FORMAT, FactsReport, Finding, Inputs,
+    MissingEvidence, PluginInput, ProductRef, Subject, Verdict,
 };
+use crate::join;
 use crate::error::Error;
 use crate::facts::{self, Assembly, FactMap, Provenance};
 use crate::plugin::{CallError, Limits, PluginCache, PluginHost};
@@ -103,6 +104,7 @@ impl Engine {
         let mut notes = Vec::new();
         let mut evidence_inputs = Vec::new();
         let mut plugins_used: BTreeMap<String, PluginInput> = BTreeMap::new();
+        let mut contributions = Vec::new();
         for evidence in &submission.evidence {
             let mut input = EvidenceInput {
                 path: evidence.path.clone(),
@@ -110,7 +112,7 @@ impl Engine {
                 media_type_declared: evidence.media_type_declared,
                 sha256: evidence.sha256.clone(),
                 size: evidence.bytes.len(),
-                plugin: None,
+                plugins: Vec::new(),
             };
             let error = |plugin: Option<&str>,
                          kind: &'static str,
@@ -124,7 +126,8 @@ impl Engine {
                 message,
                 location,
             };
-            let Some(binary) = bundle.plugin_for(&evidence.media_type) else {
+            let binaries: Vec<&PluginBinary> = bundle.plugins_for(&evidence.media_type).collect();
+            if binaries.is_empty() {
                 document_errors.push(error(
                     None,
                     "unrecognised",
@@ -143,114 +146,129 @@ impl Engine {
                 ));
                 evidence_inputs.push(input);
                 continue;
-            };
-            input.plugin = Some(binary.name.clone());
+            }
+            input.plugins = binaries.iter().map(|b| b.name.clone()).collect();
             evidence_inputs.push(input);
 
-            let started = Instant::now();
-            let loaded = self
-                .cache
-                .get(&binary.name, || self.host.load(&binary.name, &binary.bytes));
-            timings.record(format!("load plugin {}", binary.name), started);
-            let started = Instant::now();
-            let plugin = match loaded {
-                Some(Ok(plugin)) => plugin,
-                Some(Err(message)) => {
-                    document_errors.push(error(
-                        Some(&binary.name),
-                        "plugin",
-                        message,
-                        String::new(),
-                    ));
-                    continue;
-                }
-                None => {
-                    document_errors.push(error(
-                        Some(&binary.name),
-                        "plugin",
-                        "the plugin is not in the bundle".into(),
-                        String::new(),
-                    ));
-                    continue;
-                }
-            };
-            if plugin.sha256 != binary.sha256 {
-                document_errors.push(error(
-                    Some(&binary.name),
-                    "plugin",
-                    "the compiled plugin does not match the bundle's binary".into(),
-                    String::new(),
-                ));
-                continue;
-            }
-            plugins_used.insert(
-                plugin.name.clone(),
-                PluginInput {
-                    name: plugin.name.clone(),
-                    version: plugin.info.version.clone(),
-                    sha256: plugin.sha256.clone(),
-                },
-            );
-            let outcome = self.host.extract(
-                &plugin,
-                &evidence.path,
-                &evidence.media_type,
-                &evidence.bytes,
-            );
-            timings.record(
-                format!("extract {} ({})", evidence.path, plugin.name),
-                started,
-            );
-            let source = Provenance {
-                document: evidence.path.clone(),
-                document_sha256: evidence.sha256.clone(),
-                plugin: plugin.name.clone(),
-                plugin_sha256: plugin.sha256.clone(),
-                location: String::new(),
-            };
-            match outcome {
-                Ok(extraction) => {
-                    for note in &extraction.notes {
-                        notes.push(DocumentNote {
-                            document: evidence.path.clone(),
-                            plugin: plugin.name.clone(),
-                            message: note.message.clone(),
-                            location: facts::location_text(&note.location),
-                        });
+            for binary in binaries {
+                let started = Instant::now();
+                let loaded = self
+                    .cache
+                    .get(&binary.name, || self.host.load(&binary.name, &binary.bytes));
+                timings.record(format!("load plugin {}", binary.name), started);
+                let started = Instant::now();
+                let plugin = match loaded {
+                    Some(Ok(plugin)) => plugin,
+                    Some(Err(message)) => {
+                        document_errors.push(error(
+                            Some(&binary.name),
+                            "plugin",
+                            message,
+                            String::new(),
+                        ));
+                        continue;
                     }
-                    assembly.add(&bundle.vocabulary, &source, extraction);
-                }
-                Err(CallError::Rejected { message, location }) => {
+                    None => {
+                        document_errors.push(error(
+                            Some(&binary.name),
+                            "plugin",
+                            "the plugin is not in the bundle".into(),
+                            String::new(),
+                        ));
+                        continue;
+                    }
+                };
+                if plugin.sha256 != binary.sha256 {
                     document_errors.push(error(
-                        Some(&plugin.name),
-                        "invalid",
-                        message,
-                        facts::location_text(&location),
-                    ));
-                }
-                Err(e @ CallError::Limit(_)) => {
-                    document_errors.push(error(
-                        Some(&plugin.name),
-                        "limit",
-                        e.to_string(),
+                        Some(&binary.name),
+                        "plugin",
+                        "the compiled plugin does not match the bundle's binary".into(),
                         String::new(),
                     ));
+                    continue;
                 }
-                Err(e @ CallError::Fault(_)) => {
-                    document_errors.push(error(
-                        Some(&plugin.name),
-                        "fault",
-                        e.to_string(),
-                        String::new(),
-                    ));
+                plugins_used.insert(
+                    plugin.name.clone(),
+                    PluginInput {
+                        name: plugin.name.clone(),
+                        version: plugin.info.version.clone(),
+                        sha256: plugin.sha256.clone(),
+                    },
+                );
+                let outcome = self.host.extract(
+                    &plugin,
+                    &evidence.path,
+                    &evidence.media_type,
+                    &evidence.bytes,
+                );
+                timings.record(
+                    format!("extract {} ({})", evidence.path, plugin.name),
+                    started,
+                );
+                let source = Provenance {
+                    document: evidence.path.clone(),
+                    document_sha256: evidence.sha256.clone(),
+                    plugin: plugin.name.clone(),
+                    plugin_sha256: plugin.sha256.clone(),
+                    location: String::new(),
+                };
+                match outcome {
+                    Ok(extraction) => {
+                        for note in &extraction.notes {
+                            notes.push(DocumentNote {
+                                document: evidence.path.clone(),
+                                plugin: plugin.name.clone(),
+                                message: note.message.clone(),
+                                location: facts::location_text(&note.location),
+                            });
+                        }
+                        contributions.push(Contribution::of(&evidence.path, &plugin.name, &extraction));
+                        assembly.add(&bundle.vocabulary, &source, extraction);
+                    }
+                    Err(CallError::Rejected { message, location }) => {
+                        document_errors.push(error(
+                            Some(&plugin.name),
+                            "invalid",
+                            message,
+                            facts::location_text(&location),
+                        ));
+                    }
+                    Err(e @ CallError::Limit(_)) => {
+                        document_errors.push(error(
+                            Some(&plugin.name),
+                            "limit",
+                            e.to_string(),
+                            String::new(),
+                        ));
+                    }
+                    Err(e @ CallError::Fault(_)) => {
+                        document_errors.push(error(
+                            Some(&plugin.name),
+                            "fault",
+                            e.to_string(),
+                            String::new(),
+                        ));
+                    }
                 }
             }
         }
-        assembly.finish();
+        assembly.finish(&submission.manifest.product);
+        for document in &assembly.set_aside {
+            notes.push(DocumentNote {
+                document: document.clone(),
+                plugin: "assure".into(),
+                message: "its `sbom` product facts were set aside: another SBOM names the \
+                          submitted product as its subject (its components are kept)"
+                    .into(),
+                location: String::new(),
+            });
+        }
 
         // Assemble.
         let started = Instant::now();
         let product = &submission.manifest.product;
+        let unmatched_statements =
+            join::join(&mut assembly, bundle, product, &submission.manifest_sha256);
         let (entities, supplier, product_uid) = match assembly.to_entities(product) {
             Ok(built) => built,
             Err(message) => {
@@ -284,10 +302,11 @@ impl Engine {
                 .any(|r| r.effect == Effect::Forbid && r.action.as_deref() == Some(action))
         };
         if has_rules_for("accept") {
+            let accepted = bundle.resources_of("accept");
             for (kind, id) in assembly
                 .entities
                 .keys()
-                .filter(|(kind, _)| kind == "Component")
+                .filter(|(kind, _)| accepted.contains(kind))
             {
                 if let Ok(uid) = facts::uid(kind, id) {
                     subjects.push((
@@ -506,11 +525,26 @@ impl Engine {
             fact_problems,
             evaluation_errors,
             notes,
+            unmatched_statements,
+            superseded: assembly.superseded.clone(),
+            facts: FactsReport::of(&assembly, contributions),
             inputs: Inputs {
                 manifest_sha256: submission.manifest_sha256.clone(),
                 evidence: evidence_inputs,
                 plugins: plugins_used.into_values().collect(),
                 unlisted: submission.unlisted.clone(),
+                reference_data: bundle
+                    .kev
+                    .iter()
+                    .map(|k| DataInput {
+                        name: "kev".into(),
+                        path: k.path.clone(),
+                        sha256: k.sha256.clone(),
+                        version: k.data.catalog_version.clone(),
+                        released: k.data.date_released.clone(),
+                        entries: k.data.entries.len(),
+                    })
+                    .collect(),
             },
             evaluations,
         };

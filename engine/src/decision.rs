@@ -7,7 +7,11 @@
 use serde::Serialize;
 
 use crate::bundle::Severity;
-use crate::facts::{FactProblem, FactValue};
+use std::collections::BTreeMap;
+
+use crate::facts::{Assembly, FactMap, FactProblem, FactValue, Provenance, Superseded};
+use crate::join::UnmatchedStatement;
+use crate::plugin::Extraction;
 
 /// The format identifier written into every decision.
 pub const FORMAT: &str = "assure.decision/v1";
@@ -74,6 +78,14 @@ pub struct Decision {
     pub evaluation_errors: Vec<EvaluationError>,
     /// What plugins noticed that a person should see.
     pub notes: Vec<DocumentNote>,
+    /// VEX statements that name no component of any submitted SBOM: reported,
+    /// not dropped (their rules still judge them, against the product).
+    pub unmatched_statements: Vec<UnmatchedStatement>,
+    /// VEX statements replaced by a later one from another document.
+    pub superseded: Vec<Superseded>,
+    /// Every fact the rules saw, with where it came from, and what each
+    /// plugin contributed from each document.
+    pub facts: FactsReport,
     /// Every input, with its digest.
     pub inputs: Inputs,
     /// How many (rule, subject) evaluations were made.
@@ -235,6 +247,8 @@ pub struct Inputs {
     pub plugins: Vec<PluginInput>,
     /// Files in the submission folder the manifest does not declare; not judged.
     pub unlisted: Vec<String>,
+    /// The bundle's reference data.
+    pub reference_data: Vec<DataInput>,
 }
 
 /// An evidence file.
@@ -250,9 +264,111 @@ pub struct EvidenceInput {
     pub sha256: String,
     /// Its size in bytes.
     pub size: usize,
-    /// The plugin that read it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub plugin: Option<String>,
+    /// The plugins it was routed to (by its media type).
+    pub plugins: Vec<String>,
+}
+
+/// Reference data the bundle carried.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataInput {
+    /// What it is (`kev`).
+    pub name: String,
+    /// Its path in the bundle.
+    pub path: String,
+    /// Its SHA-256.
+    pub sha256: String,
+    /// The data's own version (the KEV `catalogVersion`).
+    pub version: String,
+    /// When it was released.
+    pub released: String,
+    /// How many entries it holds.
+    pub entries: usize,
+}
+
+/// The facts the rules saw.
+#[derive(Debug, Clone, Serialize)]
+pub struct FactsReport {
+    /// What each plugin contributed from each document.
+    pub contributions: Vec<Contribution>,
+    /// The product's facts, by path, after merging every document.
+    pub product: FactMap,
+    /// Every other entity, with its facts.
+    pub entities: Vec<EntityReport>,
+}
+
+/// What one plugin read from one document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Contribution {
+    /// The document.
+    pub document: String,
+    /// The plugin.
+    pub plugin: String,
+    /// The product fact paths it stated.
+    pub facts: Vec<String>,
+    /// How many entities of each kind it described.
+    pub entities: BTreeMap<String, usize>,
+    /// How many notes it made.
+    pub notes: usize,
+}
+
+impl Contribution {
+    /// What an extraction holds.
+    pub(crate) fn of(document: &str, plugin: &str, extraction: &Extraction) -> Self {
+        let mut facts: Vec<String> = extraction.facts.iter().map(|f| f.path.clone()).collect();
+        facts.sort();
+        facts.dedup();
+        let mut entities = BTreeMap::new();
+        for entity in &extraction.entities {
+            *entities.entry(entity.kind.clone()).or_insert(0) += 1;
+        }
+        Self {
+            document: document.to_owned(),
+            plugin: plugin.to_owned(),
+            facts,
+            entities,
+            notes: extraction.notes.len(),
+        }
+    }
+}
+
+/// An entity the rules saw.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityReport {
+    /// Its kind.
+    pub kind: String,
+    /// Its id.
+    pub id: String,
+    /// Its parents besides the product, as `Kind[id]`.
+    pub parents: Vec<String>,
+    /// Its facts.
+    pub facts: FactMap,
+    /// Where it was described.
+    pub provenance: Vec<Provenance>,
+}
+
+impl FactsReport {
+    /// The report of an assembly.
+    pub(crate) fn of(assembly: &Assembly, contributions: Vec<Contribution>) -> Self {
+        Self {
+            contributions,
+            product: assembly.product.clone(),
+            entities: assembly
+                .entities
+                .iter()
+                .map(|((kind, id), entity)| EntityReport {
+                    kind: kind.clone(),
+                    id: id.clone(),
+                    parents: entity
+                        .parents
+                        .iter()
+                        .map(|(k, i)| format!("{k}[{i}]"))
+                        .collect(),
+                    facts: entity.facts.clone(),
+                    provenance: entity.provenance.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A plugin that ran.

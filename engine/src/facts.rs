@@ -45,7 +45,7 @@ impl std::fmt::Display for FactValue {
 }
 
 /// Where a fact came from: the plugin, the document and the place in it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Provenance {
     /// The evidence file, relative to the submission.
     pub document: String,
@@ -96,6 +96,43 @@ pub struct FactProblem {
     pub message: String,
 }
 
+/// A statement replaced by a later one (by its `timestamp`) from another
+/// document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Superseded {
+    /// The entity (`Exposure[CVE-… @ pkg:…]`).
+    pub entity: String,
+    /// The statement that stands.
+    pub by: Provenance,
+    /// The statements it replaced.
+    pub replaced: Vec<Provenance>,
+}
+
+/// Whether a statement with `new` facts supersedes one with `old` facts:
+/// `Some(true)` when its timestamp is later, `Some(false)` when earlier,
+/// `None` when either has none or they are equal (then the facts merge, and
+/// different values conflict).
+fn supersedes(old: &FactMap, new: &[(String, FactValue, Provenance)]) -> Option<bool> {
+    let Some(FactRecord {
+        value: FactValue::Datetime(old_time),
+        ..
+    }) = old.get("timestamp")
+    else {
+        return None;
+    };
+    let new_time = new.iter().find_map(|(path, value, _)| match value {
+        FactValue::Datetime(t) if path == "timestamp" => Some(t),
+        _ => None,
+    })?;
+    let old_time: jiff::Timestamp = old_time.parse().ok()?;
+    let new_time: jiff::Timestamp = new_time.parse().ok()?;
+    match new_time.cmp(&old_time) {
+        std::cmp::Ordering::Greater => Some(true),
+        std::cmp::Ordering::Less => Some(false),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
 /// Everything the evidence says, ready for Cedar.
 #[derive(Debug, Clone, Default)]
 pub struct Assembly {
@@ -105,21 +142,59 @@ pub struct Assembly {
     pub entities: BTreeMap<(String, String), AssembledEntity>,
     /// Undeclared, ill-typed or conflicting facts.
     pub problems: Vec<FactProblem>,
+    /// VEX statements replaced by a later statement about the same thing.
+    pub superseded: Vec<Superseded>,
+    /// SBOMs whose product facts were set aside because another SBOM names
+    /// the submitted product (their components are kept).
+    pub set_aside: Vec<String>,
+    /// Each document's product facts, merged by [`Assembly::finish`].
+    pending: Vec<(Provenance, Vec<(String, FactValue, Provenance)>)>,
     /// Facts stated with different values: removed by [`Assembly::finish`],
     /// so the rules that read them are undecided rather than decided on one
     /// arbitrary side of the contradiction.
     conflicted: BTreeSet<(Option<(String, String)>, String)>,
 }
 
-/// Product attributes the engine sets from the manifest; plugins may not.
-pub(crate) const RESERVED: &[&str] = &["name", "version", "supplier"];
+/// Product attributes the engine sets, from the manifest or by joining the
+/// evidence; plugins may not.
+pub(crate) const RESERVED: &[&str] = &[
+    "name",
+    "version",
+    "supplier",
+    "artifact_digests",
+    "provenance.subject_matches_artifact",
+];
+/// Entity attributes the engine sets by joining the evidence with itself and
+/// the bundle's reference data; plugins may not.
+const RESERVED_ENTITY: &[(&str, &str)] = &[("Exposure", "matched"), ("Exposure", "known_exploited")];
 /// Entity kinds the engine owns.
-const ENGINE_KINDS: &[&str] = &["Product", "Supplier"];
+const ENGINE_KINDS: &[&str] = &["Product", "Supplier", "Vulnerability"];
+/// The product facts that describe one SBOM.
+const SBOM_PREFIX: &str = "sbom.";
+
+/// Whether an SBOM's facts name the submitted product as their subject.
+fn describes(facts: &[(String, FactValue, Provenance)], product: &crate::submission::Product) -> bool {
+    let get = |name: &str| {
+        facts.iter().find_map(|(path, value, _)| match value {
+            FactValue::Text(t) if path == name => Some(t.trim()),
+            _ => None,
+        })
+    };
+    let name_matches = get("sbom.subject_name")
+        .is_some_and(|n| n.eq_ignore_ascii_case(product.name.trim()));
+    let version_matches = get("sbom.subject_version")
+        .is_none_or(|v| v.eq_ignore_ascii_case(product.version.trim()));
+    name_matches && version_matches
+}
+
+/// The entity kind whose statements supersede each other by timestamp.
+const STATEMENT_KIND: &str = "Exposure";
 
 impl Assembly {
     /// Adds one document's extraction, checking every fact against the
     /// vocabulary.
     pub fn add(&mut self, vocabulary: &Vocabulary, source: &Provenance, extraction: Extraction) {
+        let mut product_facts = Vec::new();
         for fact in extraction.facts {
             let label = fact.path.clone();
             if RESERVED.contains(&fact.path.as_str()) {
@@ -133,14 +208,12 @@ impl Assembly {
             match checked(vocabulary, "Product", &fact) {
                 Ok(value) => {
                     let provenance = at(source, &fact.location);
-                    if let Err(message) = merge(&mut self.product, fact.path, value, provenance) {
-                        self.conflicted.insert((None, label.clone()));
-                        self.problem(source, &label, message);
-                    }
+                    product_facts.push((fact.path, value, provenance));
                 }
                 Err(message) => self.problem(source, &label, message),
             }
         }
+        self.pending.push((source.clone(), product_facts));
         for entity in extraction.entities {
             let name = format!("{}[{}]", entity.kind, entity.id);
             if ENGINE_KINDS.contains(&entity.kind.as_str()) || !vocabulary.has_entity(&entity.kind)
@@ -163,9 +236,41 @@ impl Assembly {
             let mut facts = Vec::new();
             for fact in entity.facts {
                 let label = format!("{name}.{}", fact.path);
+                if RESERVED_ENTITY.contains(&(entity.kind.as_str(), fact.path.as_str())) {
+                    self.problem(
+                        source,
+                        &label,
+                        "is set by the engine; a plugin may not set it".into(),
+                    );
+                    continue;
+                }
                 match checked(vocabulary, &entity.kind, &fact) {
                     Ok(value) => facts.push((fact.path, value, at(source, &fact.location))),
                     Err(message) => self.problem(source, &label, message),
+                }
+            }
+            if entity.kind == STATEMENT_KIND
+                && let Some(existing) = self.entities.get(&key)
+            {
+                match supersedes(&existing.facts, &facts) {
+                    Some(true) => {
+                        self.superseded.push(Superseded {
+                            entity: name.clone(),
+                            by: at(source, &entity.location),
+                            replaced: existing.provenance.clone(),
+                        });
+                        self.entities.remove(&key);
+                        self.conflicted.retain(|(e, _)| e.as_ref() != Some(&key));
+                    }
+                    Some(false) => {
+                        self.superseded.push(Superseded {
+                            entity: name.clone(),
+                            by: existing.provenance.first().cloned().unwrap_or_default(),
+                            replaced: vec![at(source, &entity.location)],
+                        });
+                        continue;
+                    }
+                    None => {}
                 }
             }
             let slot = self.entities.entry(key.clone()).or_default();
@@ -186,8 +291,56 @@ impl Assembly {
         }
     }
 
-    /// Removes contradictory facts; call once every document is added.
-    pub fn finish(&mut self) {
+    /// Merges the product facts of every document, then removes contradictory
+    /// facts; call once every document is added.
+    ///
+    /// Several SBOMs: the product's `sbom.*` facts come from the one whose
+    /// subject (name, and version when it states one) is the submitted
+    /// product; the others' `sbom.*` facts are set aside with a note (their
+    /// components are kept). When none or several name the product, their
+    /// facts merge as any others do, and differing values are contradictions.
+    pub fn finish(&mut self, product: &crate::submission::Product) {
+        let pending = std::mem::take(&mut self.pending);
+        let sbom_documents: Vec<Provenance> = pending
+            .iter()
+            .filter(|(_, facts)| facts.iter().any(|(path, _, _)| path.starts_with(SBOM_PREFIX)))
+            .map(|(source, _)| source.clone())
+            .collect();
+        let chosen: Option<Provenance> = if sbom_documents.len() > 1 {
+            let naming: Vec<&Provenance> = sbom_documents
+                .iter()
+                .filter(|source| {
+                    pending
+                        .iter()
+                        .find(|(s, _)| s == *source)
+                        .is_some_and(|(_, facts)| describes(facts, product))
+                })
+                .collect();
+            match naming.as_slice() {
+                [one] => Some((*one).clone()),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        for (source, facts) in pending {
+            let set_aside = chosen
+                .as_ref()
+                .is_some_and(|c| c.document != source.document || c.plugin != source.plugin);
+            for (path, value, provenance) in facts {
+                if set_aside && path.starts_with(SBOM_PREFIX) {
+                    continue;
+                }
+                if let Err(message) = merge(&mut self.product, path.clone(), value, provenance) {
+                    self.conflicted.insert((None, path.clone()));
+                    self.problem(&source, &path, message);
+                }
+            }
+            if set_aside && sbom_documents.contains(&source) {
+                self.set_aside.push(source.document.clone());
+            }
+        }
+
         for (entity, path) in std::mem::take(&mut self.conflicted) {
             match entity {
                 None => {
@@ -198,6 +351,29 @@ impl Assembly {
                         entity.facts.remove(&path);
                     }
                 }
+            }
+        }
+    }
+
+    /// Sets a fact the engine derives (never a plugin's), replacing any value.
+    pub fn set_derived(
+        &mut self,
+        entity: Option<&(String, String)>,
+        path: &str,
+        value: FactValue,
+        provenance: Vec<Provenance>,
+    ) {
+        let record = FactRecord { value, provenance };
+        match entity {
+            None => {
+                self.product.insert(path.to_owned(), record);
+            }
+            Some(key) => {
+                self.entities
+                    .entry(key.clone())
+                    .or_default()
+                    .facts
+                    .insert(path.to_owned(), record);
             }
         }
     }
@@ -232,6 +408,13 @@ impl Assembly {
         attrs.insert(
             "supplier".into(),
             Node::Leaf(FactValue::Text(product.supplier.clone())),
+        );
+        let mut digests = product.artifact_digests();
+        digests.sort();
+        digests.dedup();
+        attrs.insert(
+            "artifact_digests".into(),
+            Node::Leaf(FactValue::TextSet(digests)),
         );
         entities.push(
             Entity::new(

@@ -27,8 +27,10 @@ mod check;
 pub mod decision;
 pub mod error;
 pub mod facts;
+pub mod join;
 pub mod media;
 pub mod plugin;
+pub mod reference;
 pub mod submission;
 pub mod vocabulary;
 

@@ -14,6 +14,16 @@ pub const IN_TOTO_JSON: &str = "application/vnd.in-toto+json";
 pub const DSSE_JSON: &str = "application/vnd.dsse.envelope.v1+json";
 /// security.txt (RFC 9116).
 pub const SECURITY_TXT: &str = "text/security.txt";
+/// OpenSSF Scorecard results.
+pub const SCORECARD_JSON: &str = "application/vnd.ossf.scorecard+json";
+/// DTAC answers (assure's format, `dtac-answers/1`).
+pub const DTAC_JSON: &str = "application/vnd.assure.dtac+json";
+/// A Cyber Essentials certificate (assure's format, `cyber-essentials/1`).
+pub const CYBER_ESSENTIALS_JSON: &str = "application/vnd.assure.cyber-essentials+json";
+/// A penetration test summary (assure's format, `pentest-summary/1`).
+pub const PENTEST_JSON: &str = "application/vnd.assure.pentest+json";
+/// CSV (an MDS2 form's export).
+pub const CSV: &str = "text/csv";
 /// Any other JSON.
 pub const JSON: &str = "application/json";
 /// Plain text.
@@ -75,10 +85,27 @@ pub fn sniff(name: &str, bytes: &[u8]) -> &'static str {
         if compact.contains("in-toto.io/Statement") {
             return IN_TOTO_JSON;
         }
+        for (marker, media_type) in [
+            ("\"assure_format\":\"dtac-answers/", DTAC_JSON),
+            ("\"assure_format\":\"cyber-essentials/", CYBER_ESSENTIALS_JSON),
+            ("\"assure_format\":\"pentest-summary/", PENTEST_JSON),
+        ] {
+            if compact.contains(marker) {
+                return media_type;
+            }
+        }
+        if (compact.contains("\"checks\":[") || compact.contains("\"check\":["))
+            && (compact.contains("\"scorecard\":") || compact.contains("\"overallScore\":"))
+        {
+            return SCORECARD_JSON;
+        }
         return JSON;
     }
     if lower_name.ends_with("security.txt") {
         return SECURITY_TXT;
+    }
+    if lower_name.ends_with(".csv") {
+        return CSV;
     }
     if std::str::from_utf8(bytes).is_ok() {
         return TEXT;
@@ -104,6 +131,19 @@ mod tests {
             SECURITY_TXT
         );
         assert_eq!(sniff("blob", &[0xff, 0xfe, 0x00]), OCTET_STREAM);
+        assert_eq!(
+            sniff("dtac.json", b"{\"assure_format\": \"dtac-answers/1\"}"),
+            DTAC_JSON
+        );
+        assert_eq!(
+            sniff("ce.json", b"{\"assure_format\":\"cyber-essentials/1\"}"),
+            CYBER_ESSENTIALS_JSON
+        );
+        assert_eq!(
+            sniff("scorecard.json", b"{\"date\":\"2024\",\"scorecard\":{},\"checks\":[]}"),
+            SCORECARD_JSON
+        );
+        assert_eq!(sniff("mds2.CSV", b"id,answer,note\nPAUT-8,Yes,"), CSV);
     }
 
     #[test]

@@ -82,6 +82,20 @@ pub struct Product {
     /// Other identifiers (purl, CPE, UDI...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub identifiers: Vec<String>,
+    /// The SHA-256 of each artefact shipped (installer, image, archive): 64
+    /// hex digits each. Build provenance is matched against them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub artifact_sha256: Vec<String>,
+}
+
+impl Product {
+    /// The declared artefact digests as `sha256:<hex>`, lower-case.
+    pub fn artifact_digests(&self) -> Vec<String> {
+        self.artifact_sha256
+            .iter()
+            .map(|d| format!("sha256:{}", d.trim().to_ascii_lowercase()))
+            .collect()
+    }
 }
 
 /// The product's deployment profile: it reaches the policies as
@@ -206,6 +220,14 @@ impl Submission {
             if value.starts_with(PLACEHOLDER) {
                 problems.push(format!(
                     "`product.{field}` is still the placeholder `assure init` wrote; fill it in"
+                ));
+            }
+        }
+
+        for (i, digest) in manifest.product.artifact_sha256.iter().enumerate() {
+            if !is_sha256_hex(digest.trim()) {
+                problems.push(format!(
+                    "`product.artifact_sha256[{i}]` must be 64 hex digits, found `{digest}`"
                 ));
             }
         }
@@ -534,6 +556,7 @@ pub fn init(root: &Path) -> Result<Manifest, Error> {
                 version: format!("{PLACEHOLDER}: version"),
                 supplier: format!("{PLACEHOLDER}: supplier legal name"),
                 identifiers: Vec::new(),
+                artifact_sha256: Vec::new(),
             },
             Profile::default(),
         ),

@@ -60,9 +60,12 @@ pub fn human(decision: &Decision, submission: &Path) -> String {
         .inputs
         .evidence
         .iter()
-        .map(|e| match &e.plugin {
-            Some(plugin) => format!("{} ({plugin})", e.path),
-            None => format!("{} (unread)", e.path),
+        .map(|e| {
+            if e.plugins.is_empty() {
+                format!("{} (unread)", e.path)
+            } else {
+                format!("{} ({})", e.path, e.plugins.join(", "))
+            }
         })
         .collect();
     let _ = writeln!(
@@ -74,6 +77,13 @@ pub fn human(decision: &Decision, submission: &Path) -> String {
             documents.join(", ")
         }
     );
+    for data in &decision.inputs.reference_data {
+        let _ = writeln!(
+            out,
+            "  data      {} {} ({} entries, released {})",
+            data.name, data.version, data.entries, data.released
+        );
+    }
     let _ = writeln!(out, "  as of     {}", decision.evaluated_at);
     let _ = writeln!(out);
 
@@ -160,6 +170,34 @@ pub fn human(decision: &Decision, submission: &Path) -> String {
         for finding in &decision.advisories {
             finding_block(&mut out, finding, &paint(YELLOW, "•"));
         }
+    }
+    if !decision.unmatched_statements.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(BOLD, "VEX statements that name no submitted component")
+        );
+        for statement in &decision.unmatched_statements {
+            let place = statement
+                .provenance
+                .first()
+                .map(|p| {
+                    if p.location.is_empty() {
+                        p.document.clone()
+                    } else {
+                        format!("{} {}", p.document, p.location)
+                    }
+                })
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {} {} ({place}): names {}",
+                paint(YELLOW, "?"),
+                statement.vulnerability,
+                statement.product_refs.join(", ")
+            );
+        }
+        let _ = writeln!(out);
     }
     if !decision.notes.is_empty() {
         let _ = writeln!(out, "{}", paint(BOLD, "Notes"));
