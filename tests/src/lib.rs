@@ -55,28 +55,44 @@ pub fn bundle_with_cyclonedx_plugin(plugin: Vec<u8>) -> Result<Bundle, String> {
     Ok(bundle)
 }
 
-/// The built-in bundle's files, read from the source tree.
+/// The built-in bundle's files, read from the source tree the way the
+/// engine's build script embeds them: `policies/nhs-baseline/` (without its
+/// `tests/` and Markdown) and every plugin in `plugins/dist/`.
 pub fn builtin_files() -> Result<BTreeMap<String, Vec<u8>>, String> {
     let mut files = BTreeMap::new();
     let policies = root().join("policies").join("nhs-baseline");
-    for entry in std::fs::read_dir(&policies).map_err(|e| e.to_string())? {
-        let entry = entry.map_err(|e| e.to_string())?;
-        if entry.path().is_file() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if !name.ends_with(".md") {
-                files.insert(
-                    name,
-                    std::fs::read(entry.path()).map_err(|e| e.to_string())?,
-                );
-            }
+    collect(&policies, &policies, "", &mut files)?;
+    let dist = root().join("plugins").join("dist");
+    collect(&dist, &dist, "plugins/", &mut files)?;
+    files.retain(|path, _| !path.starts_with("tests/") && !path.ends_with(".md"));
+    Ok(files)
+}
+
+fn collect(
+    base: &Path,
+    dir: &Path,
+    prefix: &str,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<(), String> {
+    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            collect(base, &path, prefix, files)?;
+        } else if path.is_file() {
+            let relative = path
+                .strip_prefix(base)
+                .map_err(|e| e.to_string())?
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            files.insert(
+                format!("{prefix}{relative}"),
+                std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?,
+            );
         }
     }
-    let dist = root().join("plugins").join("dist").join("cyclonedx.wasm");
-    files.insert(
-        "plugins/cyclonedx.wasm".to_owned(),
-        std::fs::read(dist).map_err(|e| e.to_string())?,
-    );
-    Ok(files)
+    Ok(())
 }
 
 /// Checks a submission folder with an engine.

@@ -1,28 +1,29 @@
 //! The extraction: checks the header, tells a VEX document from an SBOM, and
-//! reads an SBOM's metadata, components and dependency graph.
+//! reads an SBOM's metadata, components and dependency graph, and the VEX
+//! statements of either.
 
 use assure_plugin_sdk::json::{self, Value as Json};
 use assure_plugin_sdk::{
     Document, ExtractError, Extraction, FactSink, Facts, Location, Pointer, error,
 };
 
-use crate::text::{long, percent, quote};
-use crate::{components, graph, metadata};
+use crate::text::{check_text_sizes, long, percent, quote};
+use crate::{components, graph, metadata, vulnerabilities};
 
 /// The newest CycloneDX 1.N this plugin knows.
 const NEWEST_MINOR: i64 = 6;
 
 /// The note for a document that is VEX rather than an SBOM.
-pub(crate) const VEX_NOTE: &str =
-    "CycloneDX document with vulnerabilities but no components: read as VEX, not as an SBOM";
+pub(crate) const VEX_NOTE: &str = "CycloneDX document with vulnerabilities but no components: read as VEX (Exposure entities), not as an SBOM";
 
 /// Reads one CycloneDX JSON document.
 ///
 /// # Errors
 ///
-/// When the document is not JSON, its top level is not an object, `bomFormat`
-/// is not "CycloneDX", `specVersion` is not "1.N" with N of at least 2, or
-/// `components` is not an array.
+/// When the document is not JSON, its top level is not an object, a text
+/// value is longer than 16 MiB, `bomFormat` is not "CycloneDX", `specVersion`
+/// is not "1.N" with N of at least 2, `components` is not an array, or a
+/// vulnerability's `analysis.state` is not a CycloneDX state.
 pub fn extract(doc: &Document) -> Result<Extraction, ExtractError> {
     let root = json::parse(&doc.bytes)?;
     if !root.is_object() {
@@ -31,6 +32,7 @@ pub fn extract(doc: &Document) -> Result<Extraction, ExtractError> {
             Location::Whole,
         ));
     }
+    check_text_sizes(&root)?;
     check_format(&root)?;
     let (spec_text, minor) = spec_version(&root)?;
     let components_ptr = Pointer::root().key("components");
@@ -55,8 +57,24 @@ pub fn extract(doc: &Document) -> Result<Extraction, ExtractError> {
             &spec_ptr,
         );
     }
-    if items.is_empty() && !json::array_at(&root, "vulnerabilities").is_empty() {
+    let vulnerabilities_ptr = Pointer::root().key("vulnerabilities");
+    let statements: Option<&[Json]> = match root.get("vulnerabilities") {
+        None | Some(Json::Null) => None,
+        Some(Json::Array(statements)) => Some(statements),
+        Some(_) => {
+            out.note(
+                "`vulnerabilities` is not an array: ignored",
+                &vulnerabilities_ptr,
+            );
+            None
+        }
+    };
+    if let Some(statements) = statements.filter(|s| !s.is_empty())
+        && items.is_empty()
+    {
+        // A VEX document: its statements, and no SBOM facts.
         out.note(VEX_NOTE, Pointer::root());
+        vulnerabilities::read(&root, statements, &mut out)?;
         return Ok(out.finish());
     }
 
@@ -90,6 +108,23 @@ pub fn extract(doc: &Document) -> Result<Extraction, ExtractError> {
     }
 
     graph::read(&root, &mut out);
+
+    if let Some(statements) = statements {
+        let summary = vulnerabilities::read(&root, statements, &mut out)?;
+        out.long(
+            "sbom.embedded_vex_statements",
+            long(summary.exposures),
+            &vulnerabilities_ptr,
+        );
+        if let Some((_, first)) = summary.advisories.first() {
+            let first = first.clone();
+            out.text_set(
+                "sbom.advisory_refs",
+                summary.advisories.into_iter().map(|(url, _)| url),
+                first,
+            );
+        }
+    }
     Ok(out.finish())
 }
 

@@ -1,4 +1,5 @@
-//! The assure evidence plugin for CycloneDX JSON documents, spec 1.2 to 1.6.
+//! The assure evidence plugin for CycloneDX JSON documents (SBOM and VEX),
+//! spec 1.2 to 1.6.
 //!
 //! It reads one CycloneDX JSON document (`bomFormat` "CycloneDX", `specVersion`
 //! "1.2" to "1.6"; a newer 1.N is read as 1.6 with a note) and emits:
@@ -12,20 +13,56 @@
 //! - one `Component` entity per component (nested ones too, with their parent),
 //!   identified by its purl where it has one, with its name, version, purl,
 //!   bom-ref, type, scope, supplier, licences, hashes and whether it has a
-//!   strong hash.
+//!   strong hash;
+//! - one `Exposure` entity per `vulnerabilities[]` entry and each of its
+//!   `affects[].ref` (CycloneDX VEX), identified by
+//!   `assure_plugin_sdk::vex::exposure_id` ("CVE-… @ ref"). Its
+//!   `product_refs` hold the ref, the purl of the component it names, and —
+//!   when it names the document's subject (`metadata.component`) —
+//!   `product:<name>@<version>`, which the engine matches against the
+//!   submitted product.
 //!
 //! A document with vulnerabilities but no components is a VEX document, not an
-//! SBOM: it yields no facts, only a note saying so.
+//! SBOM: it yields its `Exposure` entities and no `sbom.*` facts, and a note
+//! says so. An SBOM with vulnerabilities (embedded VEX) yields both, plus
+//! `sbom.embedded_vex_statements` (the number of `Exposure` entities) and
+//! `sbom.advisory_refs` (every `vulnerabilities[].advisories[].url`).
+//!
+//! How a VEX statement is read:
+//!
+//! - `status` is `analysis.state` in the one VEX model
+//!   (`assure_plugin_sdk::vex::Status`), and `status_source` the state as
+//!   written. A vulnerability without `analysis.state` is an unanalysed
+//!   finding: status "affected", status_source "no analysis", with a note
+//!   (fail closed). A state CycloneDX does not define is an error.
+//! - `justification` is `analysis.justification`; `impact_statement` is
+//!   `analysis.detail`; `action_statement` is `analysis.response` joined with
+//!   ", ", then `; ` and the vulnerability's `recommendation`.
+//! - `product_refs` is the `affects[].ref` as written (a bom-ref, purl or
+//!   BOM-Link `urn:cdx:…`), plus the purl of the component in the same
+//!   document whose bom-ref it is.
+//! - `timestamp` is `analysis.lastUpdated`, else `updated`, else `published`.
+//! - `cvss_score` is the highest `ratings[].score` (0 to 10; a Cedar decimal
+//!   made from the number's text with integer maths), and `severity` that
+//!   rating's severity.
+//! - When two statements name the same vulnerability and reference, the one
+//!   with the later timestamp stands; with equal timestamps, or when either
+//!   has none, the later in the document. A note names the one superseded.
+//! - A vulnerability without `affects` yields no `Exposure`, and a note.
+//! - `matched` and `known_exploited` are the engine's to set, and so are the
+//!   Exposure's parents.
 //!
 //! Every fact carries a JSON Pointer to where it came from; coverage facts
-//! point at the first component that lacks what they count. The plugin never
-//! panics, whatever the input, and uses integer arithmetic only.
+//! point at the first component that lacks what they count. A text value
+//! longer than 16 MiB is refused. The plugin never panics, whatever the input,
+//! and uses integer arithmetic only.
 
 mod components;
 mod extract;
 mod graph;
 mod metadata;
 mod text;
+mod vulnerabilities;
 
 pub use extract::extract;
 
@@ -34,7 +71,8 @@ use assure_plugin_sdk::{Document, ExtractError, Extraction, Guest, PluginInfo};
 /// The media type this plugin reads.
 pub const MEDIA_TYPE: &str = "application/vnd.cyclonedx+json";
 
-/// Every fact path the plugin may emit: product facts, then `Component` facts.
+/// Every fact path the plugin may emit: product facts, then `Component` and
+/// `Exposure` facts.
 pub const FACT_PATHS: &[&str] = &[
     "sbom.format",
     "sbom.spec_version",
@@ -51,6 +89,8 @@ pub const FACT_PATHS: &[&str] = &[
     "sbom.subject_name",
     "sbom.subject_version",
     "sbom.tools",
+    "sbom.advisory_refs",
+    "sbom.embedded_vex_statements",
     "Component.name",
     "Component.version",
     "Component.purl",
@@ -61,6 +101,17 @@ pub const FACT_PATHS: &[&str] = &[
     "Component.licenses",
     "Component.hashes",
     "Component.strong_hash",
+    "Exposure.vulnerability",
+    "Exposure.status",
+    "Exposure.status_source",
+    "Exposure.justification",
+    "Exposure.impact_statement",
+    "Exposure.action_statement",
+    "Exposure.format",
+    "Exposure.product_refs",
+    "Exposure.timestamp",
+    "Exposure.cvss_score",
+    "Exposure.severity",
 ];
 
 /// The CycloneDX plugin, as exported to the host.

@@ -6,9 +6,53 @@ use common::*;
 
 const LARAVEL: &[u8] = include_bytes!("fixtures/bom-examples_laravel-7.12.0_bom.1.4.json");
 const BOM_1_3: &[u8] = include_bytes!("fixtures/bom-examples_VEX_bom.json");
-const VEX: &[u8] = include_bytes!("fixtures/bom-examples_VEX_CISA-Case-1_vex-affected.json");
 const SPEC_1_5: &[u8] = include_bytes!("fixtures/spec-testdata_valid-bom-1.5.json");
 const SPEC_1_6: &[u8] = include_bytes!("fixtures/spec-testdata_valid-bom-1.6.json");
+const CBOM: &[u8] = include_bytes!("fixtures/bom-examples_CBOM_Certificate_1.6.json");
+const SAASBOM_1_4: &[u8] = include_bytes!("fixtures/bom-examples_SaaSBOM_apigateway.json");
+const SAASBOM_1_6: &[u8] = include_bytes!("fixtures/spec-testdata_valid-saasbom-1.6.json");
+const ATTESTATION: &[u8] = include_bytes!("fixtures/spec-testdata_valid-attestation-1.6.json");
+const STANDARD: &[u8] = include_bytes!("fixtures/spec-testdata_valid-standard-1.6.json");
+const HASHES: &[u8] = include_bytes!("fixtures/spec-testdata_valid-component-hashes-1.6.json");
+const FORMULATION: &[u8] = include_bytes!("fixtures/spec-testdata_valid-formulation-1.6.json");
+const LIFECYCLE: &[u8] = include_bytes!("fixtures/spec-testdata_valid-metadata-lifecycle-1.6.json");
+const SUPPLIER: &[u8] = include_bytes!("fixtures/spec-testdata_valid-metadata-supplier-1.6.json");
+const VEX_AFFECTED: &[u8] =
+    include_bytes!("fixtures/bom-examples_VEX_CISA-Case-1_vex-affected.json");
+const VEX_FIXED: &[u8] = include_bytes!("fixtures/bom-examples_VEX_CISA-Case-1_vex-fixed.json");
+const VEX_NOT_AFFECTED: &[u8] =
+    include_bytes!("fixtures/bom-examples_VEX_CISA-Case-1_vex-not_affected.json");
+const VEX_UNDER_INVESTIGATION: &[u8] =
+    include_bytes!("fixtures/bom-examples_VEX_CISA-Case-1_vex-under_investigation.json");
+const VEX_BOM_LINK: &[u8] = include_bytes!("fixtures/bom-examples_VEX_vex.json");
+const VULNERABILITY_1_5: &[u8] =
+    include_bytes!("fixtures/spec-testdata_valid-vulnerability-1.5.json");
+const VULNERABILITY_1_6: &[u8] =
+    include_bytes!("fixtures/spec-testdata_valid-vulnerability-1.6.json");
+
+/// Every fixture.
+const ALL: [&[u8]; 20] = [
+    LARAVEL,
+    BOM_1_3,
+    SPEC_1_5,
+    SPEC_1_6,
+    CBOM,
+    SAASBOM_1_4,
+    SAASBOM_1_6,
+    ATTESTATION,
+    STANDARD,
+    HASHES,
+    FORMULATION,
+    LIFECYCLE,
+    SUPPLIER,
+    VEX_AFFECTED,
+    VEX_FIXED,
+    VEX_NOT_AFFECTED,
+    VEX_UNDER_INVESTIGATION,
+    VEX_BOM_LINK,
+    VULNERABILITY_1_5,
+    VULNERABILITY_1_6,
+];
 
 #[test]
 fn laravel_1_4() -> Result<(), String> {
@@ -150,22 +194,104 @@ fn spec_1_5() -> Result<(), String> {
 }
 
 #[test]
-fn vex_only_document_is_not_an_sbom() -> Result<(), String> {
-    let x = ok("vex-affected.json", VEX)?;
-    assert!(x.facts.is_empty(), "{:?}", x.facts);
-    assert!(x.entities.is_empty());
+fn cryptographic_bom() -> Result<(), String> {
+    let x = ok("cbom.json", CBOM)?;
+    let f = &x.facts;
+    assert_eq!(long(f, "sbom.spec_minor")?, 6);
+    assert_eq!(datetime(f, "sbom.timestamp")?, "2024-01-09T12:00:00Z");
+    assert_eq!(text(f, "sbom.subject_name")?, "my application");
+    assert_eq!(text(f, "sbom.subject_version")?, "1.0");
+    // Four cryptographic assets: no purls, no hashes.
+    assert_eq!(long(f, "sbom.component_count")?, 4);
+    assert_eq!(long(f, "sbom.purl_percent")?, 0);
+    assert_eq!(at(f, "sbom.purl_percent")?, "/components/0");
+    assert_eq!(long(f, "sbom.strong_hash_percent")?, 0);
+    assert!(!boolean(f, "sbom.dependency_graph")?);
+    assert!(!has(f, "sbom.embedded_vex_statements"));
+    assert_eq!(x.entities.len(), 4);
+    let certificate = entity(
+        &x,
+        "cbom.json#crypto/certificate/google.com@sha256:1e15e0fbd3ce95bde5945633ae96add551341b11e5bae7bba12e98ad84a5beb4",
+    )?;
+    assert_eq!(text(&certificate.facts, "name")?, "google.com");
     assert_eq!(
-        notes(&x),
-        [
-            ": CycloneDX document with vulnerabilities but no components: read as VEX, not as an SBOM"
-        ]
+        text(&certificate.facts, "component_type")?,
+        "cryptographic-asset"
     );
     Ok(())
 }
 
 #[test]
+fn saas_boms_have_services_and_a_graph() -> Result<(), String> {
+    for (bytes, minor, subject) in [
+        (SAASBOM_1_4, 4, "Acme Cloud Example"),
+        (SAASBOM_1_6, 6, "Acme SaaSBOM Example"),
+    ] {
+        let x = ok("saasbom.json", bytes)?;
+        let f = &x.facts;
+        assert_eq!(long(f, "sbom.spec_minor")?, minor);
+        assert_eq!(text(f, "sbom.subject_name")?, subject);
+        assert_eq!(text(f, "sbom.subject_version")?, "2022-1");
+        assert_eq!(datetime(f, "sbom.timestamp")?, "2021-01-10T12:00:00Z");
+        // Services only: no components.
+        assert_eq!(long(f, "sbom.component_count")?, 0);
+        assert_eq!(at(f, "sbom.component_count")?, "");
+        assert!(!has(f, "sbom.purl_percent"));
+        // Five dependency entries over seven service bom-refs, all declared
+        // (checked independently with a Python script).
+        assert!(boolean(f, "sbom.dependency_graph")?);
+        assert_eq!(long(f, "sbom.dangling_refs")?, 0);
+        assert!(x.entities.is_empty());
+    }
+    Ok(())
+}
+
+#[test]
+fn documents_without_components() -> Result<(), String> {
+    for bytes in [ATTESTATION, STANDARD, LIFECYCLE] {
+        let x = ok("doc.json", bytes)?;
+        let f = &x.facts;
+        assert_eq!(text(f, "sbom.spec_version")?, "1.6");
+        assert_eq!(long(f, "sbom.component_count")?, 0);
+        assert!(!boolean(f, "sbom.supplier_present")?);
+        assert!(!has(f, "sbom.subject_name"));
+        assert!(!has(f, "sbom.timestamp"));
+        assert!(x.entities.is_empty());
+    }
+    let x = ok("supplier.json", SUPPLIER)?;
+    assert!(boolean(&x.facts, "sbom.supplier_present")?);
+    assert_eq!(text(&x.facts, "sbom.supplier_name")?, "Acme, Inc.");
+    assert_eq!(
+        at(&x.facts, "sbom.supplier_name")?,
+        "/metadata/supplier/name"
+    );
+    Ok(())
+}
+
+#[test]
+fn every_hash_algorithm() -> Result<(), String> {
+    let x = ok("hashes.json", HASHES)?;
+    let f = &x.facts;
+    assert_eq!(long(f, "sbom.component_count")?, 1);
+    assert_eq!(long(f, "sbom.purl_percent")?, 0);
+    assert_eq!(long(f, "sbom.strong_hash_percent")?, 100);
+    let e = entity(&x, "hashes.json#/components/0")?;
+    assert_eq!(text(&e.facts, "name")?, "acme-example");
+    assert_eq!(text_set(&e.facts, "hashes")?.len(), 12);
+    // MD5 and SHA-1 come first; SHA-256 is the first strong one.
+    assert_eq!(at(&e.facts, "strong_hash")?, "/components/0/hashes/2");
+
+    let x = ok("formulation.json", FORMULATION)?;
+    assert_eq!(long(&x.facts, "sbom.component_count")?, 1);
+    assert_eq!(long(&x.facts, "sbom.strong_hash_percent")?, 0);
+    let e = entity(&x, "formulation.json#/components/0")?;
+    assert_eq!(text(&e.facts, "version")?, "1.0.0");
+    Ok(())
+}
+
+#[test]
 fn same_bytes_same_output() -> Result<(), String> {
-    for bytes in [LARAVEL, BOM_1_3, VEX, SPEC_1_5, SPEC_1_6] {
+    for bytes in ALL {
         let first = format!("{:?}", ok("a.json", bytes)?);
         let second = format!("{:?}", ok("a.json", bytes)?);
         assert_eq!(first, second);
@@ -178,7 +304,7 @@ fn describe_lists_every_emitted_path() -> Result<(), String> {
     let info = assure_plugin_cyclonedx::describe();
     assert_eq!(info.name, "cyclonedx");
     assert_eq!(info.media_types, ["application/vnd.cyclonedx+json"]);
-    for bytes in [LARAVEL, BOM_1_3, SPEC_1_5, SPEC_1_6] {
+    for bytes in ALL {
         let x = ok("a.json", bytes)?;
         for fact in &x.facts {
             assert!(info.fact_paths.contains(&fact.path), "{}", fact.path);

@@ -105,12 +105,54 @@ fn no_components_is_an_empty_sbom() -> Result<(), String> {
     assert_eq!(at(&x.facts, "sbom.dangling_refs")?, "");
     assert!(!has(&x.facts, "sbom.tools"));
 
+    // No components but vulnerabilities: VEX, not an SBOM. This one affects
+    // nothing, so there is no Exposure either, and a note says why.
     let x = ok(
         "doc.json",
         &bom(r#""components":[],"vulnerabilities":[{"id":"CVE-1"}]"#),
     )?;
     assert!(x.facts.is_empty());
-    assert_eq!(x.notes.len(), 1);
+    assert!(x.entities.is_empty());
+    assert_eq!(x.notes.len(), 2, "{:?}", notes(&x));
+    Ok(())
+}
+
+#[test]
+fn hostile_documents_are_errors_not_crashes() -> Result<(), String> {
+    // Truncated.
+    let full = bom(r#""components":[{"name":"a","purl":"pkg:npm/a@1"}]"#);
+    for cut in [1, full.len() / 2, full.len() - 1] {
+        let e = err(full.get(..cut).ok_or("cut")?)?;
+        assert!(matches!(e.location, Location::Line(1)), "{:?}", e.location);
+        assert!(e.message.contains("ends early"), "{}", e.message);
+    }
+    // Invalid UTF-8 inside a string.
+    let mut bad = br#"{"bomFormat":"CycloneDX","specVersion":"1.6","serialNumber":""#.to_vec();
+    bad.extend(b"\xff\xfe\"}");
+    let e = err(&bad)?;
+    assert!(matches!(e.location, Location::Line(1)), "{:?}", e.location);
+    assert!(e.message.contains("not valid JSON"), "{}", e.message);
+    // 10,000 levels of nesting.
+    let deep = format!(
+        r#"{{"bomFormat":"CycloneDX","specVersion":"1.6","components":{}{}}}"#,
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let e = err(deep.as_bytes())?;
+    assert!(e.message.contains("recursion limit"), "{}", e.message);
+    // A 50 MB text value.
+    let huge = bom(&format!(
+        r#""vulnerabilities":[{{"id":"CVE-1","description":"{}"}}]"#,
+        "a".repeat(50_000_000)
+    ));
+    let e = err(&huge)?;
+    assert_eq!(pointer(&e.location)?, "/vulnerabilities/0/description");
+    assert!(e.message.contains("50000000 bytes"), "{}", e.message);
+    // Wrong types: a number where text is due, an object where an array is.
+    let e = err(br#"{"bomFormat":"CycloneDX","specVersion":1.6}"#)?;
+    assert_eq!(pointer(&e.location)?, "/specVersion");
+    let e = err(&bom(r#""components":{"name":"a"}"#))?;
+    assert_eq!(pointer(&e.location)?, "/components");
     Ok(())
 }
 

@@ -70,6 +70,13 @@ pub fn datetime(facts: &[Fact], path: &str) -> Result<String, String> {
     }
 }
 
+pub fn decimal(facts: &[Fact], path: &str) -> Result<String, String> {
+    match &fact(facts, path)?.value {
+        Value::Decimal(s) => Ok(s.clone()),
+        other => Err(format!("{path} is {other:?}, not a decimal")),
+    }
+}
+
 pub fn text_set(facts: &[Fact], path: &str) -> Result<Vec<String>, String> {
     match &fact(facts, path)?.value {
         Value::TextSet(s) => Ok(s.clone()),

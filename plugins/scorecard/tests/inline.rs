@@ -1,0 +1,274 @@
+//! The plugin over small inline documents: the deps.dev dialect, aggregate
+//! scores, malformed checks and hostile shapes.
+
+mod common;
+
+use assure_plugin_sdk::Location;
+use common::*;
+
+/// A Scorecard v2 result with the given aggregate and checks.
+fn result(score: &str, checks: &str) -> Vec<u8> {
+    format!(
+        r#"{{"date":"2024-05-06","repo":{{"name":"github.com/acme/app","commit":"abc"}},
+            "scorecard":{{"version":"v5.0.0","commit":"def"}},
+            "score":{score},"checks":{checks},"metadata":[]}}"#
+    )
+    .into_bytes()
+}
+
+const CHECKS: &str = r#"[
+    {"name":"Binary-Artifacts","score":10,"reason":"","details":[],"documentation":{"short":"","url":""}},
+    {"name":"Code-Review","score":4,"reason":"","details":[],"documentation":{"short":"","url":""}},
+    {"name":"Fuzzing","score":0},
+    {"name":"Packaging","score":-1},
+    {"name":"License","score":5}
+]"#;
+
+#[test]
+fn scorecard_v2_result() -> Result<(), String> {
+    let x = ok("scorecard.json", &result("5.6", CHECKS))?;
+    let f = &x.facts;
+    assert_eq!(text(f, "scorecard.repo")?, "github.com/acme/app");
+    assert_eq!(datetime(f, "scorecard.date")?, "2024-05-06");
+    assert_eq!(decimal(f, "scorecard.score")?, "5.6");
+    assert_eq!(text_set(f, "scorecard.inconclusive")?, ["Packaging"]);
+    assert_eq!(
+        text_set(f, "scorecard.low_checks")?,
+        ["Code-Review", "Fuzzing"]
+    );
+    assert!(x.notes.is_empty(), "{:?}", notes(&x));
+    Ok(())
+}
+
+#[test]
+fn aggregate_is_a_decimal_from_the_text() -> Result<(), String> {
+    for (json, expected) in [
+        ("7", "7.0"),
+        ("10", "10.0"),
+        ("10.0", "10.0"),
+        ("0.25", "0.25"),
+        ("9.9999", "9.9999"),
+        ("3.50", "3.5"),
+        ("1e0", "1.0"),
+    ] {
+        let x = ok("s.json", &result(json, "[]"))?;
+        assert_eq!(decimal(&x.facts, "scorecard.score")?, expected, "{json}");
+    }
+    Ok(())
+}
+
+#[test]
+fn inconclusive_or_absent_aggregate_is_a_note() -> Result<(), String> {
+    for score in ["-1", "-1.0"] {
+        let x = ok("s.json", &result(score, CHECKS))?;
+        assert!(!has(&x.facts, "scorecard.score"));
+        assert_eq!(
+            notes(&x),
+            ["/score: the aggregate score is -1 (inconclusive): no score"]
+        );
+    }
+    let x = ok("s.json", br#"{"repo":{"name":"r"},"checks":[]}"#)?;
+    assert!(!has(&x.facts, "scorecard.score"));
+    assert!(!has(&x.facts, "scorecard.date"));
+    assert_eq!(
+        notes(&x),
+        [": no aggregate score: `scorecard.score` not emitted"]
+    );
+    Ok(())
+}
+
+#[test]
+fn aggregate_outside_the_range_is_an_error() -> Result<(), String> {
+    for score in [
+        "10.5", "11", "-2", "-0.5", "100", "1e300", "0.00001", "7.12345", "-1.5",
+    ] {
+        let e = err(&result(score, "[]"))?;
+        assert_eq!(pointer(&e.location)?, "/score", "{score}");
+        assert!(e.message.contains("from 0 to 10"), "{}", e.message);
+    }
+    for score in [r#""5.6""#, "null", "[5]", "{}"] {
+        let e = err(&result(score, "[]"))?;
+        assert_eq!(pointer(&e.location)?, "/score", "{score}");
+        assert!(e.message.contains("must be a number"), "{}", e.message);
+    }
+    Ok(())
+}
+
+#[test]
+fn deps_dev_names() -> Result<(), String> {
+    let doc = br#"{"date":"2024-06-03T00:00:00Z",
+        "repository":{"name":"github.com/acme/app","commit":"abc"},
+        "scorecard":{"version":"v5.0.0","commit":"def"},
+        "overallScore":6.3,
+        "check":[{"name":"Maintained","documentation":{"shortDescription":"x","url":"u"},
+                  "score":-1,"reason":"","details":[]},
+                 {"name":"SAST","score":3}],
+        "metadata":[]}"#;
+    let x = ok("deps.json", doc)?;
+    let f = &x.facts;
+    assert_eq!(text(f, "scorecard.repo")?, "github.com/acme/app");
+    assert_eq!(at(f, "scorecard.repo")?, "/repository/name");
+    assert_eq!(datetime(f, "scorecard.date")?, "2024-06-03T00:00:00Z");
+    assert_eq!(decimal(f, "scorecard.score")?, "6.3");
+    assert_eq!(at(f, "scorecard.score")?, "/overallScore");
+    assert_eq!(text_set(f, "scorecard.inconclusive")?, ["Maintained"]);
+    assert_eq!(text_set(f, "scorecard.low_checks")?, ["SAST"]);
+    assert_eq!(at(f, "scorecard.low_checks")?, "/check");
+    Ok(())
+}
+
+#[test]
+fn deps_dev_project_response() -> Result<(), String> {
+    let doc = br#"{"projectKey":{"id":"github.com/acme/app"},"starsCount":3,
+        "scorecard":{"date":"2024-06-03T00:00:00Z",
+            "repository":{"name":"github.com/acme/app","commit":"abc"},
+            "scorecard":{"version":"v5.0.0","commit":"def"},
+            "checks":[{"name":"Token-Permissions","score":0}],
+            "overallScore":4.1,"metadata":[]}}"#;
+    let x = ok("project.json", doc)?;
+    let f = &x.facts;
+    assert_eq!(text(f, "scorecard.repo")?, "github.com/acme/app");
+    assert_eq!(at(f, "scorecard.repo")?, "/scorecard/repository/name");
+    assert_eq!(decimal(f, "scorecard.score")?, "4.1");
+    assert_eq!(at(f, "scorecard.score")?, "/scorecard/overallScore");
+    assert_eq!(text_set(f, "scorecard.low_checks")?, ["Token-Permissions"]);
+    assert_eq!(at(f, "scorecard.low_checks")?, "/scorecard/checks");
+    Ok(())
+}
+
+#[test]
+fn check_scores_are_whole_numbers_from_minus_one_to_ten() -> Result<(), String> {
+    for check in [
+        r#"{"name":"A","score":11}"#,
+        r#"{"name":"A","score":-2}"#,
+        r#"{"name":"A","score":5.5}"#,
+        r#"{"name":"A","score":"5"}"#,
+        r#"{"name":"A"}"#,
+    ] {
+        let e = err(&result(
+            "5",
+            &format!(r#"[{{"name":"ok","score":1}},{check}]"#),
+        ))?;
+        assert_eq!(pointer(&e.location)?, "/checks/1/score", "{check}");
+        assert!(e.message.contains("-1 to 10"), "{}", e.message);
+    }
+    for check in [r#"{"score":3}"#, r#"{"name":7,"score":3}"#, "3", "null"] {
+        let e = err(&result("5", &format!("[{check}]")))?;
+        assert_eq!(pointer(&e.location)?, "/checks/0/name", "{check}");
+    }
+    Ok(())
+}
+
+#[test]
+fn wrong_types_are_errors_with_pointers() -> Result<(), String> {
+    let cases: [(&[u8], &str); 6] = [
+        (br#"{"repo":"github.com/a/b","checks":[]}"#, "/repo"),
+        (br#"{"repo":{"name":5},"checks":[]}"#, "/repo/name"),
+        (br#"{"repo":{"name":"r"},"checks":{"A":3}}"#, "/checks"),
+        (br#"{"repo":{"name":"r"},"checks":"none"}"#, "/checks"),
+        (br#"{"repo":{"name":"r"},"date":20240506}"#, "/date"),
+        (
+            br#"{"repo":{"name":"r"},"overallScore":"high"}"#,
+            "/overallScore",
+        ),
+    ];
+    for (doc, expected) in cases {
+        let e = err(doc)?;
+        assert_eq!(pointer(&e.location)?, expected);
+    }
+    Ok(())
+}
+
+#[test]
+fn missing_members_are_notes() -> Result<(), String> {
+    let x = ok("s.json", br#"{"score":3}"#)?;
+    assert_eq!(decimal(&x.facts, "scorecard.score")?, "3.0");
+    assert_eq!(x.facts.len(), 1);
+    assert_eq!(
+        notes(&x),
+        [
+            ": no repository name: `scorecard.repo` not emitted",
+            ": no checks: inconclusive and low checks not emitted"
+        ]
+    );
+    let x = ok("s.json", br#"{"repo":{"commit":"abc"},"checks":[]}"#)?;
+    assert!(!has(&x.facts, "scorecard.repo"));
+    assert!(text_set(&x.facts, "scorecard.low_checks")?.is_empty());
+    Ok(())
+}
+
+#[test]
+fn date_that_is_not_a_date_is_a_note() -> Result<(), String> {
+    for date in ["yesterday", "06/05/2024", "", "2024-05-06 10:00:00"] {
+        let doc = format!(r#"{{"repo":{{"name":"r"}},"score":1,"date":"{date}"}}"#);
+        let x = ok("s.json", doc.as_bytes())?;
+        assert!(!has(&x.facts, "scorecard.date"));
+        assert!(
+            notes(&x).iter().any(|n| n.starts_with("/date: ")),
+            "{:?}",
+            notes(&x)
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn not_a_scorecard_result() -> Result<(), String> {
+    for doc in [&b"[]"[..], b"null", b"5", b"\"x\""] {
+        let e = err(doc)?;
+        assert!(e.message.contains("JSON object"), "{}", e.message);
+    }
+    let e = err(br#"{"bomFormat":"CycloneDX","specVersion":"1.6"}"#)?;
+    assert!(e.message.contains("not an OpenSSF Scorecard result"));
+    Ok(())
+}
+
+#[test]
+fn broken_documents_are_errors_not_panics() -> Result<(), String> {
+    let whole = result("5.6", CHECKS);
+    let truncated = whole.get(..whole.len() / 2).ok_or("short")?;
+    let e = err(truncated)?;
+    assert!(e.message.contains("ends early"), "{}", e.message);
+    assert!(matches!(e.location, Location::Line(_)), "{:?}", e.location);
+
+    let e = err(b"{\"repo\":{\"name\":\"r\xff\"}}")?;
+    assert!(e.message.contains("invalid unicode"), "{}", e.message);
+    assert!(matches!(e.location, Location::Line(1)), "{:?}", e.location);
+
+    let deep = format!(
+        r#"{{"repo":{{"name":"r"}},"checks":{}{}}}"#,
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let e = err(deep.as_bytes())?;
+    assert!(e.message.contains("recursion limit"), "{}", e.message);
+    Ok(())
+}
+
+#[test]
+fn huge_string_values_are_handled() -> Result<(), String> {
+    let big = "x".repeat(50 * 1024 * 1024);
+    // As a check name: read (the set holds it), no copy in any message.
+    let doc =
+        format!(r#"{{"repo":{{"name":"r"}},"score":1,"checks":[{{"name":"{big}","score":2}}]}}"#);
+    let x = ok("s.json", doc.as_bytes())?;
+    assert_eq!(text_set(&x.facts, "scorecard.low_checks")?.len(), 1);
+    // As a date: noted without quoting it.
+    let doc = format!(r#"{{"repo":{{"name":"r"}},"score":1,"date":"{big}"}}"#);
+    let x = ok("s.json", doc.as_bytes())?;
+    assert!(x.notes.iter().all(|n| n.message.len() < 200));
+    // As a score: an error whose message does not quote it.
+    let doc = format!(r#"{{"repo":{{"name":"r"}},"score":"{big}"}}"#);
+    let e = err(doc.as_bytes())?;
+    assert!(e.message.len() < 200);
+    Ok(())
+}
+
+#[test]
+fn byte_order_mark_is_accepted() -> Result<(), String> {
+    let mut doc = b"\xEF\xBB\xBF".to_vec();
+    doc.extend(result("8", "[]"));
+    let x = ok("s.json", &doc)?;
+    assert_eq!(decimal(&x.facts, "scorecard.score")?, "8.0");
+    Ok(())
+}
