@@ -1,0 +1,86 @@
+//! Helpers shared by the integration tests: run the plugin, find facts.
+
+#![allow(dead_code, reason = "each test file uses a different subset")]
+
+use assure_plugin_mds2::extract;
+use assure_plugin_sdk::{Document, ExtractError, Extraction, Fact, Location, Value};
+
+/// Runs the plugin over `bytes`.
+pub fn run(bytes: &[u8]) -> Result<Extraction, ExtractError> {
+    extract(&Document {
+        name: "mds2.csv".to_owned(),
+        media_type: "application/vnd.assure.mds2+csv".to_owned(),
+        bytes: bytes.to_vec(),
+    })
+}
+
+/// Runs the plugin and expects an extraction.
+pub fn ok(bytes: &[u8]) -> Result<Extraction, String> {
+    run(bytes).map_err(|e| format!("unexpected error: {} at {:?}", e.message, e.location))
+}
+
+/// Runs the plugin and expects an error.
+pub fn err(bytes: &[u8]) -> Result<ExtractError, String> {
+    match run(bytes) {
+        Ok(extraction) => Err(format!("expected an error, got {extraction:?}")),
+        Err(e) => Ok(e),
+    }
+}
+
+/// The one fact at `path` (`mds2.` is added).
+pub fn fact<'a>(x: &'a Extraction, path: &str) -> Result<&'a Fact, String> {
+    let path = format!("mds2.{path}");
+    let mut found = x.facts.iter().filter(|f| f.path == path);
+    match (found.next(), found.next()) {
+        (Some(fact), None) => Ok(fact),
+        (None, _) => Err(format!("no fact {path}")),
+        (Some(_), Some(_)) => Err(format!("more than one fact {path}")),
+    }
+}
+
+/// Whether there is a fact at `path` (`mds2.` is added).
+pub fn has(x: &Extraction, path: &str) -> bool {
+    x.facts.iter().any(|f| f.path == format!("mds2.{path}"))
+}
+
+pub fn long(x: &Extraction, path: &str) -> Result<i64, String> {
+    match fact(x, path)?.value {
+        Value::Long(n) => Ok(n),
+        ref other => Err(format!("{path} is {other:?}, not a long")),
+    }
+}
+
+pub fn text(x: &Extraction, path: &str) -> Result<String, String> {
+    match &fact(x, path)?.value {
+        Value::Text(s) => Ok(s.clone()),
+        other => Err(format!("{path} is {other:?}, not text")),
+    }
+}
+
+/// Where a fact came from: "line N" or "whole".
+pub fn at(x: &Extraction, path: &str) -> Result<String, String> {
+    Ok(place(&fact(x, path)?.location))
+}
+
+pub fn place(location: &Location) -> String {
+    match location {
+        Location::Line(n) => format!("line {n}"),
+        Location::Whole => "whole".to_owned(),
+        Location::Pointer(p) => format!("pointer {p}"),
+    }
+}
+
+/// Notes as "line N: message" or "whole: message".
+pub fn notes(x: &Extraction) -> Vec<String> {
+    x.notes
+        .iter()
+        .map(|n| format!("{}: {}", place(&n.location), n.message))
+        .collect()
+}
+
+/// Whether some note is at `place` and contains `text`.
+pub fn noted(x: &Extraction, place: &str, text: &str) -> bool {
+    notes(x)
+        .iter()
+        .any(|n| n.starts_with(&format!("{place}: ")) && n.contains(text))
+}
