@@ -1,27 +1,88 @@
-//! The assure evidence plugin for csaf (being written).
+//! The assure evidence plugin for CSAF 2.0 JSON documents.
+//!
+//! It reads one CSAF 2.0 document — a VEX (`csaf_vex`), a security advisory
+//! (`csaf_security_advisory`) or any other category, read as `csaf_base` —
+//! and emits one `Exposure` entity per vulnerability and product that a
+//! `product_status` list names (`recommended` is advice, not a status, and is
+//! skipped). The product tree (branches at any depth up to a bound,
+//! `full_product_names`, relationships, product groups) gives each product id
+//! its purl, CPE and other identifiers; the exposure is identified as
+//! `CVE-… @ <purl>`, else `@ <cpe>`, else `@ csaf:<product_id>`.
+//!
+//! Each exposure carries the vulnerability (`cve`, else the first `ids`
+//! text) and its other ids (the `ids` texts) as aliases, the normalised
+//! status and the `product_status` member it came from, the justification (a
+//! flag's label), the impact statement (`impact` threats), the action
+//! statement (remediations, as `category: details`), the format ("CSAF"),
+//! every identifier of the product — and, for a product defined in a branch,
+//! `product:<name>@<version>` from the `product_name` and `product_version`
+//! branches above it (`product:<name>` when there is neither a version nor a
+//! version range), which the engine matches against the submitted product —
+//! the timestamp (`document.tracking.current_release_date`, else the
+//! vulnerability's `release_date`) and the highest CVSS v3 base score
+//! covering the product (else v2), as written, with its severity in lower
+//! case.
+//!
+//! It emits no product facts and sets no parents: the engine joins each
+//! statement to SBOM components and to the known-exploited catalogue. A
+//! provider-metadata.json, an aggregator or a ROLIE feed is refused with a
+//! message saying it is not an advisory, as is any CSAF version but 2.0 and
+//! a product listed under contradicting statuses. Every fact carries a JSON
+//! Pointer to where it came from. The plugin never panics, whatever the
+//! input, and uses integer arithmetic only.
 
-use assure_plugin_sdk::{Document, ExtractError, Extraction, Guest, Location, PluginInfo};
+mod extract;
+mod score;
+mod text;
+mod time;
+mod tree;
+mod vulnerability;
 
-/// The plugin, as exported to the host.
-pub struct Plugin;
+pub use extract::extract;
 
-impl Guest for Plugin {
+use assure_plugin_sdk::{Document, ExtractError, Extraction, Guest, PluginInfo};
+
+/// The media type this plugin reads.
+pub const MEDIA_TYPE: &str = "application/csaf+json";
+
+/// Every fact path the plugin may emit, all of them `Exposure` facts.
+pub const FACT_PATHS: &[&str] = &[
+    "Exposure.vulnerability",
+    "Exposure.aliases",
+    "Exposure.status",
+    "Exposure.status_source",
+    "Exposure.justification",
+    "Exposure.impact_statement",
+    "Exposure.action_statement",
+    "Exposure.format",
+    "Exposure.product_refs",
+    "Exposure.timestamp",
+    "Exposure.cvss_score",
+    "Exposure.severity",
+];
+
+/// The CSAF plugin, as exported to the host.
+pub struct Csaf;
+
+impl Guest for Csaf {
     fn describe() -> PluginInfo {
-        PluginInfo {
-            name: "csaf".to_owned(),
-            version: env!("CARGO_PKG_VERSION").to_owned(),
-            media_types: Vec::new(),
-            fact_paths: Vec::new(),
-        }
+        describe()
     }
 
-    fn extract(_doc: Document) -> Result<Extraction, ExtractError> {
-        Err(assure_plugin_sdk::error(
-            "not implemented yet",
-            Location::Whole,
-        ))
+    fn extract(doc: Document) -> Result<Extraction, ExtractError> {
+        extract(&doc)
+    }
+}
+
+/// Who the plugin is and what it reads.
+pub fn describe() -> PluginInfo {
+    PluginInfo {
+        name: "csaf".to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        media_types: vec![MEDIA_TYPE.to_owned()],
+        fact_paths: FACT_PATHS.iter().map(|p| (*p).to_owned()).collect(),
     }
 }
 
 #[cfg(target_arch = "wasm32")]
-assure_plugin_sdk::bindings::export!(Plugin);
+assure_plugin_sdk::bindings::export!(Csaf);

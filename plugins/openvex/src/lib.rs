@@ -1,27 +1,78 @@
-//! The assure evidence plugin for openvex (being written).
+//! The assure evidence plugin for OpenVEX JSON documents.
+//!
+//! It reads one OpenVEX document — the 0.2.0 shape (`@context`
+//! `https://openvex.dev/ns/v0.2.0`, `vulnerability` an object, `products`
+//! objects with `@id`, `identifiers` and `subcomponents`) and the legacy
+//! pre-0.2 one (`vulnerability` and `products` plain text) — and emits one
+//! `Exposure` entity per vulnerability and product (or, when a product lists
+//! subcomponents, per subcomponent), identified as `CVE-… @ <product id>`,
+//! with its facts: the vulnerability (`vulnerability.name`) and its other
+//! ids (`vulnerability.aliases`), the normalised status and the word the
+//! document used, the justification, impact and action statements, the
+//! format ("OpenVEX"), every identifier of the product (`@id`, purl, CPEs —
+//! plus `product:<@id>` when a product's `@id` is a bare name, not a purl,
+//! CPE or IRI, for the engine to match the submitted product) and the
+//! statement's timestamp (else the document's).
+//!
+//! It emits no product facts and sets no parents: the engine joins each
+//! statement to the SBOM components it names and to the known-exploited
+//! catalogue. Of several statements about one vulnerability and product only
+//! the latest (by timestamp, then document order) is kept; each superseded
+//! one is noted. A statement that names no product, and a `not_affected`
+//! statement with neither justification nor impact statement, are noted too.
+//!
+//! Every fact carries a JSON Pointer to where it came from. The plugin never
+//! panics, whatever the input.
 
-use assure_plugin_sdk::{Document, ExtractError, Extraction, Guest, Location, PluginInfo};
+mod exposure;
+mod extract;
+mod statement;
+mod text;
+mod time;
 
-/// The plugin, as exported to the host.
-pub struct Plugin;
+pub use extract::extract;
 
-impl Guest for Plugin {
+use assure_plugin_sdk::{Document, ExtractError, Extraction, Guest, PluginInfo};
+
+/// The media type this plugin reads.
+pub const MEDIA_TYPE: &str = "application/openvex+json";
+
+/// Every fact path the plugin may emit, all of them `Exposure` facts.
+pub const FACT_PATHS: &[&str] = &[
+    "Exposure.vulnerability",
+    "Exposure.aliases",
+    "Exposure.status",
+    "Exposure.status_source",
+    "Exposure.justification",
+    "Exposure.impact_statement",
+    "Exposure.action_statement",
+    "Exposure.format",
+    "Exposure.product_refs",
+    "Exposure.timestamp",
+];
+
+/// The OpenVEX plugin, as exported to the host.
+pub struct OpenVex;
+
+impl Guest for OpenVex {
     fn describe() -> PluginInfo {
-        PluginInfo {
-            name: "openvex".to_owned(),
-            version: env!("CARGO_PKG_VERSION").to_owned(),
-            media_types: Vec::new(),
-            fact_paths: Vec::new(),
-        }
+        describe()
     }
 
-    fn extract(_doc: Document) -> Result<Extraction, ExtractError> {
-        Err(assure_plugin_sdk::error(
-            "not implemented yet",
-            Location::Whole,
-        ))
+    fn extract(doc: Document) -> Result<Extraction, ExtractError> {
+        extract(&doc)
+    }
+}
+
+/// Who the plugin is and what it reads.
+pub fn describe() -> PluginInfo {
+    PluginInfo {
+        name: "openvex".to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        media_types: vec![MEDIA_TYPE.to_owned()],
+        fact_paths: FACT_PATHS.iter().map(|p| (*p).to_owned()).collect(),
     }
 }
 
 #[cfg(target_arch = "wasm32")]
-assure_plugin_sdk::bindings::export!(Plugin);
+assure_plugin_sdk::bindings::export!(OpenVex);
