@@ -1,27 +1,91 @@
-//! The assure evidence plugin for dtac (being written).
+//! The assure evidence plugin for NHS DTAC answers (`dtac-answers/1`).
+//!
+//! It reads a supplier's answers to the NHS Digital Technology Assessment
+//! Criteria, v1.0 or v2.0, in assure's own JSON format (`"assure_format":
+//! "dtac-answers/1"`, answers keyed by question id; see the crate README and
+//! `schema/dtac-answers.schema.json`) and emits product facts under `dtac.*`,
+//! named by topic rather than question id so that policies read both versions
+//! alike:
+//!
+//! - `dtac.version`, from `dtac_version` or told from the question ids;
+//! - one fact per row of [`mapping::MAPPING`]: yes/no answers normalised to
+//!   booleans, the DSPT status normalised to one of five names, and text
+//!   (registrations, the ODS code, the legal basis for data leaving the UK).
+//!
+//! "n/a", "unknown" and answers that are not what the question asks give no
+//! fact, with a note; so does a v2.0 supplier who signed the NHS supplier
+//! cyber charter and skipped C3.3 to C3.6. A document that mixes the two
+//! versions' numbering, or contradicts its declared version, is an error.
+//!
+//! Every fact carries a JSON Pointer to the answer member it came from. The
+//! plugin never panics, whatever the input.
 
-use assure_plugin_sdk::{Document, ExtractError, Extraction, Guest, Location, PluginInfo};
+mod answers;
+mod date;
+mod extract;
+pub mod mapping;
+mod text;
 
-/// The plugin, as exported to the host.
-pub struct Plugin;
+pub use extract::{MAX_DOCUMENT_BYTES, extract};
 
-impl Guest for Plugin {
+use assure_plugin_sdk::{Document, ExtractError, Extraction, Guest, PluginInfo};
+
+/// The media type this plugin reads.
+pub const MEDIA_TYPE: &str = "application/vnd.assure.dtac+json";
+
+/// The `assure_format` marker of the documents this plugin reads.
+pub const FORMAT: &str = "dtac-answers/1";
+
+/// The top-level members a document must have.
+pub const REQUIRED_MEMBERS: &[&str] = &["assure_format", "product", "answers"];
+
+/// Every top-level member a document may have.
+pub const KNOWN_MEMBERS: &[&str] = &[
+    "assure_format",
+    "dtac_version",
+    "product",
+    "product_version",
+    "supplier",
+    "completed",
+    "answers",
+];
+
+/// The members an answer object must have.
+pub const REQUIRED_ANSWER_MEMBERS: &[&str] = &["answer"];
+
+pub use mapping::ANSWER_MEMBERS;
+
+/// Every fact path the plugin may emit: `dtac.version`, then the mapping's.
+pub fn fact_paths() -> Vec<String> {
+    std::iter::once("dtac.version")
+        .chain(mapping::MAPPING.iter().map(|row| row.fact))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The DTAC plugin, as exported to the host.
+pub struct Dtac;
+
+impl Guest for Dtac {
     fn describe() -> PluginInfo {
-        PluginInfo {
-            name: "dtac".to_owned(),
-            version: env!("CARGO_PKG_VERSION").to_owned(),
-            media_types: Vec::new(),
-            fact_paths: Vec::new(),
-        }
+        describe()
     }
 
-    fn extract(_doc: Document) -> Result<Extraction, ExtractError> {
-        Err(assure_plugin_sdk::error(
-            "not implemented yet",
-            Location::Whole,
-        ))
+    fn extract(doc: Document) -> Result<Extraction, ExtractError> {
+        extract(&doc)
     }
 }
 
+/// Who the plugin is and what it reads.
+pub fn describe() -> PluginInfo {
+    PluginInfo {
+        name: "dtac".to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        media_types: vec![MEDIA_TYPE.to_owned()],
+        fact_paths: fact_paths(),
+    }
+}
+
+// The SDK generates `export!` inside its `bindings` module.
 #[cfg(target_arch = "wasm32")]
-assure_plugin_sdk::bindings::export!(Plugin);
+assure_plugin_sdk::bindings::export!(Dtac);

@@ -1,0 +1,311 @@
+//! The plugin over the documented examples (see `examples/README.md`), and
+//! the examples, the schema and the plugin held to each other.
+
+mod common;
+
+use common::schema::{cedar_record, keys_at, sorted, strings_at, validate};
+use common::*;
+
+const V2: &[u8] = include_bytes!("../examples/careflow-dtac-v2.json");
+const V1: &[u8] = include_bytes!("../examples/careflow-dtac-v1.json");
+const CHARTER: &[u8] = include_bytes!("../examples/careflow-dtac-v2-charter.json");
+const SCHEMA: &str = include_str!("../schema/dtac-answers.schema.json");
+const CEDAR: &str = include_str!("../../../policies/nhs-baseline/schema.cedarschema");
+
+#[test]
+fn version_2_0() -> Result<(), String> {
+    let x = ok(V2)?;
+    let f = &x.facts;
+    assert_eq!(text(f, "dtac.version")?, "2.0");
+    assert_eq!(at(f, "dtac.version")?, "/dtac_version");
+    // C1: clinical safety.
+    assert!(boolean(f, "dtac.dcb0129_compliant")?);
+    assert_eq!(at(f, "dtac.dcb0129_compliant")?, "/answers/C1.2.2/answer");
+    assert!(boolean(f, "dtac.safety_case_and_hazard_log")?);
+    assert_eq!(
+        at(f, "dtac.safety_case_and_hazard_log")?,
+        "/answers/C1.2.4/answer"
+    );
+    assert!(boolean(f, "dtac.clinical_safety_officer")?);
+    assert_eq!(
+        text(f, "dtac.clinical_safety_officer_registration")?,
+        "GMC 7012345"
+    );
+    assert_eq!(
+        at(f, "dtac.clinical_safety_officer_registration")?,
+        "/answers/C1.2.5/registration"
+    );
+    assert!(!boolean(f, "dtac.medical_device")?);
+    assert_eq!(at(f, "dtac.medical_device")?, "/answers/C1.1.1/answer");
+    assert!(!has(f, "dtac.mhra_registered"));
+    assert!(!has(f, "dtac.conformity_declaration"));
+    // C2: data protection.
+    assert_eq!(text(f, "dtac.dspt_status")?, "Standards Met");
+    assert_eq!(at(f, "dtac.dspt_status")?, "/answers/C2.1/answer");
+    assert_eq!(text(f, "dtac.dspt_ods_code")?, "8NW01");
+    assert_eq!(at(f, "dtac.dspt_ods_code")?, "/answers/C2.1/ods_code");
+    assert!(boolean(f, "dtac.dpia")?);
+    assert!(boolean(f, "dtac.ico_registered")?);
+    assert_eq!(at(f, "dtac.ico_registered")?, "/answers/C2.2.1/answer");
+    assert_eq!(text(f, "dtac.ico_registration_number")?, "ZB987654");
+    assert!(!boolean(f, "dtac.data_in_uk")?);
+    assert_eq!(
+        text(f, "dtac.data_transfer_basis")?,
+        "UK adequacy regulations (EU/EEA): Ireland"
+    );
+    assert_eq!(at(f, "dtac.data_transfer_basis")?, "/answers/C2.2.6/answer");
+    // C3: technical security.
+    assert!(boolean(f, "dtac.cyber_essentials")?);
+    assert!(!boolean(f, "dtac.supplier_charter_signed")?);
+    assert_eq!(
+        at(f, "dtac.supplier_charter_signed")?,
+        "/answers/C3.2/answer"
+    );
+    assert!(boolean(f, "dtac.pentest_within_12_months")?);
+    assert_eq!(
+        at(f, "dtac.pentest_within_12_months")?,
+        "/answers/C3.3/answer"
+    );
+    assert!(boolean(f, "dtac.pentest_owasp_top10")?);
+    assert_eq!(
+        at(f, "dtac.pentest_owasp_top10")?,
+        "/answers/C3.3/owasp_top10"
+    );
+    assert!(boolean(f, "dtac.pentest_no_open_high")?);
+    assert!(boolean(f, "dtac.sscop_conformant")?);
+    assert!(boolean(f, "dtac.mfa_privileged")?);
+    assert_eq!(at(f, "dtac.mfa_privileged")?, "/answers/C3.5/answer");
+    assert!(boolean(f, "dtac.mfa_remote_access")?);
+    assert_eq!(at(f, "dtac.mfa_remote_access")?, "/answers/C3.5.1/answer");
+    assert!(boolean(f, "dtac.audit_logging")?);
+    assert_eq!(at(f, "dtac.audit_logging")?, "/answers/C3.6/answer");
+    assert_eq!(f.len(), 22);
+
+    assert_eq!(x.notes.len(), 2, "{:?}", notes(&x));
+    assert!(noted(
+        &x,
+        "/answers/C1.1.2/answer",
+        &["n/a", "dtac.mhra_registered"]
+    ));
+    assert!(noted(&x, "/answers", &["2 answers", "C4.1, D1.1"]));
+    assert!(x.entities.is_empty());
+    Ok(())
+}
+
+#[test]
+fn version_1_0_told_from_its_question_ids() -> Result<(), String> {
+    let x = ok(V1)?;
+    let f = &x.facts;
+    assert_eq!(text(f, "dtac.version")?, "1.0");
+    assert_eq!(at(f, "dtac.version")?, "/answers/C1.1");
+    assert!(noted(
+        &x,
+        "/answers/C1.1",
+        &["no `dtac_version`", "v1.0", "C1.1, C1.2, C1.3"]
+    ));
+    assert!(boolean(f, "dtac.dcb0129_compliant")?);
+    assert_eq!(at(f, "dtac.dcb0129_compliant")?, "/answers/C1.1/answer");
+    assert!(boolean(f, "dtac.safety_case_and_hazard_log")?);
+    assert_eq!(
+        at(f, "dtac.safety_case_and_hazard_log")?,
+        "/answers/C1.1.2/answer"
+    );
+    assert!(boolean(f, "dtac.clinical_safety_officer")?);
+    assert_eq!(
+        text(f, "dtac.clinical_safety_officer_registration")?,
+        "NMC 09A1234E"
+    );
+    assert!(!boolean(f, "dtac.medical_device")?);
+    assert_eq!(at(f, "dtac.medical_device")?, "/answers/C1.3/answer");
+    assert!(!has(f, "dtac.mhra_registered"));
+    assert!(noted(
+        &x,
+        "/answers/C1.3.1/answer",
+        &["\"N/A\"", "dtac.mhra_registered"]
+    ));
+    // "standards met", normalised.
+    assert_eq!(text(f, "dtac.dspt_status")?, "Standards Met");
+    assert_eq!(at(f, "dtac.dspt_status")?, "/answers/C2.3.1/answer");
+    assert_eq!(text(f, "dtac.dspt_ods_code")?, "8NW01");
+    assert!(boolean(f, "dtac.dpia")?);
+    assert_eq!(at(f, "dtac.dpia")?, "/answers/C2.3.2/answer");
+    assert!(boolean(f, "dtac.ico_registered")?);
+    assert_eq!(at(f, "dtac.ico_registered")?, "/answers/C2.1/answer");
+    assert_eq!(text(f, "dtac.ico_registration_number")?, "ZB987654");
+    assert!(boolean(f, "dtac.data_in_uk")?);
+    assert!(!has(f, "dtac.data_transfer_basis"));
+    assert!(boolean(f, "dtac.cyber_essentials")?);
+    assert!(boolean(f, "dtac.pentest_within_12_months")?);
+    assert_eq!(
+        at(f, "dtac.pentest_within_12_months")?,
+        "/answers/C3.2/answer"
+    );
+    assert!(boolean(f, "dtac.pentest_owasp_top10")?);
+    assert!(!has(f, "dtac.pentest_no_open_high"));
+    assert!(boolean(f, "dtac.mfa_privileged")?);
+    assert_eq!(at(f, "dtac.mfa_privileged")?, "/answers/C3.4/answer");
+    assert!(boolean(f, "dtac.mfa_remote_access")?);
+    assert_eq!(
+        at(f, "dtac.mfa_remote_access")?,
+        "/answers/C3.4/remote_access"
+    );
+    assert!(boolean(f, "dtac.audit_logging")?);
+    assert_eq!(at(f, "dtac.audit_logging")?, "/answers/C3.5/answer");
+    // v2.0-only topics are not asked by v1.0.
+    assert!(!has(f, "dtac.supplier_charter_signed"));
+    assert!(!has(f, "dtac.sscop_conformant"));
+    assert_eq!(x.notes.len(), 2, "{:?}", notes(&x));
+    Ok(())
+}
+
+#[test]
+fn charter_route() -> Result<(), String> {
+    let x = ok(CHARTER)?;
+    let f = &x.facts;
+    assert_eq!(text(f, "dtac.version")?, "2.0");
+    assert!(boolean(f, "dtac.supplier_charter_signed")?);
+    assert_eq!(text(f, "dtac.dspt_status")?, "Standards Exceeded");
+    assert_eq!(
+        text(f, "dtac.clinical_safety_officer_registration")?,
+        "GMC 7012345"
+    );
+    for absent in [
+        "dtac.pentest_within_12_months",
+        "dtac.sscop_conformant",
+        "dtac.mfa_privileged",
+        "dtac.mfa_remote_access",
+        "dtac.audit_logging",
+    ] {
+        assert!(!has(f, absent), "{absent}");
+    }
+    assert!(noted(
+        &x,
+        "/answers/C3.2/answer",
+        &[
+            "charter route",
+            "C3.3, C3.4, C3.5, C3.5.1, C3.6",
+            "`dtac.pentest_within_12_months`",
+            "`dtac.audit_logging`",
+        ]
+    ));
+    assert!(noted(&x, "/answers/C1.1.1", &["read as v2.0"]));
+    // Nothing else is missing, so nothing else is noted.
+    assert_eq!(x.notes.len(), 2, "{:?}", notes(&x));
+    Ok(())
+}
+
+/// Every file in `examples/`: valid against the schema and read by the plugin.
+#[test]
+fn every_example_is_valid_and_read() -> Result<(), String> {
+    let schema: serde_json::Value = serde_json::from_str(SCHEMA).map_err(|e| e.to_string())?;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+        let doc: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        validate(&schema, &doc).map_err(|e| format!("{}: {e}", path.display()))?;
+        let x = ok(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        assert!(has(&x.facts, "dtac.version"), "{}", path.display());
+        seen += 1;
+    }
+    assert_eq!(seen, 3);
+    Ok(())
+}
+
+#[test]
+fn schema_names_what_the_plugin_reads() -> Result<(), String> {
+    let schema: serde_json::Value = serde_json::from_str(SCHEMA).map_err(|e| e.to_string())?;
+    assert_eq!(
+        schema.get("$schema").and_then(|s| s.as_str()),
+        Some("https://json-schema.org/draft/2020-12/schema")
+    );
+    assert_eq!(
+        schema
+            .pointer("/properties/assure_format/const")
+            .and_then(|s| s.as_str()),
+        Some(assure_plugin_dtac::FORMAT)
+    );
+    assert_eq!(
+        strings_at(&schema, &["required"]),
+        sorted(assure_plugin_dtac::REQUIRED_MEMBERS)
+    );
+    assert_eq!(
+        keys_at(&schema, &["properties"]),
+        sorted(assure_plugin_dtac::KNOWN_MEMBERS)
+    );
+    assert_eq!(
+        strings_at(&schema, &["$defs", "answer", "required"]),
+        sorted(assure_plugin_dtac::REQUIRED_ANSWER_MEMBERS)
+    );
+    assert_eq!(
+        keys_at(&schema, &["$defs", "answer", "properties"]),
+        sorted(assure_plugin_dtac::ANSWER_MEMBERS)
+    );
+    Ok(())
+}
+
+/// The schema and the plugin agree on broken variants of the v2.0 example.
+#[test]
+fn schema_and_plugin_reject_the_same_breakage() -> Result<(), String> {
+    let schema: serde_json::Value = serde_json::from_str(SCHEMA).map_err(|e| e.to_string())?;
+    let good: serde_json::Value = serde_json::from_slice(V2).map_err(|e| e.to_string())?;
+    let breakages: [(&str, serde_json::Value); 8] = [
+        ("/assure_format", serde_json::Value::Null),
+        ("/assure_format", "pentest-summary/1".into()),
+        ("/product", 7.into()),
+        ("/answers", serde_json::json!([])),
+        ("/dtac_version", "3.0".into()),
+        ("/answers/C3.1", "yes".into()),
+        ("/answers/C3.1/evidence", serde_json::json!({"file": "x"})),
+        ("/answers/C3.1/answer", 1.into()),
+    ];
+    for (pointer, value) in breakages {
+        let mut doc = good.clone();
+        let (parent, key) = pointer.rsplit_once('/').ok_or("pointer")?;
+        let parent = doc
+            .pointer_mut(parent)
+            .and_then(|p| p.as_object_mut())
+            .ok_or(pointer)?;
+        if value.is_null() {
+            parent.remove(key);
+        } else {
+            parent.insert(key.to_owned(), value);
+        }
+        assert!(validate(&schema, &doc).is_err(), "schema accepts {pointer}");
+        let bytes = serde_json::to_vec(&doc).map_err(|e| e.to_string())?;
+        let (at, _) = err_at(&bytes)?;
+        assert!(
+            at == pointer || at.starts_with(&format!("{pointer}/")),
+            "{pointer}: {at}"
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn describe_names_what_the_schema_declares() -> Result<(), String> {
+    let info = assure_plugin_dtac::describe();
+    assert_eq!(info.name, "dtac");
+    assert_eq!(info.media_types, ["application/vnd.assure.dtac+json"]);
+    let record = cedar_record(CEDAR, "Dtac");
+    assert!(!record.is_empty());
+    let declared: Vec<String> = record.iter().map(|(f, _)| format!("dtac.{f}")).collect();
+    let mut emitted = info.fact_paths.clone();
+    emitted.sort();
+    let mut expected = declared.clone();
+    expected.sort();
+    // Every field of the record, and nothing else.
+    assert_eq!(emitted, expected);
+    // The mapping's `required` flags follow the schema's `?`.
+    for row in assure_plugin_dtac::mapping::MAPPING {
+        let field = row.fact.strip_prefix("dtac.").ok_or(row.fact)?;
+        let required = record.iter().find(|(f, _)| f == field).map(|(_, r)| *r);
+        assert_eq!(required, Some(row.required), "{field}");
+    }
+    Ok(())
+}
