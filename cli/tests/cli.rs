@@ -354,3 +354,76 @@ fn piped_output_has_no_colour_codes() {
         "escape codes in piped output"
     );
 }
+
+#[test]
+fn json_shows_each_plugin_s_facts_and_lists_unrecognised_evidence() {
+    // The laravel SBOM names no supplier and has no hashes: R5 rejects.
+    let decision = check_json(&root().join("tests/fixtures/every-format"), 2);
+    assert_eq!(decision["verdict"], "reject");
+    let fact = &decision["facts"]["product"]["dtac.version"];
+    assert_eq!(fact["value"], "2.0");
+    assert_eq!(fact["provenance"][0]["plugin"], "dtac");
+    assert_eq!(fact["provenance"][0]["document"], "dtac.json");
+    let contributions = decision["facts"]["contributions"].as_array().unwrap();
+    assert!(contributions.len() >= 12);
+    assert_eq!(
+        decision["document_errors"][0]["document"],
+        "covering-letter.txt"
+    );
+    assert_eq!(decision["document_errors"][0]["kind"], "unrecognised");
+    assert_eq!(decision["inputs"]["reference_data"][0]["name"], "kev");
+}
+
+#[test]
+fn data_kev_checks_a_catalogue_and_copies_it_into_the_bundle() {
+    let bundle = tempfile::tempdir().unwrap();
+    let catalogue = root().join("policies/nhs-baseline/data/kev.json");
+    // --dry-run checks and writes nothing.
+    assure()
+        .args(["data", "kev"])
+        .arg(&catalogue)
+        .arg("--bundle-dir")
+        .arg(bundle.path())
+        .arg("--dry-run")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("KEV catalogue"))
+        .stdout(predicate::str::contains("not written"));
+    assert!(!bundle.path().join("data/kev.json").exists());
+    assure()
+        .args(["data", "kev"])
+        .arg(&catalogue)
+        .arg("--bundle-dir")
+        .arg(bundle.path())
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(bundle.path().join("data/kev.json")).unwrap(),
+        std::fs::read(&catalogue).unwrap()
+    );
+    // A second run says what changed.
+    assure()
+        .args(["data", "kev"])
+        .arg(&catalogue)
+        .arg("--bundle-dir")
+        .arg(bundle.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 added, 0 removed"));
+    // A broken catalogue is refused, naming the file and the place.
+    let broken = bundle.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        r#"{"catalogVersion":"x","dateReleased":"2024-01-01","count":1,"vulnerabilities":[{"cveID":"LOG4SHELL","dateAdded":"2021-12-10"}]}"#,
+    )
+    .unwrap();
+    assure()
+        .args(["data", "kev"])
+        .arg(&broken)
+        .arg("--bundle-dir")
+        .arg(bundle.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("broken.json"))
+        .stderr(predicate::str::contains("/vulnerabilities/0/cveID"));
+}

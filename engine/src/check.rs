@@ -16,13 +16,13 @@ use cedar_policy::{
 
 use crate::bundle::{Bundle, PluginBinary, Rule};
 use crate::decision::{
-    BundleRef, Citation, Contribution, DataInput, Decision, DocumentError, DocumentNote,
-    EngineRef, EvaluationError, EvidenceInput, FORMAT, FactsReport, Finding, Inputs,
-    MissingEvidence, PluginInput, ProductRef, Subject, Verdict,
+    BundleRef, Citation, Contribution, DataInput, Decision, DocumentError, DocumentNote, EngineRef,
+    EvaluationError, EvidenceInput, FORMAT, FactsReport, Finding, Inputs, MissingEvidence,
+    PluginInput, ProductRef, Subject, Verdict,
 };
-use crate::join;
 use crate::error::Error;
 use crate::facts::{self, Assembly, FactMap, Provenance};
+use crate::join;
 use crate::plugin::{CallError, Limits, PluginCache, PluginHost};
 use crate::submission::Submission;
 
@@ -222,7 +222,11 @@ impl Engine {
                                 location: facts::location_text(&note.location),
                             });
                         }
-                        contributions.push(Contribution::of(&evidence.path, &plugin.name, &extraction));
+                        contributions.push(Contribution::of(
+                            &evidence.path,
+                            &plugin.name,
+                            &extraction,
+                        ));
                         assembly.add(&bundle.vocabulary, &source, extraction);
                     }
                     Err(CallError::Rejected { message, location }) => {

@@ -166,24 +166,28 @@ pub(crate) const RESERVED: &[&str] = &[
 ];
 /// Entity attributes the engine sets by joining the evidence with itself and
 /// the bundle's reference data; plugins may not.
-const RESERVED_ENTITY: &[(&str, &str)] = &[("Exposure", "matched"), ("Exposure", "known_exploited")];
+const RESERVED_ENTITY: &[(&str, &str)] =
+    &[("Exposure", "matched"), ("Exposure", "known_exploited")];
 /// Entity kinds the engine owns.
 const ENGINE_KINDS: &[&str] = &["Product", "Supplier", "Vulnerability"];
 /// The product facts that describe one SBOM.
 const SBOM_PREFIX: &str = "sbom.";
 
 /// Whether an SBOM's facts name the submitted product as their subject.
-fn describes(facts: &[(String, FactValue, Provenance)], product: &crate::submission::Product) -> bool {
+fn describes(
+    facts: &[(String, FactValue, Provenance)],
+    product: &crate::submission::Product,
+) -> bool {
     let get = |name: &str| {
         facts.iter().find_map(|(path, value, _)| match value {
             FactValue::Text(t) if path == name => Some(t.trim()),
             _ => None,
         })
     };
-    let name_matches = get("sbom.subject_name")
-        .is_some_and(|n| n.eq_ignore_ascii_case(product.name.trim()));
-    let version_matches = get("sbom.subject_version")
-        .is_none_or(|v| v.eq_ignore_ascii_case(product.version.trim()));
+    let name_matches =
+        get("sbom.subject_name").is_some_and(|n| n.eq_ignore_ascii_case(product.name.trim()));
+    let version_matches =
+        get("sbom.subject_version").is_none_or(|v| v.eq_ignore_ascii_case(product.version.trim()));
     name_matches && version_matches
 }
 
@@ -303,7 +307,11 @@ impl Assembly {
         let pending = std::mem::take(&mut self.pending);
         let sbom_documents: Vec<Provenance> = pending
             .iter()
-            .filter(|(_, facts)| facts.iter().any(|(path, _, _)| path.starts_with(SBOM_PREFIX)))
+            .filter(|(_, facts)| {
+                facts
+                    .iter()
+                    .any(|(path, _, _)| path.starts_with(SBOM_PREFIX))
+            })
             .map(|(source, _)| source.clone())
             .collect();
         let chosen: Option<Provenance> = if sbom_documents.len() > 1 {

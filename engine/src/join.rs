@@ -80,7 +80,10 @@ impl Index {
             };
             if let Some(purl) = purl {
                 add(&mut index.purl_base, purl_base(&purl).to_owned());
-                add(&mut index.purl_unversioned, purl_unversioned(&purl).to_owned());
+                add(
+                    &mut index.purl_unversioned,
+                    purl_unversioned(&purl).to_owned(),
+                );
             }
         }
         index
@@ -212,8 +215,7 @@ fn exposures(
         for reference in &refs {
             components.extend(index.lookup(reference));
         }
-        let matched =
-            !components.is_empty() || refs.iter().any(|r| names_product(r, product));
+        let matched = !components.is_empty() || refs.iter().any(|r| names_product(r, product));
         if !matched {
             unmatched.push(UnmatchedStatement {
                 exposure: key.1.clone(),
@@ -222,7 +224,13 @@ fn exposures(
                 provenance: statement_provenance.clone(),
             });
         }
-        let listed = kev.and_then(|k| k.data.get(&vulnerability).map(|e| (k, e)));
+        let aliases = text_set(&entity.facts, "aliases");
+        let listed = kev.and_then(|k| {
+            std::iter::once(&vulnerability)
+                .chain(aliases.iter())
+                .find_map(|id| k.data.get(id))
+                .map(|e| (k, e))
+        });
         if let Some(entity) = assembly.entities.get_mut(&key) {
             for component in &components {
                 entity
@@ -244,7 +252,10 @@ fn exposures(
         let exploited_provenance = match (kev, listed) {
             (_, Some((k, entry))) => {
                 vulnerabilities.insert(entry.cve.clone(), entry.index);
-                vec![data_provenance(k, format!("/vulnerabilities/{}", entry.index))]
+                vec![data_provenance(
+                    k,
+                    format!("/vulnerabilities/{}", entry.index),
+                )]
             }
             (Some(k), None) => vec![data_provenance(k, String::new())],
             (None, None) => Vec::new(),
@@ -263,7 +274,10 @@ fn exposures(
                 continue;
             };
             let key = ("Vulnerability".to_owned(), entry.cve.clone());
-            let at = vec![data_provenance(k, format!("/vulnerabilities/{}", entry.index))];
+            let at = vec![data_provenance(
+                k,
+                format!("/vulnerabilities/{}", entry.index),
+            )];
             let mut set = |path: &str, value: FactValue| {
                 assembly.set_derived(Some(&key), path, value, at.clone());
             };
@@ -303,7 +317,9 @@ fn provenance(assembly: &mut Assembly, product: &Product, manifest_sha256: &str)
     let FactValue::TextSet(subjects) = &record.value else {
         return;
     };
-    let matches = subjects.iter().any(|s| declared.contains(&s.to_ascii_lowercase()));
+    let matches = subjects
+        .iter()
+        .any(|s| declared.contains(&s.to_ascii_lowercase()));
     let mut provenance = record.provenance.clone();
     provenance.push(Provenance {
         document: crate::submission::MANIFEST.to_owned(),
@@ -350,7 +366,10 @@ mod tests {
             purl_unversioned("pkg:maven/org.apache/log4j-core@2.14.1?type=jar"),
             "pkg:maven/org.apache/log4j-core"
         );
-        assert_eq!(purl_unversioned("pkg:npm/%40scope/name@1.0"), "pkg:npm/%40scope/name");
+        assert_eq!(
+            purl_unversioned("pkg:npm/%40scope/name@1.0"),
+            "pkg:npm/%40scope/name"
+        );
         assert_eq!(percent_decode("pkg:npm/%40a%2Fb"), "pkg:npm/@a/b");
         assert_eq!(percent_decode("100%"), "100%");
     }

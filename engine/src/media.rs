@@ -82,12 +82,19 @@ pub fn sniff(name: &str, bytes: &[u8]) -> &'static str {
         if compact.contains("\"payloadType\":") && compact.contains("\"signatures\":") {
             return DSSE_JSON;
         }
-        if compact.contains("in-toto.io/Statement") {
+        // An in-toto statement; some (the SLSA specification's own example)
+        // omit `_type` but still have a predicate type and subjects.
+        if compact.contains("in-toto.io/Statement")
+            || (compact.contains("\"predicateType\":") && compact.contains("\"subject\":["))
+        {
             return IN_TOTO_JSON;
         }
         for (marker, media_type) in [
             ("\"assure_format\":\"dtac-answers/", DTAC_JSON),
-            ("\"assure_format\":\"cyber-essentials/", CYBER_ESSENTIALS_JSON),
+            (
+                "\"assure_format\":\"cyber-essentials/",
+                CYBER_ESSENTIALS_JSON,
+            ),
             ("\"assure_format\":\"pentest-summary/", PENTEST_JSON),
         ] {
             if compact.contains(marker) {
@@ -140,7 +147,10 @@ mod tests {
             CYBER_ESSENTIALS_JSON
         );
         assert_eq!(
-            sniff("scorecard.json", b"{\"date\":\"2024\",\"scorecard\":{},\"checks\":[]}"),
+            sniff(
+                "scorecard.json",
+                b"{\"date\":\"2024\",\"scorecard\":{},\"checks\":[]}"
+            ),
             SCORECARD_JSON
         );
         assert_eq!(sniff("mds2.CSV", b"id,answer,note\nPAUT-8,Yes,"), CSV);

@@ -130,7 +130,9 @@ impl Kev {
                 name: entry.vulnerability_name,
                 date_added: date_part(&entry.date_added).to_owned(),
                 due_date: date_part(&entry.due_date).to_owned(),
-                known_ransomware: entry.known_ransomware_campaign_use.eq_ignore_ascii_case("known"),
+                known_ransomware: entry
+                    .known_ransomware_campaign_use
+                    .eq_ignore_ascii_case("known"),
             };
             if entries.insert(cve.clone(), parsed).is_some() {
                 return Err(format!("{at}/cveID: `{cve}` is listed twice"));

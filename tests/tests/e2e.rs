@@ -234,10 +234,9 @@ fn ill_typed_fact_names_the_plugin_the_fact_and_the_type() {
     assert_eq!(decision.verdict, Verdict::NeedsEvidence);
 }
 
-#[test]
-fn contradictory_facts_are_reported_and_never_approve() {
-    // Two SBOMs of one product that disagree: the contradicted facts are
-    // withdrawn and reported, not silently overwritten by the later one.
+/// A submission of the approved and the rejected example's SBOMs, for a
+/// product named `name`.
+fn two_sboms(name: &str, version: &str) -> assure_engine::Decision {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
         example("approved").join("sbom.cdx.json"),
@@ -251,11 +250,21 @@ fn contradictory_facts_are_reported_and_never_approve() {
     .unwrap();
     std::fs::write(
         dir.path().join("submission.toml"),
-        "[product]\nname = \"Acme Application\"\nversion = \"9.1.1\"\nsupplier = \"Acme, Inc.\"\n\n\
-         [[evidence]]\npath = \"a.cdx.json\"\n\n[[evidence]]\npath = \"b.cdx.json\"\n",
+        format!(
+            "[product]\nname = \"{name}\"\nversion = \"{version}\"\nsupplier = \"Acme, Inc.\"\n\n\
+             [[evidence]]\npath = \"a.cdx.json\"\n\n[[evidence]]\npath = \"b.cdx.json\"\n"
+        ),
     )
     .unwrap();
-    let decision = check(builtin_engine().unwrap(), dir.path()).unwrap();
+    check(builtin_engine().unwrap(), dir.path()).unwrap()
+}
+
+#[test]
+fn contradictory_facts_are_reported_and_never_approve() {
+    // Two SBOMs that disagree, neither of them naming the submitted product:
+    // the contradicted facts are withdrawn and reported, not silently
+    // overwritten by the later one.
+    let decision = two_sboms("Acme Suite", "1");
     let conflicted: Vec<&str> = decision
         .fact_problems
         .iter()
@@ -278,6 +287,42 @@ fn contradictory_facts_are_reported_and_never_approve() {
     assert_eq!(decision.verdict, Verdict::NeedsEvidence);
     // R5.3 is not decided on either side of the contradiction.
     assert!(decision.findings.iter().all(|f| f.rule != "R5.3"));
+}
+
+#[test]
+fn of_several_sboms_the_one_naming_the_product_describes_it() {
+    // The approved example's SBOM names "Acme Application" 9.1.1 as its
+    // subject: its facts describe the product, the other SBOM's are set
+    // aside with a note, and both SBOMs' components are kept.
+    let decision = two_sboms("Acme Application", "9.1.1");
+    assert!(
+        decision.fact_problems.is_empty(),
+        "{:?}",
+        decision.fact_problems
+    );
+    assert_eq!(decision.verdict, Verdict::Approve, "{}", decision.summary);
+    let note = decision
+        .notes
+        .iter()
+        .find(|n| n.document == "b.cdx.json")
+        .unwrap();
+    assert!(note.message.contains("set aside"), "{}", note.message);
+    let from = |document: &str| {
+        decision
+            .facts
+            .entities
+            .iter()
+            .filter(|e| {
+                e.kind == "Component" && e.provenance.iter().any(|p| p.document == document)
+            })
+            .count()
+    };
+    assert!(from("a.cdx.json") > 0);
+    assert!(from("b.cdx.json") > 0);
+    // Naming the other SBOM's subject picks that one, and it rejects.
+    let other = two_sboms("cyclonedx-php-composer-demo", "dev-master");
+    assert_eq!(other.verdict, Verdict::Reject);
+    assert!(other.findings.iter().any(|f| f.rule == "R5.3"));
 }
 
 #[test]

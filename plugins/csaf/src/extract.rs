@@ -11,6 +11,9 @@ use crate::time;
 use crate::tree::{self, objects};
 use crate::vulnerability::{self, Context, Located};
 
+/// The longest text anywhere in a document this plugin reads.
+const MAX_DOCUMENT_TEXT: usize = 1 << 20;
+
 /// The CSAF version this plugin reads.
 const VERSION: &str = "2.0";
 
@@ -28,6 +31,8 @@ const CATEGORIES: &[&str] = &["csaf_vex", "csaf_security_advisory", "csaf_base"]
 /// that is not a status, or one product has contradicting statuses.
 pub fn extract(doc: &Document) -> Result<Extraction, ExtractError> {
     let root = json::parse(&doc.bytes)?;
+    // No CSAF member is megabytes long (the longest are notes, a few KiB).
+    json::refuse_long_text(&root, MAX_DOCUMENT_TEXT)?;
     if !root.is_object() {
         return Err(error(
             format!(

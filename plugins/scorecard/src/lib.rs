@@ -76,6 +76,8 @@ const CHECKS: &[&str] = &["checks", "check"];
 /// -1 to 10.
 pub fn extract(doc: &Document) -> Result<Extraction, ExtractError> {
     let root = json::parse(&doc.bytes)?;
+    // No member of a result is megabytes long: refuse one anywhere.
+    json::refuse_long_text(&root, 1 << 20)?;
     // deps.dev's project response carries the result under `scorecard`; in a
     // plain result `scorecard` is the tool's own `{version, commit}`.
     let (result, at) = match root.get("scorecard") {

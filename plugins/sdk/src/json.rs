@@ -69,3 +69,60 @@ mod tests {
         assert!(parse(doc.as_bytes()).is_err());
     }
 }
+
+/// Refuses a document holding a text value or member name longer than
+/// `max_bytes`, naming where the first one is.
+///
+/// No evidence field is megabytes long; a plugin calls this right after
+/// [`parse`] so that a huge value anywhere in the document — read or not —
+/// is a clear error rather than something carried into facts, notes or
+/// messages.
+pub fn refuse_long_text(root: &Value, max_bytes: usize) -> Result<(), ExtractError> {
+    // Depth is bounded by `parse` (serde_json's recursion limit), so the
+    // explicit stack stays small.
+    let mut stack: Vec<(&Value, crate::Pointer)> = vec![(root, crate::Pointer::root())];
+    while let Some((value, at)) = stack.pop() {
+        let long = |len: usize, at: crate::Pointer| ExtractError {
+            message: format!(
+                "a text value of {len} bytes is longer than this plugin reads ({max_bytes} bytes at most)"
+            ),
+            location: at.into(),
+        };
+        match value {
+            Value::String(s) if s.len() > max_bytes => return Err(long(s.len(), at)),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate().rev() {
+                    stack.push((item, at.index(i)));
+                }
+            }
+            Value::Object(members) => {
+                let members: Vec<_> = members.iter().collect();
+                for (key, item) in members.into_iter().rev() {
+                    if key.len() > max_bytes {
+                        return Err(long(key.len(), at));
+                    }
+                    stack.push((item, at.key(key)));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod long_text_tests {
+    use super::*;
+
+    #[test]
+    fn long_text_is_refused_where_it_is() {
+        let doc = parse(br#"{"a": [1, {"b": "xxxxxxxxxx"}], "c": "x"}"#).unwrap_or_default();
+        assert!(refuse_long_text(&doc, 10).is_ok());
+        let refused = refuse_long_text(&doc, 9).err();
+        assert!(
+            matches!(&refused, Some(ExtractError { location: Location::Pointer(p), message })
+                if p == "/a/1/b" && message.contains("10 bytes")),
+            "{refused:?}"
+        );
+    }
+}
