@@ -112,7 +112,7 @@ pub struct Superseded {
 /// `Some(true)` when its timestamp is later, `Some(false)` when earlier,
 /// `None` when either has none or they are equal (then the facts merge, and
 /// different values conflict).
-fn supersedes(old: &FactMap, new: &[(String, FactValue, Provenance)]) -> Option<bool> {
+fn supersedes(old: &FactMap, new: &[Stated]) -> Option<bool> {
     let Some(FactRecord {
         value: FactValue::Datetime(old_time),
         ..
@@ -148,7 +148,7 @@ pub struct Assembly {
     /// the submitted product (their components are kept).
     pub set_aside: Vec<String>,
     /// Each document's product facts, merged by [`Assembly::finish`].
-    pending: Vec<(Provenance, Vec<(String, FactValue, Provenance)>)>,
+    pending: Vec<(Provenance, Vec<Stated>)>,
     /// Facts stated with different values: removed by [`Assembly::finish`],
     /// so the rules that read them are undecided rather than decided on one
     /// arbitrary side of the contradiction.
@@ -170,6 +170,9 @@ const RESERVED_ENTITY: &[(&str, &str)] =
     &[("Exposure", "matched"), ("Exposure", "known_exploited")];
 /// Entity kinds the engine owns.
 const ENGINE_KINDS: &[&str] = &["Product", "Supplier", "Vulnerability"];
+/// A fact as one document stated it: path, checked value, where.
+type Stated = (String, FactValue, Provenance);
+
 /// The product facts that describe one SBOM.
 const SBOM_PREFIX: &str = "sbom.";
 

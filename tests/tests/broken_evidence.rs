@@ -3,7 +3,12 @@
 //! is a clear extract error naming the document and the place — never a
 //! trap, a hang or an approve.
 
-#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "tests"
+)]
 
 use assure_engine::{Decision, Verdict};
 use assure_tests::{builtin_engine, check, root};

@@ -2,7 +2,12 @@
 //! plugin, whose facts the decision shows, and the document no plugin reads
 //! is listed as unrecognised.
 
-#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "tests"
+)]
 
 use std::collections::BTreeMap;
 

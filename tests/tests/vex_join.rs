@@ -2,7 +2,12 @@
 //! model, joined to the component or product it names and to the
 //! known-exploited catalogue; statements naming nothing submitted reported.
 
-#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "tests"
+)]
 
 use std::path::Path;
 

@@ -14,7 +14,8 @@
 //! - `scorecard.inconclusive`: the checks scoring -1, by name;
 //! - `scorecard.low_checks`: the checks scoring 0 to 4, by name.
 //!
-//! A score outside -1 to 10 is an error. Every fact points (JSON Pointer) at
+//! A score outside -1 to 10 is an error, as is a text value over 1 MiB
+//! anywhere in the document. Every fact points (JSON Pointer) at
 //! the member it was read from.
 //!
 //! This crate is the worked example in `plugins/README.md`: one file, parsing

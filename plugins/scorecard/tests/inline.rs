@@ -246,21 +246,36 @@ fn broken_documents_are_errors_not_panics() -> Result<(), String> {
 }
 
 #[test]
-fn huge_string_values_are_handled() -> Result<(), String> {
+fn huge_string_values_are_refused_where_they_are() -> Result<(), String> {
     let big = "x".repeat(50 * 1024 * 1024);
-    // As a check name: read (the set holds it), no copy in any message.
+    // Anywhere in the document, read or not: an error naming the place,
+    // whose message does not quote the value.
+    for (doc, place) in [
+        (
+            format!(
+                r#"{{"repo":{{"name":"r"}},"score":1,"checks":[{{"name":"{big}","score":2}}]}}"#
+            ),
+            "/checks/0/name",
+        ),
+        (
+            format!(r#"{{"repo":{{"name":"r"}},"score":1,"date":"{big}"}}"#),
+            "/date",
+        ),
+        (
+            format!(r#"{{"repo":{{"name":"r"}},"score":1,"metadata":["{big}"]}}"#),
+            "/metadata/0",
+        ),
+    ] {
+        let e = err(doc.as_bytes())?;
+        assert!(e.message.len() < 200, "{}", e.message);
+        assert_eq!(pointer(&e.location)?, place);
+    }
+    // Just under the limit is read.
+    let long = "x".repeat(1 << 20);
     let doc =
-        format!(r#"{{"repo":{{"name":"r"}},"score":1,"checks":[{{"name":"{big}","score":2}}]}}"#);
+        format!(r#"{{"repo":{{"name":"r"}},"score":1,"checks":[{{"name":"{long}","score":2}}]}}"#);
     let x = ok("s.json", doc.as_bytes())?;
     assert_eq!(text_set(&x.facts, "scorecard.low_checks")?.len(), 1);
-    // As a date: noted without quoting it.
-    let doc = format!(r#"{{"repo":{{"name":"r"}},"score":1,"date":"{big}"}}"#);
-    let x = ok("s.json", doc.as_bytes())?;
-    assert!(x.notes.iter().all(|n| n.message.len() < 200));
-    // As a score: an error whose message does not quote it.
-    let doc = format!(r#"{{"repo":{{"name":"r"}},"score":"{big}"}}"#);
-    let e = err(doc.as_bytes())?;
-    assert!(e.message.len() < 200);
     Ok(())
 }
 
