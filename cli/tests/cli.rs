@@ -376,42 +376,50 @@ fn json_shows_each_plugin_s_facts_and_lists_unrecognised_evidence() {
 
 #[test]
 fn data_kev_checks_a_catalogue_and_copies_it_into_the_bundle() {
-    let bundle = tempfile::tempdir().unwrap();
+    // The README's two commands, run from a repository root.
+    let repo = tempfile::tempdir().unwrap();
     let catalogue = root().join("policies/nhs-baseline/data/kev.json");
+    std::fs::copy(
+        &catalogue,
+        repo.path().join("known_exploited_vulnerabilities.json"),
+    )
+    .unwrap();
+    let written = repo.path().join("policies/nhs-baseline/data/kev.json");
     // --dry-run checks and writes nothing.
     assure()
-        .args(["data", "kev"])
-        .arg(&catalogue)
-        .arg("--bundle-dir")
-        .arg(bundle.path())
-        .arg("--dry-run")
+        .current_dir(repo.path())
+        .args([
+            "data",
+            "kev",
+            "known_exploited_vulnerabilities.json",
+            "--dry-run",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("KEV catalogue"))
         .stdout(predicate::str::contains("not written"));
-    assert!(!bundle.path().join("data/kev.json").exists());
+    assert!(!written.exists());
     assure()
-        .args(["data", "kev"])
-        .arg(&catalogue)
-        .arg("--bundle-dir")
-        .arg(bundle.path())
+        .current_dir(repo.path())
+        .args(["data", "kev", "known_exploited_vulnerabilities.json"])
         .assert()
         .success();
     assert_eq!(
-        std::fs::read(bundle.path().join("data/kev.json")).unwrap(),
+        std::fs::read(&written).unwrap(),
         std::fs::read(&catalogue).unwrap()
     );
+    let bundle = repo.path().join("policies/nhs-baseline");
     // A second run says what changed.
     assure()
         .args(["data", "kev"])
         .arg(&catalogue)
         .arg("--bundle-dir")
-        .arg(bundle.path())
+        .arg(&bundle)
         .assert()
         .success()
         .stdout(predicate::str::contains("0 added, 0 removed"));
     // A broken catalogue is refused, naming the file and the place.
-    let broken = bundle.path().join("broken.json");
+    let broken = repo.path().join("broken.json");
     std::fs::write(
         &broken,
         r#"{"catalogVersion":"x","dateReleased":"2024-01-01","count":1,"vulnerabilities":[{"cveID":"LOG4SHELL","dateAdded":"2021-12-10"}]}"#,
@@ -421,7 +429,7 @@ fn data_kev_checks_a_catalogue_and_copies_it_into_the_bundle() {
         .args(["data", "kev"])
         .arg(&broken)
         .arg("--bundle-dir")
-        .arg(bundle.path())
+        .arg(&bundle)
         .assert()
         .code(1)
         .stderr(predicate::str::contains("broken.json"))
