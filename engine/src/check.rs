@@ -271,8 +271,13 @@ impl Engine {
         // Assemble.
         let started = Instant::now();
         let product = &submission.manifest.product;
-        let unmatched_statements =
-            join::join(&mut assembly, bundle, product, &submission.manifest_sha256);
+        let unmatched_statements = join::join(
+            &mut assembly,
+            bundle,
+            product,
+            &submission.manifest_sha256,
+            options.as_of,
+        );
         let (entities, supplier, product_uid) = match assembly.to_entities(product) {
             Ok(built) => built,
             Err(message) => {

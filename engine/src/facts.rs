@@ -163,6 +163,7 @@ pub(crate) const RESERVED: &[&str] = &[
     "supplier",
     "artifact_digests",
     "provenance.subject_matches_artifact",
+    "security_txt.expired",
 ];
 /// Entity attributes the engine sets by joining the evidence with itself and
 /// the bundle's reference data; plugins may not.

@@ -10,7 +10,8 @@
 //!   statement that names neither is reported, never dropped;
 //! - each statement to the known-exploited catalogue (`known_exploited`, and a
 //!   `Vulnerability` parent);
-//! - build provenance subjects to the artefact digests the manifest declares.
+//! - build provenance subjects to the artefact digests the manifest declares;
+//! - a security.txt's `Expires` to the evaluation time (`security_txt.expired`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -184,10 +185,33 @@ pub(crate) fn join(
     bundle: &Bundle,
     product: &Product,
     manifest_sha256: &str,
+    as_of: jiff::Timestamp,
 ) -> Vec<UnmatchedStatement> {
     let unmatched = exposures(assembly, bundle.kev.as_ref(), product);
     provenance(assembly, product, manifest_sha256);
+    expiry(assembly, as_of);
     unmatched
+}
+
+/// `security_txt.expired`: whether the file's `Expires` has passed at the
+/// evaluation time, so a decision replayed `--as-of` the same time agrees.
+fn expiry(assembly: &mut Assembly, as_of: jiff::Timestamp) {
+    let Some(record) = assembly.product.get("security_txt.expires") else {
+        return;
+    };
+    let FactValue::Datetime(expires) = &record.value else {
+        return;
+    };
+    let Ok(expires) = expires.parse::<jiff::Timestamp>() else {
+        return;
+    };
+    let provenance = record.provenance.clone();
+    assembly.set_derived(
+        None,
+        "security_txt.expired",
+        FactValue::Bool(expires <= as_of),
+        provenance,
+    );
 }
 
 fn exposures(

@@ -197,3 +197,47 @@ fn each_plugin_contributes_its_facts() {
         && n.plugin == "assure"
         && n.message.contains("set aside")));
 }
+
+#[test]
+fn an_expired_security_txt_is_marked_at_the_evaluation_time() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("security.txt"),
+        "Contact: mailto:security@northwindhealth.co.uk\nExpires: 2026-06-30T00:00:00Z\n\
+         Policy: https://northwindhealth.co.uk/security/policy\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("submission.toml"),
+        "[product]\nname = \"CareFlow\"\nversion = \"1\"\nsupplier = \"Northwind Health Ltd\"\n\n\
+         [[evidence]]\npath = \"security.txt\"\n",
+    )
+    .unwrap();
+    // Tests evaluate as of 2026-11-28: after the Expires date.
+    let decision = check(builtin_engine().unwrap(), dir.path()).unwrap();
+    assert_eq!(
+        product(&decision, "security_txt.expired"),
+        FactValue::Bool(true)
+    );
+    assert_eq!(
+        decision.facts.product["security_txt.expired"].provenance[0].location,
+        "line 2"
+    );
+    // Replayed as of a time before it, the same file has not expired.
+    let submission =
+        assure_engine::Submission::load(dir.path(), &assure_engine::LoadOptions::default())
+            .unwrap();
+    let (earlier, _) = builtin_engine()
+        .unwrap()
+        .check(
+            &submission,
+            &assure_engine::CheckOptions {
+                as_of: "2026-01-01T00:00:00Z".parse().unwrap(),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        product(&earlier, "security_txt.expired"),
+        FactValue::Bool(false)
+    );
+}
