@@ -7,6 +7,7 @@
 mod check;
 mod data;
 mod init;
+mod policy;
 mod render;
 
 use std::process::{ExitCode, Termination};
@@ -37,6 +38,12 @@ enum Command {
     Check(check::CheckArgs),
     /// Write a submission.toml for the files in a folder, with their digests.
     Init(init::InitArgs),
+    /// Run a bundle's policy tests (decision tables), with rule coverage.
+    Test(policy::TestArgs),
+    /// Work on a bundle's policies.
+    Policy(policy::PolicyArgs),
+    /// Print the control map: each control (DTAC, DSPT, CE, SSCoP…) and the rules implementing it.
+    Controls(policy::ControlsArgs),
     /// Refresh the reference data a bundle carries (the known-exploited catalogue).
     Data(data::DataArgs),
 }
@@ -90,5 +97,10 @@ fn main() -> Outcome {
         Command::Check(args) => check::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Data(args) => data::run(&args),
+        Command::Test(args) => policy::test(&args),
+        Command::Policy(args) => match &args.command {
+            policy::PolicyCommand::Validate(v) => policy::validate(v),
+        },
+        Command::Controls(args) => policy::controls(&args),
     }
 }

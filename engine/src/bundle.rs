@@ -110,6 +110,13 @@ pub struct Rule {
     pub reads: Vec<Read>,
 }
 
+impl Rule {
+    /// Whether the rule is a `forbid` (a rule that can fire), not a `permit`.
+    pub fn is_forbid(&self) -> bool {
+        self.effect == Effect::Forbid
+    }
+}
+
 /// A plugin binary carried by a bundle.
 #[derive(Debug, Clone)]
 pub struct PluginBinary {
@@ -237,6 +244,31 @@ impl Bundle {
         Ok(bundle)
     }
 
+    /// Loads a bundle's source folder (a `bundle.toml` and the files it
+    /// names), as policy authors work on it: every file under `dir` except
+    /// `tests/` and Markdown. A plugin the folder does not hold is taken from
+    /// the built-in bundle when that has one at the same path (the baseline's
+    /// plugins live in `plugins/dist/`, not beside its policies).
+    pub fn from_source_dir(dir: &std::path::Path) -> Result<Self, crate::Error> {
+        let origin = dir.display().to_string();
+        if !dir.join("bundle.toml").is_file() {
+            return Err(BundleError::MissingFile {
+                bundle: origin,
+                file: "bundle.toml".into(),
+            }
+            .into());
+        }
+        let mut files = BTreeMap::new();
+        read_dir_files(dir, dir, &mut files)?;
+        files.retain(|path, _| !path.starts_with("tests/") && !path.ends_with(".md"));
+        for (path, bytes) in builtin::FILES {
+            if path.starts_with("plugins/") && !files.contains_key(*path) {
+                files.insert((*path).to_owned(), bytes.to_vec());
+            }
+        }
+        Ok(Self::from_files(&origin, files)?)
+    }
+
     /// Loads a bundle from its files (path relative to the bundle root →
     /// bytes). Every problem in a file is reported at once.
     pub fn from_files(origin: &str, files: BTreeMap<String, Vec<u8>>) -> Result<Self, BundleError> {
@@ -279,17 +311,19 @@ impl Bundle {
         let mut rules = Vec::new();
         let mut problems: Vec<(String, String)> = Vec::new();
         let mut ids = BTreeSet::new();
+        let mut sources: BTreeMap<String, String> = BTreeMap::new();
         for name in &manifest.policies {
             let src = text(name)?;
             let parsed = match PolicySet::from_str(&src) {
                 Ok(set) => set,
                 Err(e) => {
-                    problems.push((name.clone(), diagnostic(&e)));
+                    problems.push((name.clone(), located(&e, &src)));
                     continue;
                 }
             };
+            sources.insert(name.clone(), src.clone());
             if parsed.templates().next().is_some() {
-                problems.push((name.clone(), "policy templates are not supported".into()));
+                problems.push((name.clone(), " policy templates are not supported".into()));
             }
             for policy in parsed.policies() {
                 match rule_of(policy, name) {
@@ -297,17 +331,19 @@ impl Bundle {
                         if !ids.insert(rule.id.clone()) {
                             problems.push((
                                 name.clone(),
-                                format!("`@id(\"{}\")` is used twice", rule.id),
+                                format!(" `@id(\"{}\")` is used twice", rule.id),
                             ));
                             continue;
                         }
                         let renamed = policy.new_id(PolicyId::new(&rule.id));
                         if let Err(e) = policies.add(renamed) {
-                            problems.push((name.clone(), e.to_string()));
+                            problems.push((name.clone(), format!(" {e}")));
                         }
                         rules.push(rule);
                     }
-                    Err(errs) => problems.extend(errs.into_iter().map(|e| (name.clone(), e))),
+                    Err(errs) => {
+                        problems.extend(errs.into_iter().map(|e| (name.clone(), format!(" {e}"))));
+                    }
                 }
             }
         }
@@ -317,13 +353,18 @@ impl Bundle {
                 &file,
                 problems
                     .into_iter()
-                    .map(|(f, p)| format!("{f}: {p}"))
+                    .map(|(f, p)| format!("{f}:{p}"))
                     .collect(),
             ));
         }
         // Strict validation against the schema: every problem at once.
         let validation = Validator::new(schema.clone()).validate(&policies, ValidationMode::Strict);
         if !validation.validation_passed() {
+            let first_file = validation
+                .validation_errors()
+                .next()
+                .and_then(|e| rules.iter().find(|r| PolicyId::new(&r.id) == *e.policy_id()))
+                .map_or_else(|| manifest.schema.clone(), |r| r.file.clone());
             let problems = validation
                 .validation_errors()
                 .map(|e| {
@@ -331,10 +372,11 @@ impl Bundle {
                         .iter()
                         .find(|r| PolicyId::new(&r.id) == *e.policy_id());
                     let file = rule.map_or("?", |r| r.file.as_str());
-                    format!("{file}: policy `{}`: {}", e.policy_id(), diagnostic(e))
+                    let src = sources.get(file).map_or("", String::as_str);
+                    format!("{file}:{} (policy `{}`)", located(e, src), e.policy_id())
                 })
                 .collect();
-            return Err(invalid(&manifest.schema, problems));
+            return Err(invalid(&first_file, problems));
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
 
@@ -412,6 +454,54 @@ impl Bundle {
         self.plugins
             .iter()
             .filter(move |p| p.media_types.iter().any(|m| m == media_type))
+    }
+}
+
+/// Every file under `dir`, by its path relative to `base` with `/`.
+fn read_dir_files(
+    base: &std::path::Path,
+    dir: &std::path::Path,
+    out: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<(), crate::Error> {
+    let io = |path: &std::path::Path, source| crate::Error::Io {
+        action: "read",
+        path: path.to_path_buf(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
+        let path = entry.map_err(|e| io(dir, e))?.path();
+        if path.is_dir() {
+            read_dir_files(base, &path, out)?;
+        } else if path.is_file() {
+            let relative = path
+                .strip_prefix(base)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            let bytes = std::fs::read(&path).map_err(|e| io(&path, e))?;
+            out.insert(relative, bytes);
+        }
+    }
+    Ok(())
+}
+
+/// A Cedar diagnostic located in its source text: `line:column: message
+/// (help: …)`, or ` message` when it carries no location.
+fn located(e: &dyn miette::Diagnostic, src: &str) -> String {
+    let offset = e
+        .labels()
+        .and_then(|mut labels| labels.next())
+        .map(|label| label.offset());
+    match offset {
+        Some(offset) => {
+            let before = src.get(..offset).unwrap_or(src);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("{line}:{column}: {}", diagnostic(e))
+        }
+        None => format!(" {}", diagnostic(e)),
     }
 }
 

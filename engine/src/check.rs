@@ -23,8 +23,36 @@ use crate::decision::{
 use crate::error::Error;
 use crate::facts::{self, Assembly, FactMap, Provenance};
 use crate::join;
+use crate::join::UnmatchedStatement;
 use crate::plugin::{CallError, Limits, PluginCache, PluginHost};
-use crate::submission::Submission;
+use crate::submission::{Product, Profile, Submission};
+
+/// Everything besides the facts that a decision records.
+#[derive(Debug)]
+pub struct Evaluation<'a> {
+    /// The product assessed.
+    pub product: &'a Product,
+    /// Its deployment profile.
+    pub profile: &'a Profile,
+    /// The evaluation time.
+    pub as_of: jiff::Timestamp,
+    /// The manifest's SHA-256.
+    pub manifest_sha256: String,
+    /// Documents that could not be read.
+    pub document_errors: Vec<DocumentError>,
+    /// What plugins noticed.
+    pub notes: Vec<DocumentNote>,
+    /// VEX statements that named nothing submitted.
+    pub unmatched_statements: Vec<UnmatchedStatement>,
+    /// Each evidence file.
+    pub evidence: Vec<EvidenceInput>,
+    /// Each plugin that ran.
+    pub plugins: Vec<PluginInput>,
+    /// What each plugin contributed.
+    pub contributions: Vec<Contribution>,
+    /// Files present but not declared.
+    pub unlisted: Vec<String>,
+}
 
 /// How long each stage took.
 #[derive(Debug, Clone, Default)]
@@ -268,7 +296,6 @@ impl Engine {
             });
         }
 
-        // Assemble.
         let started = Instant::now();
         let product = &submission.manifest.product;
         let unmatched_statements = join::join(
@@ -278,6 +305,53 @@ impl Engine {
             &submission.manifest_sha256,
             options.as_of,
         );
+        timings.record("join", started);
+        let decision = self.evaluate(
+            &assembly,
+            Evaluation {
+                product,
+                profile: &submission.manifest.profile,
+                as_of: options.as_of,
+                manifest_sha256: submission.manifest_sha256.clone(),
+                document_errors,
+                notes,
+                unmatched_statements,
+                evidence: evidence_inputs,
+                plugins: plugins_used.into_values().collect(),
+                contributions,
+                unlisted: submission.unlisted.clone(),
+            },
+            &mut timings,
+        )?;
+        Ok((decision, timings))
+    }
+
+    /// Decides on assembled facts: the Cedar requests, the findings, the
+    /// missing evidence and the verdict. [`Engine::check`] calls it after
+    /// extracting and joining a submission's evidence; policy tests call it
+    /// on facts they state.
+    pub fn evaluate(
+        &self,
+        assembly: &Assembly,
+        what: Evaluation<'_>,
+        timings: &mut Timings,
+    ) -> Result<Decision, Error> {
+        // Assemble.
+        let bundle = &self.bundle;
+        let Evaluation {
+            product,
+            profile,
+            as_of,
+            manifest_sha256,
+            document_errors,
+            notes,
+            unmatched_statements,
+            evidence,
+            plugins,
+            contributions,
+            unlisted,
+        } = what;
+        let started = Instant::now();
         let (entities, supplier, product_uid) = match assembly.to_entities(product) {
             Ok(built) => built,
             Err(message) => {
@@ -289,7 +363,7 @@ impl Engine {
                 .into());
             }
         };
-        let context = context(submission, options)?;
+        let context = context(profile, as_of)?;
         timings.record("assemble entities", started);
 
         // Evaluate: one request for the product, one per component when
@@ -517,7 +591,7 @@ impl Engine {
                 version: product.version.clone(),
                 supplier: product.supplier.clone(),
             },
-            evaluated_at: facts::format_datetime(options.as_of),
+            evaluated_at: facts::format_datetime(as_of),
             engine: EngineRef {
                 name: "assure",
                 version: env!("CARGO_PKG_VERSION"),
@@ -538,10 +612,10 @@ impl Engine {
             superseded: assembly.superseded.clone(),
             facts: FactsReport::of(&assembly, contributions),
             inputs: Inputs {
-                manifest_sha256: submission.manifest_sha256.clone(),
-                evidence: evidence_inputs,
-                plugins: plugins_used.into_values().collect(),
-                unlisted: submission.unlisted.clone(),
+                manifest_sha256,
+                evidence,
+                plugins,
+                unlisted,
                 reference_data: bundle
                     .kev
                     .iter()
@@ -557,7 +631,7 @@ impl Engine {
             },
             evaluations,
         };
-        Ok((decision, timings))
+        Ok(decision)
     }
 }
 
@@ -579,8 +653,7 @@ fn bundle_error(bundle: &Bundle, message: String) -> Error {
     .into()
 }
 
-fn context(submission: &Submission, options: &CheckOptions) -> Result<Context, Error> {
-    let profile = &submission.manifest.profile;
+fn context(profile: &Profile, as_of: jiff::Timestamp) -> Result<Context, Error> {
     let profile = RestrictedExpression::new_record([
         (
             "patient_data".to_owned(),
@@ -603,7 +676,7 @@ fn context(submission: &Submission, options: &CheckOptions) -> Result<Context, E
     Context::from_pairs([
         (
             "now".to_owned(),
-            RestrictedExpression::new_datetime(facts::format_datetime(options.as_of)),
+            RestrictedExpression::new_datetime(facts::format_datetime(as_of)),
         ),
         ("profile".to_owned(), profile),
     ])

@@ -195,6 +195,16 @@ fn describes(
     name_matches && version_matches
 }
 
+/// Whether an entity attribute is one the engine sets (never a plugin).
+pub(crate) fn is_engine_fact(kind: &str, attribute: &str) -> bool {
+    RESERVED_ENTITY.contains(&(kind, attribute))
+}
+
+/// Whether an entity kind is one the engine owns.
+pub(crate) fn is_engine_kind(kind: &str) -> bool {
+    ENGINE_KINDS.contains(&kind)
+}
+
 /// The entity kind whose statements supersede each other by timestamp.
 const STATEMENT_KIND: &str = "Exposure";
 

@@ -30,12 +30,13 @@ pub mod facts;
 pub mod join;
 pub mod media;
 pub mod plugin;
+pub mod policytest;
 pub mod reference;
 pub mod submission;
 pub mod vocabulary;
 
 pub use bundle::{Bundle, Rule, Severity};
-pub use check::{CheckOptions, Engine, Timings};
+pub use check::{CheckOptions, Engine, Evaluation, Timings};
 pub use decision::{Decision, Finding, Verdict};
 pub use error::Error;
 pub use plugin::{Limits, PluginHost};

@@ -27,6 +27,9 @@ pub fn diagnostic(error: &assure_engine::Error) -> String {
     if handler.render_report(&mut out, error).is_err() {
         out = format!("error: {error}\n");
     }
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
     out
 }
 

@@ -1,0 +1,256 @@
+//! Commands for policy authors: `assure test`, `assure policy validate` and
+//! `assure controls`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::PathBuf;
+
+use anstyle::{AnsiColor, Style};
+use assure_engine::{Bundle, Engine, Limits};
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::{Outcome, fail};
+
+/// The bundle source folder commands default to.
+const DEFAULT_DIR: &str = "policies/nhs-baseline";
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// The bundle source folder; its tests are the `*.toml` files under `tests/`.
+    #[arg(default_value = DEFAULT_DIR)]
+    pub dir: PathBuf,
+
+    /// Report, per rule, whether some case makes it fire and some case leaves it silent.
+    #[arg(long)]
+    pub coverage: bool,
+
+    /// Fail when fewer than this percentage of rules are covered both ways
+    /// (default 100 with --coverage).
+    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub fail_under: Option<u8>,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    #[command(subcommand)]
+    pub command: PolicyCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Validate a bundle's policies strictly against its schema: every problem at once, with
+    /// file, line and help.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The bundle source folder.
+    #[arg(default_value = DEFAULT_DIR)]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ControlsArgs {
+    /// The bundle source folder (default: the built-in bundle).
+    pub dir: Option<PathBuf>,
+
+    /// How to print the control map.
+    #[arg(long, value_enum, default_value_t = ControlsFormat::Table)]
+    pub format: ControlsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ControlsFormat {
+    /// Aligned text for a terminal.
+    Table,
+    /// A Markdown table.
+    Markdown,
+    /// Comma-separated values, one row per control and rule.
+    Csv,
+}
+
+fn paint(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+pub fn test(args: &TestArgs) -> Outcome {
+    let bundle = match Bundle::from_source_dir(&args.dir) {
+        Ok(b) => b,
+        Err(e) => return fail(&e),
+    };
+    let engine = match Engine::new(bundle, Limits::default()) {
+        Ok(e) => e,
+        Err(e) => return fail(&e),
+    };
+    let tests = args.dir.join("tests");
+    let report = match assure_engine::policytest::run(&engine, &tests) {
+        Ok(r) => r,
+        Err(problem) => {
+            let _ = writeln!(
+                anstream::stderr(),
+                "{} {problem}",
+                paint(AnsiColor::Red.on_default().bold(), "error:")
+            );
+            return Outcome::Error;
+        }
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "running {} cases from {}\n",
+        report.cases.len(),
+        tests.display()
+    );
+    for case in &report.cases {
+        let status = if case.passed() {
+            paint(AnsiColor::Green.on_default(), "ok")
+        } else {
+            paint(AnsiColor::Red.on_default().bold(), "FAILED")
+        };
+        let _ = writeln!(out, "test {} :: {} ... {status}", case.file, case.name);
+        for failure in &case.failures {
+            let _ = writeln!(out, "    {failure}");
+        }
+    }
+    let mut coverage_failed = false;
+    if args.coverage || args.fail_under.is_some() {
+        let (both, all) = report.covered();
+        let _ = writeln!(
+            out,
+            "\ncoverage (does some case make the rule fire / leave it silent?)"
+        );
+        for (rule, c) in &report.coverage {
+            let mark = |b: bool| if b { "yes" } else { "NO " };
+            let _ = writeln!(
+                out,
+                "  {rule:<8} fires: {}  silent: {}",
+                mark(c.fired),
+                mark(c.silent)
+            );
+        }
+        let percent = if all == 0 { 100 } else { both * 100 / all };
+        let threshold = usize::from(args.fail_under.unwrap_or(100));
+        coverage_failed = percent < threshold;
+        let _ = writeln!(
+            out,
+            "{both} of {all} rules covered both ways ({percent}%, required {threshold}%)"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{} passed, {} failed",
+        report.passed(),
+        report.failed()
+    );
+    let _ = anstream::stdout().write_all(out.as_bytes());
+    if report.failed() > 0 || coverage_failed {
+        Outcome::Error
+    } else {
+        Outcome::Success
+    }
+}
+
+pub fn validate(args: &ValidateArgs) -> Outcome {
+    match Bundle::from_source_dir(&args.dir) {
+        Ok(bundle) => {
+            let _ = writeln!(
+                anstream::stdout(),
+                "{}: {} policies valid against {} (strict)",
+                args.dir.display(),
+                bundle.rules.len(),
+                "the schema"
+            );
+            Outcome::Success
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+pub fn controls(args: &ControlsArgs) -> Outcome {
+    let bundle = match &args.dir {
+        Some(dir) => Bundle::from_source_dir(dir),
+        None => Bundle::builtin().map_err(assure_engine::Error::from),
+    };
+    let bundle = match bundle {
+        Ok(b) => b,
+        Err(e) => return fail(&e),
+    };
+    // Control -> the rules that implement it.
+    let mut map: BTreeMap<&str, Vec<&assure_engine::Rule>> = BTreeMap::new();
+    for rule in &bundle.rules {
+        if !rule.is_forbid() {
+            continue;
+        }
+        for control in &rule.controls {
+            map.entry(control.as_str()).or_default().push(rule);
+        }
+    }
+    let mut out = String::new();
+    match args.format {
+        ControlsFormat::Csv => {
+            out.push_str("control,rule,title,severity,advisory\n");
+            for (control, rules) in &map {
+                for rule in rules {
+                    let _ = writeln!(
+                        out,
+                        "{},{},{},{},{}",
+                        csv(control),
+                        csv(&rule.id),
+                        csv(&rule.title),
+                        rule.severity,
+                        rule.advisory
+                    );
+                }
+            }
+        }
+        ControlsFormat::Markdown => {
+            let _ = writeln!(out, "| control | rules |\n|---|---|");
+            for (control, rules) in &map {
+                let listed: Vec<String> = rules
+                    .iter()
+                    .map(|r| format!("{} {}", r.id, r.title.replace('|', "\\|")))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "| {} | {} |",
+                    control.replace('|', "\\|"),
+                    listed.join("<br>")
+                );
+            }
+        }
+        ControlsFormat::Table => {
+            let width = map
+                .keys()
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(7)
+                .max(7);
+            let _ = writeln!(out, "{:<width$}  rules", "control");
+            for (control, rules) in &map {
+                let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+                let _ = writeln!(out, "{control:<width$}  {}", ids.join(", "));
+            }
+            let _ = writeln!(
+                out,
+                "\n{} controls, {} rules, bundle {} v{}",
+                map.len(),
+                bundle.rules.iter().filter(|r| r.is_forbid()).count(),
+                bundle.name,
+                bundle.version
+            );
+        }
+    }
+    let _ = anstream::stdout().write_all(out.as_bytes());
+    Outcome::Success
+}
+
+/// A CSV field, quoted when it must be.
+fn csv(field: &str) -> String {
+    if field.contains([',', '"', '\n']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_owned()
+    }
+}

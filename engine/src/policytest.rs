@@ -1,0 +1,620 @@
+//! Policy tests: decision tables that state facts (or name a whole
+//! submission) and what the bundle's rules must decide, with rule coverage.
+//!
+//! The file format is documented in `policies/nhs-baseline/tests/README.md`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::check::{CheckOptions, Engine, Evaluation, Timings};
+use crate::decision::Decision;
+use crate::facts::{self, Assembly, FactValue, Provenance};
+use crate::plugin;
+use crate::submission::{LoadOptions, Product, Profile, Submission};
+use crate::vocabulary::FactType;
+
+/// The evaluation time when a file gives none.
+const DEFAULT_AS_OF: &str = "2026-11-28T00:00:00Z";
+
+/// One test file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestFile {
+    #[serde(default)]
+    defaults: Defaults,
+    #[serde(default, rename = "case")]
+    cases: Vec<Case>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Defaults {
+    as_of: Option<String>,
+    #[serde(default)]
+    profile: Option<Profile>,
+    #[serde(default)]
+    product: Option<ProductToml>,
+    #[serde(default)]
+    facts: BTreeMap<String, toml::Value>,
+    #[serde(default, rename = "entity")]
+    entities: Vec<EntityToml>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProductToml {
+    name: Option<String>,
+    version: Option<String>,
+    supplier: Option<String>,
+    #[serde(default)]
+    artifact_sha256: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntityToml {
+    kind: String,
+    id: String,
+    #[serde(default)]
+    facts: BTreeMap<String, toml::Value>,
+    #[serde(default)]
+    parents: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    name: String,
+    as_of: Option<String>,
+    profile: Option<Profile>,
+    product: Option<ProductToml>,
+    submission: Option<String>,
+    #[serde(default)]
+    facts: BTreeMap<String, toml::Value>,
+    #[serde(default)]
+    unset: Vec<String>,
+    #[serde(default, rename = "entity")]
+    entities: Vec<EntityToml>,
+    #[serde(default)]
+    expect: Expect,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    #[serde(default)]
+    fires: Vec<String>,
+    #[serde(default)]
+    silent: Vec<String>,
+    #[serde(default)]
+    undecided: Vec<String>,
+    #[serde(default)]
+    missing: Vec<String>,
+    verdict: Option<String>,
+}
+
+/// How one case went.
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    /// The test file, relative to the folder tested.
+    pub file: String,
+    /// The case's name.
+    pub name: String,
+    /// Why it failed; empty when it passed.
+    pub failures: Vec<String>,
+}
+
+impl CaseResult {
+    /// Whether the case passed.
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// Whether some case made a rule fire, and some case left it silent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// Some case made it fire.
+    pub fired: bool,
+    /// Some case evaluated it without it firing.
+    pub silent: bool,
+}
+
+/// The outcome of a test run.
+#[derive(Debug, Clone, Default)]
+pub struct TestReport {
+    /// Every case, in file and case order.
+    pub cases: Vec<CaseResult>,
+    /// Each forbid rule of the bundle, by id.
+    pub coverage: BTreeMap<String, Coverage>,
+}
+
+impl TestReport {
+    /// Cases that passed.
+    pub fn passed(&self) -> usize {
+        self.cases.iter().filter(|c| c.passed()).count()
+    }
+
+    /// Cases that failed.
+    pub fn failed(&self) -> usize {
+        self.cases.len() - self.passed()
+    }
+
+    /// Rules covered both ways, and all rules.
+    pub fn covered(&self) -> (usize, usize) {
+        let both = self
+            .coverage
+            .values()
+            .filter(|c| c.fired && c.silent)
+            .count();
+        (both, self.coverage.len())
+    }
+}
+
+/// Runs every `*.toml` under `tests` against the engine's bundle.
+pub fn run(engine: &Engine, tests: &Path) -> Result<TestReport, String> {
+    let mut files = Vec::new();
+    collect(tests, &mut files)?;
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("{}: no test files (*.toml)", tests.display()));
+    }
+    let mut report = TestReport {
+        cases: Vec::new(),
+        coverage: engine
+            .bundle()
+            .rules
+            .iter()
+            .filter(|r| r.effect == cedar_policy::Effect::Forbid)
+            .map(|r| (r.id.clone(), Coverage::default()))
+            .collect(),
+    };
+    for path in files {
+        let label = path
+            .strip_prefix(tests)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        let file: TestFile = toml::from_str(&text)
+            .map_err(|e| format!("{}: {}", path.display(), e.to_string().trim()))?;
+        if file.cases.is_empty() {
+            return Err(format!("{}: no [[case]]", path.display()));
+        }
+        for case in &file.cases {
+            let failures = match run_case(engine, &path, &file.defaults, case) {
+                Ok((decision, entity_kinds)) => {
+                    record_coverage(engine, &decision, &entity_kinds, &mut report.coverage);
+                    judge(engine, &case.expect, &decision, &entity_kinds)
+                }
+                Err(problem) => vec![problem],
+            };
+            report.cases.push(CaseResult {
+                file: label.clone(),
+                name: case.name.clone(),
+                failures,
+            });
+        }
+    }
+    Ok(report)
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("{}: cannot read: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else if path.extension().is_some_and(|x| x == "toml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn timestamp(text: &str) -> Result<jiff::Timestamp, String> {
+    facts::normalise_datetime(text)
+        .and_then(|t| t.parse().ok())
+        .ok_or_else(|| format!("`as_of` `{text}` is not an RFC 3339 date-time"))
+}
+
+/// Runs one case: the decision, and the kinds of entity it had.
+fn run_case(
+    engine: &Engine,
+    file: &Path,
+    defaults: &Defaults,
+    case: &Case,
+) -> Result<(Decision, BTreeSet<String>), String> {
+    let expect = &case.expect;
+    if expect.fires.is_empty()
+        && expect.silent.is_empty()
+        && expect.undecided.is_empty()
+        && expect.missing.is_empty()
+        && expect.verdict.is_none()
+    {
+        return Err("the case expects nothing: give `expect`".into());
+    }
+    let as_of = timestamp(
+        case.as_of
+            .as_deref()
+            .or(defaults.as_of.as_deref())
+            .unwrap_or(DEFAULT_AS_OF),
+    )?;
+    if let Some(folder) = &case.submission {
+        if !case.facts.is_empty() || !case.unset.is_empty() || !case.entities.is_empty() {
+            return Err("a submission case cannot also give facts, unset or entities".into());
+        }
+        let folder = file.parent().unwrap_or(Path::new(".")).join(folder);
+        let submission =
+            Submission::load(&folder, &LoadOptions::default()).map_err(|e| e.to_string())?;
+        let (decision, _) = engine
+            .check(&submission, &CheckOptions { as_of })
+            .map_err(|e| e.to_string())?;
+        let kinds = decision
+            .facts
+            .entities
+            .iter()
+            .map(|e| e.kind.clone())
+            .collect();
+        return Ok((decision, kinds));
+    }
+
+    let bundle = engine.bundle();
+    let vocabulary = &bundle.vocabulary;
+    let product_toml = case.product.as_ref().or(defaults.product.as_ref());
+    let product = Product {
+        name: product_toml
+            .and_then(|p| p.name.clone())
+            .unwrap_or_else(|| "Product".into()),
+        version: product_toml
+            .and_then(|p| p.version.clone())
+            .unwrap_or_else(|| "1".into()),
+        supplier: product_toml
+            .and_then(|p| p.supplier.clone())
+            .unwrap_or_else(|| "Supplier".into()),
+        identifiers: Vec::new(),
+        artifact_sha256: product_toml
+            .map(|p| p.artifact_sha256.clone())
+            .unwrap_or_default(),
+    };
+    let profile = case
+        .profile
+        .clone()
+        .or_else(|| defaults.profile.clone())
+        .unwrap_or_default();
+
+    // Defaults, without what the case unsets, then the case's own facts.
+    let mut stated: BTreeMap<String, toml::Value> = defaults
+        .facts
+        .iter()
+        .filter(|(path, _)| {
+            !case
+                .unset
+                .iter()
+                .any(|u| *path == u || path.starts_with(&format!("{u}.")))
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    stated.extend(case.facts.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let mut entities: Vec<&EntityToml> = defaults
+        .entities
+        .iter()
+        .filter(|e| {
+            !case
+                .unset
+                .iter()
+                .any(|u| *u == format!("{}[{}]", e.kind, e.id))
+        })
+        .collect();
+    entities.extend(case.entities.iter());
+
+    let source = Provenance {
+        document: file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        document_sha256: String::new(),
+        plugin: "test".into(),
+        plugin_sha256: String::new(),
+        location: String::new(),
+    };
+    let mut assembly = Assembly::default();
+    let mut extraction = plugin::Extraction {
+        facts: Vec::new(),
+        entities: Vec::new(),
+        notes: Vec::new(),
+    };
+    let mut derived: Vec<(Option<(String, String)>, String, FactValue)> = Vec::new();
+    for (path, value) in &stated {
+        let ty = vocabulary
+            .lookup("Product", path)
+            .map_err(|_| format!("fact `{path}` is not declared for the product in the schema"))?
+            .ty
+            .clone();
+        let value = typed(&ty, value).map_err(|why| format!("fact `{path}`: {why}"))?;
+        if facts::RESERVED.contains(&path.as_str()) {
+            derived.push((None, path.clone(), fact_value(&value)));
+        } else {
+            extraction.facts.push(plugin::Fact {
+                path: path.clone(),
+                value,
+                location: plugin::Location::Pointer(format!("/case/{path}")),
+            });
+        }
+    }
+    for entity in entities {
+        let mut facts_out = Vec::new();
+        for (attr, value) in &entity.facts {
+            let ty = vocabulary
+                .lookup(&entity.kind, attr)
+                .map_err(|_| {
+                    format!(
+                        "fact `{attr}` is not declared for `{}` in the schema",
+                        entity.kind
+                    )
+                })?
+                .ty
+                .clone();
+            let value = typed(&ty, value)
+                .map_err(|why| format!("{}[{}].{attr}: {why}", entity.kind, entity.id))?;
+            if facts::is_engine_fact(&entity.kind, attr) {
+                derived.push((
+                    Some((entity.kind.clone(), entity.id.clone())),
+                    attr.clone(),
+                    fact_value(&value),
+                ));
+            } else {
+                facts_out.push(plugin::Fact {
+                    path: attr.clone(),
+                    value,
+                    location: plugin::Location::Whole,
+                });
+            }
+        }
+        let mut parents = Vec::new();
+        for parent in &entity.parents {
+            let (kind, id) = parent
+                .strip_suffix(']')
+                .and_then(|p| p.split_once('['))
+                .ok_or_else(|| format!("parent `{parent}` is not `Kind[id]`"))?;
+            parents.push(plugin::EntityRef {
+                kind: kind.to_owned(),
+                id: id.to_owned(),
+            });
+        }
+        if facts::is_engine_kind(&entity.kind) {
+            // Reference data (Vulnerability): every fact is the engine's.
+            for fact in facts_out.drain(..) {
+                derived.push((
+                    Some((entity.kind.clone(), entity.id.clone())),
+                    fact.path,
+                    fact_value(&fact.value),
+                ));
+            }
+            assembly
+                .entities
+                .entry((entity.kind.clone(), entity.id.clone()))
+                .or_default();
+            continue;
+        }
+        extraction.entities.push(plugin::Entity {
+            kind: entity.kind.clone(),
+            id: entity.id.clone(),
+            location: plugin::Location::Whole,
+            facts: facts_out,
+            parents,
+        });
+    }
+    assembly.add(vocabulary, &source, extraction);
+    assembly.finish(&product);
+    for (entity, path, value) in derived {
+        assembly.set_derived(entity.as_ref(), &path, value, vec![source.clone()]);
+    }
+    if let Some(problem) = assembly.problems.first() {
+        return Err(format!("fact `{}`: {}", problem.fact, problem.message));
+    }
+    let kinds = assembly.entities.keys().map(|(k, _)| k.clone()).collect();
+    let mut timings = Timings::default();
+    let decision = engine
+        .evaluate(
+            &assembly,
+            Evaluation {
+                product: &product,
+                profile: &profile,
+                as_of,
+                manifest_sha256: String::new(),
+                document_errors: Vec::new(),
+                notes: Vec::new(),
+                unmatched_statements: Vec::new(),
+                evidence: Vec::new(),
+                plugins: Vec::new(),
+                contributions: Vec::new(),
+                unlisted: Vec::new(),
+            },
+            &mut timings,
+        )
+        .map_err(|e| e.to_string())?;
+    Ok((decision, kinds))
+}
+
+/// A TOML value as the type the schema declares.
+fn typed(ty: &FactType, value: &toml::Value) -> Result<plugin::Value, String> {
+    use toml::Value as T;
+    Ok(match (ty, value) {
+        (FactType::Bool, T::Boolean(b)) => plugin::Value::Boolean(*b),
+        (FactType::Long, T::Integer(n)) => plugin::Value::Long(*n),
+        (FactType::String, T::String(s)) => plugin::Value::Text(s.clone()),
+        (FactType::Datetime, T::String(s)) => plugin::Value::Datetime(s.clone()),
+        (FactType::Datetime, T::Datetime(d)) => plugin::Value::Datetime(d.to_string()),
+        (FactType::Decimal, T::String(s)) => plugin::Value::Decimal(s.clone()),
+        (FactType::Decimal, T::Float(f)) => plugin::Value::Decimal(format!("{f:?}")),
+        (FactType::Decimal, T::Integer(n)) => plugin::Value::Decimal(format!("{n}.0")),
+        (FactType::StringSet, T::Array(items)) => plugin::Value::TextSet(
+            items
+                .iter()
+                .map(|i| {
+                    i.as_str()
+                        .map(str::to_owned)
+                        .ok_or_else(|| "a set holds strings only".to_owned())
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+        (ty, value) => {
+            return Err(format!(
+                "the schema declares {}, and `{value}` is not one",
+                ty.describe()
+            ));
+        }
+    })
+}
+
+/// A plugin value as a fact value, for facts the engine would derive.
+fn fact_value(value: &plugin::Value) -> FactValue {
+    match value {
+        plugin::Value::Boolean(b) => FactValue::Bool(*b),
+        plugin::Value::Long(n) => FactValue::Long(*n),
+        plugin::Value::Text(s) => FactValue::Text(s.clone()),
+        plugin::Value::TextSet(set) => {
+            let mut set = set.clone();
+            set.sort();
+            set.dedup();
+            FactValue::TextSet(set)
+        }
+        plugin::Value::Decimal(d) => FactValue::Decimal(d.clone()),
+        plugin::Value::Datetime(d) => {
+            FactValue::Datetime(facts::normalise_datetime(d).unwrap_or_else(|| d.clone()))
+        }
+    }
+}
+
+/// What each rule did in one decision.
+struct Outcomes {
+    fired: BTreeSet<String>,
+    undecided: BTreeSet<String>,
+}
+
+fn outcomes(decision: &Decision) -> Outcomes {
+    let fired = decision
+        .findings
+        .iter()
+        .chain(&decision.advisories)
+        .map(|f| f.rule.clone())
+        .collect();
+    let undecided = decision
+        .missing_evidence
+        .iter()
+        .flat_map(|m| m.rules.iter().cloned())
+        .chain(decision.evaluation_errors.iter().map(|e| e.rule.clone()))
+        .collect();
+    Outcomes { fired, undecided }
+}
+
+/// Whether a rule was evaluated on some subject and did not fire.
+fn is_silent(
+    engine: &Engine,
+    rule: &str,
+    outcomes: &Outcomes,
+    entity_kinds: &BTreeSet<String>,
+) -> bool {
+    if outcomes.fired.contains(rule) || outcomes.undecided.contains(rule) {
+        return false;
+    }
+    // A per-item rule is silent only if there was an item to judge.
+    match engine.bundle().rule(rule).and_then(|r| r.action.as_deref()) {
+        Some("accept") => {
+            let accepted = engine.bundle().resources_of("accept");
+            entity_kinds.iter().any(|k| accepted.contains(k))
+        }
+        _ => true,
+    }
+}
+
+fn record_coverage(
+    engine: &Engine,
+    decision: &Decision,
+    entity_kinds: &BTreeSet<String>,
+    coverage: &mut BTreeMap<String, Coverage>,
+) {
+    let outcomes = outcomes(decision);
+    for (rule, covered) in coverage.iter_mut() {
+        covered.fired |= outcomes.fired.contains(rule);
+        covered.silent |= is_silent(engine, rule, &outcomes, entity_kinds);
+    }
+}
+
+/// Every way the decision differs from what the case expects.
+fn judge(
+    engine: &Engine,
+    expect: &Expect,
+    decision: &Decision,
+    entity_kinds: &BTreeSet<String>,
+) -> Vec<String> {
+    let outcomes = outcomes(decision);
+    let mut failures = Vec::new();
+    let known = |rule: &str| engine.bundle().rule(rule).is_some();
+    for rule in expect
+        .fires
+        .iter()
+        .chain(&expect.silent)
+        .chain(&expect.undecided)
+    {
+        if !known(rule) {
+            failures.push(format!("no rule `{rule}` in the bundle"));
+        }
+    }
+    let state = |rule: &str| {
+        if outcomes.fired.contains(rule) {
+            "it fired"
+        } else if outcomes.undecided.contains(rule) {
+            "it was undecided (evidence missing)"
+        } else {
+            "it was silent"
+        }
+    };
+    for rule in &expect.fires {
+        if known(rule) && !outcomes.fired.contains(rule) {
+            failures.push(format!("expected {rule} to fire; {}", state(rule)));
+        }
+    }
+    for rule in &expect.silent {
+        if known(rule) && !is_silent(engine, rule, &outcomes, entity_kinds) {
+            failures.push(format!("expected {rule} to be silent; {}", state(rule)));
+        }
+    }
+    for rule in &expect.undecided {
+        if known(rule) && !outcomes.undecided.contains(rule) {
+            failures.push(format!("expected {rule} to be undecided; {}", state(rule)));
+        }
+    }
+    let missing: BTreeSet<&str> = decision
+        .missing_evidence
+        .iter()
+        .map(|m| m.evidence.as_str())
+        .collect();
+    for kind in &expect.missing {
+        if !missing.contains(kind.as_str()) {
+            failures.push(format!(
+                "expected `{kind}` among the missing evidence; missing: [{}]",
+                missing.iter().copied().collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    if let Some(verdict) = &expect.verdict {
+        let valid = ["approve", "reject", "needs-evidence"];
+        if !valid.contains(&verdict.as_str()) {
+            failures.push(format!(
+                "`verdict = \"{verdict}\"` is not approve, reject or needs-evidence"
+            ));
+        } else if decision.verdict.as_str() != verdict {
+            failures.push(format!(
+                "expected verdict {verdict}; got {} ({})",
+                decision.verdict, decision.summary
+            ));
+        }
+    }
+    failures
+}
