@@ -1,0 +1,1 @@
+//! Trust for assure (being written).
