@@ -121,7 +121,9 @@ pub fn test(args: &TestArgs) -> Outcome {
             out,
             "\ncoverage (does some case make the rule fire / leave it silent?)"
         );
-        for (rule, c) in &report.coverage {
+        let mut rules: Vec<_> = report.coverage.iter().collect();
+        rules.sort_by_key(|(rule, _)| natural(rule));
+        for (rule, c) in rules {
             let mark = |b: bool| if b { "yes" } else { "NO " };
             let _ = writeln!(
                 out,
@@ -187,6 +189,9 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
             map.entry(control.as_str()).or_default().push(rule);
         }
     }
+    for rules in map.values_mut() {
+        rules.sort_by_key(|r| natural(&r.id));
+    }
     let mut out = String::new();
     match args.format {
         ControlsFormat::Csv => {
@@ -244,6 +249,27 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
     }
     let _ = anstream::stdout().write_all(out.as_bytes());
     Outcome::Success
+}
+
+/// A key that orders rule ids as people do: R2 before R10, R5.2 before R5.10.
+fn natural(id: &str) -> Vec<(String, u64)> {
+    let mut key = Vec::new();
+    let mut text = String::new();
+    let mut number: Option<u64> = None;
+    for c in id.chars() {
+        match (c.to_digit(10), &mut number) {
+            (Some(d), Some(n)) => *n = n.saturating_mul(10).saturating_add(u64::from(d)),
+            (Some(d), None) => number = Some(u64::from(d)),
+            (None, _) => {
+                if let Some(n) = number.take() {
+                    key.push((std::mem::take(&mut text), n));
+                }
+                text.push(c);
+            }
+        }
+    }
+    key.push((text, number.unwrap_or(0)));
+    key
 }
 
 /// A CSV field, quoted when it must be.

@@ -435,3 +435,142 @@ fn data_kev_checks_a_catalogue_and_copies_it_into_the_bundle() {
         .stderr(predicate::str::contains("broken.json"))
         .stderr(predicate::str::contains("/vulnerabilities/0/cveID"));
 }
+
+/// A copy of the baseline's source (without its tests) that a test may change.
+fn copy_baseline() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let source = root().join("policies/nhs-baseline");
+    for entry in std::fs::read_dir(&source).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    std::fs::copy(
+        source.join("data/kev.json"),
+        dir.path().join("data/kev.json"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn the_baseline_s_policy_tests_pass_with_every_rule_covered_both_ways() {
+    // README: `assure test policies/nhs-baseline --coverage`
+    assure()
+        .current_dir(root())
+        .args(["test", "policies/nhs-baseline", "--coverage"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(" 0 failed"))
+        .stdout(predicate::str::contains("covered both ways (100%"));
+}
+
+#[test]
+fn policy_tests_report_each_failure_and_exit_non_zero() {
+    let bundle = copy_baseline();
+    std::fs::create_dir(bundle.path().join("tests")).unwrap();
+    std::fs::write(
+        bundle.path().join("tests/sbom.toml"),
+        r#"
+[defaults.facts]
+"sbom.format" = "CycloneDX"
+"sbom.spec_version" = "1.6"
+"sbom.spec_major" = 1
+"sbom.spec_minor" = 6
+"sbom.component_count" = 10
+"sbom.supplier_present" = true
+"sbom.purl_percent" = 100
+"sbom.strong_hash_percent" = 100
+"sbom.dependency_graph" = true
+"sbom.dangling_refs" = 0
+
+[[case]]
+name = "purls on 90% of components fire R5.2"
+facts = { "sbom.purl_percent" = 90 }
+expect = { fires = ["R5.2"], silent = ["R5.1"] }
+
+[[case]]
+name = "a wrong expectation fails"
+expect = { fires = ["R5.1"] }
+
+[[case]]
+name = "no SBOM leaves R5.2 undecided and asks for one"
+unset = ["sbom"]
+expect = { undecided = ["R5.2"], missing = ["sbom"] }
+"#,
+    )
+    .unwrap();
+    assure()
+        .args(["test"])
+        .arg(bundle.path())
+        .args(["--coverage", "--fail-under", "0"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "sbom.toml :: purls on 90% of components fire R5.2 ... ok",
+        ))
+        .stdout(predicate::str::contains(
+            "a wrong expectation fails ... FAILED",
+        ))
+        .stdout(predicate::str::contains(
+            "expected R5.1 to fire; it was silent",
+        ))
+        .stdout(predicate::str::contains("R5.2     fires: yes  silent: yes"))
+        .stdout(predicate::str::contains("2 passed, 1 failed"));
+}
+
+#[test]
+fn policy_validate_names_file_line_and_help_for_a_type_error() {
+    let bundle = copy_baseline();
+    let sbom = bundle.path().join("sbom.cedar");
+    let mut text = std::fs::read_to_string(&sbom).unwrap();
+    let line = text.lines().count() + 9;
+    text.push_str(
+        "\n@id(\"R5.9\")\n@title(\"t\")\n@control(\"c\")\n@pillar(\"4\")\n@severity(\"low\")\n\
+         @message(\"m\")\n@remediation(\"r\")\nforbid (principal, action == Action::\"approve\", resource is Product)\n\
+         when { resource.sbom.component_count == \"many\" };\n",
+    );
+    std::fs::write(&sbom, text).unwrap();
+    assure()
+        .args(["policy", "validate"])
+        .arg(bundle.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!("sbom.cedar:{line}:")))
+        .stderr(predicate::str::contains("R5.9"))
+        .stderr(predicate::str::contains("help:"));
+    // The unchanged baseline is valid.
+    assure()
+        .current_dir(root())
+        .args(["policy", "validate", "policies/nhs-baseline"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("valid"));
+}
+
+#[test]
+fn controls_map_each_control_to_its_rules_in_three_formats() {
+    assure()
+        .args(["controls"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("NTIA minimum elements"))
+        .stdout(predicate::str::contains("R5.2"));
+    assure()
+        .args(["controls", "--format", "markdown"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("| control | rules |"));
+    let csv = assure()
+        .args(["controls", "--format", "csv"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.starts_with("control,rule,title,severity,advisory\n"));
+    assert!(csv.lines().any(|l| l.contains(",R5.2,")));
+}

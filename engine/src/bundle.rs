@@ -363,7 +363,11 @@ impl Bundle {
             let first_file = validation
                 .validation_errors()
                 .next()
-                .and_then(|e| rules.iter().find(|r| PolicyId::new(&r.id) == *e.policy_id()))
+                .and_then(|e| {
+                    rules
+                        .iter()
+                        .find(|r| PolicyId::new(&r.id) == *e.policy_id())
+                })
                 .map_or_else(|| manifest.schema.clone(), |r| r.file.clone());
             let problems = validation
                 .validation_errors()

@@ -685,7 +685,7 @@ fn context(profile: &Profile, as_of: jiff::Timestamp) -> Result<Context, Error> 
 
 /// Whether `path` (or something under it) is among the facts.
 fn is_present(facts: Option<&FactMap>, path: &str) -> bool {
-    if facts::RESERVED.contains(&path) {
+    if facts::MANIFEST_ATTRIBUTES.contains(&path) {
         return true;
     }
     let Some(facts) = facts else { return false };

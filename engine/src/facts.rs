@@ -165,6 +165,8 @@ pub(crate) const RESERVED: &[&str] = &[
     "provenance.subject_matches_artifact",
     "security_txt.expired",
 ];
+/// Product attributes the engine sets from the manifest's `[product]`.
+pub(crate) const MANIFEST_ATTRIBUTES: &[&str] = &["name", "version", "supplier"];
 /// Entity attributes the engine sets by joining the evidence with itself and
 /// the bundle's reference data; plugins may not.
 const RESERVED_ENTITY: &[(&str, &str)] =
@@ -431,13 +433,7 @@ impl Assembly {
             "supplier".into(),
             Node::Leaf(FactValue::Text(product.supplier.clone())),
         );
-        let mut digests = product.artifact_digests();
-        digests.sort();
-        digests.dedup();
-        attrs.insert(
-            "artifact_digests".into(),
-            Node::Leaf(FactValue::TextSet(digests)),
-        );
+
         entities.push(
             Entity::new(
                 product_uid.clone(),

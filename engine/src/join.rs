@@ -10,7 +10,9 @@
 //!   statement that names neither is reported, never dropped;
 //! - each statement to the known-exploited catalogue (`known_exploited`, and a
 //!   `Vulnerability` parent);
-//! - build provenance subjects to the artefact digests the manifest declares;
+//! - build provenance subjects to the artefact digests the manifest declares
+//!   (`artifact_digests`, absent when none is declared, so rules that need
+//!   them ask for them);
 //! - a security.txt's `Expires` to the evaluation time (`security_txt.expired`).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -335,6 +337,21 @@ fn provenance(assembly: &mut Assembly, product: &Product, manifest_sha256: &str)
     if declared.is_empty() {
         return;
     }
+    let mut digests = declared.clone();
+    digests.sort();
+    digests.dedup();
+    assembly.set_derived(
+        None,
+        "artifact_digests",
+        FactValue::TextSet(digests),
+        vec![Provenance {
+            document: crate::submission::MANIFEST.to_owned(),
+            document_sha256: manifest_sha256.to_owned(),
+            plugin: "assure".into(),
+            plugin_sha256: String::new(),
+            location: "product.artifact_sha256".into(),
+        }],
+    );
     let Some(record) = assembly.product.get("provenance.subject_digests") else {
         return;
     };

@@ -411,6 +411,12 @@ fn run_case(
     }
     assembly.add(vocabulary, &source, extraction);
     assembly.finish(&product);
+    if !product.artifact_sha256.is_empty() {
+        let mut digests = product.artifact_digests();
+        digests.sort();
+        digests.dedup();
+        derived.push((None, "artifact_digests".into(), FactValue::TextSet(digests)));
+    }
     for (entity, path, value) in derived {
         assembly.set_derived(entity.as_ref(), &path, value, vec![source.clone()]);
     }
