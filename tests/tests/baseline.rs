@@ -190,3 +190,108 @@ fn not_affected_without_justification_fires_r3() {
     );
     assert_eq!(decision.verdict, Verdict::Reject);
 }
+
+/// A submission of one document, checked as of `as_of`.
+fn decide_as_of(path: &str, as_of: &str) -> Decision {
+    let dir = tempfile::tempdir().unwrap();
+    let name = Path::new(path)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    std::fs::copy(root().join(path), dir.path().join(&name)).unwrap();
+    std::fs::write(
+        dir.path().join("submission.toml"),
+        format!(
+            "[product]\nname = \"CareFlow\"\nversion = \"4.2.0\"\nsupplier = \"Northwind Health Ltd\"\n\n\
+             [profile]\npatient_data = true\n\n[[evidence]]\npath = \"{name}\"\n"
+        ),
+    )
+    .unwrap();
+    let submission = assure_engine::Submission::load(dir.path(), &Default::default()).unwrap();
+    builtin_engine()
+        .unwrap()
+        .check(
+            &submission,
+            &assure_engine::CheckOptions {
+                as_of: as_of.parse().unwrap(),
+            },
+        )
+        .unwrap()
+        .0
+}
+
+fn fired(decision: &Decision, rule: &str) -> bool {
+    decision
+        .findings
+        .iter()
+        .chain(&decision.advisories)
+        .any(|f| f.rule == rule)
+}
+
+#[test]
+fn an_expired_cyber_essentials_certificate_fires_r6_relative_to_as_of() {
+    // Issued 2025-11-03, valid for 12 months.
+    let path = "plugins/cyber-essentials/examples/northwind-ce-plus-2025.json";
+    let valid = decide_as_of(path, "2026-06-01T00:00:00Z");
+    assert!(!fired(&valid, "R6.1"), "{:?}", valid.findings);
+    assert!(!fired(&valid, "R6.3") && !fired(&valid, "R6.4"));
+    let expired = decide_as_of(path, "2026-11-28T00:00:00Z");
+    assert!(fired(&expired, "R6.1"));
+    assert_eq!(expired.verdict, Verdict::Reject);
+    let finding = expired.findings.iter().find(|f| f.rule == "R6.1").unwrap();
+    assert!(
+        finding
+            .evidence
+            .iter()
+            .any(|c| c.fact == "cyber_essentials.expires"
+                && c.document == "northwind-ce-plus-2025.json"),
+        "{:?}",
+        finding.evidence
+    );
+    // Within 30 days of expiry: R6.2.
+    let soon = decide_as_of(path, "2026-10-20T00:00:00Z");
+    assert!(fired(&soon, "R6.2") && !fired(&soon, "R6.1"));
+}
+
+#[test]
+fn a_pen_test_four_hundred_days_old_fires_r7() {
+    // Tested 2026-01-19.
+    let path = "plugins/pentest/examples/careflow-pentest-2026.json";
+    let recent = decide_as_of(path, "2026-11-28T00:00:00Z");
+    assert!(!fired(&recent, "R7.1"), "{:?}", recent.findings);
+    let old = decide_as_of(path, "2027-02-23T00:00:00Z"); // 400 days later
+    assert!(fired(&old, "R7.1"));
+    assert_eq!(old.verdict, Verdict::Reject);
+}
+
+#[test]
+fn missing_evidence_names_the_kind_and_the_rules_waiting() {
+    let decision = decide_as_of(
+        "plugins/pentest/examples/careflow-pentest-2026.json",
+        "2026-11-28T00:00:00Z",
+    );
+    assert_eq!(decision.verdict, Verdict::NeedsEvidence);
+    let kinds: Vec<&str> = decision
+        .missing_evidence
+        .iter()
+        .map(|m| m.evidence.as_str())
+        .collect();
+    for kind in [
+        "sbom",
+        "dtac",
+        "cyber_essentials",
+        "security_txt",
+        "provenance",
+        "scorecard",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} not in {kinds:?}");
+    }
+    let ce = decision
+        .missing_evidence
+        .iter()
+        .find(|m| m.evidence == "cyber_essentials")
+        .unwrap();
+    assert!(ce.rules.iter().any(|r| r == "R6.1"));
+    assert_eq!(ce.title, "Cyber Essentials certificate");
+}
