@@ -75,10 +75,14 @@ fn readme_first_command_rejects_the_example_naming_rules_and_pointers() {
         .assert()
         .code(2)
         .stdout(predicate::str::contains("REJECT"))
-        .stdout(predicate::str::contains("R5.1"))
-        .stdout(predicate::str::contains("R5.3"))
-        .stdout(predicate::str::contains("bom.json#/metadata"))
-        .stdout(predicate::str::contains("bom.json#/components/0"));
+        .stdout(predicate::str::contains("R1 [critical]"))
+        .stdout(predicate::str::contains(
+            "Exposure CVE-2021-44228 @ pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
+        ))
+        .stdout(predicate::str::contains("sbom.cdx.json#/vulnerabilities/0"))
+        .stdout(predicate::str::contains(
+            "bundle:data/kev.json#/vulnerabilities/",
+        ));
 }
 
 #[test]
@@ -95,28 +99,41 @@ fn approved_example_approves_with_exit_0() {
 fn needs_evidence_example_lists_what_to_provide() {
     let decision = check_json(&example("needs-evidence"), 3);
     assert_eq!(decision["verdict"], "needs-evidence");
+    assert!(decision["findings"].as_array().unwrap().is_empty());
     let missing = decision["missing_evidence"].as_array().unwrap();
-    assert_eq!(missing.len(), 1, "{missing:?}");
-    assert_eq!(missing[0]["evidence"], "sbom");
-    let rules: Vec<&str> = missing[0]["rules"]
+    let kinds: Vec<&str> = missing
+        .iter()
+        .map(|m| m["evidence"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "cyber_essentials",
+            "dtac",
+            "pentest",
+            "provenance",
+            "scorecard"
+        ]
+    );
+    let ce = &missing[0];
+    assert_eq!(ce["title"], "Cyber Essentials certificate");
+    let rules: Vec<&str> = ce["rules"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| r.as_str().unwrap())
         .collect();
-    for rule in ["R4.1", "R4.2", "R5.1", "R5.2", "R5.3", "R5.4", "R5.5"] {
+    for rule in ["R6.1", "R6.2", "R6.3", "R6.4"] {
         assert!(
             rules.contains(&rule),
-            "{rule} should wait on the SBOM: {rules:?}"
+            "{rule} should wait on the certificate: {rules:?}"
         );
     }
-    // The VEX document was read (sniffed as CycloneDX) and noted, not ignored.
+    // What was sent was read and decided: the SBOM rules pass.
     assert_eq!(decision["inputs"]["evidence"][0]["plugins"][0], "cyclonedx");
-    assert!(
-        decision["notes"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("VEX")
+    assert_eq!(
+        decision["facts"]["product"]["sbom.purl_percent"]["value"],
+        100
     );
 }
 
@@ -129,21 +146,72 @@ fn rejected_json_cites_rule_control_and_pointer() {
         .iter()
         .map(|f| f["rule"].as_str().unwrap())
         .collect();
-    assert_eq!(rules, ["R5.1", "R5.3"]);
-    let hashes = &findings[1];
+    assert_eq!(rules, ["R1", "R2.1"]);
+    let r1 = &findings[0];
+    assert_eq!(r1["subject"]["kind"], "Exposure");
+    assert_eq!(
+        r1["subject"]["id"],
+        "CVE-2021-44228 @ pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
+    );
     assert!(
-        hashes["controls"]
+        r1["controls"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|c| c.as_str().unwrap().contains("NTIA"))
+            .any(|c| c.as_str().unwrap().contains("KEV"))
     );
-    let citation = &hashes["evidence"][0];
-    assert_eq!(citation["fact"], "sbom.strong_hash_percent");
-    assert_eq!(citation["value"], 0);
-    assert_eq!(citation["document"], "bom.json");
-    assert_eq!(citation["location"], "/components/0");
-    assert_eq!(citation["plugin"], "cyclonedx");
+    let status = r1["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["fact"] == "status")
+        .unwrap();
+    assert_eq!(status["value"], "affected");
+    assert_eq!(status["document"], "sbom.cdx.json");
+    assert_eq!(status["location"], "/vulnerabilities/0");
+    assert_eq!(status["plugin"], "cyclonedx");
+    let exploited = r1["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["fact"] == "known_exploited")
+        .unwrap();
+    assert_eq!(exploited["document"], "bundle:data/kev.json");
+}
+
+#[test]
+fn removing_one_document_from_the_approved_example_asks_for_it() {
+    for (file, kind, rule) in [
+        ("cyber-essentials.json", "cyber_essentials", "R6.1"),
+        ("dtac.json", "dtac", "R13.1"),
+        ("pentest-summary.json", "pentest", "R7.1"),
+        ("provenance.intoto.json", "provenance", "R20.1"),
+    ] {
+        let dir = copy_example("approved");
+        std::fs::remove_file(dir.path().join(file)).unwrap();
+        let manifest = dir.path().join("submission.toml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        // Drop the [[evidence]] entry for the file.
+        let kept: Vec<&str> = text
+            .split("\n[[evidence]]")
+            .filter(|entry| !entry.contains(&format!("path = \"{file}\"")))
+            .collect();
+        std::fs::write(&manifest, kept.join("\n[[evidence]]")).unwrap();
+        let decision = check_json(dir.path(), 3);
+        assert_eq!(decision["verdict"], "needs-evidence", "{file}");
+        let missing = decision["missing_evidence"].as_array().unwrap();
+        assert_eq!(missing.len(), 1, "{file}: {missing:?}");
+        assert_eq!(missing[0]["evidence"], kind, "{file}");
+        assert!(
+            missing[0]["rules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r == rule),
+            "{file}: {rule} not in {:?}",
+            missing[0]["rules"]
+        );
+    }
 }
 
 #[test]
@@ -266,28 +334,25 @@ fn malformed_manifest_is_an_error_with_its_line() {
 #[test]
 fn init_writes_a_manifest_with_digests_that_check_then_uses() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        example("approved").join("sbom.cdx.json"),
-        dir.path().join("sbom.cdx.json"),
-    )
-    .unwrap();
+    for file in ["sbom.cdx.json", "security.txt"] {
+        std::fs::copy(example("needs-evidence").join(file), dir.path().join(file)).unwrap();
+    }
     assure()
         .arg("init")
         .arg(dir.path())
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("1 evidence file(s)"));
+        .stdout(predicate::str::contains("2 evidence file(s)"));
     let manifest = std::fs::read_to_string(dir.path().join("submission.toml")).unwrap();
-    assert!(
-        manifest.contains(
-            "sha256 = \"c561927ee0d09a88cad7c939c7220746bb978016455ea36f37de39554a9e4ec1\""
-        ),
-        "{manifest}"
-    );
-    assert!(
-        manifest.contains("media_type = \"application/vnd.cyclonedx+json\""),
-        "{manifest}"
-    );
+    // The same digests and media types as the example's own manifest.
+    let example_manifest =
+        std::fs::read_to_string(example("needs-evidence").join("submission.toml")).unwrap();
+    for line in example_manifest
+        .lines()
+        .filter(|l| l.starts_with("sha256") || l.starts_with("media_type"))
+    {
+        assert!(manifest.contains(line), "{line} not in:\n{manifest}");
+    }
     // The placeholders must be filled in before a check.
     assure()
         .arg("check")
@@ -296,15 +361,14 @@ fn init_writes_a_manifest_with_digests_that_check_then_uses() {
         .code(1)
         .stderr(predicate::str::contains("placeholder"));
     let filled = manifest
-        .replace("CHANGE ME: product name", "Acme Application")
-        .replace("CHANGE ME: version", "9.1.1")
-        .replace("CHANGE ME: supplier legal name", "Acme, Inc.");
+        .replace("CHANGE ME: product name", "CareFlow Lite")
+        .replace("CHANGE ME: version", "0.9.0")
+        .replace("CHANGE ME: supplier legal name", "Northwind Health Ltd");
     std::fs::write(dir.path().join("submission.toml"), filled).unwrap();
-    assure()
-        .args(["check", "--require-digests"])
-        .arg(dir.path())
-        .assert()
-        .code(0);
+    // Both documents are read and decided; the rest is asked for.
+    let decision = check_json(dir.path(), 3);
+    assert!(decision["document_errors"].as_array().unwrap().is_empty());
+    assert!(decision["findings"].as_array().unwrap().is_empty());
 }
 
 #[test]
@@ -314,7 +378,9 @@ fn timings_report_each_stage() {
         .arg(example("rejected"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("extract bom.json (cyclonedx)"))
+        .stderr(predicate::str::contains(
+            "extract sbom.cdx.json (cyclonedx)",
+        ))
         .stderr(predicate::str::contains("evaluate policies"))
         .stderr(predicate::str::contains("total"));
 }
@@ -526,7 +592,7 @@ fn policy_validate_names_file_line_and_help_for_a_type_error() {
     let bundle = copy_baseline();
     let sbom = bundle.path().join("sbom.cedar");
     let mut text = std::fs::read_to_string(&sbom).unwrap();
-    let line = text.lines().count() + 9;
+    let line = text.lines().count() + 10;
     text.push_str(
         "\n@id(\"R5.9\")\n@title(\"t\")\n@control(\"c\")\n@pillar(\"4\")\n@severity(\"low\")\n\
          @message(\"m\")\n@remediation(\"r\")\nforbid (principal, action == Action::\"approve\", resource is Product)\n\

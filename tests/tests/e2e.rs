@@ -234,7 +234,13 @@ fn ill_typed_fact_names_the_plugin_the_fact_and_the_type() {
     assert_eq!(decision.verdict, Verdict::NeedsEvidence);
 }
 
-/// A submission of the approved and the rejected example's SBOMs, for a
+/// The laravel SBOM: 62 components with purls, no hashes, no supplier.
+fn laravel() -> std::path::PathBuf {
+    assure_tests::root()
+        .join("plugins/cyclonedx/tests/fixtures/bom-examples_laravel-7.12.0_bom.1.4.json")
+}
+
+/// A submission of the approved example's SBOM and the laravel SBOM, for a
 /// product named `name`.
 fn two_sboms(name: &str, version: &str) -> assure_engine::Decision {
     let dir = tempfile::tempdir().unwrap();
@@ -243,11 +249,7 @@ fn two_sboms(name: &str, version: &str) -> assure_engine::Decision {
         dir.path().join("a.cdx.json"),
     )
     .unwrap();
-    std::fs::copy(
-        example("rejected").join("bom.json"),
-        dir.path().join("b.cdx.json"),
-    )
-    .unwrap();
+    std::fs::copy(laravel(), dir.path().join("b.cdx.json")).unwrap();
     std::fs::write(
         dir.path().join("submission.toml"),
         format!(
@@ -291,16 +293,31 @@ fn contradictory_facts_are_reported_and_never_approve() {
 
 #[test]
 fn of_several_sboms_the_one_naming_the_product_describes_it() {
-    // The approved example's SBOM names "Acme Application" 9.1.1 as its
-    // subject: its facts describe the product, the other SBOM's are set
-    // aside with a note, and both SBOMs' components are kept.
-    let decision = two_sboms("Acme Application", "9.1.1");
+    // The approved example's SBOM names "CareFlow" 4.2.0 as its subject:
+    // its facts describe the product, the other SBOM's are set aside with a
+    // note, and both SBOMs' components are kept.
+    let decision = two_sboms("CareFlow", "4.2.0");
     assert!(
         decision.fact_problems.is_empty(),
         "{:?}",
         decision.fact_problems
     );
-    assert_eq!(decision.verdict, Verdict::Approve, "{}", decision.summary);
+    // The SBOM rules pass on the approved example's SBOM (the rest of the
+    // evidence is missing).
+    assert!(
+        decision
+            .findings
+            .iter()
+            .all(|f| !f.rule.starts_with("R4") && !f.rule.starts_with("R5")),
+        "{:?}",
+        decision.findings
+    );
+    assert_eq!(
+        decision.verdict,
+        Verdict::NeedsEvidence,
+        "{}",
+        decision.summary
+    );
     let note = decision
         .notes
         .iter()
@@ -336,7 +353,7 @@ fn unrecognised_evidence_is_reported_not_ignored() {
     std::fs::write(dir.path().join("notes.txt"), "pen test passed, trust us\n").unwrap();
     std::fs::write(
         dir.path().join("submission.toml"),
-        "[product]\nname = \"Acme Application\"\nversion = \"9.1.1\"\nsupplier = \"Acme, Inc.\"\n\n\
+        "[product]\nname = \"CareFlow\"\nversion = \"4.2.0\"\nsupplier = \"Northwind Health Ltd\"\n\n\
          [[evidence]]\npath = \"sbom.cdx.json\"\n\n[[evidence]]\npath = \"notes.txt\"\n",
     )
     .unwrap();
@@ -398,12 +415,13 @@ when { !resource.strong_hash };
         .to_vec(),
     );
     let manifest = String::from_utf8(files["bundle.toml"].clone()).unwrap();
+    assert!(manifest.contains("    \"operations.cedar\",\n]"));
     files.insert(
         "bundle.toml".into(),
         manifest
             .replace(
-                "policies = [\"approve.cedar\", \"sbom.cedar\"]",
-                "policies = [\"approve.cedar\", \"sbom.cedar\", \"components.cedar\"]",
+                "    \"operations.cedar\",\n]",
+                "    \"operations.cedar\",\n    \"components.cedar\",\n]",
             )
             .into_bytes(),
     );
@@ -412,7 +430,15 @@ when { !resource.strong_hash };
         Limits::default(),
     )
     .unwrap();
-    let decision = check(&engine, &example("rejected")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(laravel(), dir.path().join("bom.json")).unwrap();
+    std::fs::write(
+        dir.path().join("submission.toml"),
+        "[product]\nname = \"cyclonedx-php-composer-demo\"\nversion = \"dev-master\"\n\
+         supplier = \"CycloneDX\"\n\n[[evidence]]\npath = \"bom.json\"\n",
+    )
+    .unwrap();
+    let decision = check(&engine, dir.path()).unwrap();
     let per_component: Vec<_> = decision
         .findings
         .iter()
@@ -452,7 +478,8 @@ fn submission_limits_are_enforced_and_named() {
     let error = assure_engine::Submission::load(&example("rejected"), &options)
         .unwrap_err()
         .to_string();
-    assert!(error.contains("bom.json"), "{error}");
+    assert!(error.contains("evidence[0] `sbom.cdx.json`"), "{error}");
+    assert!(error.contains("evidence[2] `dtac.json`"), "{error}");
     assert!(
         error.contains("larger than the limit of 1024 bytes"),
         "{error}"
