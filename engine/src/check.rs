@@ -610,7 +610,7 @@ impl Engine {
             notes,
             unmatched_statements,
             superseded: assembly.superseded.clone(),
-            facts: FactsReport::of(&assembly, contributions),
+            facts: FactsReport::of(assembly, contributions),
             inputs: Inputs {
                 manifest_sha256,
                 evidence,

@@ -328,7 +328,7 @@ fn run_case(
         entities: Vec::new(),
         notes: Vec::new(),
     };
-    let mut derived: Vec<(Option<(String, String)>, String, FactValue)> = Vec::new();
+    let mut derived: Vec<Derived> = Vec::new();
     for (path, value) in &stated {
         let ty = vocabulary
             .lookup("Product", path)
@@ -446,6 +446,10 @@ fn run_case(
         .map_err(|e| e.to_string())?;
     Ok((decision, kinds))
 }
+
+/// A fact the engine would derive, stated by a case: the entity (none for
+/// the product), the path and the value.
+type Derived = (Option<(String, String)>, String, FactValue);
 
 /// A TOML value as the type the schema declares.
 fn typed(ty: &FactType, value: &toml::Value) -> Result<plugin::Value, String> {
