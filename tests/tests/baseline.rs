@@ -1,12 +1,7 @@
 //! The NHS baseline through the whole engine: the R1 matrix in two VEX
 //! dialects, single rules on real documents, and missing evidence named.
 
-#![expect(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    reason = "tests"
-)]
+#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
 use std::path::Path;
 
