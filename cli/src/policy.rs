@@ -132,7 +132,7 @@ pub fn test(args: &TestArgs) -> Outcome {
                 mark(c.silent)
             );
         }
-        let percent = if all == 0 { 100 } else { both * 100 / all };
+        let percent = (both * 100).checked_div(all).unwrap_or(100);
         let threshold = usize::from(args.fail_under.unwrap_or(100));
         coverage_failed = percent < threshold;
         let _ = writeln!(
@@ -159,10 +159,9 @@ pub fn validate(args: &ValidateArgs) -> Outcome {
         Ok(bundle) => {
             let _ = writeln!(
                 anstream::stdout(),
-                "{}: {} policies valid against {} (strict)",
+                "{}: {} policies valid against the schema (strict)",
                 args.dir.display(),
-                bundle.rules.len(),
-                "the schema"
+                bundle.rules.len()
             );
             Outcome::Success
         }
