@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use assure_engine::{Bundle, CheckOptions, Engine, Limits, LoadOptions, Submission, Verdict};
+use assure_engine::{CheckOptions, Engine, Limits, LoadOptions, Submission, Verdict};
 use clap::{Args, ValueEnum};
 
 use crate::{Outcome, fail, render};
@@ -51,6 +51,9 @@ pub struct CheckArgs {
     /// Fuel (about one per WebAssembly instruction) for one plugin call.
     #[arg(long, value_name = "UNITS", default_value_t = 20_000_000_000)]
     pub plugin_fuel: u64,
+
+    #[command(flatten)]
+    pub bundle: crate::trust::BundleTrustArgs,
 }
 
 pub fn run(args: &CheckArgs) -> Outcome {
@@ -100,9 +103,9 @@ pub fn run(args: &CheckArgs) -> Outcome {
     stages.push(("load submission".into(), t.elapsed()));
 
     let t = Instant::now();
-    let bundle = match Bundle::builtin() {
+    let bundle = match args.bundle.load(as_of) {
         Ok(b) => b,
-        Err(e) => return fail(&e.into()),
+        Err(outcome) => return outcome,
     };
     stages.push(("load bundle".into(), t.elapsed()));
 

@@ -9,6 +9,7 @@ mod data;
 mod init;
 mod policy;
 mod render;
+mod trust;
 
 use std::process::{ExitCode, Termination};
 
@@ -46,6 +47,12 @@ enum Command {
     Controls(policy::ControlsArgs),
     /// Refresh the reference data a bundle carries (the known-exploited catalogue).
     Data(data::DataArgs),
+    /// Generate Ed25519 signing keys.
+    Key(trust::KeyArgs),
+    /// Sign and verify plugins.
+    Plugin(trust::PluginArgs),
+    /// Build, sign, verify and inspect policy bundles.
+    Bundle(trust::BundleArgs),
 }
 
 /// The process outcome; its number is the exit code.
@@ -102,5 +109,8 @@ fn main() -> Outcome {
             policy::PolicyCommand::Validate(v) => policy::validate(v),
         },
         Command::Controls(args) => policy::controls(&args),
+        Command::Key(args) => trust::key(&args),
+        Command::Plugin(args) => trust::plugin(&args),
+        Command::Bundle(args) => trust::bundle(&args),
     }
 }

@@ -211,6 +211,32 @@ pub struct Bundle {
     pub evidence: BTreeMap<String, EvidenceKind>,
     /// The known-exploited vulnerabilities catalogue, if the bundle carries one.
     pub kev: Option<ReferenceData<Kev>>,
+    /// How the bundle was trusted: by signatures (a published bundle), or
+    /// `None` for the built-in bundle (pinned digest) and an author's
+    /// source folder.
+    pub signed: Option<Signed>,
+}
+
+/// A published bundle's verified signatures.
+#[derive(Debug, Clone, Serialize)]
+pub struct Signed {
+    /// The SHA-256 of its `bundle.json`.
+    pub manifest_sha256: String,
+    /// The trusted keys (key ids) whose signatures verified.
+    pub signers: Vec<String>,
+    /// When it expires.
+    pub expires: String,
+}
+
+/// What a published bundle must be verified against.
+#[derive(Debug, Clone)]
+pub struct TrustConfig {
+    /// The public keys trusted to sign bundles.
+    pub keys: Vec<assure_trust::keys::PublicKey>,
+    /// How many distinct trusted keys must have signed.
+    pub threshold: usize,
+    /// The anti-rollback state file.
+    pub state: std::path::PathBuf,
 }
 
 /// The digest of a bundle's file list.
@@ -244,29 +270,57 @@ impl Bundle {
         Ok(bundle)
     }
 
+    /// Loads a published bundle — a `.bundle` file or a folder holding
+    /// `bundle.json` and `bundle.json.dsse` — and verifies it before anything
+    /// in it is used: the threshold of trusted signatures, the exact file
+    /// list and digests, every plugin's pin and signature, expiry at `now`
+    /// and the anti-rollback state, which records it when it is accepted.
+    /// There is no unverified path.
+    pub fn load_signed(
+        path: &std::path::Path,
+        trust: &TrustConfig,
+        now: jiff::Timestamp,
+    ) -> Result<Self, crate::Error> {
+        let source_name = path.display().to_string();
+        let untrusted = |error| crate::Error::BundleTrust {
+            source_name: source_name.clone(),
+            error,
+        };
+        let loaded = assure_trust::bundle::load(path).map_err(untrusted)?;
+        let mut state = assure_trust::state::State::load(&trust.state).map_err(untrusted)?;
+        let verified =
+            assure_trust::bundle::verify(&loaded, &trust.keys, trust.threshold, now, &mut state)
+                .map_err(untrusted)?;
+        let mut bundle = Self::from_files(&source_name, verified.files.clone())?;
+        if bundle.name != verified.manifest.name || bundle.version != verified.manifest.version {
+            return Err(BundleError::Invalid {
+                bundle: source_name.clone(),
+                file: "bundle.toml".into(),
+                problems: vec![format!(
+                    "names {} v{}, but the signed bundle.json says {} v{}",
+                    bundle.name, bundle.version, verified.manifest.name, verified.manifest.version
+                )],
+            }
+            .into());
+        }
+        // Recorded only once the bundle is known to load.
+        state.save().map_err(untrusted)?;
+        bundle.signed = Some(Signed {
+            manifest_sha256: verified.digest.clone(),
+            signers: verified.signers.iter().map(|k| k.to_hex()).collect(),
+            expires: crate::facts::format_datetime(verified.manifest.expires),
+        });
+        Ok(bundle)
+    }
+
     /// Loads a bundle's source folder (a `bundle.toml` and the files it
     /// names), as policy authors work on it: every file under `dir` except
     /// `tests/` and Markdown. A plugin the folder does not hold is taken from
     /// the built-in bundle when that has one at the same path (the baseline's
     /// plugins live in `plugins/dist/`, not beside its policies).
     pub fn from_source_dir(dir: &std::path::Path) -> Result<Self, crate::Error> {
-        let origin = dir.display().to_string();
-        if !dir.join("bundle.toml").is_file() {
-            return Err(BundleError::MissingFile {
-                bundle: origin,
-                file: "bundle.toml".into(),
-            }
-            .into());
-        }
-        let mut files = BTreeMap::new();
-        read_dir_files(dir, dir, &mut files)?;
-        files.retain(|path, _| !path.starts_with("tests/") && !path.ends_with(".md"));
-        for (path, bytes) in builtin::FILES {
-            if path.starts_with("plugins/") && !files.contains_key(*path) {
-                files.insert((*path).to_owned(), bytes.to_vec());
-            }
-        }
-        Ok(Self::from_files(&origin, files)?)
+        let files = source_files(dir)?;
+        Ok(Self::from_files(&dir.display().to_string(), files)?)
     }
 
     /// Loads a bundle from its files (path relative to the bundle root →
@@ -431,6 +485,7 @@ impl Bundle {
             plugins,
             evidence: manifest.evidence,
             kev,
+            signed: None,
         })
     }
 
@@ -459,6 +514,28 @@ impl Bundle {
             .iter()
             .filter(move |p| p.media_types.iter().any(|m| m == media_type))
     }
+}
+
+/// A bundle source folder's files, as [`Bundle::from_source_dir`] reads them
+/// and `assure bundle build` packs them: every file except `tests/` and
+/// Markdown, plus the built-in plugins the folder does not hold itself.
+pub fn source_files(dir: &std::path::Path) -> Result<BTreeMap<String, Vec<u8>>, crate::Error> {
+    if !dir.join("bundle.toml").is_file() {
+        return Err(BundleError::MissingFile {
+            bundle: dir.display().to_string(),
+            file: "bundle.toml".into(),
+        }
+        .into());
+    }
+    let mut files = BTreeMap::new();
+    read_dir_files(dir, dir, &mut files)?;
+    files.retain(|path, _| !path.starts_with("tests/") && !path.ends_with(".md"));
+    for (path, bytes) in builtin::FILES {
+        if path.starts_with("plugins/") && !files.contains_key(*path) {
+            files.insert((*path).to_owned(), bytes.to_vec());
+        }
+    }
+    Ok(files)
 }
 
 /// Every file under `dir`, by its path relative to `base` with `/`.

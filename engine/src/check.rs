@@ -600,6 +600,7 @@ impl Engine {
                 name: bundle.name.clone(),
                 version: bundle.version,
                 digest: bundle.digest.clone(),
+                signed: bundle.signed.clone(),
             },
             findings,
             advisories,

@@ -121,6 +121,11 @@ pub struct BundleRef {
     pub version: u64,
     /// The SHA-256 of its file list.
     pub digest: String,
+    /// For a published bundle: its `bundle.json` digest, the trusted keys
+    /// that signed it, and its expiry. Absent for the built-in bundle, which
+    /// is trusted by the digest pinned in the binary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed: Option<crate::bundle::Signed>,
 }
 
 /// What a finding is about.

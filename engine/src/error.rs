@@ -21,6 +21,22 @@ pub enum Error {
     #[diagnostic(transparent)]
     Trust(#[from] TrustError),
 
+    /// A signed bundle, or a plugin in it, failed verification: a signature,
+    /// digest, file list, expiry or anti-rollback check.
+    #[error("bundle `{source_name}`: {error}")]
+    #[diagnostic(
+        code(assure::bundle::untrusted),
+        help(
+            "nothing from this bundle was used; `assure bundle inspect` shows what it holds and who signed it"
+        )
+    )]
+    BundleTrust {
+        /// The bundle file or folder.
+        source_name: String,
+        /// What failed.
+        error: assure_trust::TrustError,
+    },
+
     /// The policy bundle is malformed.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -48,7 +64,7 @@ impl Error {
     /// Whether this error is a trust failure (exit code 4): integrity,
     /// signature, digest, rollback or expiry.
     pub fn is_trust_failure(&self) -> bool {
-        matches!(self, Error::Trust(_))
+        matches!(self, Error::Trust(_) | Error::BundleTrust { .. })
     }
 }
 

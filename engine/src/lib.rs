@@ -35,7 +35,7 @@ pub mod reference;
 pub mod submission;
 pub mod vocabulary;
 
-pub use bundle::{Bundle, Rule, Severity};
+pub use bundle::{Bundle, Rule, Severity, TrustConfig};
 pub use check::{CheckOptions, Engine, Evaluation, Timings};
 pub use decision::{Decision, Finding, Verdict};
 pub use error::Error;
