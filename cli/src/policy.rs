@@ -29,6 +29,11 @@ pub struct TestArgs {
     /// (default 100 with --coverage).
     #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(0..=100))]
     pub fail_under: Option<u8>,
+
+    /// Run the tests against a published bundle's policies instead of DIR's
+    /// (verified like `check --bundle`; the tests still come from DIR/tests).
+    #[command(flatten)]
+    pub bundle: crate::trust::BundleTrustArgs,
 }
 
 #[derive(Debug, Args)]
@@ -76,9 +81,24 @@ fn paint(style: Style, text: &str) -> String {
 }
 
 pub fn test(args: &TestArgs) -> Outcome {
-    let bundle = match Bundle::from_source_dir(&args.dir) {
-        Ok(b) => b,
-        Err(e) => return fail(&e),
+    let bundle = if args.bundle.bundle.is_some() {
+        match args.bundle.load(jiff::Timestamp::now()) {
+            Ok(b) => b,
+            Err(outcome) => return outcome,
+        }
+    } else if args.dir.join("bundle.json").exists() {
+        let _ = writeln!(
+            anstream::stderr(),
+            "error: {} is a published bundle: verify it with `--bundle {} --trust <key.pub>`",
+            args.dir.display(),
+            args.dir.display()
+        );
+        return Outcome::TrustFailure;
+    } else {
+        match Bundle::from_source_dir(&args.dir) {
+            Ok(b) => b,
+            Err(e) => return fail(&e),
+        }
     };
     let engine = match Engine::new(bundle, Limits::default()) {
         Ok(e) => e,

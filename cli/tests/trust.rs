@@ -182,6 +182,33 @@ fn happy_path_two_keys_threshold_two() {
     // A folder bundle loads and verifies the same way.
     setup.unpack("nhs.bundle", "unpacked");
     setup.check("unpacked", "2").code(0);
+    // `assure test` runs the baseline's tests against the published bundle,
+    // verified first; a published folder is never read unverified.
+    assure()
+        .current_dir(root())
+        .args([
+            "test",
+            "policies/nhs-baseline",
+            "--threshold",
+            "2",
+            "--bundle",
+        ])
+        .arg(setup.path("nhs.bundle"))
+        .arg("--trust")
+        .arg(setup.path("alice.pub"))
+        .arg("--trust")
+        .arg(setup.path("bob.pub"))
+        .arg("--state")
+        .arg(setup.path("state.json"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(" 0 failed"));
+    assure()
+        .arg("test")
+        .arg(setup.path("unpacked"))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("--trust"));
 }
 
 #[test]
