@@ -21,7 +21,7 @@ Exit codes:
   1  usage or internal error
   2  rejected: a blocking rule fired
   3  needs evidence: nothing rejects, but not every rule could be decided
-  4  trust failure: a digest, signature, path or integrity check failed";
+  4  trust failure: a digest, signature, path, expiry or rollback check failed";
 
 /// Decide whether health technology may be bought and deployed in the NHS,
 /// from the security evidence its supplier hands over.
