@@ -124,7 +124,8 @@ fn happy_path_two_keys_threshold_two() {
     setup
         .check("nhs.bundle", "2")
         .code(0)
-        .stdout(predicate::str::contains("APPROVE"));
+        .stdout(predicate::str::contains("APPROVE"))
+        .stdout(predicate::str::contains("signed    by 2 trusted key(s)"));
     // The decision records the bundle's signers.
     let output = assure()
         .args([

@@ -59,6 +59,20 @@ pub fn human(decision: &Decision, submission: &Path) -> String {
             .get(..12)
             .unwrap_or(&decision.bundle.digest)
     );
+    if let Some(signed) = &decision.bundle.signed {
+        let short: Vec<&str> = signed
+            .signers
+            .iter()
+            .map(|k| k.get(..12).unwrap_or(k))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  signed    by {} trusted key(s): {}; expires {}",
+            signed.signers.len(),
+            short.join(", "),
+            signed.expires
+        );
+    }
     let documents: Vec<String> = decision
         .inputs
         .evidence
