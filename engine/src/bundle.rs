@@ -303,6 +303,22 @@ impl Bundle {
             }
             .into());
         }
+        // Every plugin the engine will run is one the trust layer checked
+        // against the bundle's allowed plugin signers.
+        for plugin in &bundle.plugins {
+            let signed = verified.plugin_signers.iter().any(|(p, signers)| {
+                !signers.is_empty()
+                    && verified
+                        .files
+                        .get(p)
+                        .is_some_and(|b| sha256_hex(b) == plugin.sha256)
+            });
+            if !signed {
+                return Err(untrusted(assure_trust::TrustError::PluginUnsigned {
+                    plugin: plugin.name.clone(),
+                }));
+            }
+        }
         // Recorded only once the bundle is known to load.
         state.save().map_err(untrusted)?;
         bundle.signed = Some(Signed {
@@ -359,6 +375,16 @@ impl Bundle {
             })?;
         let vocabulary = Vocabulary::from_schema_json(&schema_json)
             .map_err(|e| invalid(&manifest.schema, vec![e]))?;
+
+        // Every policy file is listed: one left out would be silently ignored.
+        let unlisted: Vec<String> = files
+            .keys()
+            .filter(|path| path.ends_with(".cedar") && !manifest.policies.contains(path))
+            .map(|path| format!("`{path}` is a policy file that `policies` does not list"))
+            .collect();
+        if !unlisted.is_empty() {
+            return Err(invalid("bundle.toml", unlisted));
+        }
 
         // Policies, re-identified by their @id.
         let mut policies = PolicySet::new();
@@ -550,10 +576,28 @@ fn read_dir_files(
         source,
     };
     for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
-        let path = entry.map_err(|e| io(dir, e))?.path();
-        if path.is_dir() {
+        let entry = entry.map_err(|e| io(dir, e))?;
+        let path = entry.path();
+        // Hidden files (`.git/`, editor files) are not part of a bundle.
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let kind = entry.file_type().map_err(|e| io(&path, e))?;
+        if kind.is_symlink() {
+            return Err(BundleError::Invalid {
+                bundle: base.display().to_string(),
+                file: path
+                    .strip_prefix(base)
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string(),
+                problems: vec!["is a symbolic link; a bundle holds regular files only".into()],
+            }
+            .into());
+        }
+        if kind.is_dir() {
             read_dir_files(base, &path, out)?;
-        } else if path.is_file() {
+        } else if kind.is_file() {
             let relative = path
                 .strip_prefix(base)
                 .unwrap_or(&path)
@@ -631,6 +675,16 @@ fn rule_of(policy: &Policy, file: &str) -> Result<Rule, Vec<String>> {
             Severity::Low
         }
     };
+    let advisory = match policy.annotation("advisory").map(str::trim) {
+        None => false,
+        Some("" | "true") => true,
+        Some(other) => {
+            problems.push(format!(
+                "policy `{id}`: `@advisory(\"{other}\")` must be `@advisory` or `@advisory(\"true\")`; leave it out for a blocking rule"
+            ));
+            false
+        }
+    };
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -654,7 +708,7 @@ fn rule_of(policy: &Policy, file: &str) -> Result<Rule, Vec<String>> {
         severity,
         message,
         remediation,
-        advisory: policy.annotation("advisory").is_some(),
+        advisory,
         effect: policy.effect(),
         action,
         file: file.to_owned(),

@@ -382,7 +382,12 @@ impl Engine {
             bundle
                 .rules
                 .iter()
-                .any(|r| r.effect == Effect::Forbid && r.action.as_deref() == Some(action))
+                // A rule scoped to no single action (`action in [...]`, or
+                // none) may apply to this one too.
+                .any(|r| {
+                    r.effect == Effect::Forbid
+                        && (r.action.is_none() || r.action.as_deref() == Some(action))
+                })
         };
         if has_rules_for("accept") {
             let accepted = bundle.resources_of("accept");

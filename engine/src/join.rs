@@ -251,12 +251,12 @@ fn exposures(
             });
         }
         let aliases = text_set(&entity.facts, "aliases");
-        let listed = kev.and_then(|k| {
-            std::iter::once(&vulnerability)
-                .chain(aliases.iter())
-                .find_map(|id| k.data.get(id))
-                .map(|e| (k, e))
-        });
+        let ids: Vec<&str> = std::iter::once(vulnerability.as_str())
+            .chain(aliases.iter().map(String::as_str))
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .collect();
+        let listed = kev.and_then(|k| ids.iter().find_map(|id| k.data.get(id)).map(|e| (k, e)));
         if let Some(entity) = assembly.entities.get_mut(&key) {
             for component in &components {
                 entity
@@ -275,23 +275,33 @@ fn exposures(
             FactValue::Bool(matched),
             statement_provenance,
         );
-        let exploited_provenance = match (kev, listed) {
+        // Whether it is known exploited is only stated when it can be known:
+        // with a catalogue, and a vulnerability id to look up. Otherwise the
+        // fact stays absent and the rules that need it are undecided.
+        let exploited = match (kev, listed) {
             (_, Some((k, entry))) => {
                 vulnerabilities.insert(entry.cve.clone(), entry.index);
-                vec![data_provenance(
-                    k,
-                    format!("/vulnerabilities/{}", entry.index),
-                )]
+                Some((
+                    true,
+                    vec![data_provenance(
+                        k,
+                        format!("/vulnerabilities/{}", entry.index),
+                    )],
+                ))
             }
-            (Some(k), None) => vec![data_provenance(k, String::new())],
-            (None, None) => Vec::new(),
+            (Some(k), None) if !ids.is_empty() => {
+                Some((false, vec![data_provenance(k, String::new())]))
+            }
+            _ => None,
         };
-        assembly.set_derived(
-            Some(&key),
-            "known_exploited",
-            FactValue::Bool(listed.is_some()),
-            exploited_provenance,
-        );
+        if let Some((value, provenance)) = exploited {
+            assembly.set_derived(
+                Some(&key),
+                "known_exploited",
+                FactValue::Bool(value),
+                provenance,
+            );
+        }
     }
     // The catalogue entries the statements name, as Vulnerability entities.
     if let Some(k) = kev {

@@ -206,8 +206,18 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("{}: cannot read: {e}", dir.display()))?;
     for entry in entries {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        if path.is_dir() {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let path = entry.path();
+        let kind = entry
+            .file_type()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if kind.is_symlink() {
+            return Err(format!(
+                "{}: a symbolic link; test files must be regular files",
+                path.display()
+            ));
+        }
+        if kind.is_dir() {
             collect(&path, out)?;
         } else if path.extension().is_some_and(|x| x == "toml") {
             out.push(path);

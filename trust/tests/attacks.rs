@@ -471,8 +471,12 @@ fn rollback() {
     let v1 = through_archive(good_files(&k, 1));
     let v2 = through_archive(good_files(&k, 2));
     let trusted = [k.a.public_key()];
-    bundle::verify(&v1, &trusted, 1, now(), &mut State::load(&path).unwrap()).unwrap();
-    bundle::verify(&v2, &trusted, 1, now(), &mut State::load(&path).unwrap()).unwrap();
+    // The caller saves the state once it has used the bundle.
+    for v in [&v1, &v2] {
+        let mut state = State::load(&path).unwrap();
+        bundle::verify(v, &trusted, 1, now(), &mut state).unwrap();
+        state.save().unwrap();
+    }
     assert_err!(
         bundle::verify(&v1, &trusted, 1, now(), &mut State::load(&path).unwrap()),
         TrustError::Rollback {

@@ -43,6 +43,14 @@ fn happy_path_two_keys_threshold_two() {
     );
     assert_eq!(v.manifest.plugins[0].name, "cyclonedx");
 
+    // Verifying records in memory only; the caller saves once it uses it.
+    assert!(
+        State::load(&state_path)
+            .unwrap()
+            .get("nhs-baseline")
+            .is_none()
+    );
+    state.save().unwrap();
     // Recorded in the state file, which reloads.
     let state = State::load(&state_path).unwrap();
     let entry = state.get("nhs-baseline").unwrap();
@@ -211,6 +219,7 @@ fn state_file_is_strict_and_atomic() {
     let mut s = State::load(&path).unwrap();
     s.record("a", 2, "d2", now()).unwrap();
     s.record("b", 1, "e1", now()).unwrap();
+    s.save().unwrap();
     let names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
