@@ -441,9 +441,21 @@ fn run_bundle(args: &BundleArgs) -> Result<Outcome, Outcome> {
                     .map_err(|e| untrusted(&name, &e))?;
             let verified = tb::verify(&loaded, &keys, *threshold, now, &mut state)
                 .map_err(|e| untrusted(&name, &e))?;
-            // The policies must load too.
-            Bundle::from_files(&name, verified.files.clone())
+            // The policies must load too, and name the bundle the signed
+            // manifest names (as `check` requires).
+            let policies = Bundle::from_files(&name, verified.files.clone())
                 .map_err(|e| crate::fail(&e.into()))?;
+            if policies.name != verified.manifest.name
+                || policies.version != verified.manifest.version
+            {
+                return Err(usage(&format!(
+                    "{name}: bundle.toml names {} v{}, but the signed bundle.json says {} v{}",
+                    policies.name,
+                    policies.version,
+                    verified.manifest.name,
+                    verified.manifest.version
+                )));
+            }
             let signers: Vec<String> = verified.signers.iter().map(|k| k.to_hex()).collect();
             let _ = writeln!(
                 out,

@@ -511,3 +511,81 @@ fn plugin_that_is_not_a_component_is_a_plugin_error_not_a_crash() {
     );
     assert_eq!(decision.verdict, Verdict::NeedsEvidence);
 }
+
+#[test]
+fn an_advisory_annotation_other_than_true_is_refused() {
+    let mut files = builtin_files().unwrap();
+    let sbom = String::from_utf8(files["sbom.cedar"].clone()).unwrap();
+    files.insert(
+        "sbom.cedar".into(),
+        sbom.replacen(
+            "@id(\"R5.1\")\n",
+            "@id(\"R5.1\")\n@advisory(\"false\")\n",
+            1,
+        )
+        .into_bytes(),
+    );
+    let error = Bundle::from_files("test", files).unwrap_err().to_string();
+    assert!(error.contains("@advisory(\"false\")"), "{error}");
+}
+
+#[test]
+fn a_policy_file_the_bundle_does_not_list_is_refused() {
+    let mut files = builtin_files().unwrap();
+    files.insert(
+        "forgotten.cedar".into(),
+        b"// a rule its author forgot to list\n".to_vec(),
+    );
+    let error = Bundle::from_files("test", files).unwrap_err().to_string();
+    assert!(error.contains("`forgotten.cedar`"), "{error}");
+}
+
+#[test]
+fn without_a_known_exploited_catalogue_r1_is_undecided_not_passed() {
+    // The baseline without its KEV data: whether a vulnerability is known
+    // exploited cannot be known, so R1 waits rather than passing.
+    let mut files = builtin_files().unwrap();
+    files.remove("data/kev.json");
+    let manifest = String::from_utf8(files["bundle.toml"].clone()).unwrap();
+    files.insert(
+        "bundle.toml".into(),
+        manifest
+            .replace("[data]\nkev = \"data/kev.json\"\n", "")
+            .into_bytes(),
+    );
+    let engine = Engine::new(
+        Bundle::from_files("test", files).unwrap(),
+        Limits::default(),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        assure_tests::root()
+            .join("plugins/cyclonedx/tests/fixtures/bom-examples_VEX_CISA-Case-1_vex-fixed.json"),
+        dir.path().join("vex.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("submission.toml"),
+        "[product]\nname = \"DEF\"\nversion = \"1.1\"\nsupplier = \"Example Company\"\n\n\
+         [[evidence]]\npath = \"vex.json\"\n",
+    )
+    .unwrap();
+    let decision = check(&engine, dir.path()).unwrap();
+    let exposure = decision
+        .facts
+        .entities
+        .iter()
+        .find(|e| e.kind == "Exposure")
+        .unwrap();
+    assert!(!exposure.facts.contains_key("known_exploited"));
+    assert!(
+        decision
+            .missing_evidence
+            .iter()
+            .any(|m| m.rules.iter().any(|r| r == "R1")),
+        "{:?}",
+        decision.missing_evidence
+    );
+    assert_ne!(decision.verdict, Verdict::Approve);
+}
