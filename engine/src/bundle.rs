@@ -104,6 +104,8 @@ pub struct Rule {
     pub effect: Effect,
     /// The action the policy is scoped to (`approve`, `accept`), if any.
     pub action: Option<String>,
+    /// The entity type the policy is scoped to (`resource is Exposure`), if any.
+    pub resource_type: Option<String>,
     /// The file it came from.
     pub file: String,
     /// The attributes it reads.
@@ -696,6 +698,14 @@ fn rule_of(policy: &Policy, file: &str) -> Result<Rule, Vec<String>> {
         cedar_policy::ActionConstraint::Eq(uid) => Some(uid.id().unescaped().to_owned()),
         _ => None,
     };
+    let resource_type = match policy.resource_constraint() {
+        cedar_policy::ResourceConstraint::Is(ty)
+        | cedar_policy::ResourceConstraint::IsIn(ty, _) => Some(ty.to_string()),
+        cedar_policy::ResourceConstraint::Eq(uid) | cedar_policy::ResourceConstraint::In(uid) => {
+            Some(uid.type_name().to_string())
+        }
+        cedar_policy::ResourceConstraint::Any => None,
+    };
     Ok(Rule {
         id,
         title,
@@ -711,6 +721,7 @@ fn rule_of(policy: &Policy, file: &str) -> Result<Rule, Vec<String>> {
         advisory,
         effect: policy.effect(),
         action,
+        resource_type,
         file: file.to_owned(),
         reads,
     })

@@ -543,13 +543,19 @@ fn is_silent(
     if outcomes.fired.contains(rule) || outcomes.undecided.contains(rule) {
         return false;
     }
-    // A per-item rule is silent only if there was an item to judge.
-    match engine.bundle().rule(rule).and_then(|r| r.action.as_deref()) {
-        Some("accept") => {
-            let accepted = engine.bundle().resources_of("accept");
+    // A per-item rule is silent only if there was an item of its type to
+    // judge; a rule scoped to no single action gets no free coverage.
+    let Some(found) = engine.bundle().rule(rule) else {
+        return false;
+    };
+    match (found.action.as_deref(), found.resource_type.as_deref()) {
+        (Some("approve"), _) => true,
+        (Some(_), Some(kind)) => entity_kinds.contains(kind),
+        (Some(action), None) => {
+            let accepted = engine.bundle().resources_of(action);
             entity_kinds.iter().any(|k| accepted.contains(k))
         }
-        _ => true,
+        (None, _) => false,
     }
 }
 
