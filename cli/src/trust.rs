@@ -132,10 +132,12 @@ pub fn key(args: &KeyArgs) -> Outcome {
             let key_path = with_suffix(out, "key");
             let pub_path = with_suffix(out, "pub");
             if let Err(e) = private.write_pem_file(&key_path) {
-                return untrusted("cannot write the private key", &e);
+                return usage(&format!("cannot write the private key: {e}"));
             }
             if let Err(e) = private.public_key().write_pem_file(&pub_path) {
-                return untrusted("cannot write the public key", &e);
+                // Leave no half of a pair behind.
+                let _ = std::fs::remove_file(&key_path);
+                return usage(&format!("cannot write the public key: {e}"));
             }
             let _ = writeln!(
                 anstream::stdout(),
