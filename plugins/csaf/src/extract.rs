@@ -7,9 +7,9 @@ use assure_plugin_sdk::json::{self, Value as Json};
 use assure_plugin_sdk::{Document, ExtractError, Extraction, Facts, Location, Pointer, error};
 
 use crate::text::{MAX_ID, kind, optional, quote};
-use crate::time;
 use crate::tree::{self, objects};
 use crate::vulnerability::{self, Context, Located};
+use assure_plugin_sdk::time;
 
 /// The longest text anywhere in a document this plugin reads.
 const MAX_DOCUMENT_TEXT: usize = 1 << 20;

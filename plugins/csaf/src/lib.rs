@@ -34,7 +34,6 @@
 mod extract;
 mod score;
 mod text;
-mod time;
 mod tree;
 mod vulnerability;
 

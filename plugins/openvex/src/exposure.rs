@@ -4,7 +4,7 @@
 use assure_plugin_sdk::vex::{Status, exposure_id};
 use assure_plugin_sdk::{FactSink, Facts, Pointer};
 
-use crate::time::Instant;
+use assure_plugin_sdk::time::Instant;
 
 /// Text from the document and where it is.
 #[derive(Debug, Clone)]

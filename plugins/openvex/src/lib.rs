@@ -28,7 +28,6 @@ mod exposure;
 mod extract;
 mod statement;
 mod text;
-mod time;
 
 pub use extract::extract;
 

@@ -7,7 +7,9 @@
 //!
 //! - [`Facts`], a builder for an [`Extraction`] (product facts, entities, notes);
 //! - [`Pointer`], JSON Pointers (RFC 6901) for fact locations;
-//! - [`json::parse`], JSON parsing whose errors carry a line and column.
+//! - [`json::parse`], JSON parsing whose errors carry a line and column;
+//! - [`time`], RFC 3339 date-times checked and ordered without a clock;
+//! - [`vex`], one VEX status model for every dialect.
 //!
 //! ```
 //! use assure_plugin_sdk::{FactSink, Facts, Location, Pointer};
@@ -49,6 +51,7 @@ pub use bindings::{
 
 pub mod json;
 mod pointer;
+pub mod time;
 pub mod vex;
 
 pub use pointer::Pointer;

@@ -2,6 +2,8 @@
 
 #![allow(dead_code, reason = "each test file uses a different subset")]
 
+// One checker for every plugin whose format has a JSON Schema of ours.
+#[path = "../../../sdk/testing/json_schema.rs"]
 pub mod schema;
 
 use assure_plugin_cyber_essentials::{MEDIA_TYPE, extract};

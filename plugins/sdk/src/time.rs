@@ -1,9 +1,9 @@
-//! RFC 3339 date-times: a check of the text, and an instant to order
-//! statements by. Integer arithmetic only.
+//! RFC 3339 date-times for plugins: whether a text names a real moment, and
+//! an instant to order statements by. Integer arithmetic only, no clock.
 
 /// A point in time: seconds since 1970-01-01T00:00:00Z, then nanoseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Instant {
+pub struct Instant {
     seconds: i64,
     nanos: u32,
 }
@@ -11,7 +11,7 @@ pub(crate) struct Instant {
 /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, or a bare
 /// `YYYY-MM-DD` (midnight UTC). `None` when the text is not one of those or
 /// names no real moment (month 13, 30 February, hour 24, ...).
-pub(crate) fn parse(text: &str) -> Option<Instant> {
+pub fn parse(text: &str) -> Option<Instant> {
     let b = text.as_bytes();
     let year = number(b, 0, 4)?;
     let month = number(b, 5, 2)?;
@@ -79,6 +79,12 @@ pub(crate) fn parse(text: &str) -> Option<Instant> {
         .checked_add(hour * 3600 + minute * 60 + second)?
         .checked_sub(offset)?;
     Some(Instant { seconds, nanos })
+}
+
+/// Whether `text` is an RFC 3339 date-time (or a bare date) naming a real
+/// moment: what the engine can read as a `datetime`.
+pub fn is_moment(text: &str) -> bool {
+    parse(text).is_some()
 }
 
 /// The decimal number in `b[at..at + n]`, all ASCII digits.
