@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anstyle::{AnsiColor, Style};
+use assure_engine::decision::natural_key as natural;
 use assure_engine::{Bundle, Engine, Limits};
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -268,27 +269,6 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
     }
     let _ = anstream::stdout().write_all(out.as_bytes());
     Outcome::Success
-}
-
-/// A key that orders rule ids as people do: R2 before R10, R5.2 before R5.10.
-fn natural(id: &str) -> Vec<(String, u64)> {
-    let mut key = Vec::new();
-    let mut text = String::new();
-    let mut number: Option<u64> = None;
-    for c in id.chars() {
-        match (c.to_digit(10), &mut number) {
-            (Some(d), Some(n)) => *n = n.saturating_mul(10).saturating_add(u64::from(d)),
-            (Some(d), None) => number = Some(u64::from(d)),
-            (None, _) => {
-                if let Some(n) = number.take() {
-                    key.push((std::mem::take(&mut text), n));
-                }
-                text.push(c);
-            }
-        }
-    }
-    key.push((text, number.unwrap_or(0)));
-    key
 }
 
 /// A CSV field, quoted when it must be.

@@ -16,12 +16,13 @@ use cedar_policy::{
 
 use crate::bundle::{Bundle, PluginBinary, Rule};
 use crate::decision::{
-    BundleRef, Citation, Contribution, DataInput, Decision, DocumentError, DocumentNote, EngineRef,
-    EvaluationError, EvidenceInput, FORMAT, FactsReport, Finding, Inputs, MissingEvidence,
-    PluginInput, ProductRef, Subject, Verdict,
+    BundleRef, Citation, Contribution, ControlOutcome, DataInput, Decision, DocumentError,
+    DocumentNote, EngineRef, EvaluationError, EvidenceInput, FORMAT, FactsReport, Finding, Inputs,
+    MissingEvidence, Outcome, PluginInput, ProductRef, RuleOutcome, Subject, SubjectDetails,
+    Verdict,
 };
 use crate::error::Error;
-use crate::facts::{self, Assembly, FactMap, Provenance};
+use crate::facts::{self, Assembly, FactMap, FactValue, Provenance};
 use crate::join;
 use crate::join::UnmatchedStatement;
 use crate::plugin::{CallError, Limits, PluginCache, PluginHost};
@@ -464,6 +465,7 @@ impl Engine {
                 continue;
             };
             let evidence = citations(rule, facts_of(subject));
+            let subject_details = details(assembly, product, subject);
             let finding = Finding {
                 rule: rule.id.clone(),
                 title: rule.title.clone(),
@@ -474,6 +476,7 @@ impl Engine {
                 remediation: rule.remediation.clone(),
                 advisory: rule.advisory,
                 subject: subject.clone(),
+                subject_details,
                 evidence,
             };
             if rule.advisory {
@@ -563,6 +566,8 @@ impl Engine {
             });
         }
 
+        let (rules, controls) = outcomes(bundle, &subjects, &fired, &errored);
+
         let mut fact_problems = assembly.problems.clone();
         fact_problems.sort();
 
@@ -607,6 +612,8 @@ impl Engine {
                 digest: bundle.digest.clone(),
                 signed: bundle.signed.clone(),
             },
+            rules,
+            controls,
             findings,
             advisories,
             missing_evidence,
@@ -639,6 +646,148 @@ impl Engine {
         };
         Ok(decision)
     }
+}
+
+/// How each forbid rule, and each control, came out.
+fn outcomes(
+    bundle: &Bundle,
+    subjects: &[(Subject, EntityUid, &'static str)],
+    fired: &[(String, Subject)],
+    errored: &[(String, Subject, String)],
+) -> (Vec<RuleOutcome>, Vec<ControlOutcome>) {
+    let mut rules: Vec<RuleOutcome> = bundle
+        .rules
+        .iter()
+        .filter(|r| r.is_forbid())
+        .map(|rule| {
+            let evaluated = subjects
+                .iter()
+                .filter(|(_, _, action)| rule.action.as_deref().is_none_or(|a| a == *action))
+                .count();
+            let fired: BTreeSet<&Subject> = fired
+                .iter()
+                .filter(|(id, _)| *id == rule.id)
+                .map(|(_, s)| s)
+                .collect();
+            let undecided: BTreeSet<&Subject> = errored
+                .iter()
+                .filter(|(id, _, _)| *id == rule.id)
+                .map(|(_, s, _)| s)
+                .collect();
+            let outcome = if !fired.is_empty() {
+                if rule.advisory {
+                    Outcome::Advised
+                } else {
+                    Outcome::Failed
+                }
+            } else if !undecided.is_empty() {
+                Outcome::Undecided
+            } else if evaluated == 0 {
+                Outcome::NotApplicable
+            } else {
+                Outcome::Passed
+            };
+            RuleOutcome {
+                rule: rule.id.clone(),
+                title: rule.title.clone(),
+                severity: rule.severity,
+                controls: rule.controls.clone(),
+                advisory: rule.advisory,
+                file: rule.file.clone(),
+                outcome,
+                evaluated,
+                fired: fired.len(),
+                undecided: undecided.len(),
+            }
+        })
+        .collect();
+    rules.sort_by(|a, b| {
+        crate::decision::natural_key(&a.rule).cmp(&crate::decision::natural_key(&b.rule))
+    });
+
+    let mut by_control: BTreeMap<&str, Vec<&RuleOutcome>> = BTreeMap::new();
+    for rule in &rules {
+        for control in &rule.controls {
+            by_control.entry(control.as_str()).or_default().push(rule);
+        }
+    }
+    let mut controls: Vec<ControlOutcome> = by_control
+        .into_iter()
+        .map(|(control, rules)| {
+            // The worst outcome: Failed < Advised < Undecided < Passed < NotApplicable,
+            // except that undecided outranks advised (a control with an
+            // undecided rule is not known to hold).
+            let has = |o: Outcome| rules.iter().any(|r| r.outcome == o);
+            let outcome = if has(Outcome::Failed) {
+                Outcome::Failed
+            } else if has(Outcome::Undecided) {
+                Outcome::Undecided
+            } else if has(Outcome::Advised) {
+                Outcome::Advised
+            } else if has(Outcome::Passed) {
+                Outcome::Passed
+            } else {
+                Outcome::NotApplicable
+            };
+            ControlOutcome {
+                control: control.to_owned(),
+                framework: crate::decision::framework(control),
+                outcome,
+                rules: rules.iter().map(|r| r.rule.clone()).collect(),
+            }
+        })
+        .collect();
+    controls.sort_by(|a, b| {
+        (&a.framework, crate::decision::natural_key(&a.control))
+            .cmp(&(&b.framework, crate::decision::natural_key(&b.control)))
+    });
+    (rules, controls)
+}
+
+/// What identifies a subject to a person, from its facts.
+fn details(assembly: &Assembly, product: &Product, subject: &Subject) -> SubjectDetails {
+    let text = |facts: &FactMap, path: &str| match facts.get(path).map(|r| &r.value) {
+        Some(FactValue::Text(t)) => Some(t.clone()),
+        _ => None,
+    };
+    if subject.kind == "Product" {
+        return SubjectDetails {
+            name: Some(product.name.clone()),
+            version: Some(product.version.clone()),
+            ..SubjectDetails::default()
+        };
+    }
+    let Some(entity) = assembly
+        .entities
+        .get(&(subject.kind.clone(), subject.id.clone()))
+    else {
+        return SubjectDetails::default();
+    };
+    let facts = &entity.facts;
+    let mut out = SubjectDetails {
+        name: text(facts, "name"),
+        version: text(facts, "version"),
+        purl: text(facts, "purl"),
+        vulnerability: text(facts, "vulnerability"),
+        vex_status: text(facts, "status"),
+        known_exploited: match facts.get("known_exploited").map(|r| &r.value) {
+            Some(FactValue::Bool(b)) => Some(*b),
+            _ => None,
+        },
+        components: Vec::new(),
+    };
+    for (kind, id) in &entity.parents {
+        if kind == "Component" {
+            let purl = assembly
+                .entities
+                .get(&(kind.clone(), id.clone()))
+                .and_then(|c| text(&c.facts, "purl"));
+            out.components.push(purl.unwrap_or_else(|| id.clone()));
+        }
+    }
+    out.components.sort();
+    out.components.dedup();
+    out
 }
 
 /// What one kind of evidence would decide: its missing facts, the rules

@@ -64,6 +64,10 @@ pub struct Decision {
     pub engine: EngineRef,
     /// The bundle whose policies decided.
     pub bundle: BundleRef,
+    /// Every rule of the bundle and how it came out, in rule order.
+    pub rules: Vec<RuleOutcome>,
+    /// Every control the rules implement and how it came out.
+    pub controls: Vec<ControlOutcome>,
     /// Blocking findings: each one rejects.
     pub findings: Vec<Finding>,
     /// Advisory findings: reported, never blocking.
@@ -137,6 +141,146 @@ pub struct Subject {
     pub id: String,
 }
 
+/// What identifies a finding's subject to a person. Only what the evidence
+/// states is present.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SubjectDetails {
+    /// The name (a component's, or the product's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// A component's package URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purl: Option<String>,
+    /// An exposure's vulnerability id (`CVE-2021-44228`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vulnerability: Option<String>,
+    /// An exposure's VEX status (`affected`, `not_affected`, `fixed`,
+    /// `under_investigation`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vex_status: Option<String>,
+    /// Whether the reference data lists the vulnerability as known exploited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub known_exploited: Option<bool>,
+    /// The components an exposure concerns (their purls, or ids).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<String>,
+}
+
+/// How a rule came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// A blocking rule fired on at least one subject.
+    Failed,
+    /// An advisory rule fired: reported, not blocking.
+    Advised,
+    /// The rule could not be decided on at least one subject (and fired on none).
+    Undecided,
+    /// The rule was evaluated on every subject it applies to and fired on none.
+    Passed,
+    /// There was nothing for the rule to judge (a per-item rule, no items).
+    NotApplicable,
+}
+
+impl Outcome {
+    /// The outcome as users read it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Outcome::Failed => "failed",
+            Outcome::Advised => "advised",
+            Outcome::Undecided => "undecided",
+            Outcome::Passed => "passed",
+            Outcome::NotApplicable => "not-applicable",
+        }
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One rule of the bundle and how it came out.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleOutcome {
+    /// The rule's id.
+    pub rule: String,
+    /// Its title.
+    pub title: String,
+    /// How serious a finding is.
+    pub severity: Severity,
+    /// The controls it implements.
+    pub controls: Vec<String>,
+    /// Whether it only advises.
+    pub advisory: bool,
+    /// The policy file it is in.
+    pub file: String,
+    /// How it came out.
+    pub outcome: Outcome,
+    /// On how many subjects it was evaluated.
+    pub evaluated: usize,
+    /// On how many it fired.
+    pub fired: usize,
+    /// On how many it could not be decided.
+    pub undecided: usize,
+}
+
+/// One control and how the rules implementing it came out.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlOutcome {
+    /// The control as the rules cite it (`DTAC v2 C3.3`).
+    pub control: String,
+    /// The framework it belongs to (`DTAC`, `DSPT`, `Cyber Essentials`, `SSCoP`…).
+    pub framework: String,
+    /// The worst outcome of its rules: failed, undecided, passed (an advisory
+    /// rule that fired leaves a control `advised`), or not-applicable.
+    pub outcome: Outcome,
+    /// The rules implementing it, in rule order.
+    pub rules: Vec<String>,
+}
+
+/// The framework a control belongs to: its first word and the words after
+/// it before one holding a digit (`DTAC v2 C3.3` → `DTAC`, `MDS2 AUDT-1` →
+/// `MDS2`, `NHS supplier charter 5` → `NHS supplier charter`). An RFC keeps
+/// its number (`RFC 9116`).
+pub fn framework(control: &str) -> String {
+    let mut words = control.split_whitespace();
+    let Some(first) = words.next() else {
+        return String::new();
+    };
+    if first == "RFC" {
+        return control.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    let mut out = vec![first];
+    out.extend(words.take_while(|w| !w.chars().any(|c| c.is_ascii_digit())));
+    out.join(" ")
+}
+
+/// A key that orders rule ids as people do: R2 before R10, R5.2 before R5.10.
+pub fn natural_key(id: &str) -> Vec<(String, u64)> {
+    let mut key = Vec::new();
+    let mut text = String::new();
+    let mut number: Option<u64> = None;
+    for c in id.chars() {
+        match (c.to_digit(10), &mut number) {
+            (Some(d), Some(n)) => *n = n.saturating_mul(10).saturating_add(u64::from(d)),
+            (Some(d), None) => number = Some(u64::from(d)),
+            (None, _) => {
+                if let Some(n) = number.take() {
+                    key.push((std::mem::take(&mut text), n));
+                }
+                text.push(c);
+            }
+        }
+    }
+    key.push((text, number.unwrap_or(0)));
+    key
+}
+
 /// A rule that fired, on one subject, with the evidence that made it fire.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
@@ -159,6 +303,9 @@ pub struct Finding {
     pub advisory: bool,
     /// What it is about.
     pub subject: Subject,
+    /// What identifies the subject to a person: a component's name, version
+    /// and purl; an exposure's vulnerability, VEX status and components.
+    pub subject_details: SubjectDetails,
     /// The facts the rule read, and where each came from.
     pub evidence: Vec<Citation>,
 }
