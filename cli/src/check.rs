@@ -16,6 +16,41 @@ pub enum Format {
     Human,
     /// The decision as JSON (`assure.decision/v1`), deterministic for a given `--as-of`.
     Json,
+    /// SARIF 2.1.0: one reporting rule per policy, results located in the evidence.
+    Sarif,
+    /// JUnit XML: one test case per rule.
+    Junit,
+    /// Markdown, for CI job summaries and pull-request comments.
+    Markdown,
+    /// One self-contained HTML report.
+    Html,
+}
+
+impl Format {
+    fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// `--output FORMAT=PATH`.
+fn parse_output(text: &str) -> Result<(Format, PathBuf), String> {
+    let (format, path) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not FORMAT=PATH (e.g. sarif=assure.sarif)"))?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        format!("`{format}` is not a format: use human, json, sarif, junit, markdown or html")
+    })?;
+    if path.is_empty() {
+        return Err(format!("`{text}` names no file"));
+    }
+    Ok((format, PathBuf::from(path)))
 }
 
 #[derive(Debug, Args)]
@@ -23,9 +58,14 @@ pub struct CheckArgs {
     /// The submission folder (it holds submission.toml).
     pub submission: PathBuf,
 
-    /// Output format.
+    /// The format printed on standard output.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+
+    /// Also write the decision in FORMAT to PATH (repeatable), e.g.
+    /// `--output sarif=assure.sarif --output html=report.html`.
+    #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub outputs: Vec<(Format, PathBuf)>,
 
     /// Refuse evidence entries that do not declare their SHA-256 (for gates).
     #[arg(long)]
@@ -123,10 +163,19 @@ pub fn run(args: &CheckArgs) -> Outcome {
     stages.extend(timings.stages);
 
     let t = Instant::now();
-    let text = match args.format {
-        Format::Json => decision.to_json(),
-        Format::Human => render::human(&decision, &args.submission),
-    };
+    for (format, path) in &args.outputs {
+        let text = render::report(format.name(), &decision, &args.submission);
+        if let Err(e) = std::fs::write(path, text.as_bytes()) {
+            let _ = writeln!(
+                anstream::stderr(),
+                "error: cannot write the {} report to {}: {e}",
+                format.name(),
+                path.display()
+            );
+            return Outcome::Error;
+        }
+    }
+    let text = render::report(args.format.name(), &decision, &args.submission);
     let mut stdout = anstream::stdout();
     // A closed pipe (`assure check … | head`) is not an error.
     if let Err(e) = stdout

@@ -9,6 +9,25 @@ use std::path::Path;
 use anstyle::{AnsiColor, Style};
 use assure_engine::decision::{Citation, Decision, Finding, Verdict};
 
+mod html;
+mod junit;
+mod markdown;
+mod sarif;
+
+/// The decision in a format: `human`, `json`, `sarif`, `junit`, `markdown`
+/// or `html`. `submission` is the folder the evidence was read from (reports
+/// locate findings in its files).
+pub fn report(format: &str, decision: &Decision, submission: &Path) -> String {
+    match format {
+        "json" => decision.to_json(),
+        "sarif" => sarif::sarif(decision, submission),
+        "junit" => junit::junit(decision),
+        "markdown" => markdown::markdown(decision),
+        "html" => html::html(decision),
+        _ => human(decision, submission),
+    }
+}
+
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
 const RED: Style = AnsiColor::Red.on_default().bold();
