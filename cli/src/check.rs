@@ -92,6 +92,18 @@ pub struct CheckArgs {
     #[arg(long, value_name = "UNITS", default_value_t = 20_000_000_000)]
     pub plugin_fuel: u64,
 
+    /// Write a signed decision record to FILE: a DSSE envelope holding an
+    /// in-toto Statement (subjects: the evidence files and their SHA-256;
+    /// predicate: an SLSA Verification Summary with the verdict and findings).
+    /// Check it with `assure verify`.
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub attest: Option<PathBuf>,
+
+    /// The Ed25519 private key (PKCS#8 PEM, from `assure key generate`) that
+    /// signs the decision record.
+    #[arg(long, value_name = "PRIVATE_KEY", requires = "attest")]
+    pub key: Option<PathBuf>,
+
     #[command(flatten)]
     pub bundle: crate::trust::BundleTrustArgs,
 }
@@ -128,6 +140,23 @@ pub fn run(args: &CheckArgs) -> Outcome {
         deadline: Duration::from_secs_f64(args.plugin_timeout),
         memory_bytes: args.plugin_memory.saturating_mul(1024 * 1024),
         ..Limits::default()
+    };
+
+    // Read the signing key first: a decision is not worth making if it
+    // cannot be recorded as asked.
+    let signing_key = match &args.key {
+        None => None,
+        Some(path) => match assure_trust::keys::PrivateKey::read_pem_file(path) {
+            Ok(key) => Some(key),
+            Err(e) => {
+                let _ = writeln!(
+                    anstream::stderr(),
+                    "error: cannot read the signing key {}: {e}",
+                    path.display()
+                );
+                return Outcome::Error;
+            }
+        },
     };
 
     let mut stages: Vec<(String, Duration)> = Vec::new();
@@ -170,6 +199,17 @@ pub fn run(args: &CheckArgs) -> Outcome {
                 anstream::stderr(),
                 "error: cannot write the {} report to {}: {e}",
                 format.name(),
+                path.display()
+            );
+            return Outcome::Error;
+        }
+    }
+    if let (Some(path), Some(key)) = (&args.attest, &signing_key) {
+        let envelope = assure_engine::record::sign(&decision, key);
+        if let Err(e) = std::fs::write(path, envelope.to_json()) {
+            let _ = writeln!(
+                anstream::stderr(),
+                "error: cannot write the decision record to {}: {e}",
                 path.display()
             );
             return Outcome::Error;

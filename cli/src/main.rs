@@ -10,6 +10,7 @@ mod init;
 mod policy;
 mod render;
 mod trust;
+mod verify;
 
 use std::process::{ExitCode, Termination};
 
@@ -53,6 +54,9 @@ enum Command {
     Plugin(trust::PluginArgs),
     /// Build, sign, verify and inspect policy bundles.
     Bundle(trust::BundleArgs),
+    /// Verify a signed decision record (`check --attest`), and that the
+    /// submission still matches it.
+    Verify(verify::VerifyArgs),
 }
 
 /// The process outcome; its number is the exit code.
@@ -112,5 +116,6 @@ fn main() -> Outcome {
         Command::Key(args) => trust::key(&args),
         Command::Plugin(args) => trust::plugin(&args),
         Command::Bundle(args) => trust::bundle(&args),
+        Command::Verify(args) => verify::run(&args),
     }
 }

@@ -600,6 +600,7 @@ impl Engine {
                 name: product.name.clone(),
                 version: product.version.clone(),
                 supplier: product.supplier.clone(),
+                identifiers: product.identifiers.clone(),
             },
             evaluated_at: facts::format_datetime(as_of),
             engine: EngineRef {

@@ -105,6 +105,9 @@ pub struct ProductRef {
     pub version: String,
     /// Its supplier.
     pub supplier: String,
+    /// Its other identifiers from the manifest (purl, CPE, UDI…).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub identifiers: Vec<String>,
 }
 
 /// The engine.

@@ -31,6 +31,7 @@ pub mod join;
 pub mod media;
 pub mod plugin;
 pub mod policytest;
+pub mod record;
 pub mod reference;
 pub mod submission;
 pub mod vocabulary;

@@ -1,0 +1,160 @@
+//! `assure verify`: check a signed decision record, and that the evidence it
+//! names is still the evidence on disk.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+use assure_engine::record::{self, MAX_ENVELOPE_BYTES, RecordError};
+use assure_trust::keys::PublicKey;
+use clap::Args;
+
+use crate::Outcome;
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The decision record (`assure check … --attest FILE`).
+    pub record: PathBuf,
+
+    /// A public key (SPKI PEM) trusted to sign decision records; repeat for several.
+    #[arg(long = "trust", value_name = "PUBLIC_KEY", required = true)]
+    pub trust: Vec<PathBuf>,
+
+    /// How many distinct trusted keys must have signed it.
+    #[arg(long, default_value_t = 1, value_name = "K")]
+    pub threshold: usize,
+
+    /// The submission folder: check that every evidence file the record
+    /// names is still there with the same SHA-256.
+    #[arg(long, value_name = "DIR")]
+    pub submission: Option<PathBuf>,
+
+    /// Print the verified statement (JSON) instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn trust_failure(message: &str) -> Outcome {
+    let _ = writeln!(anstream::stderr(), "error: {message}");
+    Outcome::TrustFailure
+}
+
+pub fn run(args: &VerifyArgs) -> Outcome {
+    let mut keys = Vec::new();
+    for path in &args.trust {
+        match PublicKey::read_pem_file(path) {
+            Ok(key) => keys.push(key),
+            Err(e) => {
+                let _ = writeln!(
+                    anstream::stderr(),
+                    "error: trusted key {}: {e}",
+                    path.display()
+                );
+                return Outcome::Error;
+            }
+        }
+    }
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(&args.record)
+        .and_then(|file| file.take(MAX_ENVELOPE_BYTES + 1).read_to_end(&mut bytes));
+    if let Err(e) = read {
+        let _ = writeln!(
+            anstream::stderr(),
+            "error: cannot read {}: {e}",
+            args.record.display()
+        );
+        return Outcome::Error;
+    }
+    if bytes.len() as u64 > MAX_ENVELOPE_BYTES {
+        return trust_failure(&format!(
+            "{}: larger than {} MiB; not a decision record",
+            args.record.display(),
+            MAX_ENVELOPE_BYTES / (1024 * 1024)
+        ));
+    }
+    let verified = match record::verify(&bytes, &keys, args.threshold) {
+        Ok(v) => v,
+        Err(RecordError::Trust(assure_trust::TrustError::InvalidTrustConfig { reason })) => {
+            let _ = writeln!(anstream::stderr(), "error: {reason}");
+            return Outcome::Error;
+        }
+        Err(e) => {
+            return trust_failure(&format!("{} does not verify: {e}", args.record.display()));
+        }
+    };
+
+    let mut out = String::new();
+    use std::fmt::Write as _;
+    let assure = verified.assure.as_ref();
+    let field = |pointer: &str| {
+        assure
+            .and_then(|a| a.pointer(pointer))
+            .and_then(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .or_else(|| Some(v.to_string()))
+            })
+            .unwrap_or_else(|| "?".to_owned())
+    };
+    let _ = writeln!(
+        out,
+        "verified: {} signed by {} trusted key(s): {}",
+        args.record.display(),
+        verified.signers.len(),
+        verified
+            .signers
+            .iter()
+            .map(|k| k.to_hex())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "  product   {} {} (supplier: {}) {}",
+        field("/product/name"),
+        field("/product/version"),
+        field("/product/supplier"),
+        verified.resource_uri
+    );
+    let _ = writeln!(
+        out,
+        "  verdict   {} ({}): {}",
+        field("/verdict"),
+        verified.result,
+        field("/summary")
+    );
+    let _ = writeln!(
+        out,
+        "  bundle    {} v{} (sha256:{})",
+        field("/bundle/name"),
+        field("/bundle/version"),
+        field("/bundle/digest")
+    );
+    let _ = writeln!(out, "  as of     {}", verified.time_verified);
+    let _ = writeln!(out, "  evidence  {} file(s)", verified.subjects.len());
+
+    if let Some(dir) = &args.submission {
+        let mismatches = record::check_subjects(&verified.subjects, dir);
+        if !mismatches.is_empty() {
+            let mut message = format!(
+                "the submission {} no longer matches the record:",
+                dir.display()
+            );
+            for m in &mismatches {
+                let _ = write!(message, "\n  {}: {}", m.name, m.problem);
+            }
+            return trust_failure(&message);
+        }
+        let _ = writeln!(
+            out,
+            "  submission {}: every file matches its recorded sha256",
+            dir.display()
+        );
+    }
+    if args.json {
+        out = serde_json::to_string_pretty(&verified.statement).unwrap_or_default();
+        out.push('\n');
+    }
+    let mut stdout = anstream::stdout();
+    let _ = stdout.write_all(out.as_bytes());
+    Outcome::Success
+}

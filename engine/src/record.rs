@@ -1,0 +1,371 @@
+//! The signed decision record: an in-toto Statement v1 whose subjects are the
+//! evidence files (with their SHA-256) and whose predicate is an SLSA
+//! Verification Summary (`https://slsa.dev/verification_summary/v1`)
+//! extended with assure's verdict and findings, in a DSSE envelope signed
+//! with Ed25519.
+//!
+//! Any in-toto / DSSE tool can check the signature and read the statement;
+//! `assure verify` also re-hashes the submission's files against the
+//! subjects. The payload is deterministic: the same decision (same inputs and
+//! `--as-of`) gives the same bytes, and Ed25519 signatures are deterministic,
+//! so the whole envelope is too.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path};
+
+use assure_trust::TrustError;
+use assure_trust::dsse::{self, Envelope};
+use assure_trust::keys::{KeyId, PrivateKey, PublicKey};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::decision::{Decision, Finding, Outcome, Verdict};
+use crate::submission::{MANIFEST, sha256_hex};
+
+/// The DSSE payload type of an in-toto statement.
+pub const PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
+/// The in-toto Statement v1 type.
+pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
+/// The SLSA Verification Summary v1 predicate type.
+pub const PREDICATE_TYPE: &str = "https://slsa.dev/verification_summary/v1";
+/// The format of assure's extension inside the predicate.
+pub const EXTENSION_FORMAT: &str = "assure.decision-record/v1";
+/// Who verifies: the `verifier.id` of every record.
+pub const VERIFIER_ID: &str = "https://github.com/assure-health/assure";
+/// The largest envelope `assure verify` reads.
+pub const MAX_ENVELOPE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The in-toto statement of a decision, as JSON bytes (compact, members in a
+/// fixed order).
+pub fn statement(decision: &Decision) -> Vec<u8> {
+    let mut subjects = vec![json!({
+        "name": MANIFEST,
+        "digest": { "sha256": decision.inputs.manifest_sha256 },
+    })];
+    for evidence in &decision.inputs.evidence {
+        subjects.push(json!({
+            "name": evidence.path,
+            "digest": { "sha256": evidence.sha256 },
+        }));
+    }
+    let passed = decision.verdict == Verdict::Approve;
+    let mut policy = json!({
+        "uri": format!("assure-bundle:{}@{}", decision.bundle.name, decision.bundle.version),
+        "name": decision.bundle.name,
+        "digest": { "sha256": decision.bundle.digest },
+        "annotations": { "version": decision.bundle.version },
+    });
+    if let Some(signed) = &decision.bundle.signed
+        && let Some(annotations) = policy.get_mut("annotations").and_then(Value::as_object_mut)
+    {
+        annotations.insert("bundle_json_sha256".into(), json!(signed.manifest_sha256));
+        annotations.insert("signers".into(), json!(signed.signers));
+        annotations.insert("expires".into(), json!(signed.expires));
+    }
+    let predicate = json!({
+        "verifier": {
+            "id": VERIFIER_ID,
+            "version": { "assure": decision.engine.version },
+        },
+        "timeVerified": decision.evaluated_at,
+        "resourceUri": resource_uri(decision),
+        "policy": policy,
+        "verificationResult": if passed { "PASSED" } else { "FAILED" },
+        // assure judges a procurement policy, not a SLSA track: no track
+        // level is claimed. The verdict is in `verificationResult` and `assure`.
+        "verifiedLevels": [],
+        "assure": extension(decision),
+    });
+    let statement = json!({
+        "_type": STATEMENT_TYPE,
+        "subject": subjects,
+        "predicateType": PREDICATE_TYPE,
+        "predicate": predicate,
+    });
+    serde_json::to_vec(&statement).unwrap_or_default()
+}
+
+/// The product as a URI: its first package URL, else a generic one.
+fn resource_uri(decision: &Decision) -> String {
+    if let Some(purl) = decision
+        .product
+        .identifiers
+        .iter()
+        .find(|i| i.starts_with("pkg:"))
+    {
+        return purl.clone();
+    }
+    format!(
+        "pkg:generic/{}@{}",
+        percent(&decision.product.name),
+        percent(&decision.product.version)
+    )
+}
+
+/// Percent-encodes all but the purl-safe characters.
+fn percent(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b".-_~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn finding(f: &Finding) -> Value {
+    json!({
+        "rule": f.rule,
+        "title": f.title,
+        "severity": f.severity,
+        "controls": f.controls,
+        "message": f.message,
+        "remediation": f.remediation,
+        "subject": f.subject,
+        "subject_details": f.subject_details,
+        "evidence": f.evidence.iter().map(|c| json!({
+            "document": c.document,
+            "sha256": c.document_sha256,
+            "location": c.location,
+            "fact": c.fact,
+            "value": c.value,
+            "plugin": c.plugin,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn extension(decision: &Decision) -> Value {
+    let mut outcomes: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for rule in &decision.rules {
+        *outcomes.entry(rule.outcome.as_str()).or_insert(0) += 1;
+    }
+    let failed_controls: Vec<&str> = decision
+        .controls
+        .iter()
+        .filter(|c| c.outcome == Outcome::Failed)
+        .map(|c| c.control.as_str())
+        .collect();
+    json!({
+        "format": EXTENSION_FORMAT,
+        "verdict": decision.verdict,
+        "summary": decision.summary,
+        "product": decision.product,
+        "evaluated_at": decision.evaluated_at,
+        "engine": decision.engine,
+        "bundle": decision.bundle,
+        "reference_data": decision.inputs.reference_data,
+        "plugins": decision.inputs.plugins,
+        "decision_sha256": sha256_hex(decision.to_json().as_bytes()),
+        "rule_outcomes": outcomes,
+        "failed_controls": failed_controls,
+        "findings": decision.findings.iter().map(finding).collect::<Vec<_>>(),
+        "advisories": decision.advisories.iter().map(finding).collect::<Vec<_>>(),
+        "missing_evidence": decision.missing_evidence.iter().map(|m| json!({
+            "evidence": m.evidence,
+            "title": m.title,
+            "ask": m.ask,
+            "rules": m.rules,
+        })).collect::<Vec<_>>(),
+        "document_errors": decision.document_errors.iter().map(|e| json!({
+            "document": e.document,
+            "sha256": e.sha256,
+            "kind": e.kind,
+            "message": e.message,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The decision record: the statement in a DSSE envelope signed by `key`.
+pub fn sign(decision: &Decision, key: &PrivateKey) -> Envelope {
+    let mut envelope = Envelope::new(PAYLOAD_TYPE, &statement(decision));
+    dsse::sign(&mut envelope, key);
+    envelope
+}
+
+/// One subject of a statement: an evidence file and its digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordSubject {
+    /// Its path, relative to the submission folder.
+    pub name: String,
+    /// Its SHA-256 (hex).
+    pub sha256: String,
+}
+
+/// What a verified record says.
+#[derive(Debug, Clone)]
+pub struct VerifiedRecord {
+    /// The trusted keys whose signatures verified.
+    pub signers: Vec<KeyId>,
+    /// The evidence files and their digests.
+    pub subjects: Vec<RecordSubject>,
+    /// `PASSED` or `FAILED`.
+    pub result: String,
+    /// When the decision was made (its `--as-of`).
+    pub time_verified: String,
+    /// The product.
+    pub resource_uri: String,
+    /// assure's extension (`verdict`, `summary`, `findings`, …), if present.
+    pub assure: Option<Value>,
+    /// The whole statement.
+    pub statement: Value,
+}
+
+/// Why a record did not verify.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    /// The envelope or its signatures.
+    #[error(transparent)]
+    Trust(#[from] TrustError),
+    /// The payload is not the statement a decision record is.
+    #[error("the signed payload is not an assure decision record: {0}")]
+    Statement(String),
+}
+
+#[derive(Deserialize, Serialize)]
+struct WireSubject {
+    name: String,
+    digest: BTreeMap<String, String>,
+}
+
+/// Verifies a decision record: at least `threshold` distinct `trusted` keys
+/// signed it, and its payload is an in-toto Statement v1 with a Verification
+/// Summary predicate whose subjects each carry a SHA-256.
+pub fn verify(
+    envelope_json: &[u8],
+    trusted: &[PublicKey],
+    threshold: usize,
+) -> Result<VerifiedRecord, RecordError> {
+    let envelope = Envelope::from_json(envelope_json)?;
+    let verified = dsse::verify(&envelope, PAYLOAD_TYPE, trusted, threshold)?;
+    let statement: Value = serde_json::from_slice(&verified.payload)
+        .map_err(|e| RecordError::Statement(format!("not JSON: {e}")))?;
+    let text = |pointer: &str| -> Result<String, RecordError> {
+        statement
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| RecordError::Statement(format!("`{pointer}` is missing or not text")))
+    };
+    let kind = text("/_type")?;
+    if kind != STATEMENT_TYPE {
+        return Err(RecordError::Statement(format!(
+            "`_type` is `{kind}`, not `{STATEMENT_TYPE}`"
+        )));
+    }
+    let predicate = text("/predicateType")?;
+    if predicate != PREDICATE_TYPE {
+        return Err(RecordError::Statement(format!(
+            "`predicateType` is `{predicate}`, not `{PREDICATE_TYPE}`"
+        )));
+    }
+    let wire: Vec<WireSubject> = statement
+        .get("subject")
+        .cloned()
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|e| RecordError::Statement(format!("`subject`: {e}")))?
+        .unwrap_or_default();
+    if wire.is_empty() {
+        return Err(RecordError::Statement("it has no subjects".into()));
+    }
+    let mut subjects = Vec::with_capacity(wire.len());
+    for subject in wire {
+        let Some(sha256) = subject.digest.get("sha256") else {
+            return Err(RecordError::Statement(format!(
+                "subject `{}` has no sha256 digest",
+                subject.name
+            )));
+        };
+        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(RecordError::Statement(format!(
+                "subject `{}` has a malformed sha256 digest",
+                subject.name
+            )));
+        }
+        subjects.push(RecordSubject {
+            name: subject.name,
+            sha256: sha256.to_ascii_lowercase(),
+        });
+    }
+    let result = text("/predicate/verificationResult")?;
+    if result != "PASSED" && result != "FAILED" {
+        return Err(RecordError::Statement(format!(
+            "`verificationResult` is `{result}`, not PASSED or FAILED"
+        )));
+    }
+    Ok(VerifiedRecord {
+        signers: verified.signers,
+        subjects,
+        result,
+        time_verified: text("/predicate/timeVerified")?,
+        resource_uri: text("/predicate/resourceUri")?,
+        assure: statement.pointer("/predicate/assure").cloned(),
+        statement,
+    })
+}
+
+/// A subject whose file no longer matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    /// The subject.
+    pub name: String,
+    /// What is wrong: `missing`, `altered (sha256 …)`, `unsafe path`.
+    pub problem: String,
+}
+
+/// Re-hashes each subject's file under `submission` and lists those that are
+/// missing or differ. A subject name that would leave the folder (absolute,
+/// or with `..`) is a mismatch, never read.
+pub fn check_subjects(subjects: &[RecordSubject], submission: &Path) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    for subject in subjects {
+        let relative = Path::new(&subject.name);
+        if subject.name.is_empty()
+            || relative
+                .components()
+                .any(|c| !matches!(c, Component::Normal(_)))
+        {
+            out.push(Mismatch {
+                name: subject.name.clone(),
+                problem: "unsafe path: not a plain relative path inside the submission".into(),
+            });
+            continue;
+        }
+        let path = submission.join(relative);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                out.push(Mismatch {
+                    name: subject.name.clone(),
+                    problem: "is a symbolic link".into(),
+                });
+                continue;
+            }
+            Ok(_) => {}
+            Err(_) => {
+                out.push(Mismatch {
+                    name: subject.name.clone(),
+                    problem: "missing".into(),
+                });
+                continue;
+            }
+        }
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let found = sha256_hex(&bytes);
+                if found != subject.sha256 {
+                    out.push(Mismatch {
+                        name: subject.name.clone(),
+                        problem: format!("altered: its sha256 is now {found}"),
+                    });
+                }
+            }
+            Err(e) => out.push(Mismatch {
+                name: subject.name.clone(),
+                problem: format!("cannot be read: {e}"),
+            }),
+        }
+    }
+    out
+}
