@@ -77,7 +77,10 @@ fn readme_first_command_rejects_the_example_naming_rules_and_pointers() {
         .stdout(predicate::str::contains("REJECT"))
         .stdout(predicate::str::contains("R1 [critical]"))
         .stdout(predicate::str::contains(
-            "Exposure CVE-2021-44228 @ pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
+            "CVE-2021-44228 (affected, known exploited) in pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
+        ))
+        .stdout(predicate::str::contains(
+            "rules     77: 2 failed, 1 advised, 74 passed",
         ))
         .stdout(predicate::str::contains("sbom.cdx.json#/vulnerabilities/0"))
         .stdout(predicate::str::contains(

@@ -121,8 +121,17 @@ pub fn human(decision: &Decision, submission: &Path) -> String {
         );
     }
     let _ = writeln!(out, "  as of     {}", decision.evaluated_at);
+    let _ = writeln!(out, "  rules     {}", tally(decision));
     let _ = writeln!(out);
 
+    let listed: Vec<&Finding> = decision
+        .findings
+        .iter()
+        .chain(&decision.advisories)
+        .collect();
+    if !listed.is_empty() {
+        table(&mut out, &listed);
+    }
     if !decision.findings.is_empty() {
         let _ = writeln!(out, "{}", paint(BOLD, "Findings"));
         for finding in &decision.findings {
@@ -280,11 +289,128 @@ pub fn human(decision: &Decision, submission: &Path) -> String {
     out
 }
 
+/// How the rules and controls came out, in one line.
+fn tally(decision: &Decision) -> String {
+    use assure_engine::decision::Outcome as O;
+    let count = |o: O| decision.rules.iter().filter(|r| r.outcome == o).count();
+    let mut parts = Vec::new();
+    for o in [O::Failed, O::Advised, O::Undecided, O::Passed, O::NotApplicable] {
+        let n = count(o);
+        if n > 0 {
+            parts.push(format!("{n} {o}"));
+        }
+    }
+    let controls_failed = decision
+        .controls
+        .iter()
+        .filter(|c| c.outcome == O::Failed)
+        .count();
+    format!(
+        "{}: {}; controls: {} of {} failed",
+        decision.rules.len(),
+        parts.join(", "),
+        controls_failed,
+        decision.controls.len()
+    )
+}
+
+/// A package URL's last segment (`log4j-core@2.14.1`), for narrow columns.
+fn short_purl(purl: &str) -> &str {
+    let purl = purl.split(['?', '#']).next().unwrap_or(purl);
+    purl.rsplit('/').next().unwrap_or(purl)
+}
+
+/// What a finding is about, in words: `the product`, a component's purl, or
+/// an exposure's vulnerability, status and component.
+fn subject_words(finding: &Finding) -> String {
+    subject_text(finding, false)
+}
+
+fn subject_text(finding: &Finding, short: bool) -> String {
+    let d = &finding.subject_details;
+    match finding.subject.kind.as_str() {
+        "Product" => "the product".to_owned(),
+        "Exposure" => {
+            let mut text = d
+                .vulnerability
+                .clone()
+                .unwrap_or_else(|| finding.subject.id.clone());
+            let mut flags = Vec::new();
+            if let Some(status) = &d.vex_status {
+                flags.push(status.clone());
+            }
+            if d.known_exploited == Some(true) {
+                flags.push("known exploited".to_owned());
+            }
+            if !flags.is_empty() {
+                text.push_str(&format!(" ({})", flags.join(", ")));
+            }
+            if !d.components.is_empty() {
+                let components: Vec<&str> = d
+                    .components
+                    .iter()
+                    .map(|c| if short { short_purl(c) } else { c.as_str() })
+                    .collect();
+                text.push_str(&format!(" in {}", components.join(", ")));
+            }
+            text
+        }
+        kind => match &d.purl {
+            Some(purl) if short => short_purl(purl).to_owned(),
+            Some(purl) => purl.clone(),
+            None => format!("{kind} {}", finding.subject.id),
+        },
+    }
+}
+
+/// The findings as a table: rule, severity, subject, title.
+fn table(out: &mut String, findings: &[&Finding]) {
+    let rows: Vec<[String; 4]> = findings
+        .iter()
+        .map(|f| {
+            [
+                f.rule.clone(),
+                if f.advisory {
+                    format!("{} (advisory)", f.severity)
+                } else {
+                    f.severity.to_string()
+                },
+                subject_text(f, true),
+                f.title.clone(),
+            ]
+        })
+        .collect();
+    let header = ["rule", "severity", "subject", "title"];
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count()).min(72);
+        }
+    }
+    let line = |cells: [&str; 4]| {
+        let mut text = String::from(" ");
+        for (cell, w) in cells.iter().zip(widths) {
+            let shown: String = if cell.chars().count() > 72 {
+                cell.chars().take(71).chain(['…']).collect()
+            } else {
+                (*cell).to_owned()
+            };
+            text.push_str(&format!(" {shown:<w$}"));
+        }
+        text.trim_end().to_owned()
+    };
+    let _ = writeln!(out, "{}", paint(BOLD, &line(header)));
+    for row in &rows {
+        let _ = writeln!(out, "{}", line([&row[0], &row[1], &row[2], &row[3]]));
+    }
+    let _ = writeln!(out);
+}
+
 fn finding_block(out: &mut String, finding: &Finding, mark: &str) {
     let subject = if finding.subject.kind == "Product" {
         String::new()
     } else {
-        format!(" — {} {}", finding.subject.kind, finding.subject.id)
+        format!(" — {}", subject_words(finding))
     };
     let _ = writeln!(
         out,
