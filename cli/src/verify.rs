@@ -28,6 +28,12 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "DIR")]
     pub submission: Option<PathBuf>,
 
+    /// Re-run the check on the submission as of the record's time, with the
+    /// built-in bundle, and compare: the same decision, byte for byte, or
+    /// what changed (needs `--submission`).
+    #[arg(long, requires = "submission")]
+    pub replay: bool,
+
     /// Print the verified statement (JSON) instead of a summary.
     #[arg(long)]
     pub json: bool,
@@ -150,6 +156,16 @@ pub fn run(args: &VerifyArgs) -> Outcome {
             dir.display()
         );
     }
+    if args.replay
+        && let Some(dir) = &args.submission
+    {
+        match replay(&verified, dir) {
+            Ok(line) => {
+                let _ = writeln!(out, "  replay    {line}");
+            }
+            Err(outcome) => return outcome,
+        }
+    }
     if args.json {
         out = serde_json::to_string_pretty(&verified.statement).unwrap_or_default();
         out.push('\n');
@@ -157,4 +173,93 @@ pub fn run(args: &VerifyArgs) -> Outcome {
     let mut stdout = anstream::stdout();
     let _ = stdout.write_all(out.as_bytes());
     Outcome::Success
+}
+
+/// Re-runs the check the record describes and compares the decisions.
+fn replay(verified: &record::VerifiedRecord, dir: &std::path::Path) -> Result<String, Outcome> {
+    use assure_engine::{Bundle, CheckOptions, Engine, Limits, LoadOptions, Submission};
+    let recorded = |pointer: &str| {
+        verified
+            .assure
+            .as_ref()
+            .and_then(|a| a.pointer(pointer))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+    };
+    let (Some(recorded_digest), Some(recorded_bundle)) =
+        (recorded("/decision_sha256"), recorded("/bundle/digest"))
+    else {
+        return Err(trust_failure(
+            "the record carries no assure decision digest to replay against",
+        ));
+    };
+    let Ok(as_of) = verified
+        .time_verified
+        .parse::<assure_engine::jiff::Timestamp>()
+    else {
+        return Err(trust_failure(&format!(
+            "the record's time `{}` is not an RFC 3339 time",
+            verified.time_verified
+        )));
+    };
+    let bundle = Bundle::builtin().map_err(|e| crate::fail(&e.into()))?;
+    if bundle.digest != recorded_bundle {
+        let _ = writeln!(
+            anstream::stderr(),
+            "error: the record was decided with bundle sha256:{recorded_bundle}; this assure \
+             carries sha256:{} — replay needs the same bundle",
+            bundle.digest
+        );
+        return Err(Outcome::Error);
+    }
+    let submission = Submission::load(dir, &LoadOptions::default()).map_err(|e| crate::fail(&e))?;
+    let engine = Engine::new(bundle, Limits::default()).map_err(|e| crate::fail(&e))?;
+    let (decision, _) = engine
+        .check(&submission, &CheckOptions { as_of })
+        .map_err(|e| crate::fail(&e))?;
+    let digest = assure_engine::submission::sha256_hex(decision.to_json().as_bytes());
+    if digest == recorded_digest {
+        return Ok(format!(
+            "re-ran as of {}: the same decision (sha256:{digest})",
+            verified.time_verified
+        ));
+    }
+    let mut message = format!(
+        "the replay as of {} gives a different decision (sha256:{digest}, recorded sha256:{recorded_digest})",
+        verified.time_verified
+    );
+    let was = recorded("/verdict").unwrap_or_default();
+    if was != decision.verdict.as_str() {
+        message.push_str(&format!(
+            "\n  verdict: recorded {was}, now {}",
+            decision.verdict
+        ));
+    }
+    let rules = |list: Option<&serde_json::Value>| -> Vec<String> {
+        list.and_then(serde_json::Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| f.get("rule").and_then(serde_json::Value::as_str))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let before = rules(verified.assure.as_ref().and_then(|a| a.get("findings")));
+    let now: Vec<String> = decision.findings.iter().map(|f| f.rule.clone()).collect();
+    if before != now {
+        message.push_str(&format!(
+            "\n  findings: recorded [{}], now [{}]",
+            before.join(", "),
+            now.join(", ")
+        ));
+    }
+    let engine_was = recorded("/engine/version").unwrap_or_default();
+    if engine_was != decision.engine.version {
+        message.push_str(&format!(
+            "\n  engine: recorded assure {engine_was}, now {}",
+            decision.engine.version
+        ));
+    }
+    Err(trust_failure(&message))
 }

@@ -480,3 +480,66 @@ fn securesystemslib_and_in_toto_attestation_verify_the_record() {
     assert!(!output.status.success(), "{stdout}");
     assert!(stdout.contains("signature: FAILED"), "{stdout}");
 }
+
+#[test]
+fn replay_reruns_the_check_as_of_the_record_and_finds_the_same_decision() {
+    let made = made();
+    assure()
+        .arg("verify")
+        .arg(made.record_path())
+        .arg("--trust")
+        .arg(made.public())
+        .arg("--submission")
+        .arg(example("rejected"))
+        .arg("--replay")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(format!(
+            "replay    re-ran as of {AS_OF}: the same decision (sha256:{})",
+            sha256_hex(&made.decision)
+        )));
+}
+
+#[test]
+fn replay_that_gives_another_decision_says_what_changed() {
+    // A record (validly signed) claiming a verdict this submission does not
+    // give: the replay refuses it and names the difference.
+    let made = made();
+    let dir = tempfile::tempdir().unwrap();
+    let mut statement = payload(&made.record);
+    statement["predicate"]["assure"]["decision_sha256"] = "0".repeat(64).into();
+    statement["predicate"]["assure"]["verdict"] = "approve".into();
+    statement["predicate"]["assure"]["findings"] = serde_json::json!([]);
+    let key = assure_trust::keys::PrivateKey::read_pem_file(&made.key()).unwrap();
+    let mut envelope = assure_trust::dsse::Envelope::new(
+        "application/vnd.in-toto+json",
+        &serde_json::to_vec(&statement).unwrap(),
+    );
+    assure_trust::dsse::sign(&mut envelope, &key);
+    let path = dir.path().join("claimed.dsse.json");
+    std::fs::write(&path, envelope.to_json()).unwrap();
+    assure()
+        .arg("verify")
+        .arg(&path)
+        .arg("--trust")
+        .arg(made.public())
+        .arg("--submission")
+        .arg(example("rejected"))
+        .arg("--replay")
+        .assert()
+        .code(4)
+        .stderr(
+            predicate::str::contains("gives a different decision")
+                .and(predicate::str::contains(
+                    "verdict: recorded approve, now reject",
+                ))
+                .and(predicate::str::contains(
+                    "findings: recorded [], now [R1, R2.1]",
+                )),
+        );
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(bytes))
+}

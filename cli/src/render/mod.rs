@@ -294,7 +294,13 @@ fn tally(decision: &Decision) -> String {
     use assure_engine::decision::Outcome as O;
     let count = |o: O| decision.rules.iter().filter(|r| r.outcome == o).count();
     let mut parts = Vec::new();
-    for o in [O::Failed, O::Advised, O::Undecided, O::Passed, O::NotApplicable] {
+    for o in [
+        O::Failed,
+        O::Advised,
+        O::Undecided,
+        O::Passed,
+        O::NotApplicable,
+    ] {
         let n = count(o);
         if n > 0 {
             parts.push(format!("{n} {o}"));
