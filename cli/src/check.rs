@@ -27,7 +27,8 @@ pub enum Format {
 }
 
 impl Format {
-    fn name(self) -> &'static str {
+    /// The format's name on the command line.
+    pub fn name(self) -> &'static str {
         match self {
             Format::Human => "human",
             Format::Json => "json",
@@ -55,8 +56,15 @@ fn parse_output(text: &str) -> Result<(Format, PathBuf), String> {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The submission folder (it holds submission.toml).
-    pub submission: PathBuf,
+    /// The submission folder (it holds submission.toml). Several folders, or
+    /// one folder of submission folders, are checked as a batch on all cores,
+    /// one result line each.
+    #[arg(required = true, value_name = "SUBMISSION")]
+    pub submissions: Vec<PathBuf>,
+
+    /// Batch: how many submissions to check at once (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<std::num::NonZeroUsize>,
 
     /// The format printed on standard output.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -159,13 +167,39 @@ pub fn run(args: &CheckArgs) -> Outcome {
         },
     };
 
+    let list = match crate::batch::submissions(&args.submissions) {
+        Ok(list) => list,
+        Err(message) => {
+            let _ = writeln!(anstream::stderr(), "error: {message}");
+            return Outcome::Error;
+        }
+    };
+    let [submission_path] = list.as_slice() else {
+        if signing_key.is_some() {
+            let _ = writeln!(
+                anstream::stderr(),
+                "error: `--attest` signs one decision: check the submissions one at a time to record each"
+            );
+            return Outcome::Error;
+        }
+        let bundle = match args.bundle.load(as_of) {
+            Ok(b) => b,
+            Err(outcome) => return outcome,
+        };
+        let engine = match Engine::new(bundle, limits) {
+            Ok(engine) => engine,
+            Err(e) => return fail(&e),
+        };
+        return crate::batch::run(args, &engine, &list, as_of);
+    };
+
     let mut stages: Vec<(String, Duration)> = Vec::new();
     let t = Instant::now();
     let options = LoadOptions {
         require_digests: args.require_digests,
         ..LoadOptions::default()
     };
-    let submission = match Submission::load(&args.submission, &options) {
+    let submission = match Submission::load(submission_path, &options) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
@@ -193,7 +227,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
 
     let t = Instant::now();
     for (format, path) in &args.outputs {
-        let text = render::report(format.name(), &decision, &args.submission);
+        let text = render::report(format.name(), &decision, submission_path);
         if let Err(e) = std::fs::write(path, text.as_bytes()) {
             let _ = writeln!(
                 anstream::stderr(),
@@ -215,7 +249,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
             return Outcome::Error;
         }
     }
-    let text = render::report(args.format.name(), &decision, &args.submission);
+    let text = render::report(args.format.name(), &decision, submission_path);
     let mut stdout = anstream::stdout();
     // A closed pipe (`assure check … | head`) is not an error.
     if let Err(e) = stdout

@@ -28,6 +28,71 @@ pub fn report(format: &str, decision: &Decision, submission: &Path) -> String {
     }
 }
 
+/// Several decisions as one JUnit document: each submission's test suite
+/// (as [`junit::junit`] writes it) inside one `<testsuites>`, and a
+/// submission that could not be checked as a suite with one error.
+pub fn junit_batch(results: &[(String, Result<&Decision, &str>)]) -> String {
+    use assure_engine::decision::Outcome as O;
+    let (mut tests, mut failures, mut errors, mut skipped) = (0usize, 0usize, 0usize, 0usize);
+    let mut suites = String::new();
+    for (path, result) in results {
+        match result {
+            Ok(decision) => {
+                let count = |o: O| decision.rules.iter().filter(|r| r.outcome == o).count();
+                tests += decision.rules.len();
+                failures += count(O::Failed);
+                errors += count(O::Undecided);
+                skipped += count(O::NotApplicable);
+                let single = junit::junit(decision);
+                // The suites of the single document, without its wrapper.
+                let inner = single
+                    .find("<testsuite ")
+                    .zip(single.rfind("</testsuites>"))
+                    .and_then(|(start, end)| single.get(start..end))
+                    .unwrap_or("");
+                suites.push_str(inner.trim_end());
+                suites.push('\n');
+            }
+            Err(message) => {
+                tests += 1;
+                errors += 1;
+                let _ = writeln!(
+                    suites,
+                    "  <testsuite name=\"{}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n    \
+                     <testcase classname=\"assure\" name=\"check\">\n      <error type=\"error\" message=\"{}\"/>\n    \
+                     </testcase>\n  </testsuite>",
+                    xml_escape(path),
+                    xml_escape(message)
+                );
+            }
+        }
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"assure batch\" tests=\"{tests}\" \
+         failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">\n  {}</testsuites>\n",
+        suites
+    )
+}
+
+/// Text escaped for XML attributes and content; characters XML 1.0 forbids
+/// become U+FFFD.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
 const RED: Style = AnsiColor::Red.on_default().bold();

@@ -1,0 +1,328 @@
+//! `assure check A B C…` (or a folder of submission folders): many
+//! submissions in one process, on all cores, with one result line each.
+//!
+//! The engine (bundle, compiled plugins) is shared by the workers; each
+//! submission is loaded, extracted and judged on its own. Lines are printed
+//! in the order the submissions were given, as soon as each is known; a
+//! progress bar shows on a terminal. The exit code is the worst outcome: 1
+//! if any submission could not be checked, else 2 if any was rejected, else
+//! 3 if any needs evidence, else 0.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use assure_engine::decision::Decision;
+use assure_engine::{CheckOptions, Engine, LoadOptions, Submission, Verdict};
+use serde_json::json;
+
+use crate::Outcome;
+use crate::check::{CheckArgs, Format};
+
+/// The format of the combined JSON report.
+pub const FORMAT: &str = "assure.batch/v1";
+
+/// The submissions named on the command line: each folder holding a
+/// `submission.toml`; a single folder without one stands for the
+/// submission folders directly inside it (sorted by name).
+pub fn submissions(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let manifest = assure_engine::submission::MANIFEST;
+    let [only] = paths else {
+        return Ok(paths.to_vec());
+    };
+    if only.join(manifest).exists() || !only.is_dir() {
+        return Ok(vec![only.clone()]);
+    }
+    let entries = std::fs::read_dir(only).map_err(|e| format!("{}: {e}", only.display()))?;
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && p.join(manifest).is_file())
+        .collect();
+    found.sort();
+    if found.is_empty() {
+        return Err(format!(
+            "{} holds no {manifest}, and no folder directly inside it does",
+            only.display()
+        ));
+    }
+    Ok(found)
+}
+
+/// What became of one submission.
+enum Result1 {
+    Decided(Box<Decision>),
+    Failed(String),
+}
+
+pub fn run(
+    args: &CheckArgs,
+    engine: &Engine,
+    list: &[PathBuf],
+    as_of: jiff_ts::Timestamp,
+) -> Outcome {
+    for (format, _) in std::iter::once((args.format, PathBuf::new())).chain(args.outputs.clone()) {
+        if matches!(format, Format::Sarif | Format::Html) {
+            let _ = writeln!(
+                anstream::stderr(),
+                "error: a batch gives one line per submission, and a combined human, json, junit \
+                 or markdown report; {} reports are made one submission at a time",
+                format.name()
+            );
+            return Outcome::Error;
+        }
+    }
+    let started = Instant::now();
+    let jobs = args
+        .jobs
+        .map(std::num::NonZeroUsize::get)
+        .or_else(|| {
+            std::thread::available_parallelism()
+                .ok()
+                .map(std::num::NonZeroUsize::get)
+        })
+        .unwrap_or(1)
+        .min(list.len())
+        .max(1);
+    let options = LoadOptions {
+        require_digests: args.require_digests,
+        ..LoadOptions::default()
+    };
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(list.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} submissions  {per_sec}  eta {eta}",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+
+    let human = args.format == Format::Human;
+    let width = list
+        .iter()
+        .map(|p| p.display().to_string().chars().count())
+        .max()
+        .unwrap_or(0);
+    let results: Vec<Mutex<Option<Result1>>> = list.iter().map(|_| Mutex::new(None)).collect();
+    // The next line to print, so lines come out in the order given.
+    let printed = Mutex::new(0usize);
+    let next = AtomicUsize::new(0);
+    let print_ready = || {
+        let Ok(mut printed) = printed.lock() else {
+            return;
+        };
+        while let Some(slot) = results.get(*printed) {
+            let Ok(guard) = slot.lock() else { return };
+            let Some(result) = guard.as_ref() else { break };
+            if human {
+                let line = line(
+                    list.get(*printed).map_or(Path::new(""), |p| p),
+                    result,
+                    width,
+                );
+                bar.suspend(|| {
+                    let mut out = anstream::stdout();
+                    let _ = writeln!(out, "{line}");
+                });
+            }
+            *printed += 1;
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let (Some(path), Some(slot)) = (list.get(index), results.get(index)) else {
+                        break;
+                    };
+                    let result = match Submission::load(path, &options)
+                        .and_then(|s| engine.check(&s, &CheckOptions { as_of }))
+                    {
+                        Ok((decision, _)) => Result1::Decided(Box::new(decision)),
+                        Err(e) => Result1::Failed(one_line(&e.to_string())),
+                    };
+                    if let Ok(mut slot) = slot.lock() {
+                        *slot = Some(result);
+                    }
+                    bar.inc(1);
+                    print_ready();
+                }
+            });
+        }
+    });
+    bar.finish_and_clear();
+    print_ready();
+
+    let results: Vec<Result1> = results
+        .into_iter()
+        .map(|m| {
+            m.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| Result1::Failed("not checked".into()))
+        })
+        .collect();
+    let count = |v: Verdict| {
+        results
+            .iter()
+            .filter(|r| matches!(r, Result1::Decided(d) if d.verdict == v))
+            .count()
+    };
+    let (approved, rejected, needs) = (
+        count(Verdict::Approve),
+        count(Verdict::Reject),
+        count(Verdict::NeedsEvidence),
+    );
+    let errors = results.len() - approved - rejected - needs;
+    let took = started.elapsed().as_secs_f64();
+
+    for (format, path) in &args.outputs {
+        let text = report(*format, list, &results, as_of);
+        if let Err(e) = std::fs::write(path, text.as_bytes()) {
+            let _ = writeln!(
+                anstream::stderr(),
+                "error: cannot write the {} report to {}: {e}",
+                format.name(),
+                path.display()
+            );
+            return Outcome::Error;
+        }
+    }
+    let mut stdout = anstream::stdout();
+    if human {
+        let _ = writeln!(
+            stdout,
+            "\n{} submissions: {approved} approve, {rejected} reject, {needs} needs-evidence, \
+             {errors} error(s) in {took:.2} s ({:.1}/s, {jobs} at a time)",
+            results.len(),
+            results.len() as f64 / took.max(1e-9),
+        );
+    } else {
+        let _ = stdout.write_all(report(args.format, list, &results, as_of).as_bytes());
+    }
+    let _ = stdout.flush();
+
+    if errors > 0 {
+        Outcome::Error
+    } else if rejected > 0 {
+        Outcome::Rejected
+    } else if needs > 0 {
+        Outcome::NeedsEvidence
+    } else {
+        Outcome::Success
+    }
+}
+
+use assure_engine::jiff as jiff_ts;
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One result line: verdict, folder, product, why.
+fn line(path: &Path, result: &Result1, width: usize) -> String {
+    let path = format!("{:<width$}", path.display().to_string());
+    match result {
+        Result1::Decided(d) => format!(
+            "{:<15} {path}  {} {} — {}",
+            d.verdict.as_str(),
+            d.product.name,
+            d.product.version,
+            d.summary
+        ),
+        Result1::Failed(message) => format!("{:<15} {path}  {message}", "error"),
+    }
+}
+
+/// A combined report.
+fn report(
+    format: Format,
+    list: &[PathBuf],
+    results: &[Result1],
+    as_of: jiff_ts::Timestamp,
+) -> String {
+    match format {
+        Format::Json => {
+            let submissions: Vec<serde_json::Value> = list
+                .iter()
+                .zip(results)
+                .map(|(path, result)| match result {
+                    Result1::Decided(d) => json!({
+                        "path": path.display().to_string(),
+                        "verdict": d.verdict,
+                        "summary": d.summary,
+                        "decision": d,
+                    }),
+                    Result1::Failed(message) => json!({
+                        "path": path.display().to_string(),
+                        "verdict": "error",
+                        "error": message,
+                    }),
+                })
+                .collect();
+            let mut counts = serde_json::Map::new();
+            for verdict in ["approve", "reject", "needs-evidence", "error"] {
+                let n = submissions
+                    .iter()
+                    .filter(|s| s["verdict"] == verdict)
+                    .count();
+                counts.insert(verdict.into(), n.into());
+            }
+            let mut out = serde_json::to_string_pretty(&json!({
+                "format": FORMAT,
+                "evaluated_at": assure_engine::facts::format_datetime(as_of),
+                "counts": counts,
+                "submissions": submissions,
+            }))
+            .unwrap_or_default();
+            out.push('\n');
+            out
+        }
+        Format::Junit => crate::render::junit_batch(
+            &list
+                .iter()
+                .zip(results)
+                .map(|(path, result)| match result {
+                    Result1::Decided(d) => (path.display().to_string(), Ok(d.as_ref())),
+                    Result1::Failed(m) => (path.display().to_string(), Err(m.as_str())),
+                })
+                .collect::<Vec<_>>(),
+        ),
+        Format::Markdown => {
+            let mut out = String::from(
+                "## assure: batch\n\n| verdict | submission | product | why |\n|---|---|---|---|\n",
+            );
+            for (path, result) in list.iter().zip(results) {
+                let cell = |t: &str| t.replace('|', "\\|").replace('\n', " ");
+                let row = match result {
+                    Result1::Decided(d) => format!(
+                        "| {} | {} | {} {} | {} |\n",
+                        d.verdict,
+                        cell(&path.display().to_string()),
+                        cell(&d.product.name),
+                        cell(&d.product.version),
+                        cell(&d.summary)
+                    ),
+                    Result1::Failed(m) => format!(
+                        "| error | {} | | {} |\n",
+                        cell(&path.display().to_string()),
+                        cell(m)
+                    ),
+                };
+                out.push_str(&row);
+            }
+            out
+        }
+        Format::Human | Format::Sarif | Format::Html => list
+            .iter()
+            .zip(results)
+            .map(|(path, result)| format!("{}\n", line(path, result, 0)))
+            .collect(),
+    }
+}

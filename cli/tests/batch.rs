@@ -1,0 +1,174 @@
+//! `assure check` on many submissions at once: one line each, in the order
+//! given, a combined report, and the worst outcome as the exit code.
+
+#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const AS_OF: &str = "2026-11-28T00:00:00Z";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn assure() -> Command {
+    let mut cmd = Command::cargo_bin("assure").unwrap();
+    cmd.env("NO_COLOR", "1").current_dir(root());
+    cmd
+}
+
+#[test]
+fn a_folder_of_submissions_gives_one_line_each_in_order_and_the_worst_exit() {
+    let output = assure()
+        .args(["check", "examples", "--as-of", AS_OF])
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(output).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("approve         examples/approved "),
+        "{text}"
+    );
+    assert!(lines[0].contains("CareFlow 4.2.0"), "{text}");
+    assert!(
+        lines[1].starts_with("needs-evidence  examples/needs-evidence "),
+        "{text}"
+    );
+    assert!(
+        lines[2].starts_with("reject          examples/rejected "),
+        "{text}"
+    );
+    assert!(lines[2].contains("R1, R2.1"), "{text}");
+    assert!(
+        text.contains("3 submissions: 1 approve, 1 reject, 1 needs-evidence, 0 error(s)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_submission_that_cannot_be_checked_is_a_line_and_exit_1_the_rest_are_decided() {
+    assure()
+        .args([
+            "check",
+            "--as-of",
+            AS_OF,
+            "examples/approved",
+            "examples/absent",
+        ])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("approve         examples/approved")
+                .and(predicate::str::contains("error           examples/absent"))
+                .and(predicate::str::contains(
+                    "1 approve, 0 reject, 0 needs-evidence, 1 error(s)",
+                )),
+        );
+}
+
+#[test]
+fn the_combined_json_holds_every_decision_and_the_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("batch.xml");
+    let output = assure()
+        .args(["check", "--as-of", AS_OF, "--format", "json", "--jobs", "2"])
+        .arg("--output")
+        .arg(format!("junit={}", junit.display()))
+        .args(["examples/rejected", "examples/approved"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let batch: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    assert_eq!(batch["format"], "assure.batch/v1");
+    assert_eq!(batch["counts"]["reject"], 1);
+    assert_eq!(batch["counts"]["approve"], 1);
+    assert_eq!(batch["submissions"][0]["path"], "examples/rejected");
+    assert_eq!(batch["submissions"][0]["decision"]["verdict"], "reject");
+    assert_eq!(batch["submissions"][1]["decision"]["verdict"], "approve");
+    // The same decision as checking the submission alone.
+    let alone = assure()
+        .args([
+            "check",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+            "examples/rejected",
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let alone: serde_json::Value = serde_json::from_slice(&alone).unwrap();
+    assert_eq!(batch["submissions"][0]["decision"], alone);
+
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let suites: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .collect();
+    assert_eq!(suites.len(), 2);
+    let rules = alone["rules"].as_array().unwrap().len();
+    let cases = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .count();
+    assert_eq!(cases, 2 * rules);
+    let failures = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .count();
+    assert_eq!(failures, 2, "R1 and R2.1 in the rejected submission");
+    assert_eq!(doc.root_element().attribute("failures"), Some("2"), "{xml}");
+}
+
+#[test]
+fn a_folder_with_no_submissions_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    assure()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "holds no submission.toml, and no folder directly inside it does",
+        ));
+}
+
+#[test]
+fn a_batch_cannot_sign_one_record_or_write_per_submission_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    assure()
+        .args(["key", "generate", "--out"])
+        .arg(dir.path().join("k"))
+        .assert()
+        .success();
+    assure()
+        .args(["check", "examples", "--attest"])
+        .arg(dir.path().join("d.json"))
+        .arg("--key")
+        .arg(dir.path().join("k.key"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("`--attest` signs one decision"));
+    assure()
+        .args(["check", "examples", "--format", "sarif"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "sarif reports are made one submission at a time",
+        ));
+}
