@@ -643,3 +643,54 @@ fn controls_map_each_control_to_its_rules_in_three_formats() {
     assert!(csv.starts_with("control,rule,title,severity,advisory\n"));
     assert!(csv.lines().any(|l| l.contains(",R5.2,")));
 }
+
+#[test]
+fn readme_reports_command_writes_every_format_and_keeps_the_summary() {
+    // README "Reports", run in a scratch folder.
+    let dir = tempfile::tempdir().unwrap();
+    assure()
+        .current_dir(dir.path())
+        .arg("check")
+        .arg(example("rejected"))
+        .args([
+            "--output",
+            "sarif=assure.sarif",
+            "--output",
+            "junit=assure.xml",
+            "--output",
+            "markdown=summary.md",
+            "--output",
+            "html=report.html",
+            "--output",
+            "json=decision.json",
+        ])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("REJECT"));
+    let sarif = json(&std::fs::read(dir.path().join("assure.sarif")).unwrap());
+    assert_eq!(sarif["version"], "2.1.0");
+    let decision = json(&std::fs::read(dir.path().join("decision.json")).unwrap());
+    assert_eq!(decision["verdict"], "reject");
+    let xml = std::fs::read_to_string(dir.path().join("assure.xml")).unwrap();
+    assert!(xml.contains("<testsuites"), "{xml}");
+    let markdown = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    assert!(markdown.contains("R1"), "{markdown}");
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..100]);
+}
+
+#[test]
+fn an_output_that_cannot_be_written_is_exit_1_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    assure()
+        .arg("check")
+        .arg(example("approved"))
+        .arg("--output")
+        .arg(format!(
+            "html={}",
+            dir.path().join("no/such/dir/r.html").display()
+        ))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot write the html report to"));
+}

@@ -543,3 +543,44 @@ fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest as _;
     hex::encode(sha2::Sha256::digest(bytes))
 }
+
+#[test]
+fn readme_decision_record_commands_work_as_shown() {
+    // README "Signed decision records", run in a scratch folder.
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = assure();
+        cmd.current_dir(dir.path());
+        for arg in args {
+            if arg.starts_with("examples/") {
+                cmd.arg(root().join(arg));
+            } else {
+                cmd.arg(arg);
+            }
+        }
+        cmd.assert()
+    };
+    run(&["key", "generate", "--out", "records"]).success();
+    run(&[
+        "check",
+        "examples/rejected",
+        "--as-of",
+        "2026-11-28T00:00:00Z",
+        "--attest",
+        "decision.dsse.json",
+        "--key",
+        "records.key",
+    ])
+    .code(2);
+    run(&[
+        "verify",
+        "decision.dsse.json",
+        "--trust",
+        "records.pub",
+        "--submission",
+        "examples/rejected",
+        "--replay",
+    ])
+    .code(0)
+    .stdout(predicate::str::contains("the same decision"));
+}
