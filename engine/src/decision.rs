@@ -92,7 +92,9 @@ pub struct Decision {
     pub facts: FactsReport,
     /// Every input, with its digest.
     pub inputs: Inputs,
-    /// How many (rule, subject) evaluations were made.
+    /// How many (policy, subject) pairs Cedar evaluated: every policy of the
+    /// bundle, permit and forbid, once per request (the product, and each
+    /// item a per-item rule judges). A rule's own count is in `rules`.
     pub evaluations: usize,
 }
 
