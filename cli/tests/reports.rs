@@ -238,14 +238,21 @@ fn text_between(text: &str, region: &Value) -> String {
     );
     let mut out = String::new();
     for n in start_line..=end_line {
-        let chars: Vec<char> = lines[n - 1].chars().collect();
+        let line = n.checked_sub(1).and_then(|i| lines.get(i));
+        assert!(line.is_some(), "line {n} of {region} is not in the file");
+        let chars: Vec<char> = line.unwrap().chars().collect();
         let from = if n == start_line { start_column - 1 } else { 0 };
         let to = if n == end_line {
             end_column - 1
         } else {
             chars.len()
         };
-        out.extend(&chars[from..to]);
+        let part = chars.get(from..to);
+        assert!(
+            part.is_some(),
+            "columns {from}..{to} of line {n} are not in the file"
+        );
+        out.extend(part.unwrap());
         if n != end_line {
             out.push('\n');
         }
@@ -348,6 +355,56 @@ fn rejected_sarif_locates_each_finding_at_the_line_of_the_cited_value() {
     assert_eq!(
         r1["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "data/kev.json"
+    );
+}
+
+#[test]
+fn sarif_of_every_evidence_format_validates_and_puts_line_citations_on_their_line() {
+    // Every plugin, `line N` citations (MDS2 CSV) and an unreadable document.
+    let reports = check(&root().join("tests/fixtures/every-format"), &root(), 2);
+    let decision = reports.decision();
+    let log = assert_valid_sarif(&reports.sarif, &decision);
+    let run = &log["runs"][0];
+    let mut lines = 0;
+    for finding in decision["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(decision["advisories"].as_array().unwrap())
+    {
+        let result = run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["ruleId"] == finding["rule"])
+            .unwrap();
+        for citation in finding["evidence"].as_array().unwrap() {
+            let Some(line) = citation["location"].as_str().unwrap().strip_prefix("line ") else {
+                continue;
+            };
+            let held = result["locations"].as_array().unwrap().iter().any(|l| {
+                l["physicalLocation"]["artifactLocation"]["uri"] == citation["document"]
+                    && l["physicalLocation"]["region"]["startLine"] == line.parse::<u64>().unwrap()
+            });
+            assert!(
+                held,
+                "{} line {line} is not a location of {}",
+                citation["document"], finding["rule"]
+            );
+            lines += 1;
+        }
+    }
+    assert!(lines > 0, "no line citation checked");
+    // The document no plugin reads is a notification, located at the file.
+    let unread = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["descriptor"]["id"] == "document-unread")
+        .unwrap();
+    assert_eq!(
+        unread["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "covering-letter.txt"
     );
 }
 
