@@ -253,7 +253,17 @@ fn finding(page: &mut Page, f: &Finding, id: &str, class: &str, labels: &BTreeMa
         page.el("dt", &[], term);
         page.el("dd", &[], &value);
     }
-    page.raw("</dl>\n<table class=\"evidence\"><caption class=\"muted\">Evidence the rule read</caption>\n<thead><tr><th scope=\"col\">Document</th><th scope=\"col\">Location</th><th scope=\"col\">Fact</th><th scope=\"col\">Value</th><th scope=\"col\">SHA-256</th><th scope=\"col\">Plugin</th></tr></thead>\n<tbody>\n");
+    page.raw("</dl>\n");
+    if f.evidence.is_empty() {
+        page.el(
+            "p",
+            &[("class", "muted")],
+            "No document is cited: the rule fired on what the evidence does not show.",
+        );
+        page.raw("</article>\n");
+        return;
+    }
+    page.raw("<table class=\"evidence\"><caption class=\"muted\">Evidence the rule read</caption>\n<thead><tr><th scope=\"col\">Document</th><th scope=\"col\">Location</th><th scope=\"col\">Fact</th><th scope=\"col\">Value</th><th scope=\"col\">SHA-256</th><th scope=\"col\">Plugin</th></tr></thead>\n<tbody>\n");
     for c in &f.evidence {
         page.raw("<tr>");
         page.el("td", &[], &c.document);
