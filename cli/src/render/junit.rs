@@ -1,8 +1,222 @@
-//! The decision as junit (to be written).
+//! The decision as JUnit XML, for CI systems that show test reports
+//! (GitLab, Jenkins, Azure DevOps, GitHub test-report actions).
+//!
+//! One test suite, the bundle; one test case per forbid rule, named after
+//! the rule and classed by its policy file (`nhs-baseline.vulnerabilities`).
+//! A rule that fired (blocking) fails; one that could not be decided is an
+//! error of type `needs-evidence`; one with nothing to judge is skipped; an
+//! advisory rule that fired passes, with its advice in `system-out`.
 
-use assure_engine::decision::Decision;
+use std::fmt::Write as _;
 
-/// The decision as junit.
+use assure_engine::decision::{Decision, Finding, Outcome, RuleOutcome};
+
+use super::{
+    citation_place, escape_markup as esc, escape_text as content, policy_name, subject_text,
+    undecided_reasons,
+};
+
+/// The decision as a JUnit XML report.
 pub fn junit(decision: &Decision) -> String {
-    decision.to_json()
+    let count = |outcome: Outcome| {
+        decision
+            .rules
+            .iter()
+            .filter(|r| r.outcome == outcome)
+            .count()
+    };
+    let tests = decision.rules.len();
+    let failures = count(Outcome::Failed);
+    let errors = count(Outcome::Undecided);
+    let skipped = count(Outcome::NotApplicable);
+    let suite = format!("{} v{}", decision.bundle.name, decision.bundle.version);
+    let p = &decision.product;
+    // JUnit's timestamp has no zone; the evaluation time is UTC.
+    let timestamp = decision
+        .evaluated_at
+        .split(['.', 'Z'])
+        .next()
+        .unwrap_or(&decision.evaluated_at);
+
+    let mut out = String::new();
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"0\">",
+        esc(&format!("assure check: {} {}", p.name, p.version))
+    );
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"0\" timestamp=\"{}\">",
+        esc(&suite),
+        esc(timestamp)
+    );
+    out.push_str("    <properties>\n");
+    let mut properties = vec![
+        ("verdict", decision.verdict.as_str().to_owned()),
+        ("summary", decision.summary.clone()),
+        ("product", p.name.clone()),
+        ("product.version", p.version.clone()),
+        ("supplier", p.supplier.clone()),
+        ("evaluated_at", decision.evaluated_at.clone()),
+        (
+            "engine",
+            format!("{} {}", decision.engine.name, decision.engine.version),
+        ),
+        ("bundle.digest", decision.bundle.digest.clone()),
+        ("manifest.sha256", decision.inputs.manifest_sha256.clone()),
+    ];
+    for e in &decision.inputs.evidence {
+        properties.push(("evidence", format!("{} sha256:{}", e.path, e.sha256)));
+    }
+    for (name, value) in properties {
+        let _ = writeln!(
+            out,
+            "      <property name=\"{}\" value=\"{}\"/>",
+            esc(name),
+            esc(&value)
+        );
+    }
+    out.push_str("    </properties>\n");
+    for rule in &decision.rules {
+        testcase(&mut out, decision, rule);
+    }
+    let _ = writeln!(
+        out,
+        "    <system-out>{}</system-out>",
+        content(&suite_notes(decision))
+    );
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
+
+/// One rule as a test case.
+fn testcase(out: &mut String, decision: &Decision, rule: &RuleOutcome) {
+    let _ = write!(
+        out,
+        "    <testcase classname=\"{}\" name=\"{}\" time=\"0\"",
+        esc(&format!("{}.{}", decision.bundle.name, policy_name(rule))),
+        esc(&format!("{} {}", rule.rule, rule.title))
+    );
+    let findings = |list: &[Finding]| -> String {
+        list.iter()
+            .filter(|f| f.rule == rule.rule)
+            .map(finding_text)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    match rule.outcome {
+        Outcome::Failed => {
+            let fired: Vec<&Finding> = decision
+                .findings
+                .iter()
+                .filter(|f| f.rule == rule.rule)
+                .collect();
+            let message = match fired.as_slice() {
+                [one] => format!("{}: {}", subject_text(one), one.message),
+                _ => format!(
+                    "{} blocking findings: {}",
+                    fired.len(),
+                    fired.first().map_or("", |f| f.message.as_str())
+                ),
+            };
+            let _ = writeln!(
+                out,
+                ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
+                esc(&message),
+                esc(&rule.severity.to_string()),
+                content(&findings(&decision.findings))
+            );
+        }
+        Outcome::Undecided => {
+            let reasons = undecided_reasons(decision, &rule.rule);
+            let mut body = format!(
+                "{} of {} subject(s) could not be decided.\n",
+                rule.undecided, rule.evaluated
+            );
+            for m in decision
+                .missing_evidence
+                .iter()
+                .filter(|m| m.rules.contains(&rule.rule))
+            {
+                let _ = writeln!(
+                    body,
+                    "missing: {}\n  provide: {}\n  facts: {}",
+                    m.title,
+                    m.ask,
+                    m.facts.join(", ")
+                );
+            }
+            let _ = writeln!(
+                out,
+                ">\n      <error message=\"{}\" type=\"needs-evidence\">{}</error>\n    </testcase>",
+                esc(&reasons.join("; ")),
+                content(&body)
+            );
+        }
+        Outcome::NotApplicable => {
+            let _ = writeln!(
+                out,
+                ">\n      <skipped message=\"nothing for the rule to judge in this submission\"/>\n    </testcase>"
+            );
+        }
+        Outcome::Advised => {
+            let _ = writeln!(
+                out,
+                ">\n      <system-out>{}</system-out>\n    </testcase>",
+                content(&format!(
+                    "Advisory (not blocking):\n{}",
+                    findings(&decision.advisories)
+                ))
+            );
+        }
+        Outcome::Passed => out.push_str("/>\n"),
+    }
+}
+
+/// A finding as text: subject, message, evidence, remediation.
+fn finding_text(f: &Finding) -> String {
+    let mut text = format!("{}\n  {}\n", subject_text(f), f.message);
+    for c in &f.evidence {
+        let _ = writeln!(
+            text,
+            "  evidence: {}  {} = {}  (read by {}; sha256:{})",
+            citation_place(c),
+            c.fact,
+            c.value,
+            c.plugin,
+            c.document_sha256
+        );
+    }
+    let _ = writeln!(text, "  controls: {}", f.controls.join("; "));
+    let _ = writeln!(text, "  fix: {}", f.remediation);
+    text
+}
+
+/// What the suite says beside its test cases: the verdict, and the evidence
+/// that could not be read.
+fn suite_notes(decision: &Decision) -> String {
+    let mut text = format!(
+        "{}: {}\n",
+        decision.verdict.as_str().to_uppercase(),
+        decision.summary
+    );
+    for e in &decision.document_errors {
+        let _ = writeln!(
+            text,
+            "could not read {} ({}): {}",
+            e.document, e.kind, e.message
+        );
+    }
+    for p in &decision.fact_problems {
+        let _ = writeln!(
+            text,
+            "fact problem: {} from {} ({}): {}",
+            p.fact, p.document, p.plugin, p.message
+        );
+    }
+    for n in &decision.notes {
+        let _ = writeln!(text, "note: {} ({}): {}", n.document, n.plugin, n.message);
+    }
+    text
 }

@@ -1,8 +1,275 @@
-//! The decision as markdown (to be written).
+//! The decision as GitHub-flavoured Markdown, for `$GITHUB_STEP_SUMMARY`
+//! and pull-request comments.
+//!
+//! Short by design: long lists are capped (saying how many more), and the
+//! control outcomes and the evidence inventory are folded in `<details>`.
+//! Everything from the evidence is escaped, so a supplier's text cannot add
+//! links, images, HTML or table cells.
 
-use assure_engine::decision::Decision;
+use std::fmt::Write as _;
 
-/// The decision as markdown.
+use assure_engine::decision::{Decision, Finding, Verdict};
+
+use super::{OUTCOMES, controls_by_framework, natural_order, outcome_counts, subject_text};
+
+/// At most this many rows in a findings table.
+const MAX_FINDINGS: usize = 30;
+/// At most this many items in the other lists.
+const MAX_ITEMS: usize = 20;
+
+/// The decision as Markdown.
 pub fn markdown(decision: &Decision) -> String {
-    decision.to_json()
+    let mut out = String::new();
+    let p = &decision.product;
+    let mark = match decision.verdict {
+        Verdict::Approve => "✅",
+        Verdict::Reject => "❌",
+        Verdict::NeedsEvidence => "⚠️",
+    };
+    let _ = writeln!(
+        out,
+        "## {mark} {}: {} {}\n",
+        decision.verdict.as_str().to_uppercase(),
+        md(&p.name),
+        md(&p.version)
+    );
+    let _ = writeln!(out, "{}\n", md(&decision.summary));
+    let _ = writeln!(
+        out,
+        "Supplier **{}** · bundle **{}** v{} · evaluated {} · {} {}\n",
+        md(&p.supplier),
+        md(&decision.bundle.name),
+        decision.bundle.version,
+        md(&decision.evaluated_at),
+        decision.engine.name,
+        decision.engine.version
+    );
+
+    findings_table(&mut out, "Blocking findings", &decision.findings);
+
+    if !decision.missing_evidence.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Missing evidence ({})\n",
+            decision.missing_evidence.len()
+        );
+        for m in decision.missing_evidence.iter().take(MAX_ITEMS) {
+            let _ = writeln!(
+                out,
+                "- **{}** (`{}`): provide {}. Rules waiting: {}",
+                md(&m.title),
+                code(&m.evidence),
+                md(&m.ask),
+                md(&natural_order(&m.rules).join(", "))
+            );
+        }
+        more(
+            &mut out,
+            decision.missing_evidence.len(),
+            "kinds of evidence",
+        );
+        out.push('\n');
+    }
+
+    if !decision.document_errors.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Evidence that could not be read ({})\n",
+            decision.document_errors.len()
+        );
+        for e in decision.document_errors.iter().take(MAX_ITEMS) {
+            let place = if e.location.is_empty() {
+                String::new()
+            } else {
+                format!(" at {}", md(&e.location))
+            };
+            let _ = writeln!(
+                out,
+                "- {}{place} ({}): {}",
+                md(&e.document),
+                md(e.kind),
+                md(&e.message)
+            );
+        }
+        more(&mut out, decision.document_errors.len(), "documents");
+        out.push('\n');
+    }
+
+    findings_table(&mut out, "Advisories, not blocking", &decision.advisories);
+
+    controls(&mut out, decision);
+    inventory(&mut out, decision);
+    out
+}
+
+/// A table of findings: rule, severity, subject, message.
+fn findings_table(out: &mut String, heading: &str, findings: &[Finding]) {
+    if findings.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "### {heading} ({})\n", findings.len());
+    out.push_str("| Rule | Severity | Subject | Message |\n| --- | --- | --- | --- |\n");
+    for f in findings.iter().take(MAX_FINDINGS) {
+        let _ = writeln!(
+            out,
+            "| **{}** {} | {} | {} | {} |",
+            md(&f.rule),
+            md(&f.title),
+            f.severity,
+            md(&subject_text(f)),
+            md(&f.message)
+        );
+    }
+    if findings.len() > MAX_FINDINGS {
+        let _ = writeln!(
+            out,
+            "\n…and {} more (the JSON, SARIF and HTML reports list them all).",
+            findings.len() - MAX_FINDINGS
+        );
+    }
+    out.push('\n');
+}
+
+/// Says how many of a capped list were left out.
+fn more(out: &mut String, total: usize, what: &str) {
+    if total > MAX_ITEMS {
+        let _ = writeln!(out, "- …and {} more {what}", total - MAX_ITEMS);
+    }
+}
+
+/// The control outcomes by framework, folded.
+fn controls(out: &mut String, decision: &Decision) {
+    let counts = outcome_counts(decision.controls.iter().map(|c| &c.outcome));
+    let summary: Vec<String> = OUTCOMES
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|(o, n)| format!("{n} {o}"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "<details>\n<summary>Controls ({}): {}</summary>\n",
+        decision.controls.len(),
+        summary.join(", ")
+    );
+    for (framework, list) in controls_by_framework(decision) {
+        let _ = writeln!(out, "#### {}\n", md(framework));
+        out.push_str("| Control | Outcome | Rules |\n| --- | --- | --- |\n");
+        for c in list {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                md(&c.control),
+                c.outcome,
+                md(&c.rules.join(", "))
+            );
+        }
+        out.push('\n');
+    }
+    out.push_str("</details>\n\n");
+}
+
+/// The inputs and their digests, folded.
+fn inventory(out: &mut String, decision: &Decision) {
+    let inputs = &decision.inputs;
+    let _ = writeln!(
+        out,
+        "<details>\n<summary>Evidence inventory ({} files)</summary>\n",
+        inputs.evidence.len()
+    );
+    out.push_str("| Document | Media type | Read by | SHA-256 |\n| --- | --- | --- | --- |\n");
+    let _ = writeln!(
+        out,
+        "| submission.toml | manifest | assure | `{}` |",
+        code(&inputs.manifest_sha256)
+    );
+    for e in inputs.evidence.iter().take(MAX_FINDINGS) {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | `{}` |",
+            md(&e.path),
+            md(&e.media_type),
+            if e.plugins.is_empty() {
+                "(unread)".to_owned()
+            } else {
+                md(&e.plugins.join(", "))
+            },
+            code(&e.sha256)
+        );
+    }
+    if inputs.evidence.len() > MAX_FINDINGS {
+        let _ = writeln!(
+            out,
+            "\n…and {} more files.",
+            inputs.evidence.len() - MAX_FINDINGS
+        );
+    }
+    let _ = write!(
+        out,
+        "\nBundle **{}** v{}: `{}`",
+        md(&decision.bundle.name),
+        decision.bundle.version,
+        code(&decision.bundle.digest)
+    );
+    if let Some(signed) = &decision.bundle.signed {
+        let _ = write!(
+            out,
+            "; `bundle.json` `{}`, signed by {} trusted key(s), expires {}",
+            code(&signed.manifest_sha256),
+            signed.signers.len(),
+            md(&signed.expires)
+        );
+    }
+    out.push_str("\n\n");
+    for plugin in &inputs.plugins {
+        let _ = writeln!(
+            out,
+            "- plugin {} {}: `{}`",
+            md(&plugin.name),
+            md(&plugin.version),
+            code(&plugin.sha256)
+        );
+    }
+    for data in &inputs.reference_data {
+        let _ = writeln!(
+            out,
+            "- reference data {} {} ({} entries, released {}): `{}`",
+            md(&data.name),
+            md(&data.version),
+            data.entries,
+            md(&data.released),
+            code(&data.sha256)
+        );
+    }
+    out.push_str("\n</details>\n");
+}
+
+/// Text for a Markdown paragraph, list item or table cell: every character
+/// that could start markup (emphasis, links, images, HTML, code, table
+/// cells) is escaped, and line breaks become spaces.
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '!' | '#' | '~' | '&' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for inside a code span: no backticks, pipes or line breaks.
+fn code(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '`' | '|' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
 }

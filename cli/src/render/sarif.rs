@@ -1,10 +1,701 @@
-//! The decision as sarif (to be written).
+//! The decision as SARIF 2.1.0, for code scanning (GitHub, GitLab, Azure
+//! DevOps) and SARIF viewers.
+//!
+//! One run; one reporting rule per forbid rule of the bundle; one result per
+//! finding, located in the evidence file and the line that holds the cited
+//! value; one `open` result per rule that could not be decided, located at
+//! `submission.toml`. Files are named relative to the submission folder
+//! (`uriBaseId` `SUBMISSION`) and the bundle (`BUNDLE`), so the log holds no
+//! machine path.
 
-use assure_engine::decision::Decision;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// The decision as sarif.
+use assure_engine::bundle::Severity;
+use assure_engine::decision::{Citation, Decision, Finding, Outcome, RuleOutcome, Verdict};
+use serde_json::{Map, Value, json};
+
+use super::{subject_text, undecided_reasons};
+
+mod position;
+
+/// The schema the log declares, as GitHub and SARIF tools expect it.
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// The base of the evidence files' URIs.
+const SUBMISSION: &str = "SUBMISSION";
+/// The base of the bundle's reference data URIs.
+const BUNDLE: &str = "BUNDLE";
+/// The manifest, where results without an evidence file are located.
+const MANIFEST: &str = "submission.toml";
+/// How a bundle citation's document starts.
+const BUNDLE_PREFIX: &str = "bundle:";
+/// The largest file read to resolve JSON Pointers to lines.
+const MAX_READ: u64 = 256 * 1024 * 1024;
+
+/// The decision as a SARIF 2.1.0 log. `submission` is the folder the
+/// evidence was read from: JSON Pointer citations are resolved to lines by
+/// reading the documents there.
 pub fn sarif(decision: &Decision, submission: &Path) -> String {
-    let _ = submission;
-    decision.to_json()
+    let artifacts = Artifacts::of(decision);
+    let positions = Positions::read(decision, submission);
+    let rule_index: BTreeMap<&str, usize> = decision
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.rule.as_str(), i))
+        .collect();
+
+    let mut results = Vec::new();
+    for finding in decision.findings.iter().chain(&decision.advisories) {
+        results.push(finding_result(finding, &rule_index, &artifacts, &positions));
+    }
+    for rule in decision
+        .rules
+        .iter()
+        .filter(|r| r.outcome == Outcome::Undecided)
+    {
+        results.push(undecided_result(decision, rule, &rule_index, &artifacts));
+    }
+
+    let (exit_code, exit_description) = match decision.verdict {
+        Verdict::Approve => (0, "approved"),
+        Verdict::Reject => (2, "rejected"),
+        Verdict::NeedsEvidence => (3, "needs evidence"),
+    };
+    let log = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": decision.engine.name,
+                    "version": decision.engine.version,
+                    "semanticVersion": decision.engine.version,
+                    "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                    "rules": decision.rules.iter().map(|r| descriptor(decision, r)).collect::<Vec<_>>(),
+                    "notifications": notification_descriptors(),
+                }
+            },
+            "invocations": [{
+                "executionSuccessful": true,
+                "exitCode": exit_code,
+                "exitCodeDescription": exit_description,
+                "toolExecutionNotifications": notifications(decision, &artifacts, &positions),
+                "properties": { "verdict": decision.verdict.as_str() },
+            }],
+            "originalUriBaseIds": {
+                SUBMISSION: { "description": { "text": "The submission folder: the folder holding submission.toml." } },
+                BUNDLE: { "description": { "text": format!(
+                    "The policy bundle {} v{} (sha256:{}).",
+                    decision.bundle.name, decision.bundle.version, decision.bundle.digest
+                ) } },
+            },
+            "artifacts": artifacts.list,
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+            "properties": run_properties(decision),
+        }]
+    });
+    let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// What GitHub reads as a rule's security severity (0.0–10.0, as a string).
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+    }
+}
+
+/// A result's level: a blocking finding by its severity; an advisory one is a note.
+fn level(severity: Severity, advisory: bool) -> &'static str {
+    if advisory {
+        return "note";
+    }
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+/// A rule's title as a SARIF rule name: `NoKnownExploitedVulnerabilityLeftOpen`.
+fn rule_name(title: &str) -> String {
+    title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_uppercase().chain(chars).collect::<String>()
+            })
+        })
+        .collect()
+}
+
+/// One reporting descriptor per forbid rule.
+fn descriptor(decision: &Decision, rule: &RuleOutcome) -> Value {
+    // The decision carries a rule's message and remediation only in its
+    // findings; a rule that did not fire is described by its title.
+    let example = decision
+        .findings
+        .iter()
+        .chain(&decision.advisories)
+        .find(|f| f.rule == rule.rule);
+    let full = example.map_or(rule.title.as_str(), |f| f.message.as_str());
+    let controls = rule.controls.join("; ");
+    let policy = format!(
+        "policy file {} of bundle {} v{}",
+        rule.file, decision.bundle.name, decision.bundle.version
+    );
+    let (help_text, help_markdown) = match example {
+        Some(f) => (
+            format!(
+                "{}\n\nControls: {controls}. Rule {} in {policy}.",
+                f.remediation, rule.rule
+            ),
+            format!(
+                "**Remediation:** {}\n\n**Controls:** {controls}\n\nRule `{}` in {policy}.",
+                f.remediation, rule.rule
+            ),
+        ),
+        None => (
+            format!(
+                "{}\n\nControls: {controls}. Rule {} in {policy}.",
+                rule.title, rule.rule
+            ),
+            format!(
+                "**{}**\n\n**Controls:** {controls}\n\nRule `{}` in {policy}.",
+                rule.title, rule.rule
+            ),
+        ),
+    };
+    let mut tags = vec![
+        "security".to_owned(),
+        "compliance".to_owned(),
+        if rule.advisory {
+            "advisory"
+        } else {
+            "blocking"
+        }
+        .to_owned(),
+    ];
+    for control in &rule.controls {
+        let framework = assure_engine::decision::framework(control);
+        if !framework.is_empty() && !tags.contains(&framework) {
+            tags.push(framework);
+        }
+    }
+    let mut pillar = Map::new();
+    if let Some(p) = example.and_then(|f| f.pillar.as_ref()) {
+        pillar.insert("pillar".to_owned(), json!(p));
+    }
+    let mut properties = json!({
+        "severity": rule.severity.to_string(),
+        "security-severity": security_severity(rule.severity),
+        "advisory": rule.advisory,
+        "controls": rule.controls,
+        "policyFile": rule.file,
+        "outcome": rule.outcome.as_str(),
+        "evaluated": rule.evaluated,
+        "fired": rule.fired,
+        "undecided": rule.undecided,
+        "tags": tags,
+    });
+    if let Some(map) = properties.as_object_mut() {
+        map.extend(pillar);
+    }
+    json!({
+        "id": rule.rule,
+        "name": rule_name(&rule.title),
+        "shortDescription": { "text": rule.title },
+        "fullDescription": { "text": full },
+        "help": { "text": help_text, "markdown": help_markdown },
+        "defaultConfiguration": { "level": level(rule.severity, rule.advisory) },
+        "properties": properties,
+    })
+}
+
+/// A finding as a result, located in the evidence it cites.
+fn finding_result(
+    finding: &Finding,
+    rule_index: &BTreeMap<&str, usize>,
+    artifacts: &Artifacts,
+    positions: &Positions,
+) -> Value {
+    let mut locations = Vec::new();
+    let mut related = Vec::new();
+    for citation in &finding.evidence {
+        if let Some(path) = citation.document.strip_prefix(BUNDLE_PREFIX) {
+            let location = bundle_location(path, citation, artifacts);
+            if !related.contains(&location) {
+                related.push(location);
+            }
+        } else if artifacts.submitted(&citation.document) {
+            let location = evidence_location(citation, artifacts, positions);
+            if !locations.contains(&location) {
+                locations.push(location);
+            }
+        }
+    }
+    if locations.is_empty() {
+        locations.push(manifest_location(
+            artifacts,
+            "No evidence file is cited: the finding is about the submission as a whole.",
+        ));
+    }
+    let subject = subject_text(finding);
+    let mut result = Map::new();
+    result.insert("ruleId".to_owned(), json!(finding.rule));
+    if let Some(index) = rule_index.get(finding.rule.as_str()) {
+        result.insert("ruleIndex".to_owned(), json!(index));
+    }
+    result.insert("kind".to_owned(), json!("fail"));
+    result.insert(
+        "level".to_owned(),
+        json!(level(finding.severity, finding.advisory)),
+    );
+    result.insert(
+        "message".to_owned(),
+        json!({ "text": format!("{}: {subject}. {}. Fix: {}.",
+            finding.title,
+            finding.message.trim_end_matches('.'),
+            finding.remediation.trim_end_matches('.')) }),
+    );
+    result.insert("locations".to_owned(), Value::Array(locations));
+    if !related.is_empty() {
+        result.insert("relatedLocations".to_owned(), Value::Array(related));
+    }
+    result.insert(
+        "partialFingerprints".to_owned(),
+        json!({ "assureFinding/v1": format!("{}|{}|{}", finding.rule, finding.subject.kind, finding.subject.id) }),
+    );
+    result.insert(
+        "properties".to_owned(),
+        json!({
+            "severity": finding.severity.to_string(),
+            "advisory": finding.advisory,
+            "controls": finding.controls,
+            "subject": finding.subject,
+            "subjectDetails": finding.subject_details,
+        }),
+    );
+    Value::Object(result)
+}
+
+/// A rule that could not be decided, as an `open` result at the manifest.
+fn undecided_result(
+    decision: &Decision,
+    rule: &RuleOutcome,
+    rule_index: &BTreeMap<&str, usize>,
+    artifacts: &Artifacts,
+) -> Value {
+    let reasons = undecided_reasons(decision, &rule.rule);
+    let missing: Vec<&str> = decision
+        .missing_evidence
+        .iter()
+        .filter(|m| m.rules.contains(&rule.rule))
+        .map(|m| m.evidence.as_str())
+        .collect();
+    let mut result = Map::new();
+    result.insert("ruleId".to_owned(), json!(rule.rule));
+    if let Some(index) = rule_index.get(rule.rule.as_str()) {
+        result.insert("ruleIndex".to_owned(), json!(index));
+    }
+    // SARIF §3.27.10: a result whose kind is not `fail` has level `none`.
+    result.insert("kind".to_owned(), json!("open"));
+    result.insert("level".to_owned(), json!("none"));
+    result.insert(
+        "message".to_owned(),
+        json!({ "text": format!("{} could not be decided: {}.", rule.title, reasons.join("; ")) }),
+    );
+    result.insert(
+        "locations".to_owned(),
+        json!([manifest_location(
+            artifacts,
+            "Evidence the rule needs is not in the submission."
+        )]),
+    );
+    result.insert(
+        "partialFingerprints".to_owned(),
+        json!({ "assureFinding/v1": format!("{}|undecided", rule.rule) }),
+    );
+    result.insert(
+        "properties".to_owned(),
+        json!({
+            "outcome": rule.outcome.as_str(),
+            "severity": rule.severity.to_string(),
+            "advisory": rule.advisory,
+            "controls": rule.controls,
+            "missingEvidence": missing,
+            "undecidedSubjects": rule.undecided,
+        }),
+    );
+    Value::Object(result)
+}
+
+/// A location in the manifest, line 1.
+fn manifest_location(artifacts: &Artifacts, message: &str) -> Value {
+    json!({
+        "physicalLocation": {
+            "artifactLocation": artifacts.location(SUBMISSION, MANIFEST),
+            "region": { "startLine": 1, "startColumn": 1 },
+        },
+        "message": { "text": message },
+    })
+}
+
+/// A cited fact's value as JSON.
+fn fact_value(citation: &Citation) -> Value {
+    serde_json::to_value(&citation.value).unwrap_or(Value::Null)
+}
+
+/// A location in an evidence file: the line and column of the cited value.
+fn evidence_location(citation: &Citation, artifacts: &Artifacts, positions: &Positions) -> Value {
+    let mut properties = json!({
+        "fact": citation.fact,
+        "value": fact_value(citation),
+        "plugin": citation.plugin,
+        "documentSha256": citation.document_sha256,
+    });
+    let region = if citation.location.starts_with('/') {
+        let span = positions.find(&citation.document, &citation.location);
+        if let Some(map) = properties.as_object_mut() {
+            map.insert("jsonPointer".to_owned(), json!(citation.location));
+            if span.is_none() {
+                map.insert("pointerNotFound".to_owned(), json!(true));
+            }
+        }
+        match span {
+            Some(s) => json!({
+                "startLine": s.start.line, "startColumn": s.start.column,
+                "endLine": s.end.line, "endColumn": s.end.column,
+            }),
+            None => json!({ "startLine": 1, "startColumn": 1 }),
+        }
+    } else if let Some(line) = citation
+        .location
+        .strip_prefix("line ")
+        .and_then(|n| n.trim().parse::<u64>().ok())
+        .filter(|n| *n >= 1)
+    {
+        json!({ "startLine": line, "startColumn": 1 })
+    } else {
+        // The whole document (or a place this report cannot read).
+        if !citation.location.is_empty()
+            && let Some(map) = properties.as_object_mut()
+        {
+            map.insert("place".to_owned(), json!(citation.location));
+        }
+        json!({ "startLine": 1, "startColumn": 1 })
+    };
+    let mut location = json!({
+        "physicalLocation": {
+            "artifactLocation": artifacts.location(SUBMISSION, &citation.document),
+            "region": region,
+        },
+    });
+    if let Some(map) = location.as_object_mut() {
+        if citation.location.starts_with('/') {
+            map.insert(
+                "logicalLocations".to_owned(),
+                json!([{ "fullyQualifiedName": citation.location, "kind": "value" }]),
+            );
+        }
+        map.insert(
+            "message".to_owned(),
+            json!({ "text": format!("{} = {} (read by {})", citation.fact, citation.value, citation.plugin) }),
+        );
+        map.insert("properties".to_owned(), properties);
+    }
+    location
+}
+
+/// A location in the bundle's reference data (not in the submission).
+fn bundle_location(path: &str, citation: &Citation, artifacts: &Artifacts) -> Value {
+    let mut location = json!({
+        "physicalLocation": { "artifactLocation": artifacts.location(BUNDLE, path) },
+        "message": { "text": format!("{} = {} (reference data in the bundle)", citation.fact, citation.value) },
+        "properties": {
+            "fact": citation.fact,
+            "value": fact_value(citation),
+            "documentSha256": citation.document_sha256,
+        },
+    });
+    if !citation.location.is_empty()
+        && let Some(map) = location.as_object_mut()
+    {
+        map.insert(
+            "logicalLocations".to_owned(),
+            json!([{ "fullyQualifiedName": citation.location, "kind": "value" }]),
+        );
+    }
+    location
+}
+
+/// The notifications the log can carry.
+fn notification_descriptors() -> Value {
+    json!([
+        { "id": "document-unread", "shortDescription": { "text": "An evidence file could not be read" } },
+        { "id": "fact-problem", "shortDescription": { "text": "A plugin stated an undeclared, ill-typed or contradictory fact" } },
+        { "id": "evaluation-error", "shortDescription": { "text": "A rule failed to evaluate" } },
+        { "id": "plugin-note", "shortDescription": { "text": "A plugin noted something a person should see" } },
+    ])
+}
+
+/// Problems and notes about the evidence, as tool execution notifications.
+fn notifications(decision: &Decision, artifacts: &Artifacts, positions: &Positions) -> Vec<Value> {
+    let mut out = Vec::new();
+    let place = |document: &str, location: &str, positions: &Positions| -> Vec<Value> {
+        if !artifacts.submitted(document) {
+            return Vec::new();
+        }
+        let region = if location.starts_with('/') {
+            positions.find(document, location).map_or_else(
+                || json!({ "startLine": 1, "startColumn": 1 }),
+                |s| json!({ "startLine": s.start.line, "startColumn": s.start.column }),
+            )
+        } else if let Some(line) = location
+            .strip_prefix("line ")
+            .and_then(|n| n.trim().parse::<u64>().ok())
+            .filter(|n| *n >= 1)
+        {
+            json!({ "startLine": line, "startColumn": 1 })
+        } else {
+            json!({ "startLine": 1, "startColumn": 1 })
+        };
+        vec![json!({ "physicalLocation": {
+            "artifactLocation": artifacts.location(SUBMISSION, document),
+            "region": region,
+        } })]
+    };
+    for e in &decision.document_errors {
+        out.push(json!({
+            "descriptor": { "id": "document-unread", "index": 0 },
+            "level": "warning",
+            "message": { "text": format!("{} ({}): {}", e.document, e.kind, e.message) },
+            "locations": place(&e.document, &e.location, positions),
+        }));
+    }
+    for p in &decision.fact_problems {
+        out.push(json!({
+            "descriptor": { "id": "fact-problem", "index": 1 },
+            "level": "warning",
+            "message": { "text": format!("{} from {} ({}): {}", p.fact, p.document, p.plugin, p.message) },
+            "locations": place(&p.document, "", positions),
+        }));
+    }
+    for e in &decision.evaluation_errors {
+        out.push(json!({
+            "descriptor": { "id": "evaluation-error", "index": 2 },
+            "level": "error",
+            "message": { "text": format!("{} on {} {}: {}", e.rule, e.subject.kind, e.subject.id, e.message) },
+        }));
+    }
+    for n in &decision.notes {
+        out.push(json!({
+            "descriptor": { "id": "plugin-note", "index": 3 },
+            "level": "note",
+            "message": { "text": format!("{} ({}): {}", n.document, n.plugin, n.message) },
+            "locations": place(&n.document, &n.location, positions),
+        }));
+    }
+    out
+}
+
+/// The run's properties: the verdict and what it was reached with.
+fn run_properties(decision: &Decision) -> Value {
+    let mut bundle = json!({
+        "name": decision.bundle.name,
+        "version": decision.bundle.version,
+        "digest": decision.bundle.digest,
+    });
+    if let (Some(signed), Some(map)) = (&decision.bundle.signed, bundle.as_object_mut()) {
+        map.insert("signed".to_owned(), json!(signed));
+    }
+    json!({
+        "verdict": decision.verdict.as_str(),
+        "summary": decision.summary,
+        "product": decision.product,
+        "evaluatedAt": decision.evaluated_at,
+        "bundle": bundle,
+        "manifestSha256": decision.inputs.manifest_sha256,
+        "evaluations": decision.evaluations,
+        "decisionFormat": decision.format,
+    })
+}
+
+/// The run's artifacts: the manifest, every evidence file and the bundle's
+/// reference data, each with its SHA-256.
+struct Artifacts {
+    list: Vec<Value>,
+    index: BTreeMap<(&'static str, String), usize>,
+}
+
+impl Artifacts {
+    fn of(decision: &Decision) -> Self {
+        let mut list = Vec::new();
+        let mut index = BTreeMap::new();
+        let mut add = |base: &'static str, path: &str, artifact: Value| {
+            if let std::collections::btree_map::Entry::Vacant(slot) =
+                index.entry((base, path.to_owned()))
+            {
+                slot.insert(list.len());
+                list.push(artifact);
+            }
+        };
+        add(
+            SUBMISSION,
+            MANIFEST,
+            json!({
+                "location": { "uri": MANIFEST, "uriBaseId": SUBMISSION },
+                "description": { "text": "The submission manifest" },
+                "hashes": { "sha-256": decision.inputs.manifest_sha256 },
+            }),
+        );
+        for e in &decision.inputs.evidence {
+            let mut artifact = json!({
+                "location": { "uri": uri_path(&e.path), "uriBaseId": SUBMISSION },
+                "length": e.size,
+                "roles": ["analysisTarget"],
+                "hashes": { "sha-256": e.sha256 },
+                "properties": { "plugins": e.plugins, "mediaTypeDeclared": e.media_type_declared },
+            });
+            if is_media_type(&e.media_type)
+                && let Some(map) = artifact.as_object_mut()
+            {
+                map.insert("mimeType".to_owned(), json!(e.media_type));
+            }
+            add(SUBMISSION, &e.path, artifact);
+        }
+        for d in &decision.inputs.reference_data {
+            add(
+                BUNDLE,
+                &d.path,
+                json!({
+                    "location": { "uri": uri_path(&d.path), "uriBaseId": BUNDLE },
+                    "description": { "text": format!(
+                        "Reference data {} version {} ({} entries, released {})",
+                        d.name, d.version, d.entries, d.released
+                    ) },
+                    "hashes": { "sha-256": d.sha256 },
+                }),
+            );
+        }
+        Self { list, index }
+    }
+
+    /// Whether `document` is a file of the submission (the manifest or an evidence file).
+    fn submitted(&self, document: &str) -> bool {
+        self.index.contains_key(&(SUBMISSION, document.to_owned()))
+    }
+
+    /// An artifact location, with its index in the run's artifacts when listed.
+    fn location(&self, base: &'static str, path: &str) -> Value {
+        match self.index.get(&(base, path.to_owned())) {
+            Some(i) => json!({ "uri": uri_path(path), "uriBaseId": base, "index": i }),
+            None => json!({ "uri": uri_path(path), "uriBaseId": base }),
+        }
+    }
+}
+
+/// Whether a media type is `type/subtype`, as SARIF's `mimeType` requires.
+fn is_media_type(text: &str) -> bool {
+    text.split_once('/')
+        .is_some_and(|(t, s)| !t.is_empty() && !s.is_empty())
+}
+
+/// A relative path as a URI reference: every byte outside the unreserved
+/// and path characters percent-encoded (a colon too, so the first segment
+/// never reads as a scheme).
+fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// JSON Pointer citations resolved to spans, by reading each cited
+/// document once.
+struct Positions {
+    spans: BTreeMap<(String, String), Option<position::Span>>,
+}
+
+impl Positions {
+    /// Reads every JSON document a citation points into and finds every
+    /// cited pointer in one pass over each.
+    fn read(decision: &Decision, submission: &Path) -> Self {
+        let mut wanted: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        let listed: BTreeSet<&str> = decision
+            .inputs
+            .evidence
+            .iter()
+            .map(|e| e.path.as_str())
+            .collect();
+        let cited = decision
+            .findings
+            .iter()
+            .chain(&decision.advisories)
+            .flat_map(|f| &f.evidence)
+            .map(|c| (c.document.as_str(), c.location.as_str()))
+            .chain(
+                decision
+                    .notes
+                    .iter()
+                    .map(|n| (n.document.as_str(), n.location.as_str())),
+            )
+            .chain(
+                decision
+                    .document_errors
+                    .iter()
+                    .map(|e| (e.document.as_str(), e.location.as_str())),
+            );
+        for (document, location) in cited {
+            if listed.contains(document) && location.starts_with('/') {
+                wanted.entry(document).or_default().insert(location);
+            }
+        }
+        let mut spans = BTreeMap::new();
+        for (document, pointers) in wanted {
+            let text = read_text(&submission.join(document));
+            let found = text
+                .as_deref()
+                .map(|t| position::locate_all(t, &pointers))
+                .unwrap_or_default();
+            for pointer in pointers {
+                spans.insert(
+                    (document.to_owned(), pointer.to_owned()),
+                    found.get(pointer).copied(),
+                );
+            }
+        }
+        Self { spans }
+    }
+
+    /// Where a pointer's value is in a document, if it was found.
+    fn find(&self, document: &str, pointer: &str) -> Option<position::Span> {
+        self.spans
+            .get(&(document.to_owned(), pointer.to_owned()))
+            .copied()
+            .flatten()
+    }
+}
+
+/// A file's text, if it can be read and is not too large.
+fn read_text(path: &Path) -> Option<String> {
+    let size = std::fs::metadata(path).ok()?.len();
+    if size > MAX_READ {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
