@@ -549,7 +549,11 @@ impl Engine {
                         ),
                         evidence: kind,
                         facts: facts.into_iter().collect(),
-                        rules: rules.into_iter().collect(),
+                        rules: {
+                            let mut rules: Vec<String> = rules.into_iter().collect();
+                            rules.sort_by_cached_key(|r| crate::decision::natural_key(r));
+                            rules
+                        },
                         subjects: subjects.into_iter().collect(),
                     }
                 },

@@ -66,8 +66,8 @@ pub fn junit_batch(results: &[(String, Result<&Decision, &str>)]) -> String {
                     "  <testsuite name=\"{}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n    \
                      <testcase classname=\"assure\" name=\"check\">\n      <error type=\"error\" message=\"{}\"/>\n    \
                      </testcase>\n  </testsuite>",
-                    xml_escape(path),
-                    xml_escape(message)
+                    escape_markup(path),
+                    escape_markup(message)
                 );
             }
         }
@@ -77,25 +77,6 @@ pub fn junit_batch(results: &[(String, Result<&Decision, &str>)]) -> String {
          failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">\n  {}</testsuites>\n",
         suites
     )
-}
-
-/// Text escaped for XML attributes and content; characters XML 1.0 forbids
-/// become U+FFFD.
-pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 const BOLD: Style = Style::new().bold();
@@ -399,10 +380,10 @@ fn short_purl(purl: &str) -> &str {
 /// What a finding is about, in words: `the product`, a component's purl, or
 /// an exposure's vulnerability, status and component.
 fn subject_words(finding: &Finding) -> String {
-    subject_text(finding, false)
+    human_subject(finding, false)
 }
 
-fn subject_text(finding: &Finding, short: bool) -> String {
+fn human_subject(finding: &Finding, short: bool) -> String {
     let d = &finding.subject_details;
     match finding.subject.kind.as_str() {
         "Product" => "the product".to_owned(),
@@ -451,7 +432,7 @@ fn table(out: &mut String, findings: &[&Finding]) {
                 } else {
                     f.severity.to_string()
                 },
-                subject_text(f, true),
+                human_subject(f, true),
                 f.title.clone(),
             ]
         })
