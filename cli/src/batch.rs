@@ -4,9 +4,9 @@
 //! The engine (bundle, compiled plugins) is shared by the workers; each
 //! submission is loaded, extracted and judged on its own. Lines are printed
 //! in the order the submissions were given, as soon as each is known; a
-//! progress bar shows on a terminal. The exit code is the worst outcome: 1
-//! if any submission could not be checked, else 2 if any was rejected, else
-//! 3 if any needs evidence, else 0.
+//! progress bar shows on a terminal. The exit code is the worst outcome: 4
+//! if any submission failed a trust check, else 1 if any could not be
+//! checked, else 2 if any was rejected, else 3 if any needs evidence, else 0.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -54,7 +54,9 @@ pub fn submissions(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 /// What became of one submission.
 enum Result1 {
     Decided(Box<Decision>),
-    Failed(String),
+    /// Why it could not be checked, and whether that was a trust failure
+    /// (a digest mismatch, a path escaping the folder…).
+    Failed(String, bool),
 }
 
 pub fn run(
@@ -145,7 +147,10 @@ pub fn run(
                         .and_then(|s| engine.check(&s, &CheckOptions { as_of }))
                     {
                         Ok((decision, _)) => Result1::Decided(Box::new(decision)),
-                        Err(e) => Result1::Failed(one_line(&e.to_string())),
+                        Err(e) => Result1::Failed(
+                            crate::render::terminal_text(&one_line(&e.to_string())),
+                            e.is_trust_failure(),
+                        ),
                     };
                     if let Ok(mut slot) = slot.lock() {
                         *slot = Some(result);
@@ -165,7 +170,7 @@ pub fn run(
             m.into_inner()
                 .ok()
                 .flatten()
-                .unwrap_or_else(|| Result1::Failed("not checked".into()))
+                .unwrap_or_else(|| Result1::Failed("not checked".into(), false))
         })
         .collect();
     let count = |v: Verdict| {
@@ -180,6 +185,9 @@ pub fn run(
         count(Verdict::NeedsEvidence),
     );
     let errors = results.len() - approved - rejected - needs;
+    let untrusted = results
+        .iter()
+        .any(|r| matches!(r, Result1::Failed(_, true)));
     let took = started.elapsed().as_secs_f64();
 
     for (format, path) in &args.outputs {
@@ -208,7 +216,9 @@ pub fn run(
     }
     let _ = stdout.flush();
 
-    if errors > 0 {
+    if untrusted {
+        Outcome::TrustFailure
+    } else if errors > 0 {
         Outcome::Error
     } else if rejected > 0 {
         Outcome::Rejected
@@ -229,14 +239,14 @@ fn one_line(text: &str) -> String {
 fn line(path: &Path, result: &Result1, width: usize) -> String {
     let path = format!("{:<width$}", path.display().to_string());
     match result {
-        Result1::Decided(d) => format!(
+        Result1::Decided(d) => crate::render::terminal_text(&format!(
             "{:<15} {path}  {} {} — {}",
             d.verdict.as_str(),
             d.product.name,
             d.product.version,
             d.summary
-        ),
-        Result1::Failed(message) => format!("{:<15} {path}  {message}", "error"),
+        )),
+        Result1::Failed(message, _) => format!("{:<15} {path}  {message}", "error"),
     }
 }
 
@@ -259,7 +269,7 @@ fn report(
                         "summary": d.summary,
                         "decision": d,
                     }),
-                    Result1::Failed(message) => json!({
+                    Result1::Failed(message, _) => json!({
                         "path": path.display().to_string(),
                         "verdict": "error",
                         "error": message,
@@ -290,7 +300,7 @@ fn report(
                 .zip(results)
                 .map(|(path, result)| match result {
                     Result1::Decided(d) => (path.display().to_string(), Ok(d.as_ref())),
-                    Result1::Failed(m) => (path.display().to_string(), Err(m.as_str())),
+                    Result1::Failed(m, _) => (path.display().to_string(), Err(m.as_str())),
                 })
                 .collect::<Vec<_>>(),
         ),
@@ -299,7 +309,7 @@ fn report(
                 "## assure: batch\n\n| verdict | submission | product | why |\n|---|---|---|---|\n",
             );
             for (path, result) in list.iter().zip(results) {
-                let cell = |t: &str| t.replace('|', "\\|").replace('\n', " ");
+                let cell = |t: &str| crate::render::markdown_text(t);
                 let row = match result {
                     Result1::Decided(d) => format!(
                         "| {} | {} | {} {} | {} |\n",
@@ -309,7 +319,7 @@ fn report(
                         cell(&d.product.version),
                         cell(&d.summary)
                     ),
-                    Result1::Failed(m) => format!(
+                    Result1::Failed(m, _) => format!(
                         "| error | {} | | {} |\n",
                         cell(&path.display().to_string()),
                         cell(m)

@@ -121,12 +121,32 @@ fn the_combined_json_holds_every_decision_and_the_counts() {
         .filter(|n| n.has_tag_name("testsuite"))
         .collect();
     assert_eq!(suites.len(), 2);
+    // Each suite, and each of its cases, names its submission.
+    assert!(
+        suites[0]
+            .attribute("name")
+            .unwrap()
+            .starts_with("examples/rejected: nhs-baseline")
+    );
+    assert!(
+        suites[1]
+            .attribute("name")
+            .unwrap()
+            .starts_with("examples/approved: nhs-baseline")
+    );
     let rules = alone["rules"].as_array().unwrap().len();
-    let cases = doc
+    let cases: Vec<_> = doc
         .descendants()
         .filter(|n| n.has_tag_name("testcase"))
-        .count();
-    assert_eq!(cases, 2 * rules);
+        .collect();
+    // One per rule and one for the evidence, per submission.
+    assert_eq!(cases.len(), 2 * (rules + 1));
+    assert!(
+        cases[0]
+            .attribute("classname")
+            .unwrap()
+            .starts_with("examples/rejected.nhs-baseline.")
+    );
     let failures = doc
         .descendants()
         .filter(|n| n.has_tag_name("failure"))
@@ -171,4 +191,68 @@ fn a_batch_cannot_sign_one_record_or_write_per_submission_reports() {
         .stderr(predicate::str::contains(
             "sarif reports are made one submission at a time",
         ));
+}
+
+#[test]
+fn a_tampered_submission_in_a_batch_is_a_trust_failure() {
+    // One evidence file altered after its digest was declared: exit 4, as
+    // for a single check, and the rest are still decided.
+    let dir = tempfile::tempdir().unwrap();
+    let tampered = dir.path().join("tampered");
+    std::fs::create_dir(&tampered).unwrap();
+    for entry in std::fs::read_dir(root().join("examples/approved")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), tampered.join(entry.file_name())).unwrap();
+    }
+    let mut sbom = std::fs::read(tampered.join("sbom.cdx.json")).unwrap();
+    sbom.push(b'\n');
+    std::fs::write(tampered.join("sbom.cdx.json"), sbom).unwrap();
+    assure()
+        .args(["check", "--as-of", AS_OF, "examples/approved"])
+        .arg(&tampered)
+        .assert()
+        .code(4)
+        .stdout(
+            predicate::str::contains("approve         examples/approved")
+                .and(predicate::str::contains("SHA-256 mismatch")),
+        );
+}
+
+#[test]
+fn the_batch_markdown_table_keeps_supplier_text_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("hostile");
+    std::fs::create_dir(&sub).unwrap();
+    for entry in std::fs::read_dir(root().join("examples/approved")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), sub.join(entry.file_name())).unwrap();
+    }
+    let manifest = sub.join("submission.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap().replacen(
+        "name = \"CareFlow\"",
+        "name = \"CareFlow | ![x](https://tracker.example/p.png) @org/team\"",
+        1,
+    );
+    std::fs::write(&manifest, text).unwrap();
+    let output = assure()
+        .args([
+            "check",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "markdown",
+            "examples/approved",
+        ])
+        .arg(&sub)
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+    let markdown = String::from_utf8(output).unwrap();
+    let row = markdown.lines().find(|l| l.contains("hostile")).unwrap();
+    // Five unescaped pipes: four cells.
+    assert_eq!(row.replace("\\|", "").matches('|').count(), 5, "{row}");
+    assert!(!row.contains("![x]"), "{row}");
+    assert!(!row.contains("https://"), "{row}");
+    assert!(!row.contains("@org"), "{row}");
 }

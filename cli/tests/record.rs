@@ -584,3 +584,44 @@ fn readme_decision_record_commands_work_as_shown() {
     .code(0)
     .stdout(predicate::str::contains("the same decision"));
 }
+
+#[test]
+fn verify_never_reads_a_fifo_or_follows_a_link_out_of_the_submission() {
+    // The evidence replaced by a FIFO (a read would block) and by a link to a
+    // file outside the folder: each is named, and verify ends with exit 4.
+    let made = made();
+    let copy = copy_example("rejected");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        example("rejected").join("scorecard.json"),
+        outside.path().join("scorecard.json"),
+    )
+    .unwrap();
+    std::fs::remove_file(copy.path().join("scorecard.json")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("scorecard.json"),
+        copy.path().join("scorecard.json"),
+    )
+    .unwrap();
+    std::fs::remove_file(copy.path().join("security.txt")).unwrap();
+    let status = Process::new("mkfifo")
+        .arg(copy.path().join("security.txt"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assure()
+        .arg("verify")
+        .arg(made.record_path())
+        .arg("--trust")
+        .arg(made.public())
+        .arg("--submission")
+        .arg(copy.path())
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(4)
+        .stderr(
+            predicate::str::contains("security.txt: not a regular file").and(
+                predicate::str::contains("scorecard.json: unsafe path: it resolves outside"),
+            ),
+        );
+}

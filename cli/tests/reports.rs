@@ -164,15 +164,22 @@ fn assert_valid_sarif(text: &str, decision: &Value) -> Value {
     assert_eq!(run["tool"]["driver"]["name"], "assure");
     assert_eq!(run["properties"]["verdict"], decision["verdict"]);
     assert_eq!(run["invocations"][0]["executionSuccessful"], true);
-    // One reporting descriptor per rule of the bundle, in rule order.
+    // One reporting descriptor per rule of the bundle, in rule order, then
+    // the engine's own three (unreadable evidence, fact problems, rules that
+    // failed to evaluate).
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    let expected: Vec<&str> = decision["rules"]
+    let mut expected: Vec<&str> = decision["rules"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| r["rule"].as_str().unwrap())
         .collect();
+    expected.extend([
+        "assure.document-unread",
+        "assure.fact-problem",
+        "assure.evaluation-error",
+    ]);
     assert_eq!(ids, expected);
     for rule in rules {
         let severity = rule["properties"]["security-severity"].as_str().unwrap();
@@ -201,7 +208,12 @@ fn assert_valid_sarif(text: &str, decision: &Value) -> Value {
     let count = |key: &str| decision[key].as_array().unwrap().len();
     assert_eq!(
         results.len(),
-        count("findings") + count("advisories") + rules_with(decision, "undecided").len()
+        count("findings")
+            + count("advisories")
+            + rules_with(decision, "undecided").len()
+            + count("document_errors")
+            + count("fact_problems")
+            + count("evaluation_errors")
     );
     // Every evidence file is an artifact, with its SHA-256.
     let artifacts: BTreeMap<&str, &str> = run["artifacts"]
@@ -486,7 +498,8 @@ fn rejected_junit_has_a_test_case_per_rule_and_fails_the_failed_rules() {
     let reports = rejected();
     let decision = reports.decision();
     let (tests, failures, errors, skipped, names) = junit_counts(&reports.junit);
-    assert_eq!(tests, decision["rules"].as_array().unwrap().len());
+    // One per rule, and one for the evidence being readable and consistent.
+    assert_eq!(tests, decision["rules"].as_array().unwrap().len() + 1);
     assert_eq!(failures, rules_with(&decision, "failed").len());
     assert_eq!(failures, 2);
     assert_eq!((errors, skipped), (0, 0));
@@ -514,7 +527,7 @@ fn needs_evidence_junit_has_an_error_per_undecided_rule() {
     let reports = needs_evidence();
     let decision = reports.decision();
     let (tests, failures, errors, _, _) = junit_counts(&reports.junit);
-    assert_eq!(tests, decision["rules"].as_array().unwrap().len());
+    assert_eq!(tests, decision["rules"].as_array().unwrap().len() + 1);
     assert_eq!(failures, 0);
     assert_eq!(errors, rules_with(&decision, "undecided").len());
     assert!(errors > 0);
@@ -817,4 +830,131 @@ fn a_hostile_component_name_renders_as_text() {
         "the browser built a script element"
     );
     assert!(browsed.requests.is_empty(), "{:?}", browsed.requests);
+}
+
+#[test]
+fn an_unreadable_document_is_never_a_clean_junit_or_sarif_report() {
+    // The approved example with its VEX cut short: no rule fails or is
+    // undecided (the exposure rules have nothing to judge), yet the verdict
+    // is needs-evidence — and both CI reports must say so.
+    let copy = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("examples/approved")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), copy.path().join(entry.file_name())).unwrap();
+    }
+    std::fs::write(
+        copy.path().join("vex.openvex.json"),
+        "{\"@context\": \"https://openvex.dev/ns/v0.2.0\", \"statements\": [\n",
+    )
+    .unwrap();
+    let manifest = copy.path().join("submission.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let mut kept = String::new();
+    let mut in_vex = false;
+    for line in text.lines() {
+        if line.starts_with("path") {
+            in_vex = line.contains("vex.openvex.json");
+        }
+        if !(in_vex && line.starts_with("sha256")) {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    std::fs::write(&manifest, kept).unwrap();
+
+    let reports = check(copy.path(), copy.path(), 3);
+    let decision = reports.decision();
+    assert!(rules_with(&decision, "failed").is_empty());
+    assert!(rules_with(&decision, "undecided").is_empty());
+    assert_eq!(decision["document_errors"].as_array().unwrap().len(), 1);
+
+    let (_, failures, errors, _, _) = junit_counts(&reports.junit);
+    assert_eq!((failures, errors), (0, 1), "{}", reports.junit);
+    let doc = roxmltree::Document::parse(&reports.junit).unwrap();
+    let case = doc
+        .descendants()
+        .find(|n| {
+            n.has_tag_name("testcase")
+                && n.attribute("name") == Some("evidence read and consistent")
+        })
+        .unwrap();
+    let error = case.children().find(|n| n.has_tag_name("error")).unwrap();
+    assert!(
+        error
+            .text()
+            .unwrap()
+            .contains("vex.openvex.json could not be read")
+    );
+
+    let log = assert_valid_sarif(&reports.sarif, &decision);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let unread: Vec<&Value> = results
+        .iter()
+        .filter(|r| r["ruleId"] == "assure.document-unread")
+        .collect();
+    assert_eq!(unread.len(), 1, "{results:#?}");
+    assert_eq!(unread[0]["kind"], "fail");
+    assert_eq!(unread[0]["level"], "error");
+    let location = &unread[0]["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "vex.openvex.json");
+    assert_eq!(location["region"]["startLine"], 2);
+}
+
+#[test]
+fn sarif_message_braces_are_doubled_as_the_spec_requires() {
+    // A supplier's file named `vex{1}.openvex.json` that cannot be read: its
+    // name reaches result messages, and `{1}` must not be read as a
+    // placeholder (SARIF §3.11.5).
+    let copy = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("examples/approved")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), copy.path().join(entry.file_name())).unwrap();
+    }
+    std::fs::remove_file(copy.path().join("vex.openvex.json")).unwrap();
+    std::fs::write(
+        copy.path().join("vex{1}.openvex.json"),
+        "{\"statements\": [\n",
+    )
+    .unwrap();
+    let manifest = copy.path().join("submission.toml");
+    let mut kept = String::new();
+    let mut in_vex = false;
+    for line in std::fs::read_to_string(&manifest).unwrap().lines() {
+        if line.starts_with("path") {
+            in_vex = line.contains("vex.openvex.json");
+        }
+        if in_vex && line.starts_with("sha256") {
+            continue;
+        }
+        kept.push_str(&line.replace("vex.openvex.json", "vex{1}.openvex.json"));
+        kept.push('\n');
+    }
+    std::fs::write(&manifest, kept).unwrap();
+    let reports = check(copy.path(), copy.path(), 3);
+    let log: Value = serde_json::from_str(&reports.sarif).unwrap();
+    let mut texts = Vec::new();
+    fn walk<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+        match v {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    match (k.as_str(), v) {
+                        ("text" | "markdown", Value::String(s)) => out.push(s),
+                        _ => walk(v, out),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
+            _ => {}
+        }
+    }
+    walk(&log, &mut texts);
+    assert!(
+        texts.iter().any(|t| t.contains("vex{{1}}.openvex.json")),
+        "the file's name reaches a message"
+    );
+    for text in texts {
+        // Every brace is doubled: removing the pairs leaves none.
+        let rest = text.replace("{{", "").replace("}}", "");
+        assert!(!rest.contains(['{', '}']), "{text}");
+    }
 }

@@ -104,7 +104,9 @@ pub struct Rule {
     pub effect: Effect,
     /// The action the policy is scoped to (`approve`, `accept`), if any.
     pub action: Option<String>,
-    /// The entity type the policy is scoped to (`resource is Exposure`), if any.
+    /// The entity type the policy is scoped to (`resource is Exposure`, or
+    /// `resource == E`), if any; none for `resource in E`, whose descendants
+    /// may be of any type.
     pub resource_type: Option<String>,
     /// The file it came from.
     pub file: String,
@@ -701,10 +703,9 @@ fn rule_of(policy: &Policy, file: &str) -> Result<Rule, Vec<String>> {
     let resource_type = match policy.resource_constraint() {
         cedar_policy::ResourceConstraint::Is(ty)
         | cedar_policy::ResourceConstraint::IsIn(ty, _) => Some(ty.to_string()),
-        cedar_policy::ResourceConstraint::Eq(uid) | cedar_policy::ResourceConstraint::In(uid) => {
-            Some(uid.type_name().to_string())
-        }
-        cedar_policy::ResourceConstraint::Any => None,
+        cedar_policy::ResourceConstraint::Eq(uid) => Some(uid.type_name().to_string()),
+        // `resource in E` admits E's descendants, of any type.
+        cedar_policy::ResourceConstraint::In(_) | cedar_policy::ResourceConstraint::Any => None,
     };
     Ok(Rule {
         id,

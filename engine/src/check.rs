@@ -665,9 +665,17 @@ fn outcomes(
         .iter()
         .filter(|r| r.is_forbid())
         .map(|rule| {
+            // The subjects the rule applies to: its action, and its
+            // resource type (`resource is Exposure`) when it names one.
             let evaluated = subjects
                 .iter()
-                .filter(|(_, _, action)| rule.action.as_deref().is_none_or(|a| a == *action))
+                .filter(|(subject, _, action)| {
+                    rule.action.as_deref().is_none_or(|a| a == *action)
+                        && rule
+                            .resource_type
+                            .as_deref()
+                            .is_none_or(|t| t == subject.kind)
+                })
                 .count();
             let fired: BTreeSet<&Subject> = fired
                 .iter()

@@ -317,9 +317,19 @@ pub struct Mismatch {
 
 /// Re-hashes each subject's file under `submission` and lists those that are
 /// missing or differ. A subject name that would leave the folder (absolute,
-/// or with `..`) is a mismatch, never read.
+/// with `..`, or through a link that resolves outside it) is a mismatch and
+/// is never read; so is anything but a regular file (a FIFO would block), and
+/// a file larger than the largest evidence file a submission may hold.
 pub fn check_subjects(subjects: &[RecordSubject], submission: &Path) -> Vec<Mismatch> {
+    let limit = crate::submission::SubmissionLimits::default().max_file_bytes;
+    let root = std::fs::canonicalize(submission);
     let mut out = Vec::new();
+    let mut mismatch = |name: &str, problem: String| {
+        out.push(Mismatch {
+            name: name.to_owned(),
+            problem,
+        });
+    };
     for subject in subjects {
         let relative = Path::new(&subject.name);
         if subject.name.is_empty()
@@ -327,45 +337,85 @@ pub fn check_subjects(subjects: &[RecordSubject], submission: &Path) -> Vec<Mism
                 .components()
                 .any(|c| !matches!(c, Component::Normal(_)))
         {
-            out.push(Mismatch {
-                name: subject.name.clone(),
-                problem: "unsafe path: not a plain relative path inside the submission".into(),
-            });
+            mismatch(
+                &subject.name,
+                "unsafe path: not a plain relative path inside the submission".into(),
+            );
             continue;
         }
-        let path = submission.join(relative);
-        match std::fs::symlink_metadata(&path) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                out.push(Mismatch {
-                    name: subject.name.clone(),
-                    problem: "is a symbolic link".into(),
-                });
+        let Ok(root) = &root else {
+            mismatch(
+                &subject.name,
+                "missing: the submission folder cannot be read".into(),
+            );
+            continue;
+        };
+        let real = match std::fs::canonicalize(root.join(relative)) {
+            Ok(real) => real,
+            Err(_) => {
+                mismatch(&subject.name, "missing".into());
+                continue;
+            }
+        };
+        if !real.starts_with(root) {
+            mismatch(
+                &subject.name,
+                "unsafe path: it resolves outside the submission".into(),
+            );
+            continue;
+        }
+        match std::fs::metadata(&real) {
+            Ok(meta) if !meta.is_file() => {
+                mismatch(&subject.name, "not a regular file".into());
+                continue;
+            }
+            Ok(meta) if meta.len() > limit => {
+                mismatch(
+                    &subject.name,
+                    format!("altered: larger than {} MiB", limit / (1024 * 1024)),
+                );
                 continue;
             }
             Ok(_) => {}
-            Err(_) => {
-                out.push(Mismatch {
-                    name: subject.name.clone(),
-                    problem: "missing".into(),
-                });
+            Err(e) => {
+                mismatch(&subject.name, format!("cannot be read: {e}"));
                 continue;
             }
         }
-        match std::fs::read(&path) {
-            Ok(bytes) => {
-                let found = sha256_hex(&bytes);
-                if found != subject.sha256 {
-                    out.push(Mismatch {
-                        name: subject.name.clone(),
-                        problem: format!("altered: its sha256 is now {found}"),
-                    });
-                }
+        match hash_limited(&real, limit) {
+            Ok(Some(found)) if found == subject.sha256 => {}
+            Ok(Some(found)) => {
+                mismatch(&subject.name, format!("altered: its sha256 is now {found}"));
             }
-            Err(e) => out.push(Mismatch {
-                name: subject.name.clone(),
-                problem: format!("cannot be read: {e}"),
-            }),
+            Ok(None) => mismatch(
+                &subject.name,
+                format!("altered: larger than {} MiB", limit / (1024 * 1024)),
+            ),
+            Err(e) => mismatch(&subject.name, format!("cannot be read: {e}")),
         }
     }
     out
+}
+
+/// The SHA-256 of a file read in blocks, or `None` when it holds more than
+/// `limit` bytes.
+fn hash_limited(path: &Path, limit: u64) -> std::io::Result<Option<String>> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?.take(limit.saturating_add(1));
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut total: u64 = 0;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        total = total.saturating_add(n as u64);
+        hasher.update(buffer.get(..n).unwrap_or(&[]));
+    }
+    if total > limit {
+        return Ok(None);
+    }
+    Ok(Some(hex::encode(hasher.finalize())))
 }

@@ -18,6 +18,37 @@ use super::{
 
 /// The decision as a JUnit XML report.
 pub fn junit(decision: &Decision) -> String {
+    junit_for(decision, None)
+}
+
+/// What keeps a decision from approval besides its rules: unreadable
+/// documents, fact problems and evaluation errors, one line each.
+fn evidence_problems(decision: &Decision) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in &decision.document_errors {
+        out.push(format!(
+            "{} could not be read ({}): {}",
+            e.document, e.kind, e.message
+        ));
+    }
+    for p in &decision.fact_problems {
+        out.push(format!(
+            "{} from {} ({}): {}",
+            p.fact, p.document, p.plugin, p.message
+        ));
+    }
+    for e in &decision.evaluation_errors {
+        out.push(format!(
+            "{} on {} {}: {}",
+            e.rule, e.subject.kind, e.subject.id, e.message
+        ));
+    }
+    out
+}
+
+/// As [`junit`]; with `submission`, the suite and its test cases are named
+/// after it, so a report of several submissions keeps them apart.
+pub fn junit_for(decision: &Decision, submission: Option<&str>) -> String {
     let count = |outcome: Outcome| {
         decision
             .rules
@@ -25,11 +56,25 @@ pub fn junit(decision: &Decision) -> String {
             .filter(|r| r.outcome == outcome)
             .count()
     };
-    let tests = decision.rules.len();
+    // One test case per rule, and one for the evidence itself: it errors
+    // when a document could not be read or a fact is in doubt, so a
+    // needs-evidence decision never shows as a clean report.
+    let problems = evidence_problems(decision);
+    let tests = decision.rules.len() + 1;
     let failures = count(Outcome::Failed);
-    let errors = count(Outcome::Undecided);
+    let errors = count(Outcome::Undecided) + usize::from(!problems.is_empty());
     let skipped = count(Outcome::NotApplicable);
-    let suite = format!("{} v{}", decision.bundle.name, decision.bundle.version);
+    let suite = match submission {
+        None => format!("{} v{}", decision.bundle.name, decision.bundle.version),
+        Some(path) => format!(
+            "{path}: {} v{}",
+            decision.bundle.name, decision.bundle.version
+        ),
+    };
+    let class_prefix = match submission {
+        None => decision.bundle.name.clone(),
+        Some(path) => format!("{path}.{}", decision.bundle.name),
+    };
     let p = &decision.product;
     // JUnit's timestamp has no zone; the evaluation time is UTC.
     let timestamp = decision
@@ -79,7 +124,25 @@ pub fn junit(decision: &Decision) -> String {
     }
     out.push_str("    </properties>\n");
     for rule in &decision.rules {
-        testcase(&mut out, decision, rule);
+        testcase(&mut out, decision, rule, &class_prefix);
+    }
+    let _ = write!(
+        out,
+        "    <testcase classname=\"{}\" name=\"evidence read and consistent\" time=\"0\"",
+        esc(&format!("{class_prefix}.evidence"))
+    );
+    if problems.is_empty() {
+        out.push_str("/>\n");
+    } else {
+        let _ = writeln!(
+            out,
+            ">\n      <error type=\"needs-evidence\" message=\"{}\">{}</error>\n    </testcase>",
+            esc(&format!(
+                "{} problem(s) with the evidence keep the decision from approval",
+                problems.len()
+            )),
+            content(&problems.join("\n"))
+        );
     }
     let _ = writeln!(
         out,
@@ -91,11 +154,11 @@ pub fn junit(decision: &Decision) -> String {
 }
 
 /// One rule as a test case.
-fn testcase(out: &mut String, decision: &Decision, rule: &RuleOutcome) {
+fn testcase(out: &mut String, decision: &Decision, rule: &RuleOutcome, class_prefix: &str) {
     let _ = write!(
         out,
         "    <testcase classname=\"{}\" name=\"{}\" time=\"0\"",
-        esc(&format!("{}.{}", decision.bundle.name, policy_name(rule))),
+        esc(&format!("{class_prefix}.{}", policy_name(rule))),
         esc(&format!("{} {}", rule.rule, rule.title))
     );
     let findings = |list: &[Finding]| -> String {

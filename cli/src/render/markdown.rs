@@ -247,9 +247,20 @@ fn inventory(out: &mut String, decision: &Decision) {
 /// Text for a Markdown paragraph, list item or table cell: every character
 /// that could start markup (emphasis, links, images, HTML, code, table
 /// cells) is escaped, and line breaks become spaces.
-fn md(text: &str) -> String {
+pub(crate) fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
+        // GitHub turns `https://…`, `www.…`, e-mail addresses and `@team`
+        // into links and mentions even without markup: an invisible word
+        // joiner after `@` and `:`, and before the dot of `www.`, breaks
+        // each trigger.
+        if c == '.'
+            && out
+                .get(out.len().saturating_sub(3)..)
+                .is_some_and(|tail| tail.eq_ignore_ascii_case("www"))
+        {
+            out.push('\u{2060}');
+        }
         match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '!' | '#' | '~' | '&' | '$' => {
                 out.push('\\');
@@ -258,6 +269,9 @@ fn md(text: &str) -> String {
             '\n' | '\r' | '\t' => out.push(' '),
             c if c.is_control() => out.push('\u{FFFD}'),
             c => out.push(c),
+        }
+        if matches!(c, '@' | ':') {
+            out.push('\u{2060}');
         }
     }
     out

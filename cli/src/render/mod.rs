@@ -33,49 +33,71 @@ pub fn report(format: &str, decision: &Decision, submission: &Path) -> String {
     }
 }
 
+/// Supplier text made inert for Markdown (no markup, links or mentions).
+pub fn markdown_text(text: &str) -> String {
+    markdown::md(text)
+}
+
+/// Text made safe for a terminal: control characters (escape sequences
+/// among them) become U+FFFD, so supplier text cannot restyle or rewrite
+/// the screen.
+pub fn terminal_text(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// Several decisions as one JUnit document: each submission's test suite
 /// (as [`junit::junit`] writes it) inside one `<testsuites>`, and a
 /// submission that could not be checked as a suite with one error.
 pub fn junit_batch(results: &[(String, Result<&Decision, &str>)]) -> String {
-    use assure_engine::decision::Outcome as O;
     let (mut tests, mut failures, mut errors, mut skipped) = (0usize, 0usize, 0usize, 0usize);
     let mut suites = String::new();
     for (path, result) in results {
-        match result {
-            Ok(decision) => {
-                let count = |o: O| decision.rules.iter().filter(|r| r.outcome == o).count();
-                tests += decision.rules.len();
-                failures += count(O::Failed);
-                errors += count(O::Undecided);
-                skipped += count(O::NotApplicable);
-                let single = junit::junit(decision);
-                // The suites of the single document, without its wrapper.
-                let inner = single
-                    .find("<testsuite ")
-                    .zip(single.rfind("</testsuites>"))
-                    .and_then(|(start, end)| single.get(start..end))
-                    .unwrap_or("");
-                suites.push_str(inner.trim_end());
-                suites.push('\n');
-            }
-            Err(message) => {
-                tests += 1;
-                errors += 1;
-                let _ = writeln!(
-                    suites,
-                    "  <testsuite name=\"{}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n    \
-                     <testcase classname=\"assure\" name=\"check\">\n      <error type=\"error\" message=\"{}\"/>\n    \
-                     </testcase>\n  </testsuite>",
-                    escape_markup(path),
-                    escape_markup(message)
-                );
-            }
-        }
+        let single = match result {
+            Ok(decision) => junit::junit_for(decision, Some(path)),
+            Err(message) => format!(
+                "<testsuites>\n  <testsuite name=\"{path}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n    \
+                 <testcase classname=\"{path}\" name=\"check\">\n      <error type=\"error\" message=\"{message}\"/>\n    \
+                 </testcase>\n  </testsuite>\n</testsuites>\n",
+                path = escape_markup(path),
+                message = escape_markup(message)
+            ),
+        };
+        // The totals from the suite's own counts, and the suite without its wrapper.
+        let Some(start) = single.find("<testsuite ") else {
+            continue;
+        };
+        let count = |name: &str| -> usize {
+            let tag = single.get(start..).unwrap_or("");
+            let key = format!(" {name}=\"");
+            tag.find(&key)
+                .and_then(|i| tag.get(i + key.len()..))
+                .and_then(|rest| rest.split('"').next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0)
+        };
+        tests += count("tests");
+        failures += count("failures");
+        errors += count("errors");
+        skipped += count("skipped");
+        let inner = single
+            .rfind("</testsuites>")
+            .and_then(|end| single.get(start..end))
+            .unwrap_or("");
+        suites.push_str("  ");
+        suites.push_str(inner.trim());
+        suites.push('\n');
     }
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"assure batch\" tests=\"{tests}\" \
-         failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">\n  {}</testsuites>\n",
-        suites
+         failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">\n{suites}</testsuites>\n"
     )
 }
 
@@ -104,7 +126,7 @@ pub fn diagnostic(error: &assure_engine::Error) -> String {
 }
 
 /// The decision as a summary and tables.
-pub fn human(decision: &Decision, submission: &Path) -> String {
+fn human_styled(decision: &Decision, submission: &Path) -> String {
     let mut out = String::new();
     let p = &decision.product;
     let _ = writeln!(
@@ -340,6 +362,41 @@ pub fn human(decision: &Decision, submission: &Path) -> String {
     out
 }
 
+/// The decision as a summary and tables. Supplier text cannot reach the
+/// terminal as control sequences: every escape sequence but the styles this
+/// renderer writes itself is replaced.
+pub fn human(decision: &Decision, submission: &Path) -> String {
+    scrub(&human_styled(decision, submission))
+}
+
+/// Replaces control characters with U+FFFD, except line breaks, tabs and
+/// the SGR style sequences [`paint`] writes (bold, dim, red, green, yellow
+/// and reset).
+fn scrub(text: &str) -> String {
+    const OURS: [&str; 7] = ["0", "1", "2", "22", "31", "32", "33"];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}'
+            && let Some(after) = rest.strip_prefix("\u{1b}[")
+            && let Some(end) = after.find('m')
+            && let Some(params) = after.get(..end)
+            && params.split(';').all(|p| OURS.contains(&p))
+        {
+            let len = 2 + end + 1;
+            out.push_str(rest.get(..len).unwrap_or(""));
+            rest = rest.get(len..).unwrap_or("");
+            continue;
+        }
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.push('\u{FFFD}');
+        } else {
+            out.push(c);
+        }
+        rest = rest.get(c.len_utf8()..).unwrap_or("");
+    }
+    out
+}
 /// How the rules and controls came out, in one line.
 fn tally(decision: &Decision) -> String {
     use assure_engine::decision::Outcome as O;
@@ -733,6 +790,32 @@ pub fn natural_order(rules: &[String]) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_terminal_gets_our_styles_and_none_of_the_suppliers_sequences() {
+        for style in [BOLD, DIM, RED, GREEN, YELLOW] {
+            let styled = paint(style, "x");
+            assert!(styled.contains('\u{1b}'), "{styled:?}");
+            assert_eq!(scrub(&styled), styled);
+        }
+        // A title change, a screen clear, concealed text and a bell.
+        let hostile = "a\u{1b}]0;pwned\u{7}b\u{1b}[2Jc\u{1b}[8md\u{9b}31m\n";
+        let clean = scrub(hostile);
+        assert!(!clean.contains('\u{1b}'), "{clean:?}");
+        assert!(
+            !clean.contains('\u{7}') && !clean.contains('\u{9b}'),
+            "{clean:?}"
+        );
+        assert!(clean.ends_with('\n'));
+    }
+
+    #[test]
+    fn markdown_text_breaks_links_and_mentions() {
+        let text = markdown_text("see https://evil.example or www.evil.example, ping @org/team");
+        assert!(!text.contains("https://"), "{text}");
+        assert!(!text.contains("www."), "{text}");
+        assert!(!text.contains("@o"), "{text}");
+    }
 
     #[test]
     fn markup_escaping_leaves_no_markup_and_no_character_xml_forbids() {

@@ -56,13 +56,19 @@ pub fn sarif(decision: &Decision, submission: &Path) -> String {
     {
         results.push(undecided_result(decision, rule, &rule_index, &artifacts));
     }
+    results.extend(engine_results(
+        decision,
+        &artifacts,
+        &positions,
+        decision.rules.len(),
+    ));
 
     let (exit_code, exit_description) = match decision.verdict {
         Verdict::Approve => (0, "approved"),
         Verdict::Reject => (2, "rejected"),
         Verdict::NeedsEvidence => (3, "needs evidence"),
     };
-    let log = json!({
+    let mut log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -72,7 +78,12 @@ pub fn sarif(decision: &Decision, submission: &Path) -> String {
                     "version": decision.engine.version,
                     "semanticVersion": decision.engine.version,
                     "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                    "rules": decision.rules.iter().map(|r| descriptor(decision, r)).collect::<Vec<_>>(),
+                    "rules": decision
+                        .rules
+                        .iter()
+                        .map(|r| descriptor(decision, r))
+                        .chain(ENGINE_RULES.into_iter().map(engine_descriptor))
+                        .collect::<Vec<_>>(),
                     "notifications": notification_descriptors(),
                 }
             },
@@ -96,6 +107,7 @@ pub fn sarif(decision: &Decision, submission: &Path) -> String {
             "properties": run_properties(decision),
         }]
     });
+    escape_braces(&mut log);
     let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
     out.push('\n');
     out
@@ -230,15 +242,17 @@ fn finding_result(
     let mut locations = Vec::new();
     let mut related = Vec::new();
     for citation in &finding.evidence {
-        if let Some(path) = citation.document.strip_prefix(BUNDLE_PREFIX) {
-            let location = bundle_location(path, citation, artifacts);
-            if !related.contains(&location) {
-                related.push(location);
-            }
-        } else if artifacts.submitted(&citation.document) {
+        // A submitted file comes first: an evidence file named like a
+        // bundle citation (`bundle:data/kev.json`) stays the supplier's.
+        if artifacts.submitted(&citation.document) {
             let location = evidence_location(citation, artifacts, positions);
             if !locations.contains(&location) {
                 locations.push(location);
+            }
+        } else if let Some(path) = citation.document.strip_prefix(BUNDLE_PREFIX) {
+            let location = bundle_location(path, citation, artifacts);
+            if !related.contains(&location) {
+                related.push(location);
             }
         }
     }
@@ -447,31 +461,164 @@ fn notification_descriptors() -> Value {
     ])
 }
 
+/// Where in a submitted document a problem is: the region of a JSON Pointer
+/// or `line N`, else line 1; nothing for a document outside the submission.
+fn evidence_place(
+    artifacts: &Artifacts,
+    positions: &Positions,
+    document: &str,
+    location: &str,
+) -> Vec<Value> {
+    if !artifacts.submitted(document) {
+        return Vec::new();
+    }
+    let region = if location.starts_with('/') {
+        positions.find(document, location).map_or_else(
+            || json!({ "startLine": 1, "startColumn": 1 }),
+            |s| json!({ "startLine": s.start.line, "startColumn": s.start.column }),
+        )
+    } else if let Some(line) = location
+        .strip_prefix("line ")
+        .and_then(|n| n.trim().parse::<u64>().ok())
+        .filter(|n| *n >= 1)
+    {
+        json!({ "startLine": line, "startColumn": 1 })
+    } else {
+        json!({ "startLine": 1, "startColumn": 1 })
+    };
+    vec![json!({ "physicalLocation": {
+        "artifactLocation": artifacts.location(SUBMISSION, document),
+        "region": region,
+    } })]
+}
+
+/// The reporting rules for what keeps a decision at needs-evidence besides
+/// an undecided policy: each is a failing result, so code scanning never
+/// shows a clean log for a submission that was not approved.
+const ENGINE_RULES: [(&str, &str, &str); 3] = [
+    (
+        "assure.document-unread",
+        "An evidence file could not be read",
+        "Fix or replace the document so its plugin can read it, or declare its media type in submission.toml.",
+    ),
+    (
+        "assure.fact-problem",
+        "A plugin stated an undeclared, ill-typed or contradictory fact",
+        "Make the documents agree (or remove the one that is wrong); an undeclared or ill-typed fact is a plugin defect to report to its author.",
+    ),
+    (
+        "assure.evaluation-error",
+        "A rule failed to evaluate",
+        "Report it to the bundle's authors with the decision JSON.",
+    ),
+];
+
+fn engine_descriptor((id, title, help): (&str, &str, &str)) -> Value {
+    json!({
+        "id": id,
+        "name": id.trim_start_matches("assure.").replace('-', " "),
+        "shortDescription": { "text": title },
+        "fullDescription": { "text": format!("{title}: the decision cannot be approve until this is resolved.") },
+        "help": { "text": help, "markdown": help },
+        "defaultConfiguration": { "level": "error" },
+        "properties": { "security-severity": "7.0", "tags": ["assure", "needs-evidence"] },
+    })
+}
+
+/// Failing results for unreadable documents, fact problems and evaluation errors.
+fn engine_results(
+    decision: &Decision,
+    artifacts: &Artifacts,
+    positions: &Positions,
+    first_index: usize,
+) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut push = |which: usize, text: String, locations: Vec<Value>, key: String| {
+        let id = ENGINE_RULES
+            .get(which)
+            .map_or("assure.document-unread", |rule| rule.0);
+        let locations = if locations.is_empty() {
+            vec![manifest_location(
+                artifacts,
+                "The submission this concerns.",
+            )]
+        } else {
+            locations
+        };
+        out.push(json!({
+            "ruleId": id,
+            "ruleIndex": first_index + which,
+            "kind": "fail",
+            "level": "error",
+            "message": { "text": text },
+            "locations": locations,
+            "partialFingerprints": { "assureFinding/v1": format!("{id}|{key}") },
+        }));
+    };
+    for e in &decision.document_errors {
+        push(
+            0,
+            format!(
+                "{} could not be read ({}): {}",
+                e.document, e.kind, e.message
+            ),
+            evidence_place(artifacts, positions, &e.document, &e.location),
+            format!("{}|{}", e.document, e.kind),
+        );
+    }
+    for p in &decision.fact_problems {
+        push(
+            1,
+            format!(
+                "{} from {} ({}): {}",
+                p.fact, p.document, p.plugin, p.message
+            ),
+            evidence_place(artifacts, positions, &p.document, ""),
+            format!("{}|{}|{}", p.document, p.plugin, p.fact),
+        );
+    }
+    for e in &decision.evaluation_errors {
+        push(
+            2,
+            format!(
+                "{} on {} {}: {}",
+                e.rule, e.subject.kind, e.subject.id, e.message
+            ),
+            Vec::new(),
+            format!("{}|{}|{}", e.rule, e.subject.kind, e.subject.id),
+        );
+    }
+    out
+}
+
+/// SARIF §3.11.5: in message text, `{` and `}` are written `{{` and `}}`
+/// (they would otherwise be read as placeholders). Applied to every `text`
+/// and `markdown` string of the log, all of which are message strings.
+fn escape_braces(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if (key == "text" || key == "markdown")
+                    && let Value::String(text) = v
+                {
+                    if text.contains(['{', '}']) {
+                        *text = text.replace('{', "{{").replace('}', "}}");
+                    }
+                } else {
+                    escape_braces(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(escape_braces),
+        _ => {}
+    }
+}
+
 /// Problems and notes about the evidence, as tool execution notifications.
 fn notifications(decision: &Decision, artifacts: &Artifacts, positions: &Positions) -> Vec<Value> {
     let mut out = Vec::new();
-    let place = |document: &str, location: &str, positions: &Positions| -> Vec<Value> {
-        if !artifacts.submitted(document) {
-            return Vec::new();
-        }
-        let region = if location.starts_with('/') {
-            positions.find(document, location).map_or_else(
-                || json!({ "startLine": 1, "startColumn": 1 }),
-                |s| json!({ "startLine": s.start.line, "startColumn": s.start.column }),
-            )
-        } else if let Some(line) = location
-            .strip_prefix("line ")
-            .and_then(|n| n.trim().parse::<u64>().ok())
-            .filter(|n| *n >= 1)
-        {
-            json!({ "startLine": line, "startColumn": 1 })
-        } else {
-            json!({ "startLine": 1, "startColumn": 1 })
-        };
-        vec![json!({ "physicalLocation": {
-            "artifactLocation": artifacts.location(SUBMISSION, document),
-            "region": region,
-        } })]
+    let place = |document: &str, location: &str, positions: &Positions| {
+        evidence_place(artifacts, positions, document, location)
     };
     for e in &decision.document_errors {
         out.push(json!({
