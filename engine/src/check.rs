@@ -7,6 +7,9 @@
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::num::NonZeroUsize;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use cedar_policy::{
@@ -25,8 +28,9 @@ use crate::error::Error;
 use crate::facts::{self, Assembly, FactMap, FactValue, Provenance};
 use crate::join;
 use crate::join::UnmatchedStatement;
-use crate::plugin::{CallError, Limits, PluginCache, PluginHost};
-use crate::submission::{Product, Profile, Submission};
+use crate::codecache::CodeCache;
+use crate::plugin::{CallError, Extraction, Limits, LoadedPlugin, PluginCache, PluginHost};
+use crate::submission::{Evidence, Product, Profile, Submission};
 
 /// Everything besides the facts that a decision records.
 #[derive(Debug)]
@@ -86,6 +90,7 @@ pub struct Engine {
     bundle: Bundle,
     host: PluginHost,
     cache: PluginCache,
+    threads: usize,
 }
 
 impl std::fmt::Debug for Engine {
@@ -97,15 +102,36 @@ impl std::fmt::Debug for Engine {
 }
 
 impl Engine {
-    /// An engine for `bundle`, running plugins under `limits`.
+    /// An engine for `bundle`, running plugins under `limits`, that compiles
+    /// each plugin it uses.
     pub fn new(bundle: Bundle, limits: Limits) -> Result<Self, Error> {
-        let host = PluginHost::new(limits)?;
+        Self::with_code_cache(bundle, limits, None)
+    }
+
+    /// An engine for `bundle`, running plugins under `limits`, that keeps
+    /// compiled plugin code in `code_cache` (when given) and reuses it.
+    pub fn with_code_cache(
+        bundle: Bundle,
+        limits: Limits,
+        code_cache: Option<CodeCache>,
+    ) -> Result<Self, Error> {
+        let host = PluginHost::with_code_cache(limits, code_cache)?;
         let cache = PluginCache::new(bundle.plugins.iter().map(|p| p.name.clone()));
+        let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
         Ok(Self {
             bundle,
             host,
             cache,
+            threads,
         })
+    }
+
+    /// Runs at most `threads` plugin calls at once (default: one per core;
+    /// 1 runs them one after another). The decision is the same either way.
+    #[must_use]
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads.max(1);
+        self
     }
 
     /// The bundle.
@@ -127,13 +153,18 @@ impl Engine {
         let mut timings = Timings::default();
         let bundle = &self.bundle;
 
-        // Extract.
+        // Extract: route each document to its plugins and load those (each
+        // once, in order of first use), run every plugin call in parallel,
+        // then take the results in document order, so the decision is the
+        // same whichever call finishes first.
         let mut assembly = Assembly::default();
         let mut document_errors = Vec::new();
         let mut notes = Vec::new();
         let mut evidence_inputs = Vec::new();
         let mut plugins_used: BTreeMap<String, PluginInput> = BTreeMap::new();
         let mut contributions = Vec::new();
+        let mut steps: Vec<Step> = Vec::new();
+        let mut calls: Vec<Call<'_>> = Vec::new();
         for evidence in &submission.evidence {
             let mut input = EvidenceInput {
                 path: evidence.path.clone(),
@@ -143,21 +174,10 @@ impl Engine {
                 size: evidence.bytes.len(),
                 plugins: Vec::new(),
             };
-            let error = |plugin: Option<&str>,
-                         kind: &'static str,
-                         message: String,
-                         location: String| DocumentError {
-                document: evidence.path.clone(),
-                sha256: evidence.sha256.clone(),
-                media_type: evidence.media_type.clone(),
-                plugin: plugin.map(str::to_owned),
-                kind,
-                message,
-                location,
-            };
             let binaries: Vec<&PluginBinary> = bundle.plugins_for(&evidence.media_type).collect();
             if binaries.is_empty() {
-                document_errors.push(error(
+                steps.push(Step::Error(document_error(
+                    evidence,
                     None,
                     "unrecognised",
                     format!(
@@ -172,7 +192,7 @@ impl Engine {
                         }
                     ),
                     String::new(),
-                ));
+                )));
                 evidence_inputs.push(input);
                 continue;
             }
@@ -184,35 +204,36 @@ impl Engine {
                 let loaded = self
                     .cache
                     .get(&binary.name, || self.host.load(&binary.name, &binary.bytes));
-                timings.record(format!("load plugin {}", binary.name), started);
-                let started = Instant::now();
+                if let Some((loaded, true)) = &loaded {
+                    let origin = match loaded {
+                        Ok(plugin) => plugin.origin.as_str(),
+                        Err(_) => "failed",
+                    };
+                    timings.record(format!("load plugin {} ({origin})", binary.name), started);
+                }
+                let failed = |message: String| {
+                    Step::Error(document_error(
+                        evidence,
+                        Some(&binary.name),
+                        "plugin",
+                        message,
+                        String::new(),
+                    ))
+                };
                 let plugin = match loaded {
-                    Some(Ok(plugin)) => plugin,
-                    Some(Err(message)) => {
-                        document_errors.push(error(
-                            Some(&binary.name),
-                            "plugin",
-                            message,
-                            String::new(),
-                        ));
+                    Some((Ok(plugin), _)) => plugin,
+                    Some((Err(message), _)) => {
+                        steps.push(failed(message));
                         continue;
                     }
                     None => {
-                        document_errors.push(error(
-                            Some(&binary.name),
-                            "plugin",
-                            "the plugin is not in the bundle".into(),
-                            String::new(),
-                        ));
+                        steps.push(failed("the plugin is not in the bundle".into()));
                         continue;
                     }
                 };
                 if plugin.sha256 != binary.sha256 {
-                    document_errors.push(error(
-                        Some(&binary.name),
-                        "plugin",
+                    steps.push(failed(
                         "the compiled plugin does not match the bundle's binary".into(),
-                        String::new(),
                     ));
                     continue;
                 }
@@ -224,64 +245,72 @@ impl Engine {
                         sha256: plugin.sha256.clone(),
                     },
                 );
-                let outcome = self.host.extract(
-                    &plugin,
-                    &evidence.path,
-                    &evidence.media_type,
-                    &evidence.bytes,
-                );
-                timings.record(
-                    format!("extract {} ({})", evidence.path, plugin.name),
-                    started,
-                );
-                let source = Provenance {
-                    document: evidence.path.clone(),
-                    document_sha256: evidence.sha256.clone(),
-                    plugin: plugin.name.clone(),
-                    plugin_sha256: plugin.sha256.clone(),
-                    location: String::new(),
-                };
-                match outcome {
-                    Ok(extraction) => {
-                        for note in &extraction.notes {
-                            notes.push(DocumentNote {
-                                document: evidence.path.clone(),
-                                plugin: plugin.name.clone(),
-                                message: note.message.clone(),
-                                location: facts::location_text(&note.location),
-                            });
-                        }
-                        contributions.push(Contribution::of(
-                            &evidence.path,
-                            &plugin.name,
-                            &extraction,
-                        ));
-                        assembly.add(&bundle.vocabulary, &source, extraction);
+                steps.push(Step::Call(calls.len()));
+                calls.push(Call { evidence, plugin });
+            }
+        }
+
+        let mut outcomes = run_calls(&self.host, &calls, self.threads);
+        for step in steps {
+            let index = match step {
+                Step::Error(e) => {
+                    document_errors.push(e);
+                    continue;
+                }
+                Step::Call(index) => index,
+            };
+            let Some(Call { evidence, plugin }) = calls.get(index) else {
+                continue;
+            };
+            let (outcome, took) = outcomes
+                .get_mut(index)
+                .and_then(Option::take)
+                .unwrap_or_else(|| {
+                    let lost = CallError::Fault("the plugin call did not complete".into());
+                    (Err(lost), Duration::ZERO)
+                });
+            timings
+                .stages
+                .push((format!("extract {} ({})", evidence.path, plugin.name), took));
+            let source = Provenance {
+                document: evidence.path.clone(),
+                document_sha256: evidence.sha256.clone(),
+                plugin: plugin.name.clone(),
+                plugin_sha256: plugin.sha256.clone(),
+                location: String::new(),
+            };
+            let failed = |kind: &'static str, message: String, location: String| {
+                document_error(evidence, Some(&plugin.name), kind, message, location)
+            };
+            match outcome {
+                Ok(extraction) => {
+                    for note in &extraction.notes {
+                        notes.push(DocumentNote {
+                            document: evidence.path.clone(),
+                            plugin: plugin.name.clone(),
+                            message: note.message.clone(),
+                            location: facts::location_text(&note.location),
+                        });
                     }
-                    Err(CallError::Rejected { message, location }) => {
-                        document_errors.push(error(
-                            Some(&plugin.name),
-                            "invalid",
-                            message,
-                            facts::location_text(&location),
-                        ));
-                    }
-                    Err(e @ CallError::Limit(_)) => {
-                        document_errors.push(error(
-                            Some(&plugin.name),
-                            "limit",
-                            e.to_string(),
-                            String::new(),
-                        ));
-                    }
-                    Err(e @ CallError::Fault(_)) => {
-                        document_errors.push(error(
-                            Some(&plugin.name),
-                            "fault",
-                            e.to_string(),
-                            String::new(),
-                        ));
-                    }
+                    contributions.push(Contribution::of(
+                        &evidence.path,
+                        &plugin.name,
+                        &extraction,
+                    ));
+                    assembly.add(&bundle.vocabulary, &source, extraction);
+                }
+                Err(CallError::Rejected { message, location }) => {
+                    document_errors.push(failed(
+                        "invalid",
+                        message,
+                        facts::location_text(&location),
+                    ));
+                }
+                Err(e @ CallError::Limit(_)) => {
+                    document_errors.push(failed("limit", e.to_string(), String::new()));
+                }
+                Err(e @ CallError::Fault(_)) => {
+                    document_errors.push(failed("fault", e.to_string(), String::new()));
                 }
             }
         }
@@ -645,6 +674,91 @@ impl Engine {
             evaluations,
         };
         Ok(decision)
+    }
+}
+
+/// One plugin call: a document and a plugin that reads it.
+struct Call<'a> {
+    evidence: &'a Evidence,
+    plugin: Arc<LoadedPlugin>,
+}
+
+/// What extraction yields for each document and plugin, in order: an error
+/// found before any call, or the index of a call.
+enum Step {
+    Error(DocumentError),
+    Call(usize),
+}
+
+/// A call's result and how long it took.
+type CallOutcome = (Result<Extraction, CallError>, Duration);
+
+/// Runs the calls on up to `threads` threads. Each outcome is returned at its
+/// call's index, whichever thread ran it and whenever it finished.
+fn run_calls(host: &PluginHost, calls: &[Call<'_>], threads: usize) -> Vec<Option<CallOutcome>> {
+    let run = |call: &Call<'_>| {
+        let started = Instant::now();
+        let evidence = call.evidence;
+        let outcome = host.extract(
+            &call.plugin,
+            &evidence.path,
+            &evidence.media_type,
+            &evidence.bytes,
+        );
+        (outcome, started.elapsed())
+    };
+    let threads = threads.min(calls.len());
+    if threads <= 1 {
+        return calls.iter().map(|call| Some(run(call))).collect();
+    }
+    // The largest documents first, so that a big SBOM does not start last.
+    let mut order: Vec<usize> = (0..calls.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(calls.get(i).map_or(0, |c| c.evidence.bytes.len())));
+    let next = AtomicUsize::new(0);
+    let mut outcomes: Vec<Option<CallOutcome>> = calls.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        if let Some(call) = calls.get(index) {
+                            done.push((index, run(call)));
+                        }
+                    }
+                    done
+                })
+            })
+            .collect();
+        for worker in workers {
+            // A worker that panicked leaves its calls without an outcome,
+            // which the caller reports as a fault for those documents.
+            for (index, outcome) in worker.join().unwrap_or_default() {
+                if let Some(slot) = outcomes.get_mut(index) {
+                    *slot = Some(outcome);
+                }
+            }
+        }
+    });
+    outcomes
+}
+
+/// An error about one document.
+fn document_error(
+    evidence: &Evidence,
+    plugin: Option<&str>,
+    kind: &'static str,
+    message: String,
+    location: String,
+) -> DocumentError {
+    DocumentError {
+        document: evidence.path.clone(),
+        sha256: evidence.sha256.clone(),
+        media_type: evidence.media_type.clone(),
+        plugin: plugin.map(str::to_owned),
+        kind,
+        message,
+        location,
     }
 }
 
