@@ -8,7 +8,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::num::NonZeroUsize;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -29,7 +28,7 @@ use crate::facts::{self, Assembly, FactMap, FactValue, Provenance};
 use crate::join;
 use crate::join::UnmatchedStatement;
 use crate::codecache::CodeCache;
-use crate::plugin::{CallError, Extraction, Limits, LoadedPlugin, PluginCache, PluginHost};
+use crate::plugin::{CallError, Extraction, Limits, Loaded, PluginCache, PluginHost};
 use crate::submission::{Evidence, Product, Profile, Submission};
 
 /// Everything besides the facts that a decision records.
@@ -153,10 +152,11 @@ impl Engine {
         let mut timings = Timings::default();
         let bundle = &self.bundle;
 
-        // Extract: route each document to its plugins and load those (each
-        // once, in order of first use), run every plugin call in parallel,
-        // then take the results in document order, so the decision is the
-        // same whichever call finishes first.
+        // Extract: route each document to its plugins, then make every call
+        // in parallel — each loads (compiles, or reads from the code cache)
+        // its plugin the first time it is needed — and take the results in
+        // document order, so the decision is the same whichever call
+        // finishes first.
         let mut assembly = Assembly::default();
         let mut document_errors = Vec::new();
         let mut notes = Vec::new();
@@ -198,59 +198,13 @@ impl Engine {
             }
             input.plugins = binaries.iter().map(|b| b.name.clone()).collect();
             evidence_inputs.push(input);
-
             for binary in binaries {
-                let started = Instant::now();
-                let loaded = self
-                    .cache
-                    .get(&binary.name, || self.host.load(&binary.name, &binary.bytes));
-                if let Some((loaded, true)) = &loaded {
-                    let origin = match loaded {
-                        Ok(plugin) => plugin.origin.as_str(),
-                        Err(_) => "failed",
-                    };
-                    timings.record(format!("load plugin {} ({origin})", binary.name), started);
-                }
-                let failed = |message: String| {
-                    Step::Error(document_error(
-                        evidence,
-                        Some(&binary.name),
-                        "plugin",
-                        message,
-                        String::new(),
-                    ))
-                };
-                let plugin = match loaded {
-                    Some((Ok(plugin), _)) => plugin,
-                    Some((Err(message), _)) => {
-                        steps.push(failed(message));
-                        continue;
-                    }
-                    None => {
-                        steps.push(failed("the plugin is not in the bundle".into()));
-                        continue;
-                    }
-                };
-                if plugin.sha256 != binary.sha256 {
-                    steps.push(failed(
-                        "the compiled plugin does not match the bundle's binary".into(),
-                    ));
-                    continue;
-                }
-                plugins_used.insert(
-                    plugin.name.clone(),
-                    PluginInput {
-                        name: plugin.name.clone(),
-                        version: plugin.info.version.clone(),
-                        sha256: plugin.sha256.clone(),
-                    },
-                );
                 steps.push(Step::Call(calls.len()));
-                calls.push(Call { evidence, plugin });
+                calls.push(Call { evidence, binary });
             }
         }
 
-        let mut outcomes = run_calls(&self.host, &calls, self.threads);
+        let mut done = self.run_calls(&calls);
         for step in steps {
             let index = match step {
                 Step::Error(e) => {
@@ -259,16 +213,62 @@ impl Engine {
                 }
                 Step::Call(index) => index,
             };
-            let Some(Call { evidence, plugin }) = calls.get(index) else {
+            let (Some(Call { evidence, binary }), Some(Some(done))) =
+                (calls.get(index), done.get_mut(index).map(Option::take))
+            else {
+                // A call that did not complete (its thread failed): an error
+                // for the document, never a silent omission.
+                if let Some(Call { evidence, binary }) = calls.get(index) {
+                    document_errors.push(document_error(
+                        evidence,
+                        Some(&binary.name),
+                        "fault",
+                        "the plugin call did not complete".into(),
+                        String::new(),
+                    ));
+                }
                 continue;
             };
-            let (outcome, took) = outcomes
-                .get_mut(index)
-                .and_then(Option::take)
-                .unwrap_or_else(|| {
-                    let lost = CallError::Fault("the plugin call did not complete".into());
-                    (Err(lost), Duration::ZERO)
-                });
+            let failed = |kind: &'static str, message: String, location: String| {
+                document_error(evidence, Some(&binary.name), kind, message, location)
+            };
+            if let Some((Ok(plugin), true)) = &done.loaded {
+                timings.stages.push((
+                    format!("load plugin {} ({})", binary.name, plugin.origin.as_str()),
+                    done.load_took,
+                ));
+            }
+            let plugin = match done.loaded {
+                Some((Ok(plugin), _)) => plugin,
+                Some((Err(message), _)) => {
+                    document_errors.push(failed("plugin", message, String::new()));
+                    continue;
+                }
+                None => {
+                    document_errors.push(failed(
+                        "plugin",
+                        "the plugin is not in the bundle".into(),
+                        String::new(),
+                    ));
+                    continue;
+                }
+            };
+            let Some((outcome, took)) = done.outcome else {
+                document_errors.push(failed(
+                    "plugin",
+                    "the compiled plugin does not match the bundle's binary".into(),
+                    String::new(),
+                ));
+                continue;
+            };
+            plugins_used.insert(
+                plugin.name.clone(),
+                PluginInput {
+                    name: plugin.name.clone(),
+                    version: plugin.info.version.clone(),
+                    sha256: plugin.sha256.clone(),
+                },
+            );
             timings
                 .stages
                 .push((format!("extract {} ({})", evidence.path, plugin.name), took));
@@ -278,9 +278,6 @@ impl Engine {
                 plugin: plugin.name.clone(),
                 plugin_sha256: plugin.sha256.clone(),
                 location: String::new(),
-            };
-            let failed = |kind: &'static str, message: String, location: String| {
-                document_error(evidence, Some(&plugin.name), kind, message, location)
             };
             match outcome {
                 Ok(extraction) => {
@@ -680,7 +677,7 @@ impl Engine {
 /// One plugin call: a document and a plugin that reads it.
 struct Call<'a> {
     evidence: &'a Evidence,
-    plugin: Arc<LoadedPlugin>,
+    binary: &'a PluginBinary,
 }
 
 /// What extraction yields for each document and plugin, in order: an error
@@ -690,57 +687,84 @@ enum Step {
     Call(usize),
 }
 
-/// A call's result and how long it took.
-type CallOutcome = (Result<Extraction, CallError>, Duration);
+/// A finished call: its plugin (and whether this call loaded it, and how
+/// long that took), and — when the plugin loaded and is the bundle's binary —
+/// the call's result and how long it took.
+struct Done {
+    loaded: Option<(Loaded, bool)>,
+    load_took: Duration,
+    outcome: Option<(Result<Extraction, CallError>, Duration)>,
+}
 
-/// Runs the calls on up to `threads` threads. Each outcome is returned at its
-/// call's index, whichever thread ran it and whenever it finished.
-fn run_calls(host: &PluginHost, calls: &[Call<'_>], threads: usize) -> Vec<Option<CallOutcome>> {
-    let run = |call: &Call<'_>| {
-        let started = Instant::now();
-        let evidence = call.evidence;
-        let outcome = host.extract(
-            &call.plugin,
-            &evidence.path,
-            &evidence.media_type,
-            &evidence.bytes,
-        );
-        (outcome, started.elapsed())
-    };
-    let threads = threads.min(calls.len());
-    if threads <= 1 {
-        return calls.iter().map(|call| Some(run(call))).collect();
-    }
-    // The largest documents first, so that a big SBOM does not start last.
-    let mut order: Vec<usize> = (0..calls.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(calls.get(i).map_or(0, |c| c.evidence.bytes.len())));
-    let next = AtomicUsize::new(0);
-    let mut outcomes: Vec<Option<CallOutcome>> = calls.iter().map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        if let Some(call) = calls.get(index) {
-                            done.push((index, run(call)));
+impl Engine {
+    /// Makes the calls on up to `self.threads` threads. Each result is
+    /// returned at its call's index, whichever thread made it and whenever
+    /// it finished.
+    fn run_calls(&self, calls: &[Call<'_>]) -> Vec<Option<Done>> {
+        let run = |call: &Call<'_>| {
+            let started = Instant::now();
+            let binary = call.binary;
+            let loaded = self
+                .cache
+                .get(&binary.name, || self.host.load(&binary.name, &binary.bytes));
+            let load_took = started.elapsed();
+            let outcome = match &loaded {
+                Some((Ok(plugin), _)) if plugin.sha256 == binary.sha256 => {
+                    let started = Instant::now();
+                    let evidence = call.evidence;
+                    let outcome = self.host.extract(
+                        plugin,
+                        &evidence.path,
+                        &evidence.media_type,
+                        &evidence.bytes,
+                    );
+                    Some((outcome, started.elapsed()))
+                }
+                _ => None,
+            };
+            Done {
+                loaded,
+                load_took,
+                outcome,
+            }
+        };
+        let threads = self.threads.min(calls.len());
+        if threads <= 1 {
+            return calls.iter().map(|call| Some(run(call))).collect();
+        }
+        // The largest documents first, so that a big SBOM does not start last.
+        let mut order: Vec<usize> = (0..calls.len()).collect();
+        order.sort_by_key(|&i| {
+            std::cmp::Reverse(calls.get(i).map_or(0, |c| c.evidence.bytes.len()))
+        });
+        let next = AtomicUsize::new(0);
+        let mut done: Vec<Option<Done>> = calls.iter().map(|_| None).collect();
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut finished = Vec::new();
+                        while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                            if let Some(call) = calls.get(index) {
+                                finished.push((index, run(call)));
+                            }
                         }
-                    }
-                    done
+                        finished
+                    })
                 })
-            })
-            .collect();
-        for worker in workers {
-            // A worker that panicked leaves its calls without an outcome,
-            // which the caller reports as a fault for those documents.
-            for (index, outcome) in worker.join().unwrap_or_default() {
-                if let Some(slot) = outcomes.get_mut(index) {
-                    *slot = Some(outcome);
+                .collect();
+            for worker in workers {
+                // A worker that panicked leaves its calls without a result,
+                // which the caller reports as a fault for those documents.
+                for (index, result) in worker.join().unwrap_or_default() {
+                    if let Some(slot) = done.get_mut(index) {
+                        *slot = Some(result);
+                    }
                 }
             }
-        }
-    });
-    outcomes
+        });
+        done
+    }
 }
 
 /// An error about one document.

@@ -163,40 +163,56 @@ pub(crate) struct ActiveCache {
 impl ActiveCache {
     /// Before wasmtime may read the entry for `wasm`: deletes it unless its
     /// bytes match the SHA-256 recorded when it was written. Returns the
-    /// entry's name, or why the plugin must not be loaded (an entry that
-    /// does not match and cannot be deleted).
+    /// entry, or why the plugin must not be loaded (an entry that does not
+    /// match and cannot be deleted).
     pub(crate) fn vet(
         &self,
         engine: &wasmtime::Engine,
         wasm: &[u8],
         counters: &Counters,
-    ) -> Result<String, String> {
+    ) -> Result<Vetted, String> {
         let name = entry_name(engine, wasm);
         let record = self.dir.dir.join(INTEGRITY).join(&name);
         let expected = std::fs::read_to_string(&record).ok();
+        let mut good = None;
         for path in self.entries(&name) {
-            let good = match (&expected, std::fs::read(&path)) {
+            let matches = match (&expected, std::fs::read(&path)) {
                 (Some(expected), Ok(bytes)) => {
                     expected.trim() == hex::encode(Sha256::digest(&bytes))
                 }
                 _ => false,
             };
-            if !good {
-                counters.discarded.fetch_add(1, Ordering::Relaxed);
-                let _ = std::fs::remove_file(&record);
-                std::fs::remove_file(&path).map_err(|e| {
-                    format!(
-                        "its compiled code in the cache at `{}` does not match its record and cannot be deleted ({e}); delete it, or run with `--no-cache`",
-                        path.display()
-                    )
-                })?;
+            if matches {
+                good = stamp(&path).map(|stamp| (path, stamp));
+                continue;
             }
+            counters.discarded.fetch_add(1, Ordering::Relaxed);
+            let _ = std::fs::remove_file(&record);
+            std::fs::remove_file(&path).map_err(|e| {
+                format!(
+                    "its compiled code in the cache at `{}` does not match its record and cannot be deleted ({e}); delete it, or run with `--no-cache`",
+                    path.display()
+                )
+            })?;
         }
-        Ok(name)
+        Ok(Vetted { name, good })
+    }
+
+    /// After wasmtime loaded `vetted`'s component: whether its code came
+    /// from the good entry (left as it was), or was compiled (and written,
+    /// whose SHA-256 is then recorded).
+    pub(crate) fn origin(&self, vetted: &Vetted) -> CodeOrigin {
+        if let Some((path, before)) = &vetted.good
+            && stamp(path).as_ref() == Some(before)
+        {
+            return CodeOrigin::DiskCache;
+        }
+        self.record(&vetted.name);
+        CodeOrigin::Compiled
     }
 
     /// After wasmtime compiled and wrote the entry `name`: records its SHA-256.
-    pub(crate) fn record(&self, name: &str) {
+    fn record(&self, name: &str) {
         let Some(path) = self.entries(name).into_iter().next() else {
             return;
         };
@@ -220,6 +236,21 @@ impl ActiveCache {
             .filter(|path| path.is_file())
             .collect()
     }
+}
+
+/// A cache entry before wasmtime reads it: its name, and the file that
+/// matched its record, with its size and modification time then.
+#[derive(Debug)]
+pub(crate) struct Vetted {
+    name: String,
+    good: Option<(PathBuf, (u64, std::time::SystemTime))>,
+}
+
+/// A file's size and modification time: wasmtime replaces an entry it could
+/// not use (a new file), which changes them.
+fn stamp(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let metadata = std::fs::metadata(path).ok()?;
+    Some((metadata.len(), metadata.modified().ok()?))
 }
 
 /// The name wasmtime gives the cache entry of `wasm` compiled by `engine`.

@@ -12,7 +12,7 @@
 //! decision turns into needs-evidence at best, never approve.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -89,9 +89,6 @@ pub struct PluginHost {
     engine: Engine,
     limits: Limits,
     code_cache: Option<ActiveCache>,
-    /// Loads one plugin at a time, so that each load can tell whether its
-    /// code came from the cache.
-    loading: Mutex<()>,
     counters: Counters,
     ticker: Option<JoinHandle<()>>,
     stop: Arc<AtomicBool>,
@@ -275,7 +272,6 @@ impl PluginHost {
             engine,
             limits,
             code_cache,
-            loading: Mutex::new(()),
             counters: Counters::default(),
             ticker: Some(ticker),
             stop,
@@ -344,22 +340,15 @@ impl PluginHost {
 
     /// Compiles a component, or reads its compiled code from the cache.
     fn compile(&self, bytes: &[u8]) -> Result<(Component, CodeOrigin), String> {
-        let _one_at_a_time = self.loading.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(cache) = &self.code_cache else {
-            let component = Component::from_binary(&self.engine, bytes)
-                .map_err(|e| format!("not a valid WebAssembly component: {e:#}"))?;
-            self.counters.count(CodeOrigin::Compiled);
-            return Ok((component, CodeOrigin::Compiled));
+        let vetted = match &self.code_cache {
+            Some(cache) => Some(cache.vet(&self.engine, bytes, &self.counters)?),
+            None => None,
         };
-        let entry = cache.vet(&self.engine, bytes, &self.counters)?;
-        let hits = cache.wasmtime.cache_hits();
         let component = Component::from_binary(&self.engine, bytes)
             .map_err(|e| format!("not a valid WebAssembly component: {e:#}"))?;
-        let origin = if cache.wasmtime.cache_hits() > hits {
-            CodeOrigin::DiskCache
-        } else {
-            cache.record(&entry);
-            CodeOrigin::Compiled
+        let origin = match (&self.code_cache, &vetted) {
+            (Some(cache), Some(vetted)) => cache.origin(vetted),
+            _ => CodeOrigin::Compiled,
         };
         self.counters.count(origin);
         Ok((component, origin))
@@ -524,7 +513,7 @@ pub(crate) struct PluginCache {
 }
 
 /// A plugin compiled once, or why it could not be.
-type Loaded = Result<Arc<LoadedPlugin>, String>;
+pub(crate) type Loaded = Result<Arc<LoadedPlugin>, String>;
 
 impl PluginCache {
     pub(crate) fn new(names: impl IntoIterator<Item = String>) -> Self {
