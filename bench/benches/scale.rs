@@ -53,10 +53,9 @@ fn regorus_engine() -> regorus::Engine {
     engine
         .add_policy("nhs.rego".into(), REGO.into())
         .expect("the peer policy parses");
-    let kev = std::fs::read_to_string(
-        assure_tests::root().join("policies/nhs-baseline/data/kev.json"),
-    )
-    .unwrap();
+    let kev =
+        std::fs::read_to_string(assure_tests::root().join("policies/nhs-baseline/data/kev.json"))
+            .unwrap();
     let mut data = String::from("{\"kev\":");
     data.push_str(&kev);
     data.push('}');
@@ -92,7 +91,10 @@ fn scale(c: &mut Criterion) {
             let mut engine = regorus.clone();
             engine.set_input(regorus::Value::from_json_str(&input).unwrap());
             let denials = engine.eval_rule(REGO_RULE.into()).unwrap();
-            assert!(denials.as_set().is_ok(), "the peer returns a set of denials");
+            assert!(
+                denials.as_set().is_ok(),
+                "the peer returns a set of denials"
+            );
         }
 
         let mut group = c.benchmark_group(format!("scale/{n}"));

@@ -60,7 +60,11 @@ fn plugin_call(c: &mut Criterion) {
         )
         .unwrap();
     let bundle = Bundle::builtin().unwrap();
-    let cyclonedx = bundle.plugins.iter().find(|p| p.name == "cyclonedx").unwrap();
+    let cyclonedx = bundle
+        .plugins
+        .iter()
+        .find(|p| p.name == "cyclonedx")
+        .unwrap();
     let cyclonedx = host.load("cyclonedx", &cyclonedx.bytes).unwrap();
     let minimal = br#"{"bomFormat":"CycloneDX","specVersion":"1.6","components":[]}"#;
 
@@ -110,19 +114,16 @@ fn extract(c: &mut Criterion) {
         for evidence in &submission.evidence {
             for binary in bundle.plugins_for(&evidence.media_type) {
                 let plugin = &plugins[&binary.name];
-                group.bench_function(
-                    format!("{} {short}/{}", binary.name, evidence.path),
-                    |b| {
-                        b.iter(|| {
-                            host.extract(
-                                plugin,
-                                &evidence.path,
-                                &evidence.media_type,
-                                black_box(&evidence.bytes),
-                            )
-                        });
-                    },
-                );
+                group.bench_function(format!("{} {short}/{}", binary.name, evidence.path), |b| {
+                    b.iter(|| {
+                        host.extract(
+                            plugin,
+                            &evidence.path,
+                            &evidence.media_type,
+                            black_box(&evidence.bytes),
+                        )
+                    });
+                });
             }
         }
     }
@@ -170,9 +171,12 @@ fn extractions(
     for evidence in &submission.evidence {
         for binary in bundle.plugins_for(&evidence.media_type) {
             let plugin = &plugins[&binary.name];
-            if let Ok(extraction) =
-                host.extract(plugin, &evidence.path, &evidence.media_type, &evidence.bytes)
-            {
+            if let Ok(extraction) = host.extract(
+                plugin,
+                &evidence.path,
+                &evidence.media_type,
+                &evidence.bytes,
+            ) {
                 let source = Provenance {
                     document: evidence.path.clone(),
                     document_sha256: evidence.sha256.clone(),
@@ -189,7 +193,11 @@ fn extractions(
 
 /// The facts of a submission assembled, with the two facts the engine's
 /// join derives for each exposure set as the join would for these fixtures.
-fn assembly(bundle: &Bundle, submission: &Submission, extracted: &[(Provenance, Extraction)]) -> Assembly {
+fn assembly(
+    bundle: &Bundle,
+    submission: &Submission,
+    extracted: &[(Provenance, Extraction)],
+) -> Assembly {
     let mut assembly = Assembly::default();
     for (source, extraction) in extracted {
         assembly.add(&bundle.vocabulary, source, extraction.clone());
@@ -203,7 +211,12 @@ fn assembly(bundle: &Bundle, submission: &Submission, extracted: &[(Provenance, 
         .collect();
     for key in &exposures {
         assembly.set_derived(Some(key), "matched", FactValue::Bool(true), Vec::new());
-        assembly.set_derived(Some(key), "known_exploited", FactValue::Bool(false), Vec::new());
+        assembly.set_derived(
+            Some(key),
+            "known_exploited",
+            FactValue::Bool(false),
+            Vec::new(),
+        );
     }
     assembly
 }

@@ -89,9 +89,10 @@ const WORDS: &[&str] = &[
     "bolt", "bridge", "brook", "canyon", "cedar", "cinder", "cloud", "comet", "coral", "crest",
     "delta", "drift", "ember", "falcon", "fern", "flint", "forge", "frost", "garnet", "glacier",
     "grove", "harbor", "hazel", "helix", "horizon", "iris", "jade", "juniper", "kernel", "lagoon",
-    "lantern", "lark", "lumen", "maple", "meadow", "mesa", "nova", "oak", "onyx", "orbit", "pebble",
-    "pine", "prism", "quartz", "quill", "raven", "reef", "ridge", "river", "sage", "sierra",
-    "spark", "spruce", "stone", "summit", "tide", "timber", "vale", "vertex", "willow", "zephyr",
+    "lantern", "lark", "lumen", "maple", "meadow", "mesa", "nova", "oak", "onyx", "orbit",
+    "pebble", "pine", "prism", "quartz", "quill", "raven", "reef", "ridge", "river", "sage",
+    "sierra", "spark", "spruce", "stone", "summit", "tide", "timber", "vale", "vertex", "willow",
+    "zephyr",
 ];
 
 const SUFFIXES: &[&str] = &[
@@ -169,7 +170,9 @@ fn component(rng: &mut Rng, index: usize, taken: &mut BTreeSet<String>) -> Compo
                 format!("org.{}.{}", rng.pick(WORDS), a),
                 format!("{a}-{b}{unique}"),
             ),
-            Ecosystem::Npm if rng.below(3) == 0 => (format!("@{}", rng.pick(WORDS)), format!("{a}-{b}{unique}")),
+            Ecosystem::Npm if rng.below(3) == 0 => {
+                (format!("@{}", rng.pick(WORDS)), format!("{a}-{b}{unique}"))
+            }
             Ecosystem::Golang => (
                 format!("github.com/{}", rng.pick(WORDS)),
                 format!("{a}{unique}"),
@@ -185,10 +188,7 @@ fn component(rng: &mut Rng, index: usize, taken: &mut BTreeSet<String>) -> Compo
     let purl = match ecosystem {
         Ecosystem::Maven => format!("pkg:maven/{group}/{name}@{version}"),
         Ecosystem::Npm if group.is_empty() => format!("pkg:npm/{name}@{version}"),
-        Ecosystem::Npm => format!(
-            "pkg:npm/{}/{name}@{version}",
-            group.replacen('@', "%40", 1)
-        ),
+        Ecosystem::Npm => format!("pkg:npm/{}/{name}@{version}", group.replacen('@', "%40", 1)),
         Ecosystem::Pypi => format!("pkg:pypi/{name}@{version}"),
         Ecosystem::Golang => format!("pkg:golang/{group}/{name}@v{version}"),
         Ecosystem::Cargo => format!("pkg:cargo/{name}@{version}"),
@@ -199,7 +199,9 @@ fn component(rng: &mut Rng, index: usize, taken: &mut BTreeSet<String>) -> Compo
         "content": hex::encode(Sha256::digest(digest_input.as_bytes())),
     })];
     if rng.below(10) < 3 {
-        hashes.push(json!({"alg": "SHA-1", "content": hex::encode(&Sha256::digest(purl.as_bytes())[..20])}));
+        hashes.push(
+            json!({"alg": "SHA-1", "content": hex::encode(&Sha256::digest(purl.as_bytes())[..20])}),
+        );
     }
     if rng.below(10) == 0 {
         hashes.push(json!({"alg": "SHA-512", "content": hex::encode(Sha512::digest(digest_input.as_bytes()))}));
@@ -222,7 +224,11 @@ fn component(rng: &mut Rng, index: usize, taken: &mut BTreeSet<String>) -> Compo
         map.insert("version".into(), json!(version));
         map.insert(
             "scope".into(),
-            json!(if rng.below(10) == 0 { "optional" } else { "required" }),
+            json!(if rng.below(10) == 0 {
+                "optional"
+            } else {
+                "required"
+            }),
         );
         map.insert("hashes".into(), Value::Array(hashes));
         map.insert("licenses".into(), licences);
@@ -249,7 +255,11 @@ pub fn generate(components: usize, seed: u64) -> Generated {
     }));
     for (i, c) in list.iter().enumerate() {
         let later = components - i - 1;
-        let count = if later == 0 { 0 } else { rng.below(5).min(later) };
+        let count = if later == 0 {
+            0
+        } else {
+            rng.below(5).min(later)
+        };
         let mut targets = BTreeSet::new();
         for _ in 0..count {
             let j = i + 1 + rng.below(later);
@@ -394,7 +404,11 @@ pub fn write_submission(dir: &Path, generated: &Generated) -> std::io::Result<()
             "application/vnd.cyclonedx+json",
             &generated.sbom,
         ),
-        ("vex.openvex.json", "application/openvex+json", &generated.vex),
+        (
+            "vex.openvex.json",
+            "application/openvex+json",
+            &generated.vex,
+        ),
     ] {
         let _ = write!(
             manifest,

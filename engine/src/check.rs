@@ -17,6 +17,7 @@ use cedar_policy::{
 };
 
 use crate::bundle::{Bundle, PluginBinary, Rule};
+use crate::codecache::CodeCache;
 use crate::decision::{
     BundleRef, Citation, Contribution, ControlOutcome, DataInput, Decision, DocumentError,
     DocumentNote, EngineRef, EvaluationError, EvidenceInput, FORMAT, FactsReport, Finding, Inputs,
@@ -27,7 +28,6 @@ use crate::error::Error;
 use crate::facts::{self, Assembly, FactMap, FactValue, Provenance};
 use crate::join;
 use crate::join::UnmatchedStatement;
-use crate::codecache::CodeCache;
 use crate::plugin::{CallError, Extraction, Limits, Loaded, PluginCache, PluginHost};
 use crate::submission::{Evidence, Product, Profile, Submission};
 
@@ -289,11 +289,7 @@ impl Engine {
                             location: facts::location_text(&note.location),
                         });
                     }
-                    contributions.push(Contribution::of(
-                        &evidence.path,
-                        &plugin.name,
-                        &extraction,
-                    ));
+                    contributions.push(Contribution::of(&evidence.path, &plugin.name, &extraction));
                     assembly.add(&bundle.vocabulary, &source, extraction);
                 }
                 Err(CallError::Rejected { message, location }) => {

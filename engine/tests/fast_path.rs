@@ -139,7 +139,11 @@ fn the_cache_directory_is_created_private() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("new").join("cache");
     CodeCache::open(&cache).unwrap();
-    for created in [dir.path().join("new"), cache.clone(), cache.join("wasmtime")] {
+    for created in [
+        dir.path().join("new"),
+        cache.clone(),
+        cache.join("wasmtime"),
+    ] {
         let mode = std::fs::metadata(&created).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o700, "{}", created.display());
     }
