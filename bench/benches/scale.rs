@@ -14,7 +14,12 @@
 //! `cargo bench -p assure-bench --bench scale [-- FILTER]`; `ASSURE_BENCH_SIZES=100,1000`
 //! picks the sizes.
 
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "benchmarks")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "benchmarks"
+)]
 
 use std::hint::black_box;
 use std::time::Duration;

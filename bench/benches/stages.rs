@@ -15,7 +15,12 @@
 //!
 //! `cargo bench -p assure-bench --bench stages [-- FILTER]`
 
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "benchmarks")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "benchmarks"
+)]
 
 use std::collections::BTreeMap;
 use std::hint::black_box;

@@ -200,7 +200,7 @@ fn component(rng: &mut Rng, index: usize, taken: &mut BTreeSet<String>) -> Compo
     })];
     if rng.below(10) < 3 {
         hashes.push(
-            json!({"alg": "SHA-1", "content": hex::encode(&Sha256::digest(purl.as_bytes())[..20])}),
+            json!({"alg": "SHA-1", "content": hex::encode(Sha256::digest(purl.as_bytes())).get(..40).unwrap_or_default()}),
         );
     }
     if rng.below(10) == 0 {
@@ -327,7 +327,11 @@ fn statement(rng: &mut Rng, k: usize, list: &[Component]) -> Value {
         None => format!("CVE-{}-{}", 2019 + rng.below(7), 10_000 + rng.below(50_000)),
     };
     let status = if k < KNOWN_EXPLOITED.len() {
-        if k % 2 == 0 { "fixed" } else { "not_affected" }
+        if k.is_multiple_of(2) {
+            "fixed"
+        } else {
+            "not_affected"
+        }
     } else {
         rng.weighted(
             &[

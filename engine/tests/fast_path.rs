@@ -1,12 +1,7 @@
 //! The fast path: compiled plugin code cached on disk, and plugin calls run
 //! in parallel. Each test names what it guards.
 
-#![expect(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
+#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
 use std::path::{Path, PathBuf};
 
