@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use assure_engine::{CheckOptions, Engine, Limits, LoadOptions, Submission, Verdict};
+use assure_engine::{CheckOptions, CodeCache, Engine, Limits, LoadOptions, Submission, Verdict};
 use clap::{Args, ValueEnum};
 
 use crate::{Outcome, fail, render};
@@ -114,6 +114,9 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub bundle: crate::trust::BundleTrustArgs,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 pub fn run(args: &CheckArgs) -> Outcome {
@@ -186,8 +189,10 @@ pub fn run(args: &CheckArgs) -> Outcome {
             Ok(b) => b,
             Err(outcome) => return outcome,
         };
-        let engine = match Engine::new(bundle, limits) {
-            Ok(engine) => engine,
+        // The batch's workers use the cores; each check runs its plugin
+        // calls in turn.
+        let engine = match Engine::with_code_cache(bundle, limits, args.cache.open()) {
+            Ok(engine) => engine.with_threads(1),
             Err(e) => return fail(&e),
         };
         return crate::batch::run(args, &engine, &list, as_of);
@@ -213,7 +218,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
     stages.push(("load bundle".into(), t.elapsed()));
 
     let t = Instant::now();
-    let engine = match Engine::new(bundle, limits) {
+    let engine = match Engine::with_code_cache(bundle, limits, args.cache.open()) {
         Ok(engine) => engine,
         Err(e) => return fail(&e),
     };
@@ -280,4 +285,57 @@ pub fn run(args: &CheckArgs) -> Outcome {
         Verdict::Reject => Outcome::Rejected,
         Verdict::NeedsEvidence => Outcome::NeedsEvidence,
     }
+}
+
+/// Where compiled plugin code is kept between runs.
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    /// Compile every plugin afresh, and read or write no compiled-code cache.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// The compiled-code cache, a private directory (created mode 0700).
+    /// Default: $ASSURE_CACHE_DIR, else $XDG_CACHE_HOME/assure, else
+    /// ~/.cache/assure.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl CacheArgs {
+    /// The code cache to use, if any. A directory that cannot be used (not
+    /// the user's own, open to others, not writable) is reported and
+    /// skipped: the check still runs, compiling its plugins.
+    pub fn open(&self) -> Option<CodeCache> {
+        if self.no_cache {
+            return None;
+        }
+        let dir = self.cache_dir.clone().or_else(default_cache_dir)?;
+        match CodeCache::open(&dir) {
+            Ok(cache) => Some(cache),
+            Err(e) => {
+                let _ = writeln!(
+                    anstream::stderr(),
+                    "warning: {e}; plugins are compiled for this run only"
+                );
+                None
+            }
+        }
+    }
+}
+
+/// `$ASSURE_CACHE_DIR`, else `$XDG_CACHE_HOME/assure` (when absolute, as
+/// the XDG specification requires), else `~/.cache/assure`.
+fn default_cache_dir() -> Option<PathBuf> {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|value| !value.is_empty())
+            .map(PathBuf::from)
+    };
+    var("ASSURE_CACHE_DIR")
+        .or_else(|| {
+            var("XDG_CACHE_HOME")
+                .filter(|dir| dir.is_absolute())
+                .map(|dir| dir.join("assure"))
+        })
+        .or_else(|| var("HOME").map(|home| home.join(".cache").join("assure")))
 }

@@ -24,7 +24,14 @@ fn example(name: &str) -> PathBuf {
 fn assure() -> Command {
     let mut cmd = Command::cargo_bin("assure").unwrap();
     cmd.env("NO_COLOR", "1");
+    // Never the user's own compiled-code cache.
+    cmd.env("ASSURE_CACHE_DIR", test_cache());
     cmd
+}
+
+/// A compiled-code cache for the tests, in the target directory.
+fn test_cache() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("assure-cache")
 }
 
 /// Copies an example into a temporary folder the test may change.
@@ -413,6 +420,7 @@ fn piped_output_has_no_colour_codes() {
     let output = Command::cargo_bin("assure")
         .unwrap()
         .env_remove("NO_COLOR")
+        .env("ASSURE_CACHE_DIR", test_cache())
         .args(["check", "examples/rejected"])
         .current_dir(root())
         .output()

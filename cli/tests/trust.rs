@@ -20,7 +20,14 @@ fn root() -> PathBuf {
 fn assure() -> Command {
     let mut cmd = Command::cargo_bin("assure").unwrap();
     cmd.env("NO_COLOR", "1");
+    // Never the user's own compiled-code cache.
+    cmd.env("ASSURE_CACHE_DIR", test_cache());
     cmd
+}
+
+/// A compiled-code cache for the tests, in the target directory.
+fn test_cache() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("assure-cache")
 }
 
 /// Two keys and the baseline built as a bundle, signed by both.

@@ -7,6 +7,8 @@
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use cedar_policy::{
@@ -15,6 +17,7 @@ use cedar_policy::{
 };
 
 use crate::bundle::{Bundle, PluginBinary, Rule};
+use crate::codecache::CodeCache;
 use crate::decision::{
     BundleRef, Citation, Contribution, ControlOutcome, DataInput, Decision, DocumentError,
     DocumentNote, EngineRef, EvaluationError, EvidenceInput, FORMAT, FactsReport, Finding, Inputs,
@@ -25,8 +28,8 @@ use crate::error::Error;
 use crate::facts::{self, Assembly, FactMap, FactValue, Provenance};
 use crate::join;
 use crate::join::UnmatchedStatement;
-use crate::plugin::{CallError, Limits, PluginCache, PluginHost};
-use crate::submission::{Product, Profile, Submission};
+use crate::plugin::{CallError, Extraction, Limits, Loaded, PluginCache, PluginHost};
+use crate::submission::{Evidence, Product, Profile, Submission};
 
 /// Everything besides the facts that a decision records.
 #[derive(Debug)]
@@ -86,6 +89,7 @@ pub struct Engine {
     bundle: Bundle,
     host: PluginHost,
     cache: PluginCache,
+    threads: usize,
 }
 
 impl std::fmt::Debug for Engine {
@@ -97,15 +101,36 @@ impl std::fmt::Debug for Engine {
 }
 
 impl Engine {
-    /// An engine for `bundle`, running plugins under `limits`.
+    /// An engine for `bundle`, running plugins under `limits`, that compiles
+    /// each plugin it uses.
     pub fn new(bundle: Bundle, limits: Limits) -> Result<Self, Error> {
-        let host = PluginHost::new(limits)?;
+        Self::with_code_cache(bundle, limits, None)
+    }
+
+    /// An engine for `bundle`, running plugins under `limits`, that keeps
+    /// compiled plugin code in `code_cache` (when given) and reuses it.
+    pub fn with_code_cache(
+        bundle: Bundle,
+        limits: Limits,
+        code_cache: Option<CodeCache>,
+    ) -> Result<Self, Error> {
+        let host = PluginHost::with_code_cache(limits, code_cache)?;
         let cache = PluginCache::new(bundle.plugins.iter().map(|p| p.name.clone()));
+        let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
         Ok(Self {
             bundle,
             host,
             cache,
+            threads,
         })
+    }
+
+    /// Runs at most `threads` plugin calls at once (default: one per core;
+    /// 1 runs them one after another). The decision is the same either way.
+    #[must_use]
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads.max(1);
+        self
     }
 
     /// The bundle.
@@ -127,13 +152,19 @@ impl Engine {
         let mut timings = Timings::default();
         let bundle = &self.bundle;
 
-        // Extract.
+        // Extract: route each document to its plugins, then make every call
+        // in parallel — each loads (compiles, or reads from the code cache)
+        // its plugin the first time it is needed — and take the results in
+        // document order, so the decision is the same whichever call
+        // finishes first.
         let mut assembly = Assembly::default();
         let mut document_errors = Vec::new();
         let mut notes = Vec::new();
         let mut evidence_inputs = Vec::new();
         let mut plugins_used: BTreeMap<String, PluginInput> = BTreeMap::new();
         let mut contributions = Vec::new();
+        let mut steps: Vec<Step> = Vec::new();
+        let mut calls: Vec<Call<'_>> = Vec::new();
         for evidence in &submission.evidence {
             let mut input = EvidenceInput {
                 path: evidence.path.clone(),
@@ -143,21 +174,10 @@ impl Engine {
                 size: evidence.bytes.len(),
                 plugins: Vec::new(),
             };
-            let error = |plugin: Option<&str>,
-                         kind: &'static str,
-                         message: String,
-                         location: String| DocumentError {
-                document: evidence.path.clone(),
-                sha256: evidence.sha256.clone(),
-                media_type: evidence.media_type.clone(),
-                plugin: plugin.map(str::to_owned),
-                kind,
-                message,
-                location,
-            };
             let binaries: Vec<&PluginBinary> = bundle.plugins_for(&evidence.media_type).collect();
             if binaries.is_empty() {
-                document_errors.push(error(
+                steps.push(Step::Error(document_error(
+                    evidence,
                     None,
                     "unrecognised",
                     format!(
@@ -172,116 +192,118 @@ impl Engine {
                         }
                     ),
                     String::new(),
-                ));
+                )));
                 evidence_inputs.push(input);
                 continue;
             }
             input.plugins = binaries.iter().map(|b| b.name.clone()).collect();
             evidence_inputs.push(input);
-
             for binary in binaries {
-                let started = Instant::now();
-                let loaded = self
-                    .cache
-                    .get(&binary.name, || self.host.load(&binary.name, &binary.bytes));
-                timings.record(format!("load plugin {}", binary.name), started);
-                let started = Instant::now();
-                let plugin = match loaded {
-                    Some(Ok(plugin)) => plugin,
-                    Some(Err(message)) => {
-                        document_errors.push(error(
-                            Some(&binary.name),
-                            "plugin",
-                            message,
-                            String::new(),
-                        ));
-                        continue;
-                    }
-                    None => {
-                        document_errors.push(error(
-                            Some(&binary.name),
-                            "plugin",
-                            "the plugin is not in the bundle".into(),
-                            String::new(),
-                        ));
-                        continue;
-                    }
-                };
-                if plugin.sha256 != binary.sha256 {
-                    document_errors.push(error(
+                steps.push(Step::Call(calls.len()));
+                calls.push(Call { evidence, binary });
+            }
+        }
+
+        let mut done = self.run_calls(&calls);
+        for step in steps {
+            let index = match step {
+                Step::Error(e) => {
+                    document_errors.push(e);
+                    continue;
+                }
+                Step::Call(index) => index,
+            };
+            let (Some(Call { evidence, binary }), Some(Some(done))) =
+                (calls.get(index), done.get_mut(index).map(Option::take))
+            else {
+                // A call that did not complete (its thread failed): an error
+                // for the document, never a silent omission.
+                if let Some(Call { evidence, binary }) = calls.get(index) {
+                    document_errors.push(document_error(
+                        evidence,
                         Some(&binary.name),
+                        "fault",
+                        "the plugin call did not complete".into(),
+                        String::new(),
+                    ));
+                }
+                continue;
+            };
+            let failed = |kind: &'static str, message: String, location: String| {
+                document_error(evidence, Some(&binary.name), kind, message, location)
+            };
+            if let Some((Ok(plugin), true)) = &done.loaded {
+                timings.stages.push((
+                    format!("load plugin {} ({})", binary.name, plugin.origin.as_str()),
+                    done.load_took,
+                ));
+            }
+            let plugin = match done.loaded {
+                Some((Ok(plugin), _)) => plugin,
+                Some((Err(message), _)) => {
+                    document_errors.push(failed("plugin", message, String::new()));
+                    continue;
+                }
+                None => {
+                    document_errors.push(failed(
                         "plugin",
-                        "the compiled plugin does not match the bundle's binary".into(),
+                        "the plugin is not in the bundle".into(),
                         String::new(),
                     ));
                     continue;
                 }
-                plugins_used.insert(
-                    plugin.name.clone(),
-                    PluginInput {
-                        name: plugin.name.clone(),
-                        version: plugin.info.version.clone(),
-                        sha256: plugin.sha256.clone(),
-                    },
-                );
-                let outcome = self.host.extract(
-                    &plugin,
-                    &evidence.path,
-                    &evidence.media_type,
-                    &evidence.bytes,
-                );
-                timings.record(
-                    format!("extract {} ({})", evidence.path, plugin.name),
-                    started,
-                );
-                let source = Provenance {
-                    document: evidence.path.clone(),
-                    document_sha256: evidence.sha256.clone(),
-                    plugin: plugin.name.clone(),
-                    plugin_sha256: plugin.sha256.clone(),
-                    location: String::new(),
-                };
-                match outcome {
-                    Ok(extraction) => {
-                        for note in &extraction.notes {
-                            notes.push(DocumentNote {
-                                document: evidence.path.clone(),
-                                plugin: plugin.name.clone(),
-                                message: note.message.clone(),
-                                location: facts::location_text(&note.location),
-                            });
-                        }
-                        contributions.push(Contribution::of(
-                            &evidence.path,
-                            &plugin.name,
-                            &extraction,
-                        ));
-                        assembly.add(&bundle.vocabulary, &source, extraction);
+            };
+            let Some((outcome, took)) = done.outcome else {
+                document_errors.push(failed(
+                    "plugin",
+                    "the compiled plugin does not match the bundle's binary".into(),
+                    String::new(),
+                ));
+                continue;
+            };
+            plugins_used.insert(
+                plugin.name.clone(),
+                PluginInput {
+                    name: plugin.name.clone(),
+                    version: plugin.info.version.clone(),
+                    sha256: plugin.sha256.clone(),
+                },
+            );
+            timings
+                .stages
+                .push((format!("extract {} ({})", evidence.path, plugin.name), took));
+            let source = Provenance {
+                document: evidence.path.clone(),
+                document_sha256: evidence.sha256.clone(),
+                plugin: plugin.name.clone(),
+                plugin_sha256: plugin.sha256.clone(),
+                location: String::new(),
+            };
+            match outcome {
+                Ok(extraction) => {
+                    for note in &extraction.notes {
+                        notes.push(DocumentNote {
+                            document: evidence.path.clone(),
+                            plugin: plugin.name.clone(),
+                            message: note.message.clone(),
+                            location: facts::location_text(&note.location),
+                        });
                     }
-                    Err(CallError::Rejected { message, location }) => {
-                        document_errors.push(error(
-                            Some(&plugin.name),
-                            "invalid",
-                            message,
-                            facts::location_text(&location),
-                        ));
-                    }
-                    Err(e @ CallError::Limit(_)) => {
-                        document_errors.push(error(
-                            Some(&plugin.name),
-                            "limit",
-                            e.to_string(),
-                            String::new(),
-                        ));
-                    }
-                    Err(e @ CallError::Fault(_)) => {
-                        document_errors.push(error(
-                            Some(&plugin.name),
-                            "fault",
-                            e.to_string(),
-                            String::new(),
-                        ));
-                    }
+                    contributions.push(Contribution::of(&evidence.path, &plugin.name, &extraction));
+                    assembly.add(&bundle.vocabulary, &source, extraction);
+                }
+                Err(CallError::Rejected { message, location }) => {
+                    document_errors.push(failed(
+                        "invalid",
+                        message,
+                        facts::location_text(&location),
+                    ));
+                }
+                Err(e @ CallError::Limit(_)) => {
+                    document_errors.push(failed("limit", e.to_string(), String::new()));
+                }
+                Err(e @ CallError::Fault(_)) => {
+                    document_errors.push(failed("fault", e.to_string(), String::new()));
                 }
             }
         }
@@ -392,10 +414,19 @@ impl Engine {
         };
         if has_rules_for("accept") {
             let accepted = bundle.resources_of("accept");
+            // Only the kinds some rule can judge: a rule scoped to
+            // `resource is Exposure` needs no request per Component.
+            let judged = |kind: &str| {
+                bundle.rules.iter().any(|r| {
+                    r.effect == Effect::Forbid
+                        && r.action.as_deref().is_none_or(|a| a == "accept")
+                        && r.resource_type.as_deref().is_none_or(|t| t == kind)
+                })
+            };
             for (kind, id) in assembly
                 .entities
                 .keys()
-                .filter(|(kind, _)| accepted.contains(kind))
+                .filter(|(kind, _)| accepted.contains(kind) && judged(kind))
             {
                 if let Ok(uid) = facts::uid(kind, id) {
                     subjects.push((
@@ -650,6 +681,118 @@ impl Engine {
             evaluations,
         };
         Ok(decision)
+    }
+}
+
+/// One plugin call: a document and a plugin that reads it.
+struct Call<'a> {
+    evidence: &'a Evidence,
+    binary: &'a PluginBinary,
+}
+
+/// What extraction yields for each document and plugin, in order: an error
+/// found before any call, or the index of a call.
+enum Step {
+    Error(DocumentError),
+    Call(usize),
+}
+
+/// A finished call: its plugin (and whether this call loaded it, and how
+/// long that took), and — when the plugin loaded and is the bundle's binary —
+/// the call's result and how long it took.
+struct Done {
+    loaded: Option<(Loaded, bool)>,
+    load_took: Duration,
+    outcome: Option<(Result<Extraction, CallError>, Duration)>,
+}
+
+impl Engine {
+    /// Makes the calls on up to `self.threads` threads. Each result is
+    /// returned at its call's index, whichever thread made it and whenever
+    /// it finished.
+    fn run_calls(&self, calls: &[Call<'_>]) -> Vec<Option<Done>> {
+        let run = |call: &Call<'_>| {
+            let started = Instant::now();
+            let binary = call.binary;
+            let loaded = self
+                .cache
+                .get(&binary.name, || self.host.load(&binary.name, &binary.bytes));
+            let load_took = started.elapsed();
+            let outcome = match &loaded {
+                Some((Ok(plugin), _)) if plugin.sha256 == binary.sha256 => {
+                    let started = Instant::now();
+                    let evidence = call.evidence;
+                    let outcome = self.host.extract(
+                        plugin,
+                        &evidence.path,
+                        &evidence.media_type,
+                        &evidence.bytes,
+                    );
+                    Some((outcome, started.elapsed()))
+                }
+                _ => None,
+            };
+            Done {
+                loaded,
+                load_took,
+                outcome,
+            }
+        };
+        let threads = self.threads.min(calls.len());
+        if threads <= 1 {
+            return calls.iter().map(|call| Some(run(call))).collect();
+        }
+        // The largest documents first, so that a big SBOM does not start last.
+        let mut order: Vec<usize> = (0..calls.len()).collect();
+        order.sort_by_key(|&i| {
+            std::cmp::Reverse(calls.get(i).map_or(0, |c| c.evidence.bytes.len()))
+        });
+        let next = AtomicUsize::new(0);
+        let mut done: Vec<Option<Done>> = calls.iter().map(|_| None).collect();
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut finished = Vec::new();
+                        while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                            if let Some(call) = calls.get(index) {
+                                finished.push((index, run(call)));
+                            }
+                        }
+                        finished
+                    })
+                })
+                .collect();
+            for worker in workers {
+                // A worker that panicked leaves its calls without a result,
+                // which the caller reports as a fault for those documents.
+                for (index, result) in worker.join().unwrap_or_default() {
+                    if let Some(slot) = done.get_mut(index) {
+                        *slot = Some(result);
+                    }
+                }
+            }
+        });
+        done
+    }
+}
+
+/// An error about one document.
+fn document_error(
+    evidence: &Evidence,
+    plugin: Option<&str>,
+    kind: &'static str,
+    message: String,
+    location: String,
+) -> DocumentError {
+    DocumentError {
+        document: evidence.path.clone(),
+        sha256: evidence.sha256.clone(),
+        media_type: evidence.media_type.clone(),
+        plugin: plugin.map(str::to_owned),
+        kind,
+        message,
+        location,
     }
 }
 

@@ -24,6 +24,7 @@
 
 pub mod bundle;
 mod check;
+pub mod codecache;
 pub mod decision;
 pub mod error;
 pub mod facts;
@@ -38,6 +39,7 @@ pub mod vocabulary;
 
 pub use bundle::{Bundle, Rule, Severity, TrustConfig};
 pub use check::{CheckOptions, Engine, Evaluation, Timings};
+pub use codecache::CodeCache;
 pub use decision::{Decision, Finding, Verdict};
 pub use error::Error;
 pub use plugin::{Limits, PluginHost};

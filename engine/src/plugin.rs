@@ -5,7 +5,8 @@
 //! - Each call gets a fresh store with a fuel budget, an epoch deadline (wall
 //!   clock), a memory cap, and caps on input and output size.
 //! - Each plugin is compiled once per host and pre-instantiated; a call only
-//!   instantiates.
+//!   instantiates. With a [`CodeCache`], compiled code is kept on disk, so a
+//!   plugin is compiled once per user and engine configuration.
 //!
 //! A trap, a timeout or a limit is an error for that document, which the
 //! decision turns into needs-evidence at best, never approve.
@@ -18,6 +19,7 @@ use std::time::Duration;
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Config, Engine, ResourceLimiter, Store, Trap};
 
+use crate::codecache::{ActiveCache, CodeCache, CodeOrigin, CodeStats, Counters};
 use crate::error::PluginError;
 
 #[expect(missing_docs, reason = "generated from plugins/wit/extractor.wit")]
@@ -86,6 +88,8 @@ const TICK: Duration = Duration::from_millis(10);
 pub struct PluginHost {
     engine: Engine,
     limits: Limits,
+    code_cache: Option<ActiveCache>,
+    counters: Counters,
     ticker: Option<JoinHandle<()>>,
     stop: Arc<AtomicBool>,
 }
@@ -94,6 +98,7 @@ impl std::fmt::Debug for PluginHost {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PluginHost")
             .field("limits", &self.limits)
+            .field("code_cache", &self.code_cache.as_ref().map(|c| c.dir.dir()))
             .finish_non_exhaustive()
     }
 }
@@ -102,6 +107,8 @@ impl Drop for PluginHost {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(ticker) = self.ticker.take() {
+            // Wake it rather than wait out its tick.
+            ticker.thread().unpark();
             let _ = ticker.join();
         }
     }
@@ -115,6 +122,8 @@ pub struct LoadedPlugin {
     pub sha256: String,
     /// What it says about itself.
     pub info: PluginInfo,
+    /// Whether its code was compiled or read from the code cache.
+    pub origin: CodeOrigin,
     pre: ExtractorPre<StoreState>,
 }
 
@@ -215,25 +224,46 @@ impl ResourceLimiter for Limiter {
 }
 
 impl PluginHost {
-    /// A host with the given limits. Starts one background thread that
-    /// advances the wall-clock deadline.
+    /// A host with the given limits that compiles every plugin it loads.
+    /// Starts one background thread that advances the wall-clock deadline.
     pub fn new(limits: Limits) -> Result<Self, PluginError> {
+        Self::with_code_cache(limits, None)
+    }
+
+    /// A host with the given limits that keeps compiled plugin code in
+    /// `code_cache` (when given) and reuses it from there.
+    pub fn with_code_cache(
+        limits: Limits,
+        code_cache: Option<CodeCache>,
+    ) -> Result<Self, PluginError> {
+        let code_cache = code_cache
+            .map(|dir| {
+                let wasmtime = dir
+                    .wasmtime_cache()
+                    .map_err(|e| PluginError::Host(e.to_string()))?;
+                Ok::<_, PluginError>(ActiveCache { dir, wasmtime })
+            })
+            .transpose()?;
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.consume_fuel(true);
         config.epoch_interruption(true);
         config.max_wasm_stack(1024 * 1024);
+        config.cache(code_cache.as_ref().map(|c| c.wasmtime.clone()));
         let engine = Engine::new(&config).map_err(|e| PluginError::Host(format!("{e:#}")))?;
         let stop = Arc::new(AtomicBool::new(false));
         let ticker = {
-            let engine = engine.clone();
+            let engine = engine.weak();
             let stop = Arc::clone(&stop);
             std::thread::Builder::new()
                 .name("assure-epoch".into())
                 .spawn(move || {
                     while !stop.load(Ordering::Relaxed) {
-                        std::thread::sleep(TICK);
-                        engine.increment_epoch();
+                        std::thread::park_timeout(TICK);
+                        match engine.upgrade() {
+                            Some(engine) => engine.increment_epoch(),
+                            None => break,
+                        }
                     }
                 })
                 .map_err(|e| PluginError::Host(format!("cannot start the deadline timer: {e}")))?
@@ -241,9 +271,22 @@ impl PluginHost {
         Ok(Self {
             engine,
             limits,
+            code_cache,
+            counters: Counters::default(),
             ticker: Some(ticker),
             stop,
         })
+    }
+
+    /// How many plugins this host compiled, and how many it read from the
+    /// code cache.
+    pub fn code_stats(&self) -> CodeStats {
+        self.counters.snapshot()
+    }
+
+    /// The code cache's directory, when there is one.
+    pub fn code_cache(&self) -> Option<&CodeCache> {
+        self.code_cache.as_ref().map(|c| &c.dir)
     }
 
     /// The limits every call runs under.
@@ -258,8 +301,7 @@ impl PluginHost {
             plugin: name.to_owned(),
             message,
         };
-        let component = Component::from_binary(&self.engine, bytes)
-            .map_err(|e| load_error(format!("not a valid WebAssembly component: {e:#}")))?;
+        let (component, origin) = self.compile(bytes).map_err(load_error)?;
         let imports: Vec<String> = component
             .component_type()
             .imports(&self.engine)
@@ -291,8 +333,25 @@ impl PluginHost {
             name: name.to_owned(),
             sha256: crate::submission::sha256_hex(bytes),
             info,
+            origin,
             pre,
         })
+    }
+
+    /// Compiles a component, or reads its compiled code from the cache.
+    fn compile(&self, bytes: &[u8]) -> Result<(Component, CodeOrigin), String> {
+        let vetted = match &self.code_cache {
+            Some(cache) => Some(cache.vet(&self.engine, bytes, &self.counters)?),
+            None => None,
+        };
+        let component = Component::from_binary(&self.engine, bytes)
+            .map_err(|e| format!("not a valid WebAssembly component: {e:#}"))?;
+        let origin = match (&self.code_cache, &vetted) {
+            (Some(cache), Some(vetted)) => cache.origin(vetted),
+            _ => CodeOrigin::Compiled,
+        };
+        self.counters.count(origin);
+        Ok((component, origin))
     }
 
     fn store(&self) -> Store<StoreState> {
@@ -454,7 +513,7 @@ pub(crate) struct PluginCache {
 }
 
 /// A plugin compiled once, or why it could not be.
-type Loaded = Result<Arc<LoadedPlugin>, String>;
+pub(crate) type Loaded = Result<Arc<LoadedPlugin>, String>;
 
 impl PluginCache {
     pub(crate) fn new(names: impl IntoIterator<Item = String>) -> Self {
@@ -463,16 +522,21 @@ impl PluginCache {
         }
     }
 
-    /// The loaded plugin `name`, compiling it with `load` the first time.
+    /// The loaded plugin `name`, compiling it with `load` the first time,
+    /// and whether this call loaded it.
     pub(crate) fn get(
         &self,
         name: &str,
         load: impl FnOnce() -> Result<LoadedPlugin, PluginError>,
-    ) -> Option<Loaded> {
+    ) -> Option<(Loaded, bool)> {
         let (_, slot) = self.slots.iter().find(|(n, _)| n == name)?;
-        Some(
-            slot.get_or_init(|| load().map(Arc::new).map_err(|e| e.to_string()))
-                .clone(),
-        )
+        let mut fresh = false;
+        let loaded = slot
+            .get_or_init(|| {
+                fresh = true;
+                load().map(Arc::new).map_err(|e| e.to_string())
+            })
+            .clone();
+        Some((loaded, fresh))
     }
 }
