@@ -327,14 +327,13 @@ fn a_signed_bundle_envelope_is_not_a_decision_record() {
     // Same key, same DSSE, another payload type: refused for what it is.
     let made = made();
     let dir = tempfile::tempdir().unwrap();
-    let key = assure_trust::keys::PrivateKey::read_pem_file(&made.key()).unwrap();
-    let mut envelope = assure_trust::dsse::Envelope::new(
+    let path = dir.path().join("bundle.dsse.json");
+    sign_with_records_key(
+        made,
         assure_trust::dsse::BUNDLE_PAYLOAD_TYPE,
         &payload_bytes(&made.record),
+        &path,
     );
-    assure_trust::dsse::sign(&mut envelope, &key);
-    let path = dir.path().join("bundle.dsse.json");
-    std::fs::write(&path, envelope.to_json()).unwrap();
     assure()
         .arg("verify")
         .arg(&path)
@@ -343,6 +342,15 @@ fn a_signed_bundle_envelope_is_not_a_decision_record() {
         .assert()
         .code(4)
         .stderr(predicate::str::contains("application/vnd.in-toto+json"));
+}
+
+/// Writes to `path` an envelope of `payload_type` over `payload`, signed
+/// with the records key: what a holder of that key could forge.
+fn sign_with_records_key(made: &Made, payload_type: &str, payload: &[u8], path: &Path) {
+    let key = assure_trust::keys::PrivateKey::read_pem_file(&made.key()).unwrap();
+    let mut envelope = assure_trust::dsse::Envelope::new(payload_type, payload);
+    assure_trust::dsse::sign(&mut envelope, &key);
+    std::fs::write(path, envelope.to_json()).unwrap();
 }
 
 fn payload_bytes(envelope: &[u8]) -> Vec<u8> {
@@ -360,14 +368,13 @@ fn a_signed_subject_outside_the_submission_is_never_read() {
     let dir = tempfile::tempdir().unwrap();
     let mut statement = payload(&made.record);
     statement["subject"][1]["name"] = "../secret".into();
-    let key = assure_trust::keys::PrivateKey::read_pem_file(&made.key()).unwrap();
-    let mut envelope = assure_trust::dsse::Envelope::new(
+    let path = dir.path().join("escape.dsse.json");
+    sign_with_records_key(
+        made,
         "application/vnd.in-toto+json",
         &serde_json::to_vec(&statement).unwrap(),
+        &path,
     );
-    assure_trust::dsse::sign(&mut envelope, &key);
-    let path = dir.path().join("escape.dsse.json");
-    std::fs::write(&path, envelope.to_json()).unwrap();
     assure()
         .arg("verify")
         .arg(&path)
@@ -510,14 +517,13 @@ fn replay_that_gives_another_decision_says_what_changed() {
     statement["predicate"]["assure"]["decision_sha256"] = "0".repeat(64).into();
     statement["predicate"]["assure"]["verdict"] = "approve".into();
     statement["predicate"]["assure"]["findings"] = serde_json::json!([]);
-    let key = assure_trust::keys::PrivateKey::read_pem_file(&made.key()).unwrap();
-    let mut envelope = assure_trust::dsse::Envelope::new(
+    let path = dir.path().join("claimed.dsse.json");
+    sign_with_records_key(
+        made,
         "application/vnd.in-toto+json",
         &serde_json::to_vec(&statement).unwrap(),
+        &path,
     );
-    assure_trust::dsse::sign(&mut envelope, &key);
-    let path = dir.path().join("claimed.dsse.json");
-    std::fs::write(&path, envelope.to_json()).unwrap();
     assure()
         .arg("verify")
         .arg(&path)

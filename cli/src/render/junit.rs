@@ -46,24 +46,81 @@ fn evidence_problems(decision: &Decision) -> Vec<String> {
     out
 }
 
+/// A suite's test, failure, error and skipped counts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    /// Test cases.
+    pub tests: usize,
+    /// Failed (blocking rules that fired).
+    pub failures: usize,
+    /// Errors (undecided rules, and evidence problems).
+    pub errors: usize,
+    /// Skipped (rules with nothing to judge).
+    pub skipped: usize,
+}
+
+impl Counts {
+    /// The counts of a decision's suite: one test case per rule, and one for
+    /// the evidence itself, which errors when a document could not be read
+    /// or a fact is in doubt, so a needs-evidence decision never shows as a
+    /// clean report.
+    pub fn of(decision: &Decision) -> Self {
+        let count = |outcome: Outcome| {
+            decision
+                .rules
+                .iter()
+                .filter(|r| r.outcome == outcome)
+                .count()
+        };
+        Self {
+            tests: decision.rules.len() + 1,
+            failures: count(Outcome::Failed),
+            errors: count(Outcome::Undecided)
+                + usize::from(!evidence_problems(decision).is_empty()),
+            skipped: count(Outcome::NotApplicable),
+        }
+    }
+
+    /// The sum of two.
+    pub fn add(self, other: Self) -> Self {
+        Self {
+            tests: self.tests + other.tests,
+            failures: self.failures + other.failures,
+            errors: self.errors + other.errors,
+            skipped: self.skipped + other.skipped,
+        }
+    }
+
+    /// As XML attributes.
+    pub fn attributes(&self) -> String {
+        format!(
+            "tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\"",
+            self.tests, self.failures, self.errors, self.skipped
+        )
+    }
+}
+
 /// As [`junit`]; with `submission`, the suite and its test cases are named
 /// after it, so a report of several submissions keeps them apart.
 pub fn junit_for(decision: &Decision, submission: Option<&str>) -> String {
-    let count = |outcome: Outcome| {
-        decision
-            .rules
-            .iter()
-            .filter(|r| r.outcome == outcome)
-            .count()
-    };
-    // One test case per rule, and one for the evidence itself: it errors
-    // when a document could not be read or a fact is in doubt, so a
-    // needs-evidence decision never shows as a clean report.
+    let p = &decision.product;
+    let mut out = String::new();
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"{}\" {} time=\"0\">",
+        esc(&format!("assure check: {} {}", p.name, p.version)),
+        Counts::of(decision).attributes()
+    );
+    out.push_str(&suite(decision, submission));
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// The decision's `<testsuite>` element, indented for a `<testsuites>`.
+pub fn suite(decision: &Decision, submission: Option<&str>) -> String {
+    let counts = Counts::of(decision);
     let problems = evidence_problems(decision);
-    let tests = decision.rules.len() + 1;
-    let failures = count(Outcome::Failed);
-    let errors = count(Outcome::Undecided) + usize::from(!problems.is_empty());
-    let skipped = count(Outcome::NotApplicable);
     let suite = match submission {
         None => format!("{} v{}", decision.bundle.name, decision.bundle.version),
         Some(path) => format!(
@@ -84,16 +141,11 @@ pub fn junit_for(decision: &Decision, submission: Option<&str>) -> String {
         .unwrap_or(&decision.evaluated_at);
 
     let mut out = String::new();
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"0\">",
-        esc(&format!("assure check: {} {}", p.name, p.version))
-    );
-    let _ = writeln!(
-        out,
-        "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"0\" timestamp=\"{}\">",
+        "  <testsuite name=\"{}\" {} time=\"0\" timestamp=\"{}\">",
         esc(&suite),
+        counts.attributes(),
         esc(timestamp)
     );
     out.push_str("    <properties>\n");
@@ -149,7 +201,7 @@ pub fn junit_for(decision: &Decision, submission: Option<&str>) -> String {
         "    <system-out>{}</system-out>",
         content(&suite_notes(decision))
     );
-    out.push_str("  </testsuite>\n</testsuites>\n");
+    out.push_str("  </testsuite>\n");
     out
 }
 

@@ -57,47 +57,35 @@ pub fn terminal_text(text: &str) -> String {
 /// (as [`junit::junit`] writes it) inside one `<testsuites>`, and a
 /// submission that could not be checked as a suite with one error.
 pub fn junit_batch(results: &[(String, Result<&Decision, &str>)]) -> String {
-    let (mut tests, mut failures, mut errors, mut skipped) = (0usize, 0usize, 0usize, 0usize);
+    let mut total = junit::Counts::default();
     let mut suites = String::new();
     for (path, result) in results {
-        let single = match result {
-            Ok(decision) => junit::junit_for(decision, Some(path)),
-            Err(message) => format!(
-                "<testsuites>\n  <testsuite name=\"{path}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n    \
-                 <testcase classname=\"{path}\" name=\"check\">\n      <error type=\"error\" message=\"{message}\"/>\n    \
-                 </testcase>\n  </testsuite>\n</testsuites>\n",
-                path = escape_markup(path),
-                message = escape_markup(message)
-            ),
-        };
-        // The totals from the suite's own counts, and the suite without its wrapper.
-        let Some(start) = single.find("<testsuite ") else {
-            continue;
-        };
-        let count = |name: &str| -> usize {
-            let tag = single.get(start..).unwrap_or("");
-            let key = format!(" {name}=\"");
-            tag.find(&key)
-                .and_then(|i| tag.get(i + key.len()..))
-                .and_then(|rest| rest.split('"').next())
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(0)
-        };
-        tests += count("tests");
-        failures += count("failures");
-        errors += count("errors");
-        skipped += count("skipped");
-        let inner = single
-            .rfind("</testsuites>")
-            .and_then(|end| single.get(start..end))
-            .unwrap_or("");
-        suites.push_str("  ");
-        suites.push_str(inner.trim());
-        suites.push('\n');
+        match result {
+            Ok(decision) => {
+                total = total.add(junit::Counts::of(decision));
+                suites.push_str(&junit::suite(decision, Some(path)));
+            }
+            Err(message) => {
+                let counts = junit::Counts {
+                    tests: 1,
+                    errors: 1,
+                    ..junit::Counts::default()
+                };
+                total = total.add(counts);
+                let _ = writeln!(
+                    suites,
+                    "  <testsuite name=\"{path}\" {}>\n    <testcase classname=\"{path}\" name=\"check\">\n      \
+                     <error type=\"error\" message=\"{message}\"/>\n    </testcase>\n  </testsuite>",
+                    counts.attributes(),
+                    path = escape_markup(path),
+                    message = escape_markup(message)
+                );
+            }
+        }
     }
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"assure batch\" tests=\"{tests}\" \
-         failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">\n{suites}</testsuites>\n"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"assure batch\" {}>\n{suites}</testsuites>\n",
+        total.attributes()
     )
 }
 
