@@ -1,7 +1,12 @@
 //! assure checks itself: its own SBOM is current, and the baseline's verdict
 //! on assure as a submission is the one the README documents.
 
-#![expect(clippy::unwrap_used, clippy::panic, reason = "tests")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "tests"
+)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
