@@ -123,15 +123,17 @@ pub const TABLE: &[LimitSpec] = &[
         name: "functions",
         bounds: "functions defined in one plugin, checked before it is compiled",
         unit: "functions",
-        default: 50_000,
-        ceiling: 200_000,
+        // The built-in plugins define at most about 530.
+        default: 10_000,
+        ceiling: 100_000,
     },
     LimitSpec {
         name: "locals",
         bounds: "local variables over all of one plugin's functions, checked before it is compiled",
         unit: "locals",
-        default: 1_000_000,
-        ceiling: 4_000_000,
+        // The built-in plugins declare at most about 1,700.
+        default: 100_000,
+        ceiling: 1_000_000,
     },
     LimitSpec {
         name: "files",
