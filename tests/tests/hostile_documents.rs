@@ -56,7 +56,12 @@ fn error_for<'a>(decision: &'a Decision, document: &str) -> (&'static str, &'a s
         .iter()
         .filter(|e| e.document == document)
         .collect();
-    assert_eq!(errors.len(), 1, "{document}: {:#?}", decision.document_errors);
+    assert_eq!(
+        errors.len(),
+        1,
+        "{document}: {:#?}",
+        decision.document_errors
+    );
     (errors[0].kind, errors[0].message.as_str())
 }
 
@@ -79,7 +84,11 @@ fn big_sbom() -> &'static Path {
         text.push_str(&"a".repeat(HUNDRED_MB));
         text.push_str("\"},");
         text.push_str(&sbom[at..]);
-        submission(&[("sbom.cdx.json", "application/vnd.cyclonedx+json", text.as_bytes())])
+        submission(&[(
+            "sbom.cdx.json",
+            "application/vnd.cyclonedx+json",
+            text.as_bytes(),
+        )])
     })
     .path()
 }
@@ -118,7 +127,10 @@ fn a_100_mb_file_over_the_plugin_input_cap_is_a_limit_error() {
     let (kind, message) = error_for(&decision, "sbom.cdx.json");
     assert_eq!(kind, "limit");
     // Today's wording; becomes `limits.input_bytes`.
-    assert!(message.contains("more than the input cap of 67108864 bytes"), "{message}");
+    assert!(
+        message.contains("more than the input cap of 67108864 bytes"),
+        "{message}"
+    );
     assert_ne!(decision.verdict, Verdict::Approve);
 }
 
@@ -171,7 +183,10 @@ fn nesting_100000_deep_is_an_error_for_each_document_not_a_crash() {
     for (name, _) in formats {
         let (kind, message) = error_for(&decision, name);
         assert_eq!(kind, "invalid", "{name}: {message}");
-        assert!(message.contains("nesting") || message.contains("recursion"), "{name}: {message}");
+        assert!(
+            message.contains("nesting") || message.contains("recursion"),
+            "{name}: {message}"
+        );
     }
     assert_ne!(decision.verdict, Verdict::Approve);
 }
@@ -239,9 +254,22 @@ fn with_bom(bytes: &[u8]) -> Vec<u8> {
 fn a_byte_order_mark_reads_the_same_as_without() {
     for file in ["dtac.json", "sbom.cdx.json", "security.txt", "mds2.csv"] {
         let decision = approved_with(file, with_bom);
-        assert!(decision.document_errors.is_empty(), "{file}: {:#?}", decision.document_errors);
-        assert_eq!(decision.verdict, Verdict::Approve, "{file}: {}", decision.summary);
-        assert_eq!(product_values(&decision), product_values(baseline()), "{file}");
+        assert!(
+            decision.document_errors.is_empty(),
+            "{file}: {:#?}",
+            decision.document_errors
+        );
+        assert_eq!(
+            decision.verdict,
+            Verdict::Approve,
+            "{file}: {}",
+            decision.summary
+        );
+        assert_eq!(
+            product_values(&decision),
+            product_values(baseline()),
+            "{file}"
+        );
     }
 }
 
@@ -249,9 +277,22 @@ fn a_byte_order_mark_reads_the_same_as_without() {
 fn crlf_line_ends_read_the_same_as_lf() {
     for file in ["security.txt", "mds2.csv"] {
         let decision = approved_with(file, other_line_ends);
-        assert!(decision.document_errors.is_empty(), "{file}: {:#?}", decision.document_errors);
-        assert_eq!(decision.verdict, Verdict::Approve, "{file}: {}", decision.summary);
-        assert_eq!(product_values(&decision), product_values(baseline()), "{file}");
+        assert!(
+            decision.document_errors.is_empty(),
+            "{file}: {:#?}",
+            decision.document_errors
+        );
+        assert_eq!(
+            decision.verdict,
+            Verdict::Approve,
+            "{file}: {}",
+            decision.summary
+        );
+        assert_eq!(
+            product_values(&decision),
+            product_values(baseline()),
+            "{file}"
+        );
         // Line locations are the same lines.
         let lines = |d: &Decision| -> Vec<String> {
             d.facts
@@ -280,7 +321,10 @@ fn a_duplicated_key_that_changes_the_format_is_not_read_as_cyclonedx() {
         .into_bytes()
     });
     let (_, message) = error_for(&decision, "sbom.cdx.json");
-    assert!(message.contains("bomFormat") || message.contains("SPDX"), "{message}");
+    assert!(
+        message.contains("bomFormat") || message.contains("SPDX"),
+        "{message}"
+    );
     assert_ne!(decision.verdict, Verdict::Approve);
 }
 
@@ -319,7 +363,12 @@ fn a_duplicated_vex_status_today_takes_the_last_silently() {
         .into_bytes()
     });
     assert!(decision.document_errors.is_empty());
-    assert!(decision.notes.iter().all(|n| n.document != "vex.openvex.json"));
+    assert!(
+        decision
+            .notes
+            .iter()
+            .all(|n| n.document != "vex.openvex.json")
+    );
     assert_eq!(decision.verdict, Verdict::Approve);
 }
 
@@ -342,7 +391,10 @@ fn a_manifest_listing_100000_files_is_refused_fast_naming_the_limit() {
     let error = load(dir.path(), SubmissionLimits::default()).unwrap_err();
     assert!(error.contains("submission.toml"), "{error}");
     // Today's wording; becomes `limits.manifest_bytes`.
-    assert!(error.contains("larger than the limit of 1048576 bytes"), "{error}");
+    assert!(
+        error.contains("larger than the limit of 1048576 bytes"),
+        "{error}"
+    );
     // With room for the manifest, the file-count limit bites.
     let error = load(
         dir.path(),
@@ -379,8 +431,7 @@ fn a_folder_of_100000_unlisted_files_is_handled_fast() {
         if i % 50_000 == 0 {
             std::fs::write(&name, b"{}").unwrap();
         } else {
-            std::fs::hard_link(junk.join(format!("{}.json", i / 50_000 * 50_000)), name)
-                .unwrap();
+            std::fs::hard_link(junk.join(format!("{}.json", i / 50_000 * 50_000)), name).unwrap();
         }
     }
     eprintln!("wrote 100,000 files in {:?}", started.elapsed());
@@ -396,7 +447,11 @@ fn a_folder_of_100000_unlisted_files_is_handled_fast() {
     // decides, and the listing is bounded (10 × the file limit).
     assert_eq!(decision.verdict, Verdict::Approve, "{}", decision.summary);
     assert!(!decision.inputs.unlisted.is_empty());
-    assert!(decision.inputs.unlisted.len() <= 10 * 1000, "{}", decision.inputs.unlisted.len());
+    assert!(
+        decision.inputs.unlisted.len() <= 10 * 1000,
+        "{}",
+        decision.inputs.unlisted.len()
+    );
     assert!(took < Duration::from_secs(10), "took {took:?}");
     eprintln!(
         "100,000 unlisted files: {} listed, decided in {took:?}",

@@ -9,7 +9,12 @@
 //! test asserts both the error a user would read and that the verdict is not
 //! approve.
 
-#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "tests"
+)]
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -72,7 +77,10 @@ fn table_growth_stops_at_the_table_cap() {
         message.contains("table cap of 100000 elements reached"),
         "{message}"
     );
-    assert_eq!(decision.document_errors[0].plugin.as_deref(), Some("cyclonedx"));
+    assert_eq!(
+        decision.document_errors[0].plugin.as_deref(),
+        Some("cyclonedx")
+    );
     assert_eq!(decision.verdict, Verdict::NeedsEvidence);
     // Contained by the limiter at once, not by the 2 s deadline.
     assert!(took < Duration::from_secs(2), "took {took:?}");
@@ -181,7 +189,10 @@ fn entities_of_another_supplier_or_product_are_refused() {
     // The rules saw no supplier entity, and the component under no other
     // product.
     let entities = &decision.facts.entities;
-    assert!(entities.iter().all(|e| e.kind != "Supplier"), "{entities:#?}");
+    assert!(
+        entities.iter().all(|e| e.kind != "Supplier"),
+        "{entities:#?}"
+    );
     let evil = entities
         .iter()
         .find(|e| e.id == "pkg:npm/evil@1.0.0")
@@ -211,9 +222,16 @@ fn deadline_is_kept_within_a_margin() {
         let (kind, message) = sbom_error(&decision);
         // A loop in the start function stops `describe`, so the plugin
         // cannot be loaded: a `plugin` error naming the deadline.
-        let expected = if fixture == "start-loop" { "plugin" } else { "limit" };
+        let expected = if fixture == "start-loop" {
+            "plugin"
+        } else {
+            "limit"
+        };
         assert_eq!(kind, expected, "{fixture}: {message}");
-        assert!(message.contains("deadline of 0.5 s exceeded"), "{fixture}: {message}");
+        assert!(
+            message.contains("deadline of 0.5 s exceeded"),
+            "{fixture}: {message}"
+        );
         assert_ne!(decision.verdict, Verdict::Approve);
         assert!(
             took < deadline + Duration::from_secs(3),

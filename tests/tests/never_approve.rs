@@ -27,7 +27,12 @@
 //! field no rule reads, and still approve legitimately: that generator is
 //! deliberately absent.
 
-#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "tests"
+)]
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -86,22 +91,49 @@ const READ_FIELDS: &[(&str, &str)] = &[
 /// so one strategy fits every file.
 #[derive(Debug, Clone)]
 enum Fault {
-    Trap { evidence: usize },
-    Missing { evidence: usize },
-    Flip { evidence: usize, at: u16, bit: u8 },
-    Truncate { evidence: usize, at: u16, update_digest: bool },
-    Quote { json: usize, at: u16 },
-    InvalidUtf8 { json: usize, at: u16 },
-    Remove { field: usize },
+    Trap {
+        evidence: usize,
+    },
+    Missing {
+        evidence: usize,
+    },
+    Flip {
+        evidence: usize,
+        at: u16,
+        bit: u8,
+    },
+    Truncate {
+        evidence: usize,
+        at: u16,
+        update_digest: bool,
+    },
+    Quote {
+        json: usize,
+        at: u16,
+    },
+    InvalidUtf8 {
+        json: usize,
+        at: u16,
+    },
+    Remove {
+        field: usize,
+    },
 }
 
 fn fault() -> impl Strategy<Value = Fault> {
     let evidence = 0..EVIDENCE.len();
     prop_oneof![
-        evidence.clone().prop_map(|evidence| Fault::Trap { evidence }),
-        evidence.clone().prop_map(|evidence| Fault::Missing { evidence }),
-        (evidence.clone(), any::<u16>(), 0..8u8)
-            .prop_map(|(evidence, at, bit)| Fault::Flip { evidence, at, bit }),
+        evidence
+            .clone()
+            .prop_map(|evidence| Fault::Trap { evidence }),
+        evidence
+            .clone()
+            .prop_map(|evidence| Fault::Missing { evidence }),
+        (evidence.clone(), any::<u16>(), 0..8u8).prop_map(|(evidence, at, bit)| Fault::Flip {
+            evidence,
+            at,
+            bit
+        }),
         (evidence, any::<u16>(), any::<bool>()).prop_map(|(evidence, at, update_digest)| {
             Fault::Truncate {
                 evidence,
@@ -205,7 +237,10 @@ fn apply(fault: &Fault, dir: &Path) -> &'static Engine {
             // JSON: cut at or before the closing brace. Text: anywhere short
             // of the end, digest never updated.
             let limit = if json {
-                bytes.iter().rposition(|b| !b.is_ascii_whitespace()).unwrap()
+                bytes
+                    .iter()
+                    .rposition(|b| !b.is_ascii_whitespace())
+                    .unwrap()
             } else {
                 bytes.len() - 1
             };
@@ -286,15 +321,15 @@ fn each_removed_field_alone_is_not_approved() {
 
 #[test]
 fn each_plugin_trapping_is_not_approved() {
-    for evidence in 0..EVIDENCE.len() {
+    for (evidence, (file, plugin, _)) in EVIDENCE.iter().enumerate() {
         let dir = approved_copy();
         let decision = check(trap_engine(evidence), dir.path()).unwrap();
-        assert_ne!(decision.verdict, Verdict::Approve, "{}", EVIDENCE[evidence].1);
+        assert_ne!(decision.verdict, Verdict::Approve, "{plugin}");
         assert!(
             decision
                 .document_errors
                 .iter()
-                .any(|e| e.document == EVIDENCE[evidence].0 && e.kind == "fault"),
+                .any(|e| e.document == *file && e.kind == "fault"),
             "{:#?}",
             decision.document_errors
         );

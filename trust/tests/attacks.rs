@@ -657,7 +657,11 @@ fn pax_path(path: &str) -> Vec<u8> {
 
 #[test]
 fn dot_dot_after_a_real_folder() {
-    for name in [&b"a/../../x"[..], b"policies/./../../../etc/cron.d/x", b"a/b/../../../x"] {
+    for name in [
+        &b"a/../../x"[..],
+        b"policies/./../../../etc/cron.d/x",
+        b"a/b/../../../x",
+    ] {
         let gz = raw_tar_gz(&[RawEntry::file(name, b"x")]);
         assert_err!(load_bytes(&gz), TrustError::PathTraversal { .. });
     }
@@ -677,7 +681,11 @@ fn dot_dot_after_a_real_folder() {
 
 #[test]
 fn hard_link_to_a_system_file_under_an_innocent_name() {
-    for target in [&b"/etc/passwd"[..], b"../../../../etc/shadow", b"bundle.toml"] {
+    for target in [
+        &b"/etc/passwd"[..],
+        b"../../../../etc/shadow",
+        b"bundle.toml",
+    ] {
         let link = RawEntry {
             name: b"data/kev.json",
             kind: tar::EntryType::Link,
