@@ -293,9 +293,30 @@ impl Assembly {
                     None => {}
                 }
             }
+            // The engine makes every entity a child of the submission's
+            // product; a plugin naming a product, supplier or vulnerability
+            // (or a kind the schema lacks) as a parent would attach the
+            // entity to something the manifest does not name.
+            let (parents, refused): (Vec<_>, Vec<_>) =
+                entity.parents.into_iter().partition(|parent| {
+                    !ENGINE_KINDS.contains(&parent.kind.as_str())
+                        && vocabulary.has_entity(&parent.kind)
+                });
+            for parent in refused {
+                self.problem(
+                    source,
+                    &name,
+                    format!(
+                        "names parent {}[{}], which is not an entity plugins may describe \
+                         (only the engine attaches entities to the product, supplier and \
+                         vulnerabilities); the parent is ignored",
+                        parent.kind, parent.id
+                    ),
+                );
+            }
             let slot = self.entities.entry(key.clone()).or_default();
             slot.provenance.push(at(source, &entity.location));
-            for parent in entity.parents {
+            for parent in parents {
                 slot.parents.insert((parent.kind, parent.id));
             }
             let mut conflicts = Vec::new();

@@ -95,6 +95,8 @@ pub const ALL: &[&str] = &[
     "deep-recursion",
     "invalid-utf8",
     "start-loop",
+    "table-grow",
+    "other-product",
 ];
 
 /// The folder holding the `.wat` fixtures and their extra WIT.
@@ -135,12 +137,79 @@ pub fn component(name: &str) -> Result<Vec<u8>, String> {
             ALL.join(", ")
         ));
     }
-    let dir = fixtures_dir();
-    let wat_path = dir.join(format!("{name}.wat"));
+    let wat_path = fixtures_dir().join(format!("{name}.wat"));
     let text = std::fs::read_to_string(&wat_path)
         .map_err(|e| format!("reading {}: {e}", wat_path.display()))?;
-    let mut module = wat::parse_str(&text).map_err(|mut e| {
-        e.set_path(&wat_path);
+    component_from_wat(name, &wat_path, &text)
+}
+
+/// The control fixture's text with `extra` (module fields, e.g. functions)
+/// inserted before the module's closing parenthesis: the base of the
+/// generated fixtures, which would be megabytes as files.
+fn control_with(extra: &str) -> Result<String, String> {
+    let path = fixtures_dir().join("well-behaved.wat");
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    let close = text
+        .rfind(')')
+        .ok_or_else(|| format!("{}: no closing parenthesis", path.display()))?;
+    let (head, tail) = text.split_at(close);
+    Ok(format!("{head}{extra}\n{tail}"))
+}
+
+/// `compile-bomb` (functions): the control plus `functions` tiny functions
+/// that nothing calls. Small as a component (a few bytes each) but each is
+/// one more function for Cranelift to compile: a host that compiles whatever
+/// it is handed spends time in proportion. The host must refuse it at load,
+/// before compiling, naming the plugin and the function limit.
+pub fn compile_bomb_functions(functions: usize) -> Result<Vec<u8>, String> {
+    let mut extra = String::with_capacity(functions * 40);
+    for i in 0..functions {
+        extra.push_str(&format!("  (func (result i32) (i32.const {i}))\n"));
+    }
+    let text = control_with(&extra)?;
+    component_from_wat(
+        "compile-bomb-functions",
+        &fixtures_dir().join("compile-bomb-functions.wat (generated)"),
+        &text,
+    )
+}
+
+/// `compile-bomb` (locals): the control plus `functions` functions with
+/// `locals` `i64` locals each, a spread of them read. The binary encodes each
+/// function's locals as one (count, type) pair, so the component stays small,
+/// but the compiler must zero and track every local. The host must refuse it
+/// at load, before compiling, naming the plugin and the locals limit.
+pub fn compile_bomb_locals(functions: usize, locals: usize) -> Result<Vec<u8>, String> {
+    let mut extra = String::new();
+    for _ in 0..functions {
+        extra.push_str("  (func (result i64) (local");
+        for _ in 0..locals {
+            extra.push_str(" i64");
+        }
+        extra.push_str(")\n    (i64.const 0)");
+        // Read a spread of the locals so none is trivially dead.
+        for l in (0..locals).step_by(locals.div_ceil(64).max(1)) {
+            extra.push_str(&format!(" (local.get {l}) (i64.add)"));
+        }
+        extra.push_str(")\n");
+    }
+    let text = control_with(&extra)?;
+    component_from_wat(
+        "compile-bomb-locals",
+        &fixtures_dir().join("compile-bomb-locals.wat (generated)"),
+        &text,
+    )
+}
+
+/// Builds a component from WAT text for the fixture `name`: compiles it to
+/// a core module, embeds the metadata of its world ([`hostile_world`], else
+/// `extractor`) with UTF-8 strings, and encodes (and validates) the
+/// component. `wat_path` only names the text in errors.
+pub fn component_from_wat(name: &str, wat_path: &Path, text: &str) -> Result<Vec<u8>, String> {
+    let dir = fixtures_dir();
+    let mut module = wat::parse_str(text).map_err(|mut e| {
+        e.set_path(wat_path);
         format!("compiling {}: {e}", wat_path.display())
     })?;
 

@@ -618,3 +618,126 @@ fn undeclared_plugin_and_inconsistent_signer_keys() {
     });
     assert_err!(verify1(&b, &k.a), TrustError::ManifestInvalid { .. });
 }
+
+// ----- escapes hidden in names the short header does not show --------------------------
+
+/// A tar.gz of GNU-format entries, each (kind, name in the header, data), so
+/// GNU long-name (`L`) and PAX (`x`) records are honoured by the reader.
+fn gnu_tar_gz(entries: &[(tar::EntryType, &[u8], &[u8])]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut tar = Vec::new();
+    for (kind, name, data) in entries {
+        let mut h = tar::Header::new_gnu();
+        h.as_gnu_mut().unwrap().name[..name.len()].copy_from_slice(name);
+        h.set_entry_type(*kind);
+        h.set_mode(0o644);
+        h.set_mtime(0);
+        h.set_size(data.len() as u64);
+        h.set_cksum();
+        tar.extend_from_slice(h.as_bytes());
+        tar.extend_from_slice(data);
+        tar.extend(std::iter::repeat_n(0u8, (512 - data.len() % 512) % 512));
+    }
+    tar.extend(std::iter::repeat_n(0u8, 1024));
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&tar).unwrap();
+    gz.finish().unwrap()
+}
+
+/// A PAX extended header record `path=<path>`.
+fn pax_path(path: &str) -> Vec<u8> {
+    let body = format!(" path={path}\n");
+    // The length counts itself: find the fixed point.
+    let mut len = body.len() + 1;
+    while format!("{len}{body}").len() != len {
+        len += 1;
+    }
+    format!("{len}{body}").into_bytes()
+}
+
+#[test]
+fn dot_dot_after_a_real_folder() {
+    for name in [
+        &b"a/../../x"[..],
+        b"policies/./../../../etc/cron.d/x",
+        b"a/b/../../../x",
+    ] {
+        let gz = raw_tar_gz(&[RawEntry::file(name, b"x")]);
+        assert_err!(load_bytes(&gz), TrustError::PathTraversal { .. });
+    }
+    // A folder entry that escapes is refused too, not skipped.
+    let dir = RawEntry {
+        name: b"a/../../x/",
+        kind: tar::EntryType::Directory,
+        data: b"",
+        link: b"",
+        size: Some(0),
+    };
+    assert_err!(
+        load_bytes(&raw_tar_gz(&[dir])),
+        TrustError::PathTraversal { .. }
+    );
+}
+
+#[test]
+fn hard_link_to_a_system_file_under_an_innocent_name() {
+    for target in [
+        &b"/etc/passwd"[..],
+        b"../../../../etc/shadow",
+        b"bundle.toml",
+    ] {
+        let link = RawEntry {
+            name: b"data/kev.json",
+            kind: tar::EntryType::Link,
+            data: b"",
+            link: target,
+            size: Some(0),
+        };
+        assert_err!(
+            load_bytes(&raw_tar_gz(&[link])),
+            TrustError::LinkEntry { .. }
+        );
+    }
+}
+
+#[test]
+fn gnu_long_name_that_escapes() {
+    let long = |prefix: &str| {
+        let mut name = format!("{prefix}{}", "a".repeat(200)).into_bytes();
+        name.push(0);
+        name
+    };
+    let escaping = long("../../");
+    let gz = gnu_tar_gz(&[
+        (tar::EntryType::GNULongName, b"././@LongLink", &escaping),
+        (tar::EntryType::Regular, b"policies/innocent.cedar", b"x"),
+    ]);
+    assert_err!(load_bytes(&gz), TrustError::PathTraversal { .. });
+
+    let absolute = long("/etc/");
+    let gz = gnu_tar_gz(&[
+        (tar::EntryType::GNULongName, b"././@LongLink", &absolute),
+        (tar::EntryType::Regular, b"policies/innocent.cedar", b"x"),
+    ]);
+    assert_err!(load_bytes(&gz), TrustError::AbsolutePath { .. });
+}
+
+#[test]
+fn pax_path_that_escapes() {
+    for (path, absolute) in [
+        ("policies/../../evil.cedar", false),
+        ("../evil.cedar", false),
+        ("/etc/evil.cedar", true),
+    ] {
+        let record = pax_path(path);
+        let gz = gnu_tar_gz(&[
+            (tar::EntryType::XHeader, b"PaxHeader/innocent", &record),
+            (tar::EntryType::Regular, b"policies/innocent.cedar", b"x"),
+        ]);
+        if absolute {
+            assert_err!(load_bytes(&gz), TrustError::AbsolutePath { .. });
+        } else {
+            assert_err!(load_bytes(&gz), TrustError::PathTraversal { .. });
+        }
+    }
+}
