@@ -311,6 +311,17 @@ impl Engine {
             }
         }
         assembly.finish(&submission.manifest.product);
+        if let Some(cap) = submission.unlisted_stopped_at {
+            notes.push(DocumentNote {
+                document: crate::submission::MANIFEST.into(),
+                plugin: "assure".into(),
+                message: format!(
+                    "the folder holds more than the {cap} entries assure looks at (10 × limits.files): \
+                     the list of files the manifest does not declare is incomplete"
+                ),
+                location: String::new(),
+            });
+        }
         for document in &assembly.set_aside {
             notes.push(DocumentNote {
                 document: document.clone(),

@@ -140,6 +140,9 @@ pub struct Submission {
     pub evidence: Vec<Evidence>,
     /// Files in the folder that the manifest does not declare (not judged).
     pub unlisted: Vec<String>,
+    /// When the folder holds more entries than are looked at, the number
+    /// looked at: `unlisted` is then incomplete, and the decision says so.
+    pub unlisted_stopped_at: Option<usize>,
 }
 
 /// One evidence file, read and checked.
@@ -358,16 +361,20 @@ impl Submission {
             }
             .into());
         }
-        let unlisted = list_files(root, options.limits.max_files.saturating_mul(10))
+        let cap = options.limits.max_files.saturating_mul(10);
+        let (listed, complete) = list_files_bounded(root, cap);
+        let unlisted = listed
             .into_iter()
             .filter(|p| p != MANIFEST && !seen.contains(p))
             .collect();
+        let unlisted_stopped_at = (!complete).then_some(cap);
         Ok(Self {
             root: root.to_path_buf(),
             manifest,
             manifest_sha256: sha256_hex(&manifest_bytes),
             evidence,
             unlisted,
+            unlisted_stopped_at,
         })
     }
 }
@@ -464,13 +471,24 @@ fn is_sha256_hex(s: &str) -> bool {
 /// Regular files under `root`, relative, sorted; symlinks are not followed.
 /// Stops after `cap` entries.
 fn list_files(root: &Path, cap: usize) -> Vec<String> {
-    let mut out = BTreeSet::new();
-    for entry in walkdir::WalkDir::new(root)
+    list_files_bounded(root, cap).0
+}
+
+/// The files under `root` (relative, `/`-separated), looking at no more
+/// than `cap` entries, and whether that was all of them.
+fn list_files_bounded(root: &Path, cap: usize) -> (Vec<String>, bool) {
+    let mut walk = walkdir::WalkDir::new(root)
         .follow_links(false)
         .into_iter()
-        .filter_map(Result::ok)
-        .take(cap)
-    {
+        .filter_map(Result::ok);
+    let files = files_of(root, walk.by_ref().take(cap));
+    let complete = walk.next().is_none();
+    (files, complete)
+}
+
+fn files_of(root: &Path, entries: impl Iterator<Item = walkdir::DirEntry>) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    for entry in entries {
         if entry.file_type().is_dir() {
             continue;
         }

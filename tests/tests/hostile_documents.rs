@@ -106,7 +106,7 @@ fn a_100_mb_file_over_the_file_limit_is_refused_naming_file_and_limit() {
     assert!(error.contains("sbom.cdx.json"), "{error}");
     // Today's wording; becomes `limits.file_bytes`.
     assert!(
-        error.contains("larger than the limit of 67108864 bytes"),
+        error.contains("larger than allowed (limits.file_bytes = 64 MiB)"),
         "{error}"
     );
 }
@@ -128,7 +128,7 @@ fn a_100_mb_file_over_the_plugin_input_cap_is_a_limit_error() {
     assert_eq!(kind, "limit");
     // Today's wording; becomes `limits.input_bytes`.
     assert!(
-        message.contains("more than the input cap of 67108864 bytes"),
+        message.contains("more than a plugin may read (limits.input_bytes = 64 MiB)"),
         "{message}"
     );
     assert_ne!(decision.verdict, Verdict::Approve);
@@ -145,9 +145,14 @@ fn a_100_mb_file_within_the_defaults_is_read_by_the_plugin_and_refused() {
     let took = started.elapsed();
     let (kind, message) = error_for(&decision, "sbom.cdx.json");
     match kind {
-        "invalid" => assert!(message.contains("16 MiB"), "{message}"),
-        // Today's wording; becomes `limits.deadline_ms`.
-        "limit" => assert!(message.contains("deadline of 2.0 s exceeded"), "{message}"),
+        "invalid" => assert!(
+            message.contains("a text value of 104857600 bytes is longer than this plugin reads (16777216 bytes at most)"),
+            "{message}"
+        ),
+        "limit" => assert!(
+            message.contains("deadline exceeded (limits.deadline_ms = 2,000 milliseconds)"),
+            "{message}"
+        ),
         other => panic!("{other}: {message}"),
     }
     assert_ne!(decision.verdict, Verdict::Approve);
@@ -181,10 +186,11 @@ fn nesting_100000_deep_is_an_error_for_each_document_not_a_crash() {
     let dir = submission(&documents);
     let decision = check(builtin_engine().unwrap(), dir.path()).unwrap();
     for (name, _) in formats {
+        // Refused by the host before any plugin reads it, naming the limit.
         let (kind, message) = error_for(&decision, name);
-        assert_eq!(kind, "invalid", "{name}: {message}");
+        assert_eq!(kind, "limit", "{name}: {message}");
         assert!(
-            message.contains("nesting") || message.contains("recursion"),
+            message.contains("at line 1 (limits.nesting_depth = 64 levels)"),
             "{name}: {message}"
         );
     }
@@ -329,8 +335,6 @@ fn a_duplicated_key_that_changes_the_format_is_not_read_as_cyclonedx() {
 }
 
 #[test]
-#[ignore = "finding: the plugin SDK's JSON parser silently keeps the last of duplicated keys; \
-            fixing it (plugins/sdk/src/json.rs) means rebuilding every plugin"]
 fn a_duplicated_vex_status_is_an_error_not_a_silent_choice() {
     // A statement saying both "affected" and "not_affected": a user expects
     // an error (or at least a note), never one of the two picked silently.
@@ -346,30 +350,6 @@ fn a_duplicated_vex_status_is_an_error_not_a_silent_choice() {
     let (_, message) = error_for(&decision, "vex.openvex.json");
     assert!(message.contains("status"), "{message}");
     assert_ne!(decision.verdict, Verdict::Approve);
-}
-
-#[test]
-fn a_duplicated_vex_status_today_takes_the_last_silently() {
-    // Documents today's behaviour (see the ignored test above): the last of
-    // the two statuses stands, with no error and no note. When the SDK is
-    // fixed this test fails and should be deleted.
-    let decision = approved_with("vex.openvex.json", |bytes| {
-        let text = String::from_utf8(bytes.to_vec()).unwrap();
-        text.replacen(
-            "\"status\": \"not_affected\",",
-            "\"status\": \"affected\", \"status\": \"not_affected\",",
-            1,
-        )
-        .into_bytes()
-    });
-    assert!(decision.document_errors.is_empty());
-    assert!(
-        decision
-            .notes
-            .iter()
-            .all(|n| n.document != "vex.openvex.json")
-    );
-    assert_eq!(decision.verdict, Verdict::Approve);
 }
 
 // ---------------------------------------------------------------------------
@@ -392,7 +372,7 @@ fn a_manifest_listing_100000_files_is_refused_fast_naming_the_limit() {
     assert!(error.contains("submission.toml"), "{error}");
     // Today's wording; becomes `limits.manifest_bytes`.
     assert!(
-        error.contains("larger than the limit of 1048576 bytes"),
+        error.contains("larger than allowed (limits.manifest_bytes = 1 MiB)"),
         "{error}"
     );
     // With room for the manifest, the file-count limit bites.
@@ -406,7 +386,7 @@ fn a_manifest_listing_100000_files_is_refused_fast_naming_the_limit() {
     .unwrap_err();
     // Today's wording; becomes `limits.files`.
     assert!(
-        error.contains("100000 evidence entries, more than the limit of 1000"),
+        error.contains("100000 evidence entries, more than allowed (limits.files = 1,000 files)"),
         "{error}"
     );
     let took = started.elapsed();
@@ -451,6 +431,17 @@ fn a_folder_of_100000_unlisted_files_is_handled_fast() {
         decision.inputs.unlisted.len() <= 10 * 1000,
         "{}",
         decision.inputs.unlisted.len()
+    );
+    // …and says that it is cut short, rather than dropping the rest silently.
+    assert!(
+        decision
+            .notes
+            .iter()
+            .any(|n| n.document == "submission.toml"
+                && n.message
+                    .contains("more than the 10000 entries assure looks at (10 × limits.files)")),
+        "{:#?}",
+        decision.notes
     );
     assert!(took < Duration::from_secs(10), "took {took:?}");
     eprintln!(
