@@ -14,11 +14,10 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use arbitrary::{Arbitrary, Unstructured};
-use assure_engine::check::Evaluation;
 use assure_engine::facts::{Assembly, Provenance};
 use assure_engine::plugin::{self, Extraction};
 use assure_engine::submission::{self, Evidence, Manifest, Product, Profile};
-use assure_engine::{Bundle, Engine, Limits, LoadOptions, Submission, Timings};
+use assure_engine::{Bundle, Engine, Evaluation, Limits, LoadOptions, Submission, Timings};
 use assure_trust::keys::PrivateKey;
 use serde::{Deserialize, Serialize};
 
@@ -547,17 +546,17 @@ pub fn target(target: &str) -> Option<fn(&[u8])> {
         "wasm_signature" => wasm_signature,
         "bundle_load" => bundle_load,
         "facts" => facts,
-        "plugin_cyclonedx" => |d| plugin("cyclonedx", d),
-        "plugin_spdx" => |d| plugin("spdx", d),
-        "plugin_openvex" => |d| plugin("openvex", d),
-        "plugin_csaf" => |d| plugin("csaf", d),
-        "plugin_security_txt" => |d| plugin("security-txt", d),
-        "plugin_dtac" => |d| plugin("dtac", d),
-        "plugin_mds2" => |d| plugin("mds2", d),
-        "plugin_cyber_essentials" => |d| plugin("cyber-essentials", d),
-        "plugin_pentest" => |d| plugin("pentest", d),
-        "plugin_slsa" => |d| plugin("slsa", d),
-        "plugin_scorecard" => |d| plugin("scorecard", d),
+        "plugin_cyclonedx" => |d: &[u8]| plugin("cyclonedx", d),
+        "plugin_spdx" => |d: &[u8]| plugin("spdx", d),
+        "plugin_openvex" => |d: &[u8]| plugin("openvex", d),
+        "plugin_csaf" => |d: &[u8]| plugin("csaf", d),
+        "plugin_security_txt" => |d: &[u8]| plugin("security-txt", d),
+        "plugin_dtac" => |d: &[u8]| plugin("dtac", d),
+        "plugin_mds2" => |d: &[u8]| plugin("mds2", d),
+        "plugin_cyber_essentials" => |d: &[u8]| plugin("cyber-essentials", d),
+        "plugin_pentest" => |d: &[u8]| plugin("pentest", d),
+        "plugin_slsa" => |d: &[u8]| plugin("slsa", d),
+        "plugin_scorecard" => |d: &[u8]| plugin("scorecard", d),
         _ => return None,
     };
     Some(f)

@@ -265,7 +265,9 @@ fn seed() {
         {
             list.truncate(3);
         }
-        json["count"] = serde_json::json!(3);
+        if let Some(object) = json.as_object_mut() {
+            object.insert("count".to_owned(), serde_json::json!(3));
+        }
         *kev = serde_json::to_vec_pretty(&json).unwrap();
     }
     write(
