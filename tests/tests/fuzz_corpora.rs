@@ -177,12 +177,10 @@ fn seed() {
         submissions.push(docs);
     }
     let prefix = |path: &Path| {
-        let rel = path
-            .strip_prefix(&root)
+        path.strip_prefix(&root)
             .unwrap()
             .to_string_lossy()
-            .replace('/', "__");
-        rel
+            .replace('/', "__")
     };
     for (plugin, path) in &documents {
         let target = format!("plugin_{}", plugin.replace('-', "_"));
