@@ -64,6 +64,7 @@ pub fn run(
     engine: &Engine,
     list: &[PathBuf],
     as_of: jiff_ts::Timestamp,
+    submission_limits: assure_engine::SubmissionLimits,
 ) -> Outcome {
     for (format, _) in std::iter::once((args.format, PathBuf::new())).chain(args.outputs.clone()) {
         if matches!(format, Format::Sarif | Format::Html) {
@@ -90,7 +91,7 @@ pub fn run(
         .max(1);
     let options = LoadOptions {
         require_digests: args.require_digests,
-        ..LoadOptions::default()
+        limits: submission_limits,
     };
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(list.len() as u64);

@@ -88,17 +88,26 @@ pub struct CheckArgs {
     #[arg(long)]
     pub timings: bool,
 
-    /// Wall-clock limit for one plugin call, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
-    pub plugin_timeout: f64,
+    /// Wall-clock limit for one plugin call, in seconds (`limits.deadline_ms`;
+    /// default: the bundle's, else 2). Overrides the bundle's, up to 60.
+    #[arg(long, value_name = "SECONDS")]
+    pub plugin_timeout: Option<f64>,
 
-    /// Memory limit for one plugin instance, in MiB.
-    #[arg(long, value_name = "MIB", default_value_t = 512)]
-    pub plugin_memory: usize,
+    /// Memory limit for one plugin instance, in MiB (`limits.memory_bytes`;
+    /// default: the bundle's, else 512). Overrides the bundle's, up to 4096.
+    #[arg(long, value_name = "MIB")]
+    pub plugin_memory: Option<u64>,
 
-    /// Fuel (about one per WebAssembly instruction) for one plugin call.
-    #[arg(long, value_name = "UNITS", default_value_t = 20_000_000_000)]
-    pub plugin_fuel: u64,
+    /// Fuel (about one per WebAssembly instruction) for one plugin call
+    /// (`limits.fuel`; default: the bundle's, else 20,000,000,000).
+    /// Overrides the bundle's.
+    #[arg(long, value_name = "UNITS")]
+    pub plugin_fuel: Option<u64>,
+
+    /// Set any limit, as `NAME=VALUE` with a name from docs/LIMITS.md (e.g.
+    /// `--limit files=5000`). Overrides the bundle's; may be repeated.
+    #[arg(long = "limit", value_name = "NAME=VALUE", value_parser = parse_limit)]
+    pub limits: Vec<(String, u64)>,
 
     /// Write a signed decision record to FILE: a DSSE envelope holding an
     /// in-toto Statement (subjects: the evidence files and their SHA-256;
@@ -136,21 +145,12 @@ pub fn run(args: &CheckArgs) -> Outcome {
             }
         }
     };
-    if !(args.plugin_timeout.is_finite()
-        && args.plugin_timeout > 0.0
-        && args.plugin_timeout <= 3600.0)
-    {
-        let _ = writeln!(
-            anstream::stderr(),
-            "error: `--plugin-timeout` must be between 0 and 3600 seconds"
-        );
-        return Outcome::Error;
-    }
-    let limits = Limits {
-        fuel: args.plugin_fuel,
-        deadline: Duration::from_secs_f64(args.plugin_timeout),
-        memory_bytes: args.plugin_memory.saturating_mul(1024 * 1024),
-        ..Limits::default()
+    let overrides = match limit_overrides(args) {
+        Ok(o) => o,
+        Err(message) => {
+            let _ = writeln!(anstream::stderr(), "error: {message}");
+            return Outcome::Error;
+        }
     };
 
     // Read the signing key first: a decision is not worth making if it
@@ -189,33 +189,36 @@ pub fn run(args: &CheckArgs) -> Outcome {
             Ok(b) => b,
             Err(outcome) => return outcome,
         };
+        let (limits, submission_limits) = effective_limits(&bundle, &overrides);
         // The batch's workers use the cores; each check runs its plugin
         // calls in turn.
         let engine = match Engine::with_code_cache(bundle, limits, args.cache.open()) {
             Ok(engine) => engine.with_threads(1),
             Err(e) => return fail(&e),
         };
-        return crate::batch::run(args, &engine, &list, as_of);
+        return crate::batch::run(args, &engine, &list, as_of, submission_limits);
     };
 
+    // The bundle first: it sets the limits the submission is read under.
     let mut stages: Vec<(String, Duration)> = Vec::new();
+    let t = Instant::now();
+    let bundle = match args.bundle.load(as_of) {
+        Ok(b) => b,
+        Err(outcome) => return outcome,
+    };
+    let (limits, submission_limits) = effective_limits(&bundle, &overrides);
+    stages.push(("load bundle".into(), t.elapsed()));
+
     let t = Instant::now();
     let options = LoadOptions {
         require_digests: args.require_digests,
-        ..LoadOptions::default()
+        limits: submission_limits,
     };
     let submission = match Submission::load(submission_path, &options) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
     stages.push(("load submission".into(), t.elapsed()));
-
-    let t = Instant::now();
-    let bundle = match args.bundle.load(as_of) {
-        Ok(b) => b,
-        Err(outcome) => return outcome,
-    };
-    stages.push(("load bundle".into(), t.elapsed()));
 
     let t = Instant::now();
     let engine = match Engine::with_code_cache(bundle, limits, args.cache.open()) {
@@ -338,4 +341,72 @@ fn default_cache_dir() -> Option<PathBuf> {
                 .map(|dir| dir.join("assure"))
         })
         .or_else(|| var("HOME").map(|home| home.join(".cache").join("assure")))
+}
+
+/// `NAME=VALUE` for `--limit`.
+fn parse_limit(text: &str) -> Result<(String, u64), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not NAME=VALUE"))?;
+    let value: u64 = value
+        .trim()
+        .replace('_', "")
+        .parse()
+        .map_err(|_| format!("`{value}` is not a whole number"))?;
+    let name = name.trim().trim_start_matches("limits.").to_owned();
+    assure_engine::limits::check(&name, value).map_err(|e| e.to_string())?;
+    Ok((name, value))
+}
+
+/// The limits the operator set on the command line, by name, each checked
+/// against its ceiling.
+fn limit_overrides(args: &CheckArgs) -> Result<Vec<(String, u64)>, String> {
+    let mut out = Vec::new();
+    if let Some(seconds) = args.plugin_timeout {
+        if !(seconds.is_finite() && seconds > 0.0) {
+            return Err("`--plugin-timeout` must be a positive number of seconds".into());
+        }
+        // Whole milliseconds; `as` saturates, and the ceiling check below
+        // refuses anything too large.
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a positive, finite number of milliseconds, range-checked next"
+        )]
+        let ms = (seconds * 1000.0).round().max(1.0) as u64;
+        out.push(("deadline_ms".to_owned(), ms));
+    }
+    if let Some(mib) = args.plugin_memory {
+        out.push(("memory_bytes".to_owned(), mib.saturating_mul(1024 * 1024)));
+    }
+    if let Some(fuel) = args.plugin_fuel {
+        out.push(("fuel".to_owned(), fuel));
+    }
+    out.extend(args.limits.iter().cloned());
+    for (name, value) in &out {
+        assure_engine::limits::check(name, *value).map_err(|e| {
+            let flag = match name.as_str() {
+                "deadline_ms" => "`--plugin-timeout`: ",
+                "memory_bytes" => "`--plugin-memory`: ",
+                "fuel" => "`--plugin-fuel`: ",
+                _ => "",
+            };
+            format!("{flag}{e}")
+        })?;
+    }
+    Ok(out)
+}
+
+/// The defaults, then the bundle's limits, then the operator's.
+fn effective_limits(
+    bundle: &assure_engine::Bundle,
+    overrides: &[(String, u64)],
+) -> (Limits, assure_engine::SubmissionLimits) {
+    let mut plugin = Limits::for_bundle(bundle);
+    let mut submission = assure_engine::SubmissionLimits::for_bundle(bundle);
+    for (name, value) in overrides {
+        plugin.set(name, *value);
+        submission.set(name, *value);
+    }
+    (plugin, submission)
 }

@@ -101,7 +101,8 @@ pub fn test(args: &TestArgs) -> Outcome {
             Err(e) => return fail(&e),
         }
     };
-    let engine = match Engine::new(bundle, Limits::default()) {
+    let limits = Limits::for_bundle(&bundle);
+    let engine = match Engine::new(bundle, limits) {
         Ok(e) => e,
         Err(e) => return fail(&e),
     };

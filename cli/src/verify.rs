@@ -212,8 +212,13 @@ fn replay(verified: &record::VerifiedRecord, dir: &std::path::Path) -> Result<St
         );
         return Err(Outcome::Error);
     }
-    let submission = Submission::load(dir, &LoadOptions::default()).map_err(|e| crate::fail(&e))?;
-    let engine = Engine::new(bundle, Limits::default()).map_err(|e| crate::fail(&e))?;
+    let options = LoadOptions {
+        limits: assure_engine::SubmissionLimits::for_bundle(&bundle),
+        ..LoadOptions::default()
+    };
+    let submission = Submission::load(dir, &options).map_err(|e| crate::fail(&e))?;
+    let limits = Limits::for_bundle(&bundle);
+    let engine = Engine::new(bundle, limits).map_err(|e| crate::fail(&e))?;
     let (decision, _) = engine
         .check(&submission, &CheckOptions { as_of })
         .map_err(|e| crate::fail(&e))?;

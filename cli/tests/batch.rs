@@ -39,17 +39,23 @@ fn a_folder_of_submissions_gives_one_line_each_in_order_and_the_worst_exit() {
         "{text}"
     );
     assert!(lines[0].contains("CareFlow 4.2.0"), "{text}");
+    // assure checking itself (see cli/tests/self_check.rs).
     assert!(
-        lines[1].starts_with("needs-evidence  examples/needs-evidence "),
+        lines[1].starts_with("reject          examples/assure-self "),
+        "{text}"
+    );
+    assert!(lines[1].contains("R5.1"), "{text}");
+    assert!(
+        lines[2].starts_with("needs-evidence  examples/needs-evidence "),
         "{text}"
     );
     assert!(
-        lines[2].starts_with("reject          examples/rejected "),
+        lines[3].starts_with("reject          examples/rejected "),
         "{text}"
     );
-    assert!(lines[2].contains("R1, R2.1"), "{text}");
+    assert!(lines[3].contains("R1, R2.1"), "{text}");
     assert!(
-        text.contains("3 submissions: 1 approve, 1 reject, 1 needs-evidence, 0 error(s)"),
+        text.contains("4 submissions: 1 approve, 2 reject, 1 needs-evidence, 0 error(s)"),
         "{text}"
     );
 }

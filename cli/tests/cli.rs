@@ -702,3 +702,68 @@ fn an_output_that_cannot_be_written_is_exit_1_naming_it() {
         .code(1)
         .stderr(predicate::str::contains("cannot write the html report to"));
 }
+
+#[test]
+fn limits_are_set_on_the_command_line_and_a_breach_names_them() {
+    // `--limit NAME=VALUE` over the bundle's limits: the submission is
+    // refused, naming the limit (docs/LIMITS.md).
+    assure()
+        .args([
+            "check",
+            "--as-of",
+            "2026-11-28T00:00:00Z",
+            "--limit",
+            "files=1",
+        ])
+        .arg(example("approved"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "more than allowed (limits.files = 1 files)",
+        ));
+    // A plugin limit: the SBOM is too big for a 100-byte input cap, so the
+    // rules it decides are needs-evidence, and the report says why.
+    assure()
+        .args([
+            "check",
+            "--as-of",
+            "2026-11-28T00:00:00Z",
+            "--limit",
+            "limits.input_bytes=100",
+        ])
+        .arg(example("approved"))
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("limits.input_bytes = 100 bytes"));
+}
+
+#[test]
+fn limits_beyond_their_ceilings_are_refused_naming_them() {
+    for (args, expected) in [
+        (
+            vec!["--plugin-timeout", "3600"],
+            "`--plugin-timeout`: `limits.deadline_ms` = 3600000 is outside what assure allows: it must be between 1 and 60000 milliseconds",
+        ),
+        (
+            vec!["--plugin-memory", "0"],
+            "`--plugin-memory`: `limits.memory_bytes` = 0 is outside what assure allows",
+        ),
+        (
+            vec!["--limit", "nesting_depth=129"],
+            "`limits.nesting_depth` = 129 is outside what assure allows",
+        ),
+        (
+            vec!["--limit", "speed=1"],
+            "`limits.speed` is not a limit assure knows",
+        ),
+        (vec!["--limit", "files"], "`files` is not NAME=VALUE"),
+    ] {
+        assure()
+            .arg("check")
+            .args(&args)
+            .arg(example("approved"))
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(expected));
+    }
+}

@@ -159,6 +159,9 @@ struct BundleToml {
     evidence: BTreeMap<String, EvidenceKind>,
     #[serde(default)]
     data: DataToml,
+    /// Limits the bundle sets (`crate::limits::TABLE` names them).
+    #[serde(default)]
+    limits: BTreeMap<String, u64>,
 }
 
 /// Reference data files, by what they are.
@@ -215,6 +218,9 @@ pub struct Bundle {
     pub evidence: BTreeMap<String, EvidenceKind>,
     /// The known-exploited vulnerabilities catalogue, if the bundle carries one.
     pub kev: Option<ReferenceData<Kev>>,
+    /// The limits it sets (`[limits]` in `bundle.toml`), each checked
+    /// against its hard ceiling.
+    pub limits: crate::limits::BundleLimits,
     /// How the bundle was trusted: by signatures (a published bundle), or
     /// `None` for the built-in bundle (pinned digest) and an author's
     /// source folder.
@@ -364,6 +370,8 @@ impl Bundle {
 
         let manifest: BundleToml = toml::from_str(&text("bundle.toml")?)
             .map_err(|e| invalid("bundle.toml", vec![e.to_string().trim().to_owned()]))?;
+        let limits = crate::limits::BundleLimits::new(manifest.limits.clone())
+            .map_err(|e| invalid("bundle.toml", vec![format!("[limits]: {e}")]))?;
 
         // Schema.
         let schema_src = text(&manifest.schema)?;
@@ -515,6 +523,7 @@ impl Bundle {
             plugins,
             evidence: manifest.evidence,
             kev,
+            limits,
             signed: None,
         })
     }

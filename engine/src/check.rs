@@ -102,7 +102,9 @@ impl std::fmt::Debug for Engine {
 
 impl Engine {
     /// An engine for `bundle`, running plugins under `limits`, that compiles
-    /// each plugin it uses.
+    /// each plugin it uses. `limits` are used as given: start from
+    /// [`Limits::for_bundle`] to honour the limits the bundle sets. Limits
+    /// above their hard ceilings are refused.
     pub fn new(bundle: Bundle, limits: Limits) -> Result<Self, Error> {
         Self::with_code_cache(bundle, limits, None)
     }
@@ -114,6 +116,7 @@ impl Engine {
         limits: Limits,
         code_cache: Option<CodeCache>,
     ) -> Result<Self, Error> {
+        limits.validate()?;
         let host = PluginHost::with_code_cache(limits, code_cache)?;
         let cache = PluginCache::new(bundle.plugins.iter().map(|p| p.name.clone()));
         let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);

@@ -47,6 +47,14 @@ pub enum Error {
     #[diagnostic(transparent)]
     Plugin(#[from] PluginError),
 
+    /// A limit asked of the engine is zero or above its hard ceiling.
+    #[error("{0}")]
+    #[diagnostic(
+        code(assure::limits),
+        help("docs/LIMITS.md lists every limit with its default and ceiling")
+    )]
+    Limit(#[from] crate::limits::LimitError),
+
     /// An I/O error outside the submission (e.g. writing `submission.toml`).
     #[error("cannot {action} `{path}`: {source}")]
     #[diagnostic(code(assure::io))]

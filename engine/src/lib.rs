@@ -29,6 +29,7 @@ pub mod decision;
 pub mod error;
 pub mod facts;
 pub mod join;
+pub mod limits;
 pub mod media;
 pub mod plugin;
 pub mod policytest;

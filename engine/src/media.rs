@@ -54,6 +54,13 @@ pub fn normalise(s: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// Whether a media type is JSON (`…/json` or `…+json`): such documents are
+/// checked for nesting depth before a plugin reads them.
+pub fn is_json(media_type: &str) -> bool {
+    let essence = normalise(media_type);
+    essence.ends_with("/json") || essence.ends_with("+json")
+}
+
 /// Guesses a document's media type from its name and first bytes.
 ///
 /// JSON formats are told apart by their marker members near the top of the

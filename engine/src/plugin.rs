@@ -55,20 +55,22 @@ pub struct Limits {
     pub output_per_input_byte: usize,
     /// Largest output whatever the document's size, in bytes.
     pub max_output_bytes: usize,
+    /// Deepest nesting of arrays and objects in a JSON document, checked
+    /// before the plugin reads it.
+    pub nesting_depth: usize,
+    /// Largest plugin binary, in bytes.
+    pub plugin_bytes: usize,
+    /// Most functions one plugin may define, checked before compiling it.
+    pub functions: u64,
+    /// Most local variables over all of one plugin's functions, checked
+    /// before compiling it.
+    pub locals: u64,
 }
 
 impl Default for Limits {
+    /// The defaults of `crate::limits::TABLE`.
     fn default() -> Self {
-        Self {
-            fuel: 20_000_000_000,
-            deadline: Duration::from_secs(2),
-            memory_bytes: 512 * 1024 * 1024,
-            table_elements: 100_000,
-            max_input_bytes: 128 * 1024 * 1024,
-            output_base_bytes: 1024 * 1024,
-            output_per_input_byte: 4,
-            max_output_bytes: 512 * 1024 * 1024,
-        }
+        crate::limits::plugin_defaults()
     }
 }
 
@@ -83,6 +85,14 @@ impl Limits {
 
 /// The epoch tick: deadlines are measured in these.
 const TICK: Duration = Duration::from_millis(10);
+
+/// The WebAssembly stack a call may use. Fixed, not a bundle's to set: it
+/// must stay well below the native stack of the threads plugins run on.
+pub const STACK_BYTES: usize = 1024 * 1024;
+
+fn as_u64(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
 
 /// Runs plugins. Cheap to share between threads.
 pub struct PluginHost {
@@ -183,9 +193,9 @@ impl ResourceLimiter for Limiter {
     ) -> wasmtime::Result<bool> {
         if desired > self.memory_bytes {
             let message = format!(
-                "memory cap of {} MiB reached (the plugin asked for {} MiB)",
-                self.memory_bytes / (1024 * 1024),
-                desired / (1024 * 1024)
+                "memory cap reached: the plugin asked for {} MiB ({})",
+                desired / (1024 * 1024),
+                crate::limits::named("memory_bytes", as_u64(self.memory_bytes))
             );
             self.hit = Some(message.clone());
             return Err(wasmtime::format_err!(message));
@@ -201,8 +211,8 @@ impl ResourceLimiter for Limiter {
     ) -> wasmtime::Result<bool> {
         if desired > self.table_elements {
             let message = format!(
-                "table cap of {} elements reached (the plugin asked for {desired})",
-                self.table_elements
+                "table cap reached: the plugin asked for {desired} elements ({})",
+                crate::limits::named("table_elements", as_u64(self.table_elements))
             );
             self.hit = Some(message.clone());
             return Err(wasmtime::format_err!(message));
@@ -248,7 +258,7 @@ impl PluginHost {
         config.wasm_component_model(true);
         config.consume_fuel(true);
         config.epoch_interruption(true);
-        config.max_wasm_stack(1024 * 1024);
+        config.max_wasm_stack(STACK_BYTES);
         config.cache(code_cache.as_ref().map(|c| c.wasmtime.clone()));
         let engine = Engine::new(&config).map_err(|e| PluginError::Host(format!("{e:#}")))?;
         let stop = Arc::new(AtomicBool::new(false));
@@ -301,6 +311,7 @@ impl PluginHost {
             plugin: name.to_owned(),
             message,
         };
+        check_shape(bytes, &self.limits).map_err(load_error)?;
         let (component, origin) = self.compile(bytes).map_err(load_error)?;
         let imports: Vec<String> = component
             .component_type()
@@ -394,9 +405,17 @@ impl PluginHost {
     ) -> Result<Extraction, CallError> {
         if bytes.len() > self.limits.max_input_bytes {
             return Err(CallError::Limit(format!(
-                "the document is {} bytes, more than the input cap of {} bytes",
+                "the document is {} bytes, more than a plugin may read ({})",
                 bytes.len(),
-                self.limits.max_input_bytes
+                crate::limits::named("input_bytes", as_u64(self.limits.max_input_bytes))
+            )));
+        }
+        if crate::media::is_json(media_type)
+            && let Err(line) = crate::limits::json_nesting(bytes, self.limits.nesting_depth)
+        {
+            return Err(CallError::Limit(format!(
+                "the document nests arrays and objects more deeply than allowed, at line {line} ({})",
+                crate::limits::named("nesting_depth", as_u64(self.limits.nesting_depth))
             )));
         }
         let document = Document {
@@ -416,7 +435,9 @@ impl PluginHost {
                 let limit = self.limits.output_limit(bytes.len());
                 if size > limit {
                     return Err(CallError::Limit(format!(
-                        "the output is about {size} bytes, more than the output cap of {limit} bytes for this document"
+                        "the output is about {size} bytes, more than the {limit} bytes allowed for this document \
+                         (limits.output_base_bytes + limits.output_per_input_byte per input byte, at most {})",
+                        crate::limits::named("output_bytes", as_u64(self.limits.max_output_bytes))
                     )));
                 }
                 Ok(extraction)
@@ -437,6 +458,56 @@ impl PluginHost {
     }
 }
 
+/// Refuses a plugin too big, or with too many functions or locals, before
+/// Cranelift spends time on it: compile time grows with both, and a plugin
+/// is compiled before any deadline can apply.
+fn check_shape(bytes: &[u8], limits: &Limits) -> Result<(), String> {
+    use wasmparser::{Parser, Payload};
+    if bytes.len() > limits.plugin_bytes {
+        return Err(format!(
+            "the plugin is {} bytes, more than a plugin may be ({})",
+            bytes.len(),
+            crate::limits::named("plugin_bytes", as_u64(limits.plugin_bytes))
+        ));
+    }
+    let mut functions: u64 = 0;
+    let mut locals: u64 = 0;
+    for payload in Parser::new(0).parse_all(bytes) {
+        let payload = payload.map_err(|e| format!("not a valid WebAssembly component: {e}"))?;
+        match payload {
+            Payload::FunctionSection(section) => {
+                functions = functions.saturating_add(u64::from(section.count()));
+                if functions > limits.functions {
+                    return Err(format!(
+                        "the plugin defines more than {} functions ({})",
+                        limits.functions,
+                        crate::limits::named("functions", limits.functions)
+                    ));
+                }
+            }
+            Payload::CodeSectionEntry(body) => {
+                let reader = body
+                    .get_locals_reader()
+                    .map_err(|e| format!("not a valid WebAssembly component: {e}"))?;
+                for entry in reader {
+                    let (count, _) =
+                        entry.map_err(|e| format!("not a valid WebAssembly component: {e}"))?;
+                    locals = locals.saturating_add(u64::from(count));
+                }
+                if locals > limits.locals {
+                    return Err(format!(
+                        "the plugin's functions declare more than {} local variables ({})",
+                        limits.locals,
+                        crate::limits::named("locals", limits.locals)
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 fn is_limit_trap(e: &wasmtime::Error) -> bool {
     matches!(
         e.downcast_ref::<Trap>(),
@@ -450,12 +521,21 @@ fn classify(store: &Store<StoreState>, e: &wasmtime::Error, limits: &Limits) -> 
         return hit.clone();
     }
     match e.downcast_ref::<Trap>() {
-        Some(Trap::OutOfFuel) => format!("fuel budget of {} exhausted", limits.fuel),
-        Some(Trap::Interrupt) => format!(
-            "deadline of {:.1} s exceeded",
-            limits.deadline.as_secs_f64()
+        Some(Trap::OutOfFuel) => format!(
+            "fuel budget exhausted ({})",
+            crate::limits::named("fuel", limits.fuel)
         ),
-        Some(Trap::StackOverflow) => "call stack exhausted (unbounded recursion?)".to_owned(),
+        Some(Trap::Interrupt) => format!(
+            "deadline exceeded ({})",
+            crate::limits::named(
+                "deadline_ms",
+                u64::try_from(limits.deadline.as_millis()).unwrap_or(u64::MAX)
+            )
+        ),
+        Some(Trap::StackOverflow) => format!(
+            "call stack exhausted, unbounded recursion? (the fixed WebAssembly stack of {} KiB)",
+            STACK_BYTES / 1024
+        ),
         Some(trap) => format!("trap: {trap}"),
         None => format!("{e:#}"),
     }

@@ -36,13 +36,9 @@ pub struct SubmissionLimits {
 }
 
 impl Default for SubmissionLimits {
+    /// The defaults of `crate::limits::TABLE`.
     fn default() -> Self {
-        Self {
-            max_files: 1_000,
-            max_file_bytes: 256 * 1024 * 1024,
-            max_total_bytes: 1024 * 1024 * 1024,
-            max_manifest_bytes: 1024 * 1024,
-        }
+        crate::limits::submission_defaults()
     }
 }
 
@@ -186,7 +182,11 @@ impl Submission {
             path: root.to_path_buf(),
             source,
         })?;
-        let manifest_bytes = read_limited(&manifest_path, options.limits.max_manifest_bytes)?;
+        let manifest_bytes = read_limited(
+            &manifest_path,
+            options.limits.max_manifest_bytes,
+            "manifest_bytes",
+        )?;
         let manifest = parse_manifest(&manifest_path, &manifest_bytes)?;
 
         check_count(root, &manifest, &options.limits)?;
@@ -232,7 +232,7 @@ impl Submission {
                 problems.push(format!("{at}: is not a regular file"));
                 continue;
             }
-            let bytes = match read_limited(&real, options.limits.max_file_bytes) {
+            let bytes = match read_limited(&real, options.limits.max_file_bytes, "file_bytes") {
                 Ok(b) => b,
                 Err(Error::Submission(SubmissionError::Limit { message, .. })) => {
                     problems.push(format!("{at}: {message}"));
@@ -269,8 +269,8 @@ impl Submission {
             return Err(SubmissionError::Limit {
                 path: root.to_path_buf(),
                 message: format!(
-                    "evidence totals {total} bytes, more than the limit of {}",
-                    options.limits.max_total_bytes
+                    "evidence totals {total} bytes, more than allowed ({})",
+                    crate::limits::named("total_bytes", options.limits.max_total_bytes)
                 ),
             }
             .into());
@@ -306,8 +306,8 @@ pub fn validate_manifest(
         return Err(SubmissionError::Limit {
             path: path.to_path_buf(),
             message: format!(
-                "the file is larger than the limit of {} bytes",
-                options.limits.max_manifest_bytes
+                "the file is larger than allowed ({})",
+                crate::limits::named("manifest_bytes", options.limits.max_manifest_bytes)
             ),
         }
         .into());
@@ -334,9 +334,9 @@ fn check_count(path: &Path, manifest: &Manifest, limits: &SubmissionLimits) -> R
         return Err(SubmissionError::Limit {
             path: path.to_path_buf(),
             message: format!(
-                "{} evidence entries, more than the limit of {}",
+                "{} evidence entries, more than allowed ({})",
                 manifest.evidence.len(),
-                limits.max_files
+                crate::limits::named("files", u64::try_from(limits.max_files).unwrap_or(u64::MAX))
             ),
         }
         .into());
@@ -480,7 +480,7 @@ fn toml_message(text: &str, e: &toml::de::Error) -> String {
     }
 }
 
-fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Error> {
+fn read_limited(path: &Path, limit: u64, name: &str) -> Result<Vec<u8>, Error> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|source| SubmissionError::Io {
         path: path.to_path_buf(),
@@ -496,7 +496,10 @@ fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Error> {
     if bytes.len() as u64 > limit {
         return Err(SubmissionError::Limit {
             path: path.to_path_buf(),
-            message: format!("the file is larger than the limit of {limit} bytes"),
+            message: format!(
+                "the file is larger than allowed ({})",
+                crate::limits::named(name, limit)
+            ),
         }
         .into());
     }
@@ -578,6 +581,7 @@ pub fn init(root: &Path) -> Result<Manifest, Error> {
         let bytes = read_limited(
             &manifest_path,
             SubmissionLimits::default().max_manifest_bytes,
+            "manifest_bytes",
         )?;
         Some(parse_manifest(&manifest_path, &bytes)?)
     } else {
@@ -604,7 +608,7 @@ pub fn init(root: &Path) -> Result<Manifest, Error> {
         if !meta.is_file() {
             continue;
         }
-        let bytes = read_limited(&path, limits.max_file_bytes)?;
+        let bytes = read_limited(&path, limits.max_file_bytes, "file_bytes")?;
         by_path.insert(
             rel.clone(),
             EvidenceEntry {
@@ -624,9 +628,9 @@ pub fn init(root: &Path) -> Result<Manifest, Error> {
         return Err(SubmissionError::Limit {
             path: root.to_path_buf(),
             message: format!(
-                "{} files, more than the limit of {}",
+                "{} files, more than allowed ({})",
                 evidence.len(),
-                limits.max_files
+                crate::limits::named("files", u64::try_from(limits.max_files).unwrap_or(u64::MAX))
             ),
         }
         .into());

@@ -93,7 +93,10 @@ fn infinite_loop_stops_at_the_deadline() {
     let took = started.elapsed();
     let (kind, message) = document_error(&decision);
     assert_eq!(kind, "limit");
-    assert!(message.contains("deadline of 2.0 s exceeded"), "{message}");
+    assert!(
+        message.contains("deadline exceeded (limits.deadline_ms = 2,000 milliseconds)"),
+        "{message}"
+    );
     assert_eq!(decision.verdict, Verdict::NeedsEvidence);
     // Generous bound: the default deadline is 2 s; this guards "stops", not speed.
     assert!(took < Duration::from_secs(20), "took {took:?}");
@@ -112,7 +115,7 @@ fn infinite_loop_runs_out_of_fuel_under_a_small_budget() {
     let (kind, message) = document_error(&decision);
     assert_eq!(kind, "limit");
     assert!(
-        message.contains("fuel budget of 10000000 exhausted"),
+        message.contains("fuel budget exhausted (limits.fuel = 10,000,000 units)"),
         "{message}"
     );
     assert_ne!(decision.verdict, Verdict::Approve);
@@ -131,7 +134,8 @@ fn memory_bomb_hits_the_memory_cap() {
     let (kind, message) = document_error(&decision);
     assert_eq!(kind, "limit");
     assert!(
-        message.contains("memory cap of 64 MiB reached"),
+        message.contains("memory cap reached")
+            && message.contains("(limits.memory_bytes = 64 MiB)"),
         "{message}"
     );
     assert_eq!(decision.verdict, Verdict::NeedsEvidence);
@@ -161,7 +165,7 @@ fn oversized_output_is_rejected() {
     let decision = decide_with("huge-output");
     let (kind, message) = document_error(&decision);
     assert_eq!(kind, "limit");
-    assert!(message.contains("output cap"), "{message}");
+    assert!(message.contains("limits.output_bytes"), "{message}");
     assert_eq!(decision.verdict, Verdict::NeedsEvidence);
 }
 
@@ -481,7 +485,7 @@ fn submission_limits_are_enforced_and_named() {
     assert!(error.contains("evidence[0] `sbom.cdx.json`"), "{error}");
     assert!(error.contains("evidence[2] `dtac.json`"), "{error}");
     assert!(
-        error.contains("larger than the limit of 1024 bytes"),
+        error.contains("larger than allowed (limits.file_bytes = 1,024 bytes)"),
         "{error}"
     );
 }
