@@ -192,94 +192,26 @@ impl Submission {
         )?;
         let manifest = parse_manifest(&manifest_path, &manifest_bytes)?;
 
-        if manifest.evidence.len() > options.limits.max_files {
-            return Err(SubmissionError::Limit {
-                path: root.to_path_buf(),
-                message: format!(
-                    "{} evidence entries, more than allowed ({})",
-                    manifest.evidence.len(),
-                    crate::limits::named(
-                        "files",
-                        u64::try_from(options.limits.max_files).unwrap_or(u64::MAX)
-                    )
-                ),
-            }
-            .into());
-        }
+        check_count(root, &manifest, &options.limits)?;
 
-        let mut problems = Vec::new();
+        let mut problems = product_problems(&manifest.product);
         let mut trust = Vec::new();
-        if manifest.product.name.trim().is_empty() {
-            problems.push("`product.name` is empty".to_owned());
-        }
-        if manifest.product.version.trim().is_empty() {
-            problems.push("`product.version` is empty".to_owned());
-        }
-        if manifest.product.supplier.trim().is_empty() {
-            problems.push("`product.supplier` is empty".to_owned());
-        }
-        for (field, value) in [
-            ("name", &manifest.product.name),
-            ("version", &manifest.product.version),
-            ("supplier", &manifest.product.supplier),
-        ] {
-            if value.starts_with(PLACEHOLDER) {
-                problems.push(format!(
-                    "`product.{field}` is still the placeholder `assure init` wrote; fill it in"
-                ));
-            }
-        }
-
-        for (i, digest) in manifest.product.artifact_sha256.iter().enumerate() {
-            if !is_sha256_hex(digest.trim()) {
-                problems.push(format!(
-                    "`product.artifact_sha256[{i}]` must be 64 hex digits, found `{digest}`"
-                ));
-            }
-        }
-
         let mut seen = BTreeSet::new();
         let mut evidence = Vec::new();
         let mut total: u64 = 0;
         for (i, entry) in manifest.evidence.iter().enumerate() {
-            let at = format!("evidence[{i}] `{}`", entry.path);
-            let relative = match normalise_relative(&entry.path) {
-                Ok(p) => p,
-                Err(why) => {
-                    trust.push(format!("{at}: {why}"));
-                    continue;
-                }
-            };
-            if relative == MANIFEST {
-                problems.push(format!("{at}: the manifest cannot be evidence"));
-                continue;
-            }
-            if !seen.insert(relative.clone()) {
-                problems.push(format!("{at}: declared more than once"));
-                continue;
-            }
-            let declared_digest = match &entry.sha256 {
-                Some(d) if is_sha256_hex(d) => Some(d.to_ascii_lowercase()),
-                Some(d) => {
-                    problems.push(format!("{at}: `sha256` must be 64 hex digits, found `{d}`"));
-                    continue;
-                }
-                None if options.require_digests => {
-                    trust.push(format!(
-                        "{at}: no `sha256` declared, and digests are required"
-                    ));
-                    continue;
-                }
-                None => None,
-            };
-            if let Some(media_type) = &entry.media_type
-                && !media::is_valid(media_type)
-            {
-                problems.push(format!(
-                    "{at}: `media_type` `{media_type}` is not a media type (type/subtype)"
-                ));
-                continue;
-            }
+            let (at, relative, declared_digest) =
+                match check_entry(i, entry, options.require_digests, &mut seen) {
+                    Ok(checked) => checked,
+                    Err(EntryProblem::Trust(message)) => {
+                        trust.push(message);
+                        continue;
+                    }
+                    Err(EntryProblem::Invalid(message)) => {
+                        problems.push(message);
+                        continue;
+                    }
+                };
             let path = root.join(&relative);
             // Resolve symlinks and check the real file is still inside the folder.
             let real = match path.canonicalize() {
@@ -346,21 +278,7 @@ impl Submission {
             }
             .into());
         }
-        if !trust.is_empty() {
-            trust.extend(problems);
-            return Err(TrustError {
-                path: manifest_path,
-                problems: trust,
-            }
-            .into());
-        }
-        if !problems.is_empty() {
-            return Err(SubmissionError::Invalid {
-                path: manifest_path,
-                problems,
-            }
-            .into());
-        }
+        refuse(&manifest_path, trust, problems)?;
         let cap = options.limits.max_files.saturating_mul(10);
         let (listed, complete) = list_files_bounded(root, cap);
         let unlisted = listed
@@ -377,6 +295,168 @@ impl Submission {
             unlisted_stopped_at,
         })
     }
+}
+
+/// Parses a `submission.toml`'s bytes and checks everything about it that
+/// does not need the folder: its size and entry count against the limits,
+/// the product fields, and each entry's path, uniqueness, digest and media
+/// type. For a manifest whose declared files are all present and match, the
+/// error is the one [`Submission::load`] gives (the loader runs the same
+/// checks, between which it reads the files). `path` names the manifest in
+/// errors. Used to fuzz the manifest without a folder on disk.
+pub fn validate_manifest(
+    path: &Path,
+    bytes: &[u8],
+    options: &LoadOptions,
+) -> Result<Manifest, Error> {
+    if bytes.len() as u64 > options.limits.max_manifest_bytes {
+        return Err(SubmissionError::Limit {
+            path: path.to_path_buf(),
+            message: format!(
+                "the file is larger than allowed ({})",
+                crate::limits::named("manifest_bytes", options.limits.max_manifest_bytes)
+            ),
+        }
+        .into());
+    }
+    let manifest = parse_manifest(path, bytes)?;
+    check_count(path, &manifest, &options.limits)?;
+    let mut problems = product_problems(&manifest.product);
+    let mut trust = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (i, entry) in manifest.evidence.iter().enumerate() {
+        match check_entry(i, entry, options.require_digests, &mut seen) {
+            Ok(_) => {}
+            Err(EntryProblem::Trust(message)) => trust.push(message),
+            Err(EntryProblem::Invalid(message)) => problems.push(message),
+        }
+    }
+    refuse(path, trust, problems)?;
+    Ok(manifest)
+}
+
+/// Refuses a manifest with more evidence entries than the limit.
+fn check_count(path: &Path, manifest: &Manifest, limits: &SubmissionLimits) -> Result<(), Error> {
+    if manifest.evidence.len() > limits.max_files {
+        return Err(SubmissionError::Limit {
+            path: path.to_path_buf(),
+            message: format!(
+                "{} evidence entries, more than allowed ({})",
+                manifest.evidence.len(),
+                crate::limits::named("files", u64::try_from(limits.max_files).unwrap_or(u64::MAX))
+            ),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// What is wrong with the product fields.
+fn product_problems(product: &Product) -> Vec<String> {
+    let mut problems = Vec::new();
+    if product.name.trim().is_empty() {
+        problems.push("`product.name` is empty".to_owned());
+    }
+    if product.version.trim().is_empty() {
+        problems.push("`product.version` is empty".to_owned());
+    }
+    if product.supplier.trim().is_empty() {
+        problems.push("`product.supplier` is empty".to_owned());
+    }
+    for (field, value) in [
+        ("name", &product.name),
+        ("version", &product.version),
+        ("supplier", &product.supplier),
+    ] {
+        if value.starts_with(PLACEHOLDER) {
+            problems.push(format!(
+                "`product.{field}` is still the placeholder `assure init` wrote; fill it in"
+            ));
+        }
+    }
+    for (i, digest) in product.artifact_sha256.iter().enumerate() {
+        if !is_sha256_hex(digest.trim()) {
+            problems.push(format!(
+                "`product.artifact_sha256[{i}]` must be 64 hex digits, found `{digest}`"
+            ));
+        }
+    }
+    problems
+}
+
+/// Why a manifest entry is refused before its file is read.
+enum EntryProblem {
+    /// An integrity problem.
+    Trust(String),
+    /// A mistake in the manifest.
+    Invalid(String),
+}
+
+/// Checks entry `i`'s path, uniqueness (against `seen`), declared digest and
+/// media type; returns how errors name it, its normalised path and its
+/// digest.
+fn check_entry(
+    i: usize,
+    entry: &EvidenceEntry,
+    require_digests: bool,
+    seen: &mut BTreeSet<String>,
+) -> Result<(String, String, Option<String>), EntryProblem> {
+    let at = format!("evidence[{i}] `{}`", entry.path);
+    let relative = normalise_relative(&entry.path)
+        .map_err(|why| EntryProblem::Trust(format!("{at}: {why}")))?;
+    if relative == MANIFEST {
+        return Err(EntryProblem::Invalid(format!(
+            "{at}: the manifest cannot be evidence"
+        )));
+    }
+    if !seen.insert(relative.clone()) {
+        return Err(EntryProblem::Invalid(format!(
+            "{at}: declared more than once"
+        )));
+    }
+    let declared_digest = match &entry.sha256 {
+        Some(d) if is_sha256_hex(d) => Some(d.to_ascii_lowercase()),
+        Some(d) => {
+            return Err(EntryProblem::Invalid(format!(
+                "{at}: `sha256` must be 64 hex digits, found `{d}`"
+            )));
+        }
+        None if require_digests => {
+            return Err(EntryProblem::Trust(format!(
+                "{at}: no `sha256` declared, and digests are required"
+            )));
+        }
+        None => None,
+    };
+    if let Some(media_type) = &entry.media_type
+        && !media::is_valid(media_type)
+    {
+        return Err(EntryProblem::Invalid(format!(
+            "{at}: `media_type` `{media_type}` is not a media type (type/subtype)"
+        )));
+    }
+    Ok((at, relative, declared_digest))
+}
+
+/// The error for a manifest's problems, integrity problems first; `Ok` when
+/// there are none.
+fn refuse(path: &Path, mut trust: Vec<String>, problems: Vec<String>) -> Result<(), Error> {
+    if !trust.is_empty() {
+        trust.extend(problems);
+        return Err(TrustError {
+            path: path.to_path_buf(),
+            problems: trust,
+        }
+        .into());
+    }
+    if !problems.is_empty() {
+        return Err(SubmissionError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        }
+        .into());
+    }
+    Ok(())
 }
 
 fn parse_manifest(path: &Path, bytes: &[u8]) -> Result<Manifest, Error> {

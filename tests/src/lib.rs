@@ -1,6 +1,7 @@
 //! Support for assure's end-to-end tests: paths, a shared engine, bundles
 //! with a chosen plugin, and the hostile-plugin corpus.
 
+pub mod fuzzing;
 pub mod hostile;
 
 use std::collections::BTreeMap;
