@@ -500,7 +500,6 @@ fn odd_shapes_do_not_panic() -> Result<(), String> {
         r#""creationInfo":{"creators":[null,{},"Tool:"]}"#,
         r#""relationships":[1,{},{"spdxElementId":[],"relatedSpdxElement":{},"relationshipType":5}]"#,
         r#""documentDescribes":[1,null,"","SPDXRef-DOCUMENT"]"#,
-        r#""SPDXID":7,"relationships":[{"spdxElementId":"SPDXRef-DOCUMENT","relationshipType":"DESCRIBES","relatedSpdxElement":"SPDXRef-DOCUMENT"}]"#,
         r#""files":7,"snippets":{"a":1},"externalDocumentRefs":"x""#,
         r#""packages":[{"SPDXID":"/~ é","name":"a/b~c"}]"#,
         r#""packages":[{"supplier":"Organization: (","originator":")"}]"#,
@@ -510,6 +509,22 @@ fn odd_shapes_do_not_panic() -> Result<(), String> {
         assert!(has(&x.facts, "sbom.component_count"), "{member}");
         assert!(has(&x.facts, "sbom.dangling_refs"), "{member}");
     }
+    // A document SPDXID that is not text.
+    let doc = br#"{"spdxVersion":"SPDX-2.3","SPDXID":7,"name":"doc","creationInfo":{"created":"2024-01-01T00:00:00Z","creators":["Tool: test"]},"relationships":[{"spdxElementId":"SPDXRef-DOCUMENT","relationshipType":"DESCRIBES","relatedSpdxElement":"SPDXRef-DOCUMENT"}]}"#;
+    let x = ok("odd.json", doc)?;
+    assert!(has(&x.facts, "sbom.component_count"));
+    Ok(())
+}
+
+#[test]
+fn a_member_named_twice_is_refused_not_read_either_way() -> Result<(), String> {
+    let e = err(&spdx(r#""SPDXID":7"#))?;
+    assert!(
+        e.message
+            .contains("the member `SPDXID` appears twice in one object"),
+        "{}",
+        e.message
+    );
     Ok(())
 }
 
