@@ -96,6 +96,16 @@ fn collect(
     Ok(())
 }
 
+/// The decision's only document error, which must be about `document`: its
+/// kind and message. Panics (the test fails) otherwise.
+#[expect(clippy::panic, reason = "a test helper: a mismatch fails the test")]
+pub fn sole_document_error(decision: &Decision, document: &str) -> (&'static str, String) {
+    match decision.document_errors.as_slice() {
+        [e] if e.document == document => (e.kind, e.message.clone()),
+        errors => panic!("expected one error, for {document}: {errors:#?}"),
+    }
+}
+
 /// Checks a submission folder with an engine.
 pub fn check(engine: &Engine, folder: &Path) -> Result<Decision, String> {
     let submission =

@@ -27,15 +27,7 @@ fn decide_with(fixture: &str) -> assure_engine::Decision {
 }
 
 fn document_error(decision: &assure_engine::Decision) -> (&'static str, String) {
-    assert_eq!(
-        decision.document_errors.len(),
-        1,
-        "{:#?}",
-        decision.document_errors
-    );
-    let e = &decision.document_errors[0];
-    assert_eq!(e.document, "sbom.cdx.json");
-    (e.kind, e.message.clone())
+    assure_tests::sole_document_error(decision, "sbom.cdx.json")
 }
 
 #[test]
