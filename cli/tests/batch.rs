@@ -3,25 +3,21 @@
 
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
-use std::path::{Path, PathBuf};
-
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-const AS_OF: &str = "2026-11-28T00:00:00Z";
+mod common;
+use common::root;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
+/// `assure`, run from the repository root (the batch tests name submissions
+/// by relative paths).
 fn assure() -> Command {
-    let mut cmd = Command::cargo_bin("assure").unwrap();
-    cmd.env("NO_COLOR", "1").current_dir(root());
+    let mut cmd = common::assure();
+    cmd.current_dir(root());
     cmd
 }
+
+const AS_OF: &str = "2026-11-28T00:00:00Z";
 
 #[test]
 fn a_folder_of_submissions_gives_one_line_each_in_order_and_the_worst_exit() {

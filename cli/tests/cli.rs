@@ -3,46 +3,15 @@
 
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+mod common;
+use common::{assure, copy_example, example, root, test_cache};
+
 const AS_OF: &str = "2026-11-28T00:00:00Z";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn example(name: &str) -> PathBuf {
-    root().join("examples").join(name)
-}
-
-fn assure() -> Command {
-    let mut cmd = Command::cargo_bin("assure").unwrap();
-    cmd.env("NO_COLOR", "1");
-    // Never the user's own compiled-code cache.
-    cmd.env("ASSURE_CACHE_DIR", test_cache());
-    cmd
-}
-
-/// A compiled-code cache for the tests, in the target directory.
-fn test_cache() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("assure-cache")
-}
-
-/// Copies an example into a temporary folder the test may change.
-fn copy_example(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(example(name)).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-    }
-    dir
-}
 
 fn json(output: &[u8]) -> serde_json::Value {
     serde_json::from_slice(output).unwrap()

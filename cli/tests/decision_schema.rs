@@ -5,26 +5,15 @@
 
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
 use serde_json::{Value, json};
 
+mod common;
+use common::{assure, root};
+
 const AS_OF: &str = "2026-11-28T00:00:00Z";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn assure() -> Command {
-    let mut cmd = Command::cargo_bin("assure").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 fn schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();

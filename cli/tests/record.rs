@@ -10,28 +10,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
 use base64::Engine as _;
 use predicates::prelude::*;
 
+mod common;
+use common::{assure, copy_example, example, root};
+
 const AS_OF: &str = "2026-11-28T00:00:00Z";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn example(name: &str) -> PathBuf {
-    root().join("examples").join(name)
-}
-
-fn assure() -> Command {
-    let mut cmd = Command::cargo_bin("assure").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 /// A key pair and the rejected example's record, made once per test process.
 struct Made {
@@ -89,16 +74,6 @@ fn payload(envelope: &[u8]) -> serde_json::Value {
         .decode(envelope["payload"].as_str().unwrap())
         .unwrap();
     serde_json::from_slice(&bytes).unwrap()
-}
-
-/// Copies an example into a temporary folder the test may change.
-fn copy_example(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(example(name)).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-    }
-    dir
 }
 
 #[test]

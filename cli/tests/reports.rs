@@ -15,23 +15,12 @@ use std::process::Stdio;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+use common::{assure, root};
+
 const AS_OF: &str = "2026-11-28T00:00:00Z";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn assure() -> Command {
-    let mut cmd = Command::cargo_bin("assure").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 /// Every report of one `assure check` run, and the JSON decision it printed.
 struct Reports {

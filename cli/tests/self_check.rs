@@ -9,29 +9,11 @@
 )]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+mod common;
+use common::{assure, root};
 
 const AS_OF: &str = "2026-11-28T00:00:00Z";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn assure() -> Command {
-    let mut cmd = Command::cargo_bin("assure").unwrap();
-    cmd.env("NO_COLOR", "1");
-    // Never the user's own compiled-code cache.
-    cmd.env(
-        "ASSURE_CACHE_DIR",
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join("assure-cache"),
-    );
-    cmd
-}
 
 /// `name@version` of every crate the `assure` binary is built from, read from
 /// `Cargo.lock` alone: the packages reachable from `assure-cli`, following

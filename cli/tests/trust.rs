@@ -5,30 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
+mod common;
+use common::{assure, root};
+
 const AS_OF: &str = "2026-11-28T00:00:00Z";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn assure() -> Command {
-    let mut cmd = Command::cargo_bin("assure").unwrap();
-    cmd.env("NO_COLOR", "1");
-    // Never the user's own compiled-code cache.
-    cmd.env("ASSURE_CACHE_DIR", test_cache());
-    cmd
-}
-
-/// A compiled-code cache for the tests, in the target directory.
-fn test_cache() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("assure-cache")
-}
 
 /// Two keys and the baseline built as a bundle, signed by both.
 struct Setup {
