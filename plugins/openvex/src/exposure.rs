@@ -1,5 +1,6 @@
 //! One `Exposure`: what one statement says about one product or
-//! subcomponent, and how it becomes an entity.
+//! subcomponent (and, for a subcomponent, the product it is part of), and how
+//! it becomes an entity.
 
 use assure_plugin_sdk::vex::{Status, exposure_id};
 use assure_plugin_sdk::{FactSink, Facts, Pointer};
@@ -61,21 +62,58 @@ pub(crate) struct Subject {
     pub(crate) at: Pointer,
 }
 
+/// The product a subcomponent is part of: every identifier of the
+/// statement's product, sorted and without repeats, and where the product is
+/// named.
+#[derive(Debug, Clone)]
+pub(crate) struct Scope {
+    pub(crate) refs: Vec<String>,
+    pub(crate) at: Pointer,
+}
+
+impl Scope {
+    /// The scope of the product `product` names.
+    pub(crate) fn of(product: Subject) -> Self {
+        let mut refs = product.refs;
+        refs.sort();
+        refs.dedup();
+        Self {
+            refs,
+            at: product.at,
+        }
+    }
+}
+
 /// One statement about one subject.
 #[derive(Debug, Clone)]
 pub(crate) struct Exposure {
     pub(crate) id: String,
     pub(crate) said: Said,
     pub(crate) subject: Subject,
+    /// The product the subject is part of, when the subject is a
+    /// subcomponent of a product the statement names.
+    pub(crate) scope: Option<Scope>,
 }
 
 impl Exposure {
-    pub(crate) fn new(said: Said, subject: Subject) -> Self {
+    pub(crate) fn new(said: Said, subject: Subject, scope: Option<Scope>) -> Self {
         Self {
             id: exposure_id(&said.vulnerability.text, &subject.reference),
             said,
             subject,
+            scope,
         }
+    }
+
+    /// What a later statement must share with this one to supersede it: the
+    /// vulnerability and subject (the entity id) and the product it is about.
+    pub(crate) fn key(&self) -> (String, Vec<String>) {
+        let scope = self
+            .scope
+            .as_ref()
+            .map(|s| s.refs.clone())
+            .unwrap_or_default();
+        (self.id.clone(), scope)
     }
 
     /// Whether this statement supersedes `earlier`, which came before it in
@@ -117,6 +155,9 @@ impl Exposure {
         }
         entity.text("format", "OpenVEX", Pointer::root().key("@context"));
         entity.text_set("product_refs", self.subject.refs, self.subject.at);
+        if let Some(scope) = self.scope {
+            entity.text_set("product_scope", scope.refs, scope.at);
+        }
         if let Some(stamp) = said.timestamp {
             entity.datetime("timestamp", stamp.text, stamp.at);
         }

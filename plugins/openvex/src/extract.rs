@@ -1,5 +1,6 @@
 //! The extraction: checks the document is OpenVEX, reads its statements and
-//! keeps, for each vulnerability and product, only the latest statement.
+//! keeps, for each vulnerability, subject and product, only the latest
+//! statement.
 
 use std::collections::BTreeMap;
 
@@ -167,12 +168,14 @@ fn document_time(root: &Json, out: &mut Facts) -> Result<Option<Stamp>, ExtractE
 }
 
 /// The exposures that no later statement supersedes, in document order; each
-/// superseded one is noted where it is.
+/// superseded one is noted where it is. Only a statement about the same
+/// vulnerability, the same subject and the same product (scope) supersedes:
+/// statements about a subcomponent of two different products both stand.
 fn latest(exposures: Vec<Exposure>, out: &mut Facts) -> Vec<Exposure> {
     let mut kept: Vec<Option<Exposure>> = Vec::with_capacity(exposures.len());
-    let mut current: BTreeMap<String, usize> = BTreeMap::new();
+    let mut current: BTreeMap<(String, Vec<String>), usize> = BTreeMap::new();
     for exposure in exposures {
-        let earlier = current.get(&exposure.id).copied();
+        let earlier = current.get(&exposure.key()).copied();
         let previous = earlier.and_then(|i| kept.get(i)).and_then(Option::as_ref);
         match previous {
             Some(previous) if !exposure.supersedes(previous) => {
@@ -187,7 +190,7 @@ fn latest(exposures: Vec<Exposure>, out: &mut Facts) -> Vec<Exposure> {
             }
             None => {}
         }
-        current.insert(exposure.id.clone(), kept.len());
+        current.insert(exposure.key(), kept.len());
         kept.push(Some(exposure));
     }
     kept.into_iter().flatten().collect()

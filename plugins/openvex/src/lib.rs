@@ -14,12 +14,26 @@
 //! CPE or IRI, for the engine to match the submitted product) and the
 //! statement's timestamp (else the document's).
 //!
+//! When the statement's product lists subcomponents, each subcomponent is
+//! the subject and `product_scope` says which product it is part of: every
+//! identifier of that product (`@id`, purl, CPEs, and `product:<@id>` for a
+//! bare name — the same forms `product_refs` has for a product), located at
+//! the product (`/statements/i/products/j`). Before 0.2, subcomponents were
+//! listed once for the whole statement: each is read once per product, with
+//! that product as its scope. A product without subcomponents is itself the
+//! subject and has no `product_scope`. The engine uses the scope to set aside
+//! a statement about a part of some other product (a `not_affected` about
+//! log4j-core in another vendor's product says nothing about ours).
+//!
 //! It emits no product facts and sets no parents: the engine joins each
 //! statement to the SBOM components it names and to the known-exploited
-//! catalogue. Of several statements about one vulnerability and product only
-//! the latest (by timestamp, then document order) is kept; each superseded
-//! one is noted. A statement that names no product, and a `not_affected`
-//! statement with neither justification nor impact statement, are noted too.
+//! catalogue. Of several statements about one vulnerability, subject and
+//! product (`product_scope`, as a set) only the latest (by timestamp, then
+//! document order) is kept; each superseded one is noted. Statements about
+//! the same subcomponent of two different products never supersede each
+//! other: both are emitted, under the same entity id, each with its scope.
+//! A statement that names no product, and a `not_affected` statement with
+//! neither justification nor impact statement, are noted too.
 //!
 //! Every fact carries a JSON Pointer to where it came from. The plugin never
 //! panics, whatever the input.
@@ -47,6 +61,7 @@ pub const FACT_PATHS: &[&str] = &[
     "Exposure.action_statement",
     "Exposure.format",
     "Exposure.product_refs",
+    "Exposure.product_scope",
     "Exposure.timestamp",
 ];
 

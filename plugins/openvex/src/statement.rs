@@ -1,6 +1,7 @@
 //! One statement: its vulnerability, status and words, and the products (or
-//! their subcomponents) it concerns. Reads the 0.2.0 shape and the legacy
-//! pre-0.2 one (`vulnerability` and `products` as plain text).
+//! their subcomponents, each with the product it is part of) it concerns.
+//! Reads the 0.2.0 shape and the legacy pre-0.2 one (`vulnerability` and
+//! `products` as plain text).
 
 use std::collections::BTreeSet;
 
@@ -8,7 +9,7 @@ use assure_plugin_sdk::json::Value as Json;
 use assure_plugin_sdk::vex::Status;
 use assure_plugin_sdk::{ExtractError, Facts, Pointer, error};
 
-use crate::exposure::{Exposure, Located, Said, Stamp, Subject};
+use crate::exposure::{Exposure, Located, Said, Scope, Stamp, Subject};
 use crate::text::{MAX_ID, MAX_TEXT, checked, kind, optional, quote};
 use assure_plugin_sdk::time;
 
@@ -26,7 +27,8 @@ const JUSTIFICATIONS: &[&str] = &[
 const IDENTIFIERS: &[&str] = &["purl", "cpe23", "cpe22"];
 
 /// Reads the statement `value` at `at` into one exposure per product or
-/// subcomponent, appended to `exposures`.
+/// subcomponent (a subcomponent once per product it is listed under, with
+/// that product as its scope), appended to `exposures`.
 ///
 /// # Errors
 ///
@@ -69,16 +71,29 @@ pub(crate) fn read(
             Json::Object(_) => array(product, "subcomponents", &product_at)?,
             _ => &[],
         };
-        let subjects = if !own_subcomponents.is_empty() {
-            subjects(own_subcomponents, &product_at.key("subcomponents"), out)?
+        let (subjects, scope) = if !own_subcomponents.is_empty() {
+            (
+                subjects(own_subcomponents, &product_at.key("subcomponents"), out)?,
+                scope(product, &product_at, out)?,
+            )
         } else if !shared_subcomponents.is_empty() {
-            subjects(shared_subcomponents, &at.key("subcomponents"), out)?
+            (
+                subjects(shared_subcomponents, &at.key("subcomponents"), out)?,
+                scope(product, &product_at, out)?,
+            )
         } else {
-            subjects_one(product, &product_at, Role::Product, out)?
+            (
+                subjects_one(product, &product_at, Role::Product, out)?,
+                None,
+            )
         };
         for subject in subjects {
-            if seen.insert(subject.reference.clone()) {
-                exposures.push(Exposure::new(said.clone(), subject));
+            let key = (
+                subject.reference.clone(),
+                scope.as_ref().map(|s| s.refs.clone()),
+            );
+            if seen.insert(key) {
+                exposures.push(Exposure::new(said.clone(), subject, scope.clone()));
             } else {
                 out.note(
                     format!(
@@ -91,6 +106,20 @@ pub(crate) fn read(
         }
     }
     Ok(())
+}
+
+/// The product `product` (at `at`) whose subcomponents the statement is
+/// about: every identifier it carries. A product that carries none is noted,
+/// and its subcomponents are read without a product.
+fn scope(product: &Json, at: &Pointer, out: &mut Facts) -> Result<Option<Scope>, ExtractError> {
+    let scope = subject(product, at, Role::Product)?.map(Scope::of);
+    if scope.is_none() {
+        out.note(
+            "product without an `@id` or any identifier (purl, cpe23, cpe22): its subcomponents are read without the product they are part of",
+            at,
+        );
+    }
+    Ok(scope)
 }
 
 /// What the statement says, whatever product it names.

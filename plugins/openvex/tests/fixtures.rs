@@ -9,6 +9,7 @@ const LEGACY: &[u8] = include_bytes!("fixtures/vexctl_images.vex.legacy-v0.0.1.j
 const TWO_VULNS: &[u8] = include_bytes!("fixtures/vexctl_sample-2vulns.openvex.json");
 const HISTORY: &[u8] = include_bytes!("fixtures/vexctl_sample-history.openvex.json");
 const V020: &[u8] = include_bytes!("fixtures/vexctl_v020-1.vex.json");
+const GO_VEX: &[u8] = include_bytes!("fixtures/go-vex_v0.2.0.json");
 
 const NGINX: &str =
     "pkg:oci/nginx@sha256%3A13d22ec63300e16014d4a42aed735207a8b33c223cff19627dd3042e5a10a3a0";
@@ -33,6 +34,8 @@ fn demo_one_statement_two_products() -> Result<(), String> {
         assert_eq!(at(f, "status")?, "/statements/0/status");
         assert_eq!(text(f, "format")?, "OpenVEX");
         assert_eq!(text_set(f, "product_refs")?, [purl]);
+        // The product is the subject: no scope.
+        assert!(!has(f, "product_scope"));
         assert_eq!(
             datetime(f, "timestamp")?,
             "2023-12-04T21:55:19.945015302-06:00"
@@ -150,5 +153,43 @@ fn v020_under_investigation() -> Result<(), String> {
         datetime(&e.facts, "timestamp")?,
         "2022-12-22T16:36:43-05:00"
     );
+    Ok(())
+}
+
+#[test]
+fn go_vex_subcomponents_carry_the_image_as_their_scope() -> Result<(), String> {
+    let x = ok("v0.2.0.json", GO_VEX)?;
+    assert!(x.notes.is_empty(), "{:?}", notes(&x));
+    // Five statements, each about two subcomponents of one Alpine image.
+    assert_eq!(x.entities.len(), 10);
+    let image =
+        "pkg:oci/alpine@sha256%3A124c7d2707904eea7431fffe91522a01e5a861a624ee31d03372cc1d138a3126";
+    let cves = [
+        ("CVE-2023-1255", "fixed"),
+        ("CVE-2023-2650", "fixed"),
+        ("CVE-2023-2975", "fixed"),
+        ("CVE-2023-3446", "not_affected"),
+        ("CVE-2023-3817", "not_affected"),
+    ];
+    for (i, (cve, status)) in cves.iter().enumerate() {
+        for (j, lib) in ["libssl3", "libcrypto3"].iter().enumerate() {
+            let purl = format!("pkg:apk/alpine/{lib}@3.0.8-r3");
+            let e = entity(&x, &format!("{cve} @ {purl}"))?;
+            assert_eq!(
+                pointer(&e.location)?,
+                format!("/statements/{i}/products/0/subcomponents/{j}")
+            );
+            let f = &e.facts;
+            assert_eq!(text(f, "status")?, *status);
+            // The subcomponent is the subject; the image it is part of is
+            // the scope, not a reference.
+            assert_eq!(text_set(f, "product_refs")?, [purl]);
+            assert_eq!(text_set(f, "product_scope")?, [image]);
+            assert_eq!(
+                at(f, "product_scope")?,
+                format!("/statements/{i}/products/0")
+            );
+        }
+    }
     Ok(())
 }

@@ -34,6 +34,11 @@ fn describes_itself() {
     assert!(info.fact_paths.iter().all(|p| p.starts_with("Exposure.")));
     assert!(!info.fact_paths.iter().any(|p| p.ends_with(".matched")));
     assert!(info.fact_paths.iter().any(|p| p == "Exposure.aliases"));
+    assert!(
+        info.fact_paths
+            .iter()
+            .any(|p| p == "Exposure.product_scope")
+    );
 }
 
 #[test]
@@ -75,6 +80,8 @@ fn subcomponents_are_what_the_statement_concerns() -> Result<(), String> {
         at(f, "product_refs")?,
         "/statements/0/products/0/subcomponents/0"
     );
+    assert_eq!(text_set(f, "product_scope")?, ["pkg:oci/app@sha256%3Aabc"]);
+    assert_eq!(at(f, "product_scope")?, "/statements/0/products/0");
     // No `@id`: the purl is the primary identifier.
     let pad = entity(&x, "CVE-1 @ pkg:npm/left-pad@1.3.0")?;
     assert_eq!(
@@ -142,6 +149,15 @@ fn a_bare_product_id_names_the_product() -> Result<(), String> {
     assert_eq!(refs("CVE-1 @ pkg:generic/ghi@2")?, ["pkg:generic/ghi@2"]);
     // A subcomponent is a part, not the product: no `product:` reference.
     assert_eq!(refs("CVE-1 @ libjkl")?, ["libjkl"]);
+    // Its scope is the product, named by its bare name.
+    assert_eq!(
+        text_set(&entity(&x, "CVE-1 @ libjkl")?.facts, "product_scope")?,
+        ["JKL", "product:JKL"]
+    );
+    assert!(!has(
+        &entity(&x, "CVE-1 @ Example DEF")?.facts,
+        "product_scope"
+    ));
     Ok(())
 }
 
@@ -151,13 +167,193 @@ fn legacy_statement_level_subcomponents() -> Result<(), String> {
         {"vulnerability":"CVE-2","products":["pkg:oci/a","pkg:oci/b"],
          "subcomponents":["pkg:npm/x@1"],"status":"fixed"}]}"#;
     let x = ok("legacy.json", doc)?;
+    assert!(x.notes.is_empty(), "{:?}", notes(&x));
+    // Part of both products: read once for each, with that product's scope.
+    let found = entities(&x, "CVE-2 @ pkg:npm/x@1");
+    assert_eq!(x.entities.len(), 2);
+    assert_eq!(found.len(), 2);
+    for (i, e) in found.iter().enumerate() {
+        assert_eq!(pointer(&e.location)?, "/statements/0/subcomponents/0");
+        assert!(!has(&e.facts, "timestamp"));
+        assert_eq!(text_set(&e.facts, "product_refs")?, ["pkg:npm/x@1"]);
+        let product = ["pkg:oci/a", "pkg:oci/b"][i];
+        assert_eq!(text_set(&e.facts, "product_scope")?, [product]);
+        assert_eq!(
+            at(&e.facts, "product_scope")?,
+            format!("/statements/0/products/{i}")
+        );
+    }
+
+    // Named twice under one product: read once, with a note.
+    let doc = br#"{"@context":"https://openvex.dev/ns/v0.0.1","statements":[
+        {"vulnerability":"CVE-2","products":["pkg:oci/a","pkg:oci/a"],
+         "subcomponents":["pkg:npm/x@1"],"status":"fixed"}]}"#;
+    let x = ok("legacy.json", doc)?;
     assert_eq!(x.entities.len(), 1);
-    let e = entity(&x, "CVE-2 @ pkg:npm/x@1")?;
-    assert_eq!(pointer(&e.location)?, "/statements/0/subcomponents/0");
-    assert!(!has(&e.facts, "timestamp"));
-    // Named under both products: read once, with a note.
     assert_eq!(x.notes.len(), 1, "{:?}", notes(&x));
     assert!(notes(&x)[0].contains("more than once"));
+    Ok(())
+}
+
+const LOG4J: &str = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1";
+
+/// A statement about log4j-core as a subcomponent of `product` (a JSON
+/// object's members), with these extra members.
+fn log4j_in(product: &str, members: &str) -> String {
+    format!(
+        r#"{{"vulnerability":{{"name":"CVE-2021-44228"}},
+        "products":[{{{product},"subcomponents":[{{"@id":"{LOG4J}"}}]}}],{members}}}"#
+    )
+}
+
+#[test]
+fn a_subcomponent_carries_the_product_it_is_part_of() -> Result<(), String> {
+    // The issue's case: a justified not_affected about log4j-core in a
+    // product that is not the one submitted.
+    let x = ok(
+        "doc.json",
+        &vex(&log4j_in(
+            r#""@id":"pkg:npm/unrelated-product@1.0.0""#,
+            r#""status":"not_affected","justification":"vulnerable_code_not_present""#,
+        )),
+    )?;
+    assert!(x.notes.is_empty(), "{:?}", notes(&x));
+    let e = entity(&x, &format!("CVE-2021-44228 @ {LOG4J}"))?;
+    let f = &e.facts;
+    assert_eq!(text(f, "status")?, "not_affected");
+    assert_eq!(text_set(f, "product_refs")?, [LOG4J]);
+    assert_eq!(
+        text_set(f, "product_scope")?,
+        ["pkg:npm/unrelated-product@1.0.0"]
+    );
+    assert_eq!(at(f, "product_scope")?, "/statements/0/products/0");
+
+    // Every identifier of the product, and `product:<@id>` for a bare name;
+    // the next version of the product is another product.
+    let x = ok(
+        "doc.json",
+        &vex(&[
+            log4j_in(
+                r#""@id":"Example App","identifiers":{"purl":"pkg:generic/example/app@1.4.0",
+                  "cpe23":"cpe:2.3:a:example:app:1.4.0:*:*:*:*:*:*:*","cpe22":"cpe:/a:example:app:1.4.0"}"#,
+                r#""status":"fixed""#,
+            ),
+            log4j_in(
+                r#""identifiers":{"purl":"pkg:generic/example/app@1.4.0"}"#,
+                r#""status":"fixed""#,
+            ),
+        ]
+        .join(",")),
+    )?;
+    let found = entities(&x, &format!("CVE-2021-44228 @ {LOG4J}"));
+    assert_eq!(found.len(), 2, "{:?}", notes(&x));
+    let scope = |i: usize| -> Result<Vec<String>, String> {
+        text_set(&found.get(i).ok_or("missing")?.facts, "product_scope")
+    };
+    assert_eq!(
+        scope(0)?,
+        [
+            "Example App",
+            "cpe:/a:example:app:1.4.0",
+            "cpe:2.3:a:example:app:1.4.0:*:*:*:*:*:*:*",
+            "pkg:generic/example/app@1.4.0",
+            "product:Example App",
+        ]
+    );
+    assert_eq!(scope(1)?, ["pkg:generic/example/app@1.4.0"]);
+
+    // A product that is itself the subject has no scope.
+    let x = ok(
+        "doc.json",
+        &vex(&statement(
+            r#""status":"fixed","products":[{"@id":"pkg:npm/a@1"}]"#,
+        )),
+    )?;
+    assert!(!has(
+        &entity(&x, "CVE-1 @ pkg:npm/a@1")?.facts,
+        "product_scope"
+    ));
+
+    // A product that names nothing: its subcomponents stand without a scope,
+    // and a note says so.
+    let x = ok(
+        "doc.json",
+        &vex(&log4j_in(
+            r#""hashes":{"sha-256":"ab"}"#,
+            r#""status":"fixed""#,
+        )),
+    )?;
+    let e = entity(&x, &format!("CVE-2021-44228 @ {LOG4J}"))?;
+    assert!(!has(&e.facts, "product_scope"));
+    assert_eq!(notes(&x).len(), 1, "{:?}", notes(&x));
+    assert!(notes(&x)[0].starts_with("/statements/0/products/0: product without"));
+    Ok(())
+}
+
+#[test]
+fn statements_about_two_products_never_supersede_each_other() -> Result<(), String> {
+    let id = format!("CVE-2021-44228 @ {LOG4J}");
+    // About product A, then a later one about product B.
+    let x = ok(
+        "doc.json",
+        &vex(&[
+            log4j_in(
+                r#""@id":"pkg:generic/example/a@1.3.0""#,
+                r#""timestamp":"2024-02-01T00:00:00Z","status":"affected""#,
+            ),
+            log4j_in(
+                r#""@id":"pkg:generic/example/b@2.0""#,
+                r#""timestamp":"2024-03-01T00:00:00Z","status":"not_affected","justification":"component_not_present""#,
+            ),
+        ]
+        .join(",")),
+    )?;
+    assert!(x.notes.is_empty(), "{:?}", notes(&x));
+    let found = entities(&x, &id);
+    assert_eq!(found.len(), 2);
+    let [a, b] = found.as_slice() else {
+        return Err("two statements".into());
+    };
+    assert_eq!(text(&a.facts, "status")?, "affected");
+    assert_eq!(
+        text_set(&a.facts, "product_scope")?,
+        ["pkg:generic/example/a@1.3.0"]
+    );
+    assert_eq!(at(&a.facts, "product_scope")?, "/statements/0/products/0");
+    assert_eq!(text(&b.facts, "status")?, "not_affected");
+    assert_eq!(
+        text_set(&b.facts, "product_scope")?,
+        ["pkg:generic/example/b@2.0"]
+    );
+    assert_eq!(at(&b.facts, "product_scope")?, "/statements/1/products/0");
+
+    // About product A twice: the later supersedes, with a note.
+    let x = ok(
+        "doc.json",
+        &vex(&[
+            log4j_in(
+                r#""@id":"pkg:generic/example/a@1.3.0""#,
+                r#""timestamp":"2024-02-01T00:00:00Z","status":"affected""#,
+            ),
+            log4j_in(
+                r#""@id":"pkg:generic/example/a@1.3.0""#,
+                r#""timestamp":"2024-03-01T00:00:00Z","status":"fixed""#,
+            ),
+        ]
+        .join(",")),
+    )?;
+    let e = entity(&x, &id)?;
+    assert_eq!(text(&e.facts, "status")?, "fixed");
+    assert_eq!(
+        text_set(&e.facts, "product_scope")?,
+        ["pkg:generic/example/a@1.3.0"]
+    );
+    assert_eq!(
+        notes(&x),
+        [format!(
+            "/statements/0/products/0/subcomponents/0: statement about CVE-2021-44228 for \"{LOG4J}\" (affected) is superseded by the later statement at /statements/1 (fixed): only the latest is read"
+        )]
+    );
     Ok(())
 }
 
