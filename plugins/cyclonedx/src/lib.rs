@@ -41,13 +41,22 @@
 //! - `product_refs` is the `affects[].ref` as written (a bom-ref, purl or
 //!   BOM-Link `urn:cdx:…`), plus the purl of the component in the same
 //!   document whose bom-ref it is.
+//! - `product_scope` is the product the statement is about: when the BOM
+//!   has a `metadata.component` (an SBOM's subject, or the product a VEX BOM
+//!   speaks of), every exposure from it carries that component's purl, CPE,
+//!   bom-ref and `product:<name>@<version>` (`product:<name>` without a
+//!   version), located at `/metadata/component`. The engine uses it to set
+//!   aside a statement about another product (a VEX BOM about someone
+//!   else's product that clears a component we share). A BOM without
+//!   `metadata.component` gives no `product_scope`.
 //! - `timestamp` is `analysis.lastUpdated`, else `updated`, else `published`.
 //! - `cvss_score` is the highest `ratings[].score` (0 to 10; a Cedar decimal
 //!   made from the number's text with integer maths), and `severity` that
 //!   rating's severity.
-//! - When two statements name the same vulnerability and reference, the one
-//!   with the later timestamp stands; with equal timestamps, or when either
-//!   has none, the later in the document. A note names the one superseded.
+//! - When two statements name the same vulnerability and reference (and so,
+//!   in one document, the same `product_scope`), the one with the later
+//!   timestamp stands; with equal timestamps, or when either has none, the
+//!   later in the document. A note names the one superseded.
 //! - A vulnerability without `affects` yields no `Exposure`, and a note.
 //! - `matched` and `known_exploited` are the engine's to set, and so are the
 //!   Exposure's parents.
@@ -109,6 +118,7 @@ pub const FACT_PATHS: &[&str] = &[
     "Exposure.action_statement",
     "Exposure.format",
     "Exposure.product_refs",
+    "Exposure.product_scope",
     "Exposure.timestamp",
     "Exposure.cvss_score",
     "Exposure.severity",

@@ -43,6 +43,7 @@ pub(crate) fn read(
 ) -> Result<Summary, ExtractError> {
     let purls = purls_by_bom_ref(root);
     let subject = subject_ref(root);
+    let scope = product_scope(root);
     let at = Pointer::root().key("vulnerabilities");
     let mut summary = Summary::default();
     let mut read: Vec<Vulnerability> = Vec::new();
@@ -92,7 +93,7 @@ pub(crate) fn read(
             .as_ref()
             .filter(|(bom_ref, _)| *bom_ref == statement.reference)
             .map(|(_, named)| named.as_str());
-        vulnerability.emit(statement, purl, product, out);
+        vulnerability.emit(statement, purl, product, scope.as_ref(), out);
         summary.exposures = summary.exposures.saturating_add(1);
     }
     Ok(summary)
@@ -100,7 +101,12 @@ pub(crate) fn read(
 
 /// Which statements stand: when two name the same vulnerability and
 /// reference, the one with the later timestamp, or (equal or missing
-/// timestamps) the later in the document. Each superseded one is noted.
+/// timestamps) the later in the document. Each superseded one is noted. Every
+/// statement of one document is about the same product (its
+/// `metadata.component`, the `product_scope`), so statements that share a
+/// vulnerability and reference share their scope too: statements about
+/// different products, which never supersede each other, come from different
+/// documents.
 fn supersede(statements: &[Statement], read: &[Vulnerability], out: &mut Facts) -> Vec<bool> {
     let mut live = vec![true; statements.len()];
     let mut kept: BTreeMap<String, usize> = BTreeMap::new();
@@ -175,6 +181,13 @@ struct Statement {
 
 /// A text value and where it is.
 type Located = (String, Pointer);
+
+/// The product the document's statements are about (`metadata.component`):
+/// its identifiers, sorted, and where it is.
+struct Scope {
+    refs: Vec<String>,
+    at: Pointer,
+}
 
 /// What one `vulnerabilities[]` entry says, shared by its statements.
 struct Vulnerability {
@@ -280,6 +293,7 @@ impl Vulnerability {
         statement: &Statement,
         purl: Option<&str>,
         product: Option<&str>,
+        scope: Option<&Scope>,
         out: &mut Facts,
     ) {
         let id = exposure_id(&self.id, &statement.reference);
@@ -302,6 +316,9 @@ impl Vulnerability {
             .chain(purl.map(str::to_owned))
             .chain(product.map(str::to_owned));
         entity.text_set("product_refs", refs, &statement.ref_at);
+        if let Some(scope) = scope {
+            entity.text_set("product_scope", scope.refs.iter().cloned(), &scope.at);
+        }
         if let Some(timestamp) = &self.timestamp {
             entity.datetime("timestamp", timestamp.text.clone(), &timestamp.at);
         }
@@ -488,15 +505,39 @@ fn score(item: &Json, at: &Pointer, out: &mut Facts) -> Option<Score> {
 fn subject_ref(root: &Json) -> Option<(String, String)> {
     let subject = root.get("metadata").and_then(|m| m.get("component"))?;
     let bom_ref = json::str_at(subject, "bom-ref")?;
-    let name = json::str_at(subject, "name")?.trim();
-    if name.is_empty() {
+    Some((bom_ref.to_owned(), product_name(subject)?))
+}
+
+/// `product:<name>@<version>`, or `product:<name>` without a version, for a
+/// component with a name.
+fn product_name(component: &Json) -> Option<String> {
+    let name = json::str_at(component, "name")?;
+    Some(match json::str_at(component, "version") {
+        Some(version) => format!("product:{name}@{version}"),
+        None => format!("product:{name}"),
+    })
+}
+
+/// The product every statement in the document is about: the identifiers of
+/// `metadata.component` (purl, CPE, bom-ref, `product:<name>@<version>`),
+/// sorted, and where it is. `None` when the document has no subject, or one
+/// that carries none of them.
+fn product_scope(root: &Json) -> Option<Scope> {
+    let subject = root.get("metadata").and_then(|m| m.get("component"))?;
+    if !subject.is_object() {
         return None;
     }
-    let named = match json::str_at(subject, "version").map(str::trim) {
-        Some(version) if !version.is_empty() => format!("product:{name}@{version}"),
-        _ => format!("product:{name}"),
-    };
-    Some((bom_ref.to_owned(), named))
+    let mut refs: Vec<String> = ["purl", "cpe", "bom-ref"]
+        .into_iter()
+        .filter_map(|key| json::str_at(subject, key).map(str::to_owned))
+        .chain(product_name(subject))
+        .collect();
+    refs.sort();
+    refs.dedup();
+    (!refs.is_empty()).then(|| Scope {
+        refs,
+        at: Pointer::root().key("metadata").key("component"),
+    })
 }
 
 /// The purl of each component (and of `metadata.component`) by bom-ref, at

@@ -92,6 +92,9 @@ fn cisa_case_1_in_each_state() -> Result<(), String> {
         // match against the submission.
         assert_eq!(text_set(f, "product_refs")?, [product, named]);
         assert_eq!(at(f, "product_refs")?, "/vulnerabilities/0/affects/0/ref");
+        // The product the statement is about: the document's subject.
+        assert_eq!(text_set(f, "product_scope")?, [product, named]);
+        assert_eq!(at(f, "product_scope")?, "/metadata/component");
         assert_eq!(
             at(f, "impact_statement")?,
             "/vulnerabilities/0/analysis/detail"
@@ -160,6 +163,8 @@ fn bom_link_reference_with_ratings() -> Result<(), String> {
     );
     // The BOM-Link names another document: kept as written, nothing added.
     assert_eq!(text_set(f, "product_refs")?, [link]);
+    // No `metadata.component`: the document does not say which product.
+    assert!(!has(f, "product_scope"));
     // No analysis.lastUpdated: `updated` is the statement's time.
     assert_eq!(datetime(f, "timestamp")?, "2021-10-26T00:00:00.000Z");
     assert_eq!(at(f, "timestamp")?, "/vulnerabilities/0/updated");
@@ -222,6 +227,8 @@ fn spec_vulnerability_examples_are_embedded_vex() -> Result<(), String> {
         );
         // The ref is the component's bom-ref, which is also its purl.
         assert_eq!(text_set(f, "product_refs")?, [purl]);
+        // No `metadata.component`: no scope.
+        assert!(!has(f, "product_scope"));
         assert_eq!(datetime(f, "timestamp")?, "2022-02-01T00:00:00.000Z");
         assert_eq!(
             at(f, "timestamp")?,
@@ -269,6 +276,146 @@ fn bom_ref_adds_the_component_purl() -> Result<(), String> {
     let e = entity(&x, "CVE-1 @ app")?;
     assert_eq!(pointer(&e.location)?, "/vulnerabilities/0/affects/1");
     assert_eq!(text(&e.facts, "status")?, "under_investigation");
+    // Embedded VEX is about the SBOM's subject, whatever it names.
+    for id in [
+        "CVE-1 @ a1",
+        "CVE-1 @ app",
+        "CVE-1 @ b",
+        "CVE-1 @ pkg:npm/zzz@9",
+    ] {
+        let f = &entity(&x, id)?.facts;
+        assert_eq!(
+            text_set(f, "product_scope")?,
+            ["app", "pkg:generic/app@2", "product:app"]
+        );
+        assert_eq!(at(f, "product_scope")?, "/metadata/component");
+    }
+    Ok(())
+}
+
+const LOG4J: &str = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1";
+
+/// A VEX BOM about the product `component` (the members of
+/// `metadata.component`) with these vulnerabilities.
+fn vex_about(component: &str, vulnerabilities: &str) -> Vec<u8> {
+    bom(&format!(
+        r#""metadata":{{"component":{{"type":"application",{component}}}}},
+        "vulnerabilities":[{vulnerabilities}]"#
+    ))
+}
+
+/// A statement about Log4Shell in log4j-core 2.14.1.
+fn log4shell(state: &str, updated: &str) -> String {
+    format!(
+        r#"{{"id":"CVE-2021-44228","analysis":{{"state":"{state}","justification":"code_not_present",
+        "lastUpdated":"{updated}"}},"affects":[{{"ref":"{LOG4J}"}}]}}"#
+    )
+}
+
+#[test]
+fn a_vex_bom_about_another_product_scopes_its_statements() -> Result<(), String> {
+    // A VEX BOM whose subject is someone else's product clears log4j-core:
+    // its statement carries that product, for the engine to set aside.
+    let x = ok(
+        "vex.json",
+        &vex_about(
+            r#""bom-ref":"other","name":"Other Product","version":"3.0",
+            "purl":"pkg:generic/other/product@3.0","cpe":"cpe:2.3:a:other:product:3.0:*:*:*:*:*:*:*""#,
+            &log4shell("not_affected", "2024-01-01T00:00:00Z"),
+        ),
+    )?;
+    let e = only_exposure(&x)?;
+    assert_eq!(e.id, format!("CVE-2021-44228 @ {LOG4J}"));
+    let f = &e.facts;
+    assert_eq!(text(f, "status")?, "not_affected");
+    assert_eq!(text_set(f, "product_refs")?, [LOG4J]);
+    assert_eq!(
+        text_set(f, "product_scope")?,
+        [
+            "cpe:2.3:a:other:product:3.0:*:*:*:*:*:*:*",
+            "other",
+            "pkg:generic/other/product@3.0",
+            "product:Other Product@3.0",
+        ]
+    );
+    assert_eq!(at(f, "product_scope")?, "/metadata/component");
+
+    // A subject with a name and no version: every version of it.
+    let x = ok(
+        "vex.json",
+        &vex_about(
+            r#""name":"Other""#,
+            &log4shell("resolved", "2024-01-01T00:00:00Z"),
+        ),
+    )?;
+    let f = &only_exposure(&x)?.facts;
+    assert_eq!(text_set(f, "product_scope")?, ["product:Other"]);
+
+    // A subject that names nothing gives no scope.
+    let x = ok(
+        "vex.json",
+        &vex_about(
+            r#""description":"x""#,
+            &log4shell("resolved", "2024-01-01T00:00:00Z"),
+        ),
+    )?;
+    assert!(!has(&only_exposure(&x)?.facts, "product_scope"));
+    Ok(())
+}
+
+#[test]
+fn statements_about_two_products_never_supersede_each_other() -> Result<(), String> {
+    // One BOM speaks of one product (its `metadata.component`): statements
+    // about product A and about product B come from two documents, and each
+    // keeps its own scope.
+    let a = ok(
+        "a.json",
+        &vex_about(
+            r#""name":"A","version":"1.3.0""#,
+            &log4shell("exploitable", "2024-02-01T00:00:00Z"),
+        ),
+    )?;
+    let b = ok(
+        "b.json",
+        &vex_about(
+            r#""name":"B","version":"2.0""#,
+            &log4shell("not_affected", "2024-03-01T00:00:00Z"),
+        ),
+    )?;
+    for (x, scope, status) in [
+        (&a, "product:A@1.3.0", "affected"),
+        (&b, "product:B@2.0", "not_affected"),
+    ] {
+        assert_eq!(notes(x), [VEX_NOTE]);
+        let f = &only_exposure(x)?.facts;
+        assert_eq!(text(f, "status")?, status);
+        assert_eq!(text_set(f, "product_scope")?, [scope]);
+    }
+
+    // Within one BOM (one product), the later statement supersedes.
+    let x = ok(
+        "a.json",
+        &vex_about(
+            r#""name":"A","version":"1.3.0""#,
+            &[
+                log4shell("exploitable", "2024-02-01T00:00:00Z"),
+                log4shell("resolved", "2024-03-01T00:00:00Z"),
+            ]
+            .join(","),
+        ),
+    )?;
+    let f = &only_exposure(&x)?.facts;
+    assert_eq!(text(f, "status")?, "fixed");
+    assert_eq!(text_set(f, "product_scope")?, ["product:A@1.3.0"]);
+    assert_eq!(
+        notes(&x),
+        [
+            VEX_NOTE.to_owned(),
+            format!(
+                "/vulnerabilities/0/affects/0: the statement at /vulnerabilities/0/affects/0 about CVE-2021-44228 for \"{LOG4J}\" is superseded by the one at /vulnerabilities/1/affects/0: it has the later timestamp"
+            )
+        ]
+    );
     Ok(())
 }
 
