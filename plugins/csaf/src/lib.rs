@@ -23,6 +23,29 @@
 //! covering the product (else v2), as written, with its severity in lower
 //! case.
 //!
+//! A product a `product_tree.relationships[]` entry defines
+//! (`default_component_of`, `optional_component_of`, `external_component_of`,
+//! `installed_on`, `installed_with`) is a component (`product_reference`) in
+//! or on another product (`relates_to_product_reference`). Its statement's
+//! subject is the component: the exposure is identified by the component's
+//! purl, else its CPE (else as above), and `product_refs` also holds the
+//! component's identifiers. `product_scope` then says which product the
+//! statement is about: `csaf:<id>` of the related product, its purl, CPE and
+//! other identifiers, and what its branch path names it —
+//! `product:<name>@<version>`, `product:<name>@<range as written>` under a
+//! `product_version_range`, or `product:<name>` — located where that product
+//! is defined. (When the related product is itself a relationship's, its
+//! component's identifiers are added too.) The engine uses it to set aside a
+//! statement about a component of some other product. A product defined in
+//! the branches or `full_product_names` is itself the subject and has no
+//! `product_scope`.
+//!
+//! Two statements about the same vulnerability and product id: the first is
+//! read and the other noted. Products about different related products may
+//! share an exposure id, each with its own scope; two products about the same
+//! one (or none) that share an identifier are told apart by product id, with
+//! a note.
+//!
 //! It emits no product facts and sets no parents: the engine joins each
 //! statement to SBOM components and to the known-exploited catalogue. A
 //! provider-metadata.json, an aggregator or a ROLIE feed is refused with a
@@ -55,6 +78,7 @@ pub const FACT_PATHS: &[&str] = &[
     "Exposure.action_statement",
     "Exposure.format",
     "Exposure.product_refs",
+    "Exposure.product_scope",
     "Exposure.timestamp",
     "Exposure.cvss_score",
     "Exposure.severity",

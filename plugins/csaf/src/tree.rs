@@ -25,9 +25,26 @@ pub(crate) struct Product {
     /// For a relationship's product, the product id it combines
     /// (`product_reference`): a component installed on a platform.
     pub(crate) component: Option<String>,
+    /// For a relationship's product, the product the component is part of,
+    /// installed on or with (`relates_to_product_reference`), and where that
+    /// reference is.
+    pub(crate) platform: Option<(String, Pointer)>,
     /// What its branch path names it, for the engine to match against the
     /// submitted product: `product:<name>@<version>`, or `product:<name>`.
     pub(crate) names: Vec<String>,
+    /// What its branch path names it as a product that others are part of:
+    /// as `names`, and `product:<name>@<range as written>` under a
+    /// `product_version_range` with no version.
+    pub(crate) scope_names: Vec<String>,
+}
+
+/// How a product is defined besides its `full_product_name`.
+#[derive(Debug, Default)]
+struct Origin {
+    component: Option<String>,
+    platform: Option<(String, Pointer)>,
+    names: Vec<String>,
+    scope_names: Vec<String>,
 }
 
 /// What the branches above a product name it: the nearest `product_name`,
@@ -36,7 +53,9 @@ pub(crate) struct Product {
 struct Path {
     name: Option<String>,
     version: Option<String>,
-    range: bool,
+    /// The nearest `product_version_range`, as written ("" when it has no
+    /// name).
+    range: Option<String>,
 }
 
 impl Path {
@@ -46,7 +65,9 @@ impl Path {
         match (category, name) {
             (Some("product_name"), Some(name)) => path.name = Some(name.to_owned()),
             (Some("product_version"), Some(version)) => path.version = Some(version.to_owned()),
-            (Some("product_version_range"), _) => path.range = true,
+            (Some("product_version_range"), range) => {
+                path.range = Some(range.unwrap_or_default().to_owned());
+            }
             _ => {}
         }
         path
@@ -56,10 +77,22 @@ impl Path {
     /// (nor a version range, which is not a version) is on the path.
     fn product_ref(&self) -> Option<String> {
         let name = self.name.as_ref()?;
-        match (&self.version, self.range) {
+        match (&self.version, &self.range) {
             (Some(version), _) => Some(format!("product:{name}@{version}")),
-            (None, true) => None,
-            (None, false) => Some(format!("product:{name}")),
+            (None, Some(_)) => None,
+            (None, None) => Some(format!("product:{name}")),
+        }
+    }
+
+    /// As [`Path::product_ref`], but a version range is kept as written:
+    /// `product:<name>@<range>`. What a statement about a component of this
+    /// product is scoped to; whether the range covers a version is the
+    /// engine's to decide.
+    fn scope_ref(&self) -> Option<String> {
+        let name = self.name.as_ref()?;
+        match (&self.version, &self.range) {
+            (None, Some(range)) if !range.is_empty() => Some(format!("product:{name}@{range}")),
+            _ => self.product_ref(),
         }
     }
 }
@@ -106,7 +139,7 @@ pub(crate) fn read(root: &Json, out: &mut Facts) -> Result<Tree, ExtractError> {
         .iter()
         .enumerate()
     {
-        define(item, &names_at.index(i), None, Vec::new(), &mut tree, out)?;
+        define(item, &names_at.index(i), Origin::default(), &mut tree, out)?;
     }
 
     let relationships_at = at.key("relationships");
@@ -116,15 +149,16 @@ pub(crate) fn read(root: &Json, out: &mut Facts) -> Result<Tree, ExtractError> {
     {
         let here = relationships_at.index(i);
         let component = optional(relationship, "product_reference", &here, MAX_ID)?;
+        let platform = optional(relationship, "relates_to_product_reference", &here, MAX_ID)?;
+        let origin = Origin {
+            component: component.map(str::to_owned),
+            platform: platform.map(|p| (p.to_owned(), here.key("relates_to_product_reference"))),
+            ..Origin::default()
+        };
         match relationship.get("full_product_name") {
-            Some(name @ Json::Object(_)) => define(
-                name,
-                &here.key("full_product_name"),
-                component.map(str::to_owned),
-                Vec::new(),
-                &mut tree,
-                out,
-            )?,
+            Some(name @ Json::Object(_)) => {
+                define(name, &here.key("full_product_name"), origin, &mut tree, out)?
+            }
             None | Some(Json::Null) => out.note(
                 "relationship without a `full_product_name`: it defines no product",
                 &here,
@@ -199,8 +233,12 @@ fn branches(
         match branch.get("product") {
             None | Some(Json::Null) => {}
             Some(product @ Json::Object(_)) => {
-                let names = path.product_ref().into_iter().collect();
-                define(product, &here.key("product"), None, names, tree, out)?;
+                let origin = Origin {
+                    names: path.product_ref().into_iter().collect(),
+                    scope_names: path.scope_ref().into_iter().collect(),
+                    ..Origin::default()
+                };
+                define(product, &here.key("product"), origin, tree, out)?;
             }
             Some(other) => {
                 return Err(error(
@@ -218,8 +256,7 @@ fn branches(
 fn define(
     item: &Json,
     at: &Pointer,
-    component: Option<String>,
-    names: Vec<String>,
+    origin: Origin,
     tree: &mut Tree,
     out: &mut Facts,
 ) -> Result<(), ExtractError> {
@@ -236,8 +273,10 @@ fn define(
         purl: None,
         cpe: None,
         uris: Vec::new(),
-        component,
-        names,
+        component: origin.component,
+        platform: origin.platform,
+        names: origin.names,
+        scope_names: origin.scope_names,
     };
     let helper_at = at.key("product_identification_helper");
     match item.get("product_identification_helper") {

@@ -8,6 +8,7 @@ const VEX_AFFECTED: &[u8] = include_bytes!("fixtures/csaf2.0-vex_2022-evd-uc-01-
 const VEX_NOT_AFFECTED: &[u8] = include_bytes!("fixtures/csaf2.0-vex_2022-evd-uc-01-na-001.json");
 const BSI: &[u8] = include_bytes!("fixtures/csaf2.0_bsi-2022-0001.json");
 const RED_HAT: &[u8] = include_bytes!("fixtures/csaf2.0_rhsa-2019_1862.json");
+const OPENSHIFT: &[u8] = include_bytes!("fixtures/csaf2.0_rhsa-2021_5186.json");
 const PROVIDER_METADATA: &[u8] =
     include_bytes!("fixtures/csaf2.0_provider-metadata-example-01.json");
 
@@ -192,5 +193,65 @@ fn provider_metadata_is_not_an_advisory() -> Result<(), String> {
     assert_eq!(at, "/document");
     assert!(message.contains("provider-metadata.json"), "{message}");
     assert!(message.contains("not a CSAF advisory"), "{message}");
+    Ok(())
+}
+
+#[test]
+fn openshift_components_carry_the_platform_as_their_scope() -> Result<(), String> {
+    let x = ok("rhsa-2021_5186.json", OPENSHIFT)?;
+    // Two CVEs, each about three container images that are components of
+    // OpenShift Container Platform 4.6 (`default_component_of`).
+    assert_eq!(x.entities.len(), 6);
+    let images = [
+        (
+            "openshift4/ose-metering-ansible-operator-bundle:v4.6.0.202112161349.p0.gd74112d.assembly.art3595-1",
+            "not_affected",
+        ),
+        (
+            "openshift4/ose-metering-ansible-operator:v4.6.0-202112161349.p0.gd74112d.assembly.art3595",
+            "not_affected",
+        ),
+        (
+            "openshift4/ose-metering-hive:v4.6.0-202112160147.p0.gf139e12.assembly.stream",
+            "fixed",
+        ),
+    ];
+    for cve in ["CVE-2021-4104", "CVE-2021-4125"] {
+        for (i, (image, status)) in images.iter().enumerate() {
+            // The image has no purl or CPE: the relationship's product id
+            // names the statement.
+            let product_id = format!("8Base-RHOSE-4.6:{image}");
+            let e = entity(&x, &format!("{cve} @ csaf:{product_id}"))?;
+            let f = &e.facts;
+            assert_eq!(text(f, "status")?, *status);
+            assert_eq!(text_set(f, "product_refs")?, [format!("csaf:{product_id}")]);
+            assert_eq!(
+                at(f, "product_refs")?,
+                format!("/product_tree/relationships/{i}/full_product_name")
+            );
+            // Vendor "Red Hat" / product_family / product_name "Red Hat
+            // OpenShift Container Platform 4.6", with its CPE.
+            assert_eq!(
+                text_set(f, "product_scope")?,
+                [
+                    "cpe:/a:redhat:openshift:4.6::el8",
+                    "csaf:8Base-RHOSE-4.6",
+                    "product:Red Hat OpenShift Container Platform 4.6"
+                ]
+            );
+            assert_eq!(
+                at(f, "product_scope")?,
+                "/product_tree/branches/0/branches/0/branches/0/product"
+            );
+        }
+    }
+    // Each CVE's impact threat names no product.
+    let seen = notes(&x);
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(
+        seen.iter()
+            .all(|n| n.contains("impact threat that names no product")),
+        "{seen:?}"
+    );
     Ok(())
 }

@@ -52,6 +52,11 @@ fn describes_itself() {
     assert!(info.fact_paths.iter().all(|p| p.starts_with("Exposure.")));
     assert!(info.fact_paths.iter().any(|p| p == "Exposure.cvss_score"));
     assert!(info.fact_paths.iter().any(|p| p == "Exposure.aliases"));
+    assert!(
+        info.fact_paths
+            .iter()
+            .any(|p| p == "Exposure.product_scope")
+    );
 }
 
 #[test]
@@ -90,9 +95,16 @@ fn tree_identifiers_flags_by_group_and_relationships() -> Result<(), String> {
     );
     assert_eq!(at(f, "product_refs")?, "/product_tree/full_product_names/0");
 
-    // A relationship's product has no identifiers of its own: it is named by
-    // its product id, and its statement names the component's purl too.
-    let combined = entity(&x, "CVE-2021-44228 @ csaf:PLATFORM:LOG4J")?;
+    // A relationship's product is the component: identified by the
+    // component's purl, its statement names its own product id too.
+    let combined = entity(
+        &x,
+        "CVE-2021-44228 @ pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
+    )?;
+    assert_eq!(
+        pointer(&combined.location)?,
+        "/vulnerabilities/0/product_status/known_not_affected/1"
+    );
     assert_eq!(
         text_set(&combined.facts, "product_refs")?,
         [
@@ -108,6 +120,217 @@ fn tree_identifiers_flags_by_group_and_relationships() -> Result<(), String> {
         text(&combined.facts, "justification")?,
         "vulnerable_code_not_in_execute_path"
     );
+    // The product the component is part of: the platform, with its CPE.
+    assert_eq!(
+        text_set(&combined.facts, "product_scope")?,
+        ["cpe:/o:example:platform:9", "csaf:PLATFORM"]
+    );
+    assert_eq!(
+        at(&combined.facts, "product_scope")?,
+        "/product_tree/full_product_names/2"
+    );
+    // A product defined directly is itself the subject: no scope.
+    assert!(!has(f, "product_scope"));
+    Ok(())
+}
+
+/// A tree with a platform in three versions (9, a range, and 8), an agent,
+/// log4j-core, and two products log4j-core is part of.
+const PLATFORM_TREE: &str = r#"{
+    "branches": [{"category": "vendor", "name": "Example", "branches": [
+        {"category": "product_name", "name": "Platform", "branches": [
+            {"category": "product_version", "name": "9",
+             "product": {"name": "Platform 9", "product_id": "PLATFORM-9",
+                "product_identification_helper": {"cpe": "cpe:2.3:o:example:platform:9:*:*:*:*:*:*:*"}}},
+            {"category": "product_version_range", "name": "vers:generic/>=10|<12",
+             "product": {"name": "Platform 10 to 11", "product_id": "PLATFORM-10-11"}}]},
+        {"category": "product_name", "name": "Agent", "branches": [
+            {"category": "product_version", "name": "2.0",
+             "product": {"name": "Agent 2.0", "product_id": "AGENT-2",
+                "product_identification_helper": {"purl": "pkg:generic/example/agent@2.0"}}}]},
+        {"category": "product_name", "name": "A", "branches": [
+            {"category": "product_version", "name": "1.3.0",
+             "product": {"name": "A 1.3.0", "product_id": "A",
+                "product_identification_helper": {"purl": "pkg:generic/example/a@1.3.0"}}}]},
+        {"category": "product_name", "name": "B",
+         "product": {"name": "B", "product_id": "B"}}]}],
+    "full_product_names": [
+        {"name": "log4j-core 2.14.1", "product_id": "LOG4J",
+         "product_identification_helper": {"purl": "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"}}
+    ],
+    "relationships": [
+        {"category": "installed_on", "product_reference": "AGENT-2",
+         "relates_to_product_reference": "PLATFORM-9",
+         "full_product_name": {"name": "Agent 2.0 on Platform 9", "product_id": "AGENT-2:PLATFORM-9"}},
+        {"category": "installed_on", "product_reference": "AGENT-2",
+         "relates_to_product_reference": "PLATFORM-10-11",
+         "full_product_name": {"name": "Agent 2.0 on Platform 10 to 11", "product_id": "AGENT-2:PLATFORM-10-11"}},
+        {"category": "default_component_of", "product_reference": "LOG4J",
+         "relates_to_product_reference": "A",
+         "full_product_name": {"name": "log4j-core in A", "product_id": "A:LOG4J"}},
+        {"category": "default_component_of", "product_reference": "LOG4J",
+         "relates_to_product_reference": "B",
+         "full_product_name": {"name": "log4j-core in B", "product_id": "B:LOG4J"}},
+        {"category": "optional_component_of", "product_reference": "LOG4J",
+         "relates_to_product_reference": "A",
+         "full_product_name": {"name": "log4j-core optionally in A", "product_id": "A:LOG4J-OPTIONAL"}},
+        {"category": "installed_with", "product_reference": "LOG4J",
+         "relates_to_product_reference": "NOWHERE",
+         "full_product_name": {"name": "log4j-core with something", "product_id": "NOWHERE:LOG4J"}}
+    ]
+}"#;
+
+const LOG4J: &str = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1";
+
+#[test]
+fn a_component_installed_on_a_platform_keeps_the_platforms_cpe() -> Result<(), String> {
+    let x = ok(
+        "doc.json",
+        &csaf(
+            PLATFORM_TREE,
+            r#"{"cve": "CVE-2", "product_status": {
+                "known_not_affected": ["AGENT-2:PLATFORM-9"],
+                "fixed": ["AGENT-2:PLATFORM-10-11", "AGENT-2"]}}"#,
+        ),
+    )?;
+    assert!(x.notes.is_empty(), "{:?}", notes(&x));
+    let found = entities(&x, "CVE-2 @ pkg:generic/example/agent@2.0");
+    assert_eq!(found.len(), 3);
+    let [on_9, on_10, alone] = found.as_slice() else {
+        return Err("three statements".into());
+    };
+    // The agent is the subject, on Platform 9: the platform's CPE and name
+    // are the scope, not references.
+    let f = &on_9.facts;
+    assert_eq!(text(f, "status")?, "not_affected");
+    assert_eq!(
+        text_set(f, "product_refs")?,
+        ["csaf:AGENT-2:PLATFORM-9", "pkg:generic/example/agent@2.0"]
+    );
+    assert_eq!(
+        text_set(f, "product_scope")?,
+        [
+            "cpe:2.3:o:example:platform:9:*:*:*:*:*:*:*",
+            "csaf:PLATFORM-9",
+            "product:Platform@9"
+        ]
+    );
+    assert_eq!(
+        at(f, "product_scope")?,
+        "/product_tree/branches/0/branches/0/branches/0/product"
+    );
+    // On a range of versions: the range as written.
+    let f = &on_10.facts;
+    assert_eq!(text(f, "status")?, "fixed");
+    assert_eq!(
+        text_set(f, "product_scope")?,
+        [
+            "csaf:PLATFORM-10-11",
+            "product:Platform@vers:generic/>=10|<12"
+        ]
+    );
+    // The agent on its own is the subject, with its name: no scope.
+    let f = &alone.facts;
+    assert_eq!(
+        text_set(f, "product_refs")?,
+        [
+            "csaf:AGENT-2",
+            "pkg:generic/example/agent@2.0",
+            "product:Agent@2.0"
+        ]
+    );
+    assert!(!has(f, "product_scope"));
+    Ok(())
+}
+
+#[test]
+fn statements_about_two_products_never_supersede_each_other() -> Result<(), String> {
+    let id = format!("CVE-1 @ {LOG4J}");
+    // About log4j-core in A, then (later in the document) in B.
+    let x = ok(
+        "doc.json",
+        &csaf(
+            PLATFORM_TREE,
+            r#"{"cve": "CVE-1", "product_status": {"known_affected": ["A:LOG4J"]}},
+               {"cve": "CVE-1", "product_status": {"known_not_affected": ["B:LOG4J"]},
+                "flags": [{"label": "component_not_present", "product_ids": ["B:LOG4J"]}]}"#,
+        ),
+    )?;
+    assert!(x.notes.is_empty(), "{:?}", notes(&x));
+    let found = entities(&x, &id);
+    assert_eq!(found.len(), 2);
+    let [a, b] = found.as_slice() else {
+        return Err("two statements".into());
+    };
+    assert_eq!(text(&a.facts, "status")?, "affected");
+    assert_eq!(
+        text_set(&a.facts, "product_scope")?,
+        ["csaf:A", "pkg:generic/example/a@1.3.0", "product:A@1.3.0"]
+    );
+    assert_eq!(text(&b.facts, "status")?, "not_affected");
+    // A product with a name and no version: every version of it.
+    assert_eq!(
+        text_set(&b.facts, "product_scope")?,
+        ["csaf:B", "product:B"]
+    );
+    assert_eq!(
+        at(&b.facts, "product_scope")?,
+        "/product_tree/branches/0/branches/3/product"
+    );
+
+    // About log4j-core in A twice: the second is not read, with a note.
+    let x = ok(
+        "doc.json",
+        &csaf(
+            PLATFORM_TREE,
+            r#"{"cve": "CVE-1", "product_status": {"known_affected": ["A:LOG4J"]}},
+               {"cve": "CVE-1", "product_status": {"fixed": ["A:LOG4J"]}}"#,
+        ),
+    )?;
+    let e = entity(&x, &id)?;
+    assert_eq!(text(&e.facts, "status")?, "affected");
+    assert_eq!(
+        notes(&x),
+        [
+            "/vulnerabilities/1/product_status/fixed/0: a statement about CVE-1 for product \"A:LOG4J\" was already read at /vulnerabilities/0/product_status/known_affected/0: this one is ignored"
+        ]
+    );
+
+    // Two product ids for log4j-core in A: the same product, so the second
+    // is told apart by its product id, with a note.
+    let x = ok(
+        "doc.json",
+        &csaf(
+            PLATFORM_TREE,
+            r#"{"cve": "CVE-1", "product_status": {"known_affected": ["A:LOG4J", "A:LOG4J-OPTIONAL"]}}"#,
+        ),
+    )?;
+    assert_eq!(x.entities.len(), 2);
+    let optional = entity(&x, "CVE-1 @ csaf:A:LOG4J-OPTIONAL")?;
+    assert_eq!(
+        text_set(&optional.facts, "product_scope")?,
+        ["csaf:A", "pkg:generic/example/a@1.3.0", "product:A@1.3.0"]
+    );
+    assert_eq!(notes(&x).len(), 1, "{:?}", notes(&x));
+    assert!(notes(&x)[0].contains("has the same identifier"));
+
+    // A relationship to a product the tree does not define: named by its
+    // product id, with a note.
+    let x = ok(
+        "doc.json",
+        &csaf(
+            PLATFORM_TREE,
+            r#"{"cve": "CVE-1", "product_status": {"fixed": ["NOWHERE:LOG4J"]}}"#,
+        ),
+    )?;
+    let f = &entity(&x, &id)?.facts;
+    assert_eq!(text_set(f, "product_scope")?, ["csaf:NOWHERE"]);
+    assert_eq!(
+        at(f, "product_scope")?,
+        "/product_tree/relationships/5/relates_to_product_reference"
+    );
+    assert_eq!(notes(&x).len(), 1, "{:?}", notes(&x));
+    assert!(notes(&x)[0].starts_with("/product_tree/relationships/5/relates_to_product_reference: product id \"NOWHERE\" is not defined"));
     Ok(())
 }
 

@@ -99,6 +99,12 @@ pub fn entity<'a>(extraction: &'a Extraction, id: &str) -> Result<&'a Entity, St
     }
 }
 
+/// Every entity with `id` (statements about one subject of different
+/// products share it).
+pub fn entities<'a>(extraction: &'a Extraction, id: &str) -> Vec<&'a Entity> {
+    extraction.entities.iter().filter(|e| e.id == id).collect()
+}
+
 /// Notes as "pointer: message".
 pub fn notes(extraction: &Extraction) -> Vec<String> {
     extraction
