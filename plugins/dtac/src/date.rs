@@ -25,6 +25,17 @@ pub(crate) fn check(text: &str) -> Result<(), String> {
     })
 }
 
+/// A checked date as an RFC 3339 date-time: a bare `YYYY-MM-DD` is midnight
+/// UTC (`2026-04-20T00:00:00Z`), as the engine reads it; a date-time is kept
+/// as written.
+pub(crate) fn as_datetime(checked: &str) -> String {
+    if checked.len() == 10 {
+        format!("{checked}T00:00:00Z")
+    } else {
+        checked.to_owned()
+    }
+}
+
 /// The year, month and day of `YYYY-MM-DD` at the start of `b`.
 fn date_part(b: &[u8]) -> Option<(u32, u32, u32)> {
     if !(byte_is(b, 4, b"-") && byte_is(b, 7, b"-")) {
@@ -95,7 +106,16 @@ fn byte_is(b: &[u8], at: usize, any_of: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::check;
+    use super::{as_datetime, check};
+
+    #[test]
+    fn bare_dates_are_midnight_utc() {
+        assert_eq!(as_datetime("2026-04-20"), "2026-04-20T00:00:00Z");
+        assert_eq!(
+            as_datetime("2025-09-01T14:05:00+01:00"),
+            "2025-09-01T14:05:00+01:00"
+        );
+    }
 
     #[test]
     fn dates_and_date_times() {

@@ -9,6 +9,7 @@ use assure_plugin_sdk::{
 };
 
 use crate::answers::{self, Reading};
+use crate::date;
 use crate::mapping::{CHARTER_QUESTION, CHARTER_SKIPPABLE, Kind, MAPPING, Row, Version};
 use crate::text::{kind_of, optional_date, optional_text, quote, required_text};
 use crate::{FORMAT, KNOWN_MEMBERS};
@@ -51,10 +52,7 @@ pub fn extract(doc: &Document) -> Result<Extraction, ExtractError> {
     check_format(root)?;
     let mut out = Facts::new();
     let top = Pointer::root();
-    required_text(root, "product", &top)?;
-    optional_text(root, "product_version", &top)?;
-    optional_text(root, "supplier", &top)?;
-    optional_date(root, "completed", &top)?;
+    read_subject(root, &mut out)?;
     note_unknown_members(root, &mut out);
     let declared = declared_version(root)?;
 
@@ -93,6 +91,32 @@ pub fn extract(doc: &Document) -> Result<Extraction, ExtractError> {
     read_rows(version, &checked, &answers_at, &mut out);
     note_unread(version, &checked, &answers_at, &mut out);
     Ok(out.finish())
+}
+
+/// What the answers are about, for the engine to bind to the submission:
+/// `dtac.product_name` (always), `dtac.product_version`, `dtac.supplier_name`
+/// and `dtac.completed` (each when given), located at their members.
+fn read_subject(root: &Map<String, Json>, out: &mut Facts) -> Result<(), ExtractError> {
+    let top = Pointer::root();
+    let product = required_text(root, "product", &top)?;
+    let version = optional_text(root, "product_version", &top)?;
+    let supplier = optional_text(root, "supplier", &top)?;
+    let completed = optional_date(root, "completed", &top)?;
+    out.text("dtac.product_name", product, top.key("product"));
+    if let Some(version) = version {
+        out.text("dtac.product_version", version, top.key("product_version"));
+    }
+    if let Some(supplier) = supplier {
+        out.text("dtac.supplier_name", supplier, top.key("supplier"));
+    }
+    if let Some(completed) = completed {
+        out.datetime(
+            "dtac.completed",
+            date::as_datetime(completed),
+            top.key("completed"),
+        );
+    }
+    Ok(())
 }
 
 /// `assure_format` must be `dtac-answers/1`.

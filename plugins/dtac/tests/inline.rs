@@ -369,7 +369,8 @@ fn dspt_status_is_normalised() -> Result<(), String> {
 #[test]
 fn unanswered_required_questions_are_noted() -> Result<(), String> {
     let x = ok(&v2(r#""C3.1":{"answer":"yes"},"C3.2":{"answer":"no"}"#))?;
-    assert_eq!(x.facts.len(), 3);
+    // The product, the version, C3.1 and C3.2.
+    assert_eq!(x.facts.len(), 4);
     assert!(noted(
         &x,
         "/answers",
@@ -501,6 +502,59 @@ fn unknown_members_and_questions_are_noted() -> Result<(), String> {
         &["2 answers are to questions this plugin does not turn into facts (A1, D2.1)"]
     ));
     assert!(boolean(&x.facts, "dtac.cyber_essentials")?);
+    Ok(())
+}
+
+#[test]
+fn the_subject_is_emitted_where_it_is_written() -> Result<(), String> {
+    // Only `product` is required: the others give facts when given.
+    let x = ok(&v2(r#""C3.1":{"answer":"yes"}"#))?;
+    assert_eq!(text(&x.facts, "dtac.product_name")?, "CareFlow");
+    assert_eq!(at(&x.facts, "dtac.product_name")?, "/product");
+    for absent in [
+        "dtac.product_version",
+        "dtac.supplier_name",
+        "dtac.completed",
+    ] {
+        assert!(!has(&x.facts, absent), "{absent}");
+    }
+    // Text is trimmed; an empty optional member gives no fact.
+    let x = ok(&doc(
+        r#","dtac_version":"2.0","product_version":" 4.2.0 ","supplier":"  ","completed":"2026-04-06T09:30:00.5-05:00""#,
+        r#""C3.1":{"answer":"yes"}"#,
+    ))?;
+    assert_eq!(text(&x.facts, "dtac.product_version")?, "4.2.0");
+    assert_eq!(at(&x.facts, "dtac.product_version")?, "/product_version");
+    assert!(!has(&x.facts, "dtac.supplier_name"));
+    assert_eq!(
+        datetime(&x.facts, "dtac.completed")?,
+        "2026-04-06T09:30:00.5-05:00"
+    );
+    // A bare date is midnight UTC.
+    let x = ok(&doc(
+        r#","dtac_version":"2.0","supplier":"Northwind Health Ltd","completed":"2024-02-29""#,
+        r#""C3.1":{"answer":"yes"}"#,
+    ))?;
+    assert_eq!(
+        text(&x.facts, "dtac.supplier_name")?,
+        "Northwind Health Ltd"
+    );
+    assert_eq!(at(&x.facts, "dtac.supplier_name")?, "/supplier");
+    assert_eq!(
+        datetime(&x.facts, "dtac.completed")?,
+        "2024-02-29T00:00:00Z"
+    );
+    assert_eq!(at(&x.facts, "dtac.completed")?, "/completed");
+    // A date that does not exist, or a member of the wrong type, is an error.
+    for (extra, pointer) in [
+        (r#","completed":"2025-02-29""#, "/completed"),
+        (r#","completed":"20/04/2026""#, "/completed"),
+        (r#","supplier":["Northwind"]"#, "/supplier"),
+        (r#","product_version":4.2"#, "/product_version"),
+    ] {
+        let (at, _) = err_at(&doc(extra, r#""C1.2.2":{"answer":"yes"}"#))?;
+        assert_eq!(at, pointer, "{extra}");
+    }
     Ok(())
 }
 

@@ -7,6 +7,7 @@ use assure_plugin_sdk::{Document, ExtractError, Extraction, FactSink, Facts, Loc
 
 use crate::answer::{Answer, normalise};
 use crate::csv::{Record, records};
+use crate::date;
 use crate::question::{FACT_QUESTIONS, fact_path, question_id};
 use crate::text::{self, quote};
 
@@ -151,22 +152,42 @@ struct Row {
     line: u32,
 }
 
-/// A metadata value and its line.
+/// A metadata value, its line, and the row it came from (`manufacturer`,
+/// `DOC-1`).
 #[derive(Debug)]
 struct Meta {
     value: String,
     line: u32,
+    source: String,
 }
 
 /// What the form says.
 #[derive(Debug, Default)]
 struct Form {
+    /// The `manufacturer` row or DOC-1 Manufacturer Name.
     manufacturer: Option<Meta>,
+    /// The `device` row.
     device: Option<Meta>,
+    /// DOC-2 Device Description: `mds2.device` when there is no `device` row.
+    device_description: Option<Meta>,
+    /// DOC-3 Device Model.
+    device_model: Option<Meta>,
+    /// The `document_id` row or DOC-4 Document ID.
     document_id: Option<Meta>,
+    /// DOC-7 Document Release Date, as written.
+    release_date: Option<Meta>,
     /// By question id, in the form's spelling.
     questions: BTreeMap<String, Row>,
 }
+
+/// The DOC questions that say what the form is about, and what each is.
+const SUBJECT_QUESTIONS: &[(&str, &str)] = &[
+    ("DOC-1", "the manufacturer name"),
+    ("DOC-2", "the device description"),
+    ("DOC-3", "the device model"),
+    ("DOC-4", "the document id"),
+    ("DOC-7", "the document release date"),
+];
 
 /// Reads the rows after the header.
 fn read_rows(rows: &[Record], columns: Columns, out: &mut Facts) -> Result<Form, ExtractError> {
@@ -175,8 +196,8 @@ fn read_rows(rows: &[Record], columns: Columns, out: &mut Facts) -> Result<Form,
     for row in rows {
         let id = row.cell(columns.id);
         let answer = row.cell(columns.answer);
-        if let Some(slot) = metadata_slot(&mut form, id) {
-            read_metadata(slot, id, answer, row.line, out);
+        if let Some((slot, what)) = metadata_slot(&mut form, id) {
+            read_metadata(slot, what, id, answer, row.line, out)?;
             continue;
         }
         let Some(question) = question_id(id) else {
@@ -195,6 +216,11 @@ fn read_rows(rows: &[Record], columns: Columns, out: &mut Facts) -> Result<Form,
             }
             continue;
         };
+        if let Some((slot, what)) = subject_slot(&mut form, &question)
+            && !answer.is_empty()
+        {
+            read_metadata(slot, what, &question, answer, row.line, out)?;
+        }
         let (normalised, rest) = normalise(answer);
         let note_cell = columns.note.map(|i| row.cell(i)).filter(|n| !n.is_empty());
         let note = match (rest, note_cell) {
@@ -244,8 +270,9 @@ fn read_rows(rows: &[Record], columns: Columns, out: &mut Facts) -> Result<Form,
 }
 
 /// The metadata field a row's id names: `manufacturer`, `device` or
-/// `document_id` (also written `document-id`, `document id` or `doc_id`).
-fn metadata_slot<'a>(form: &'a mut Form, id: &str) -> Option<&'a mut Option<Meta>> {
+/// `document_id` (also written `document-id`, `document id` or `doc_id`),
+/// and what it is.
+fn metadata_slot<'a>(form: &'a mut Form, id: &str) -> Option<(&'a mut Option<Meta>, &'static str)> {
     let key: String = id
         .trim()
         .chars()
@@ -258,50 +285,123 @@ fn metadata_slot<'a>(form: &'a mut Form, id: &str) -> Option<&'a mut Option<Meta
         })
         .collect();
     match key.as_str() {
-        "manufacturer" => Some(&mut form.manufacturer),
-        "device" => Some(&mut form.device),
-        "document_id" | "doc_id" => Some(&mut form.document_id),
+        "manufacturer" => Some((&mut form.manufacturer, "the manufacturer name")),
+        "device" => Some((&mut form.device, "the device")),
+        "document_id" | "doc_id" => Some((&mut form.document_id, "the document id")),
         _ => None,
     }
 }
 
-fn read_metadata(slot: &mut Option<Meta>, id: &str, value: &str, line: u32, out: &mut Facts) {
+/// The metadata field a DOC question (in the form's spelling) fills, and
+/// what it is: DOC-1 the manufacturer, DOC-2 the device description, DOC-3
+/// the model, DOC-4 the document id, DOC-7 the release date.
+fn subject_slot<'a>(
+    form: &'a mut Form,
+    question: &str,
+) -> Option<(&'a mut Option<Meta>, &'static str)> {
+    let what = SUBJECT_QUESTIONS
+        .iter()
+        .find(|(id, _)| *id == question)
+        .map(|(_, what)| *what)?;
+    let slot = match question {
+        "DOC-1" => &mut form.manufacturer,
+        "DOC-2" => &mut form.device_description,
+        "DOC-3" => &mut form.device_model,
+        "DOC-4" => &mut form.document_id,
+        "DOC-7" => &mut form.release_date,
+        _ => return None,
+    };
+    Some((slot, what))
+}
+
+/// Text compared as a reader would: case, and runs of spaces, aside.
+fn same(a: &str, b: &str) -> bool {
+    a.split_whitespace()
+        .map(str::to_lowercase)
+        .eq(b.split_whitespace().map(str::to_lowercase))
+}
+
+/// Fills a metadata field. The same value again is fine; a different one is
+/// an error, since a form that names two manufacturers (or two models, two
+/// documents) cannot be bound to one submission.
+fn read_metadata(
+    slot: &mut Option<Meta>,
+    what: &str,
+    id: &str,
+    value: &str,
+    line: u32,
+    out: &mut Facts,
+) -> Result<(), ExtractError> {
     let at = Location::Line(line);
     if value.is_empty() {
         out.note(format!("`{}` has no value: ignored", quote(id)), at);
-        return;
+        return Ok(());
     }
     match slot {
         None => {
             *slot = Some(Meta {
                 value: value.to_owned(),
                 line,
+                source: id.to_owned(),
             });
+            Ok(())
         }
-        Some(first) if first.value == value => {}
-        Some(first) => out.note(
+        Some(first) if same(&first.value, value) => Ok(()),
+        Some(first) => Err(error(
             format!(
-                "`{}` is given again on line {line} as \"{}\": the first, \"{}\" on line {}, is kept",
-                quote(id),
-                quote(value),
+                "the form gives two different values for {what}: \"{}\" (`{}`, line {}) and \"{}\" (`{}`, line {line}); which one the form describes cannot be told",
                 quote(&first.value),
-                first.line
+                quote(&first.source),
+                first.line,
+                quote(value),
+                quote(id),
             ),
             at,
-        ),
+        )),
     }
 }
 
 /// The facts.
 fn emit(form: &Form, mut out: Facts) -> Extraction {
+    if let (Some(device), Some(description)) = (&form.device, &form.device_description)
+        && !same(&device.value, &description.value)
+    {
+        out.note(
+            format!(
+                "`mds2.device` is the `device` row (line {}), not the DOC-2 device description \"{}\"",
+                device.line,
+                quote(&description.value)
+            ),
+            Location::Line(description.line),
+        );
+    }
     let metadata = [
         ("mds2.manufacturer", &form.manufacturer),
-        ("mds2.device", &form.device),
+        (
+            "mds2.device",
+            form.device
+                .as_ref()
+                .map_or(&form.device_description, |_| &form.device),
+        ),
+        ("mds2.device_model", &form.device_model),
         ("mds2.document_id", &form.document_id),
     ];
     for (path, meta) in metadata {
         if let Some(meta) = meta {
             out.text(path, meta.value.as_str(), Location::Line(meta.line));
+        }
+    }
+    if let Some(meta) = &form.release_date {
+        let at = Location::Line(meta.line);
+        match date::release_date(&meta.value) {
+            Ok(when) => out.datetime("mds2.release_date", when, at),
+            Err(why) => out.note(
+                format!(
+                    "DOC-7 release date \"{}\" is not read: {why}; `mds2.release_date` is absent",
+                    quote(&meta.value)
+                ),
+                at,
+            ),
         }
     }
     let answered = i64::try_from(form.questions.len()).unwrap_or(i64::MAX);

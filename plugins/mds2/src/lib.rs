@@ -11,9 +11,19 @@
 //! whose first line has more `;` or tabs than commas is read with that
 //! delimiter.
 //!
-//! Rows whose id is `manufacturer`, `device` or `document_id` (any case;
-//! `document-id`, `document id` and `doc_id` too) give the form's metadata
-//! from their answer cell. Every other row's id must be a question id,
+//! What the form is about comes from its DOC section, read from the answer
+//! cell: DOC-1 Manufacturer Name (`mds2.manufacturer`), DOC-2 Device
+//! Description (`mds2.device`), DOC-3 Device Model (`mds2.device_model`),
+//! DOC-4 Document ID (`mds2.document_id`) and DOC-7 Document Release Date
+//! (`mds2.release_date`, a date-time at midnight UTC; see `date.rs` for the
+//! spellings read). Rows whose id is `manufacturer`, `device` or
+//! `document_id` (any case; `document-id`, `document id` and `doc_id` too)
+//! give the same metadata; a `device` row (the device's name) is preferred
+//! to DOC-2's description, with a note when they differ. A form giving two
+//! different manufacturers, models, document ids or release dates (case and
+//! spacing aside) is an error: which one it describes cannot be told, and
+//! the engine binds the form to the submission by them. Every other row's
+//! id must be a question id,
 //! `SECTION-n(.n)*` with an HN 1-2019 section code (matched in any case,
 //! spaces trimmed); a row that is neither is noted and ignored.
 //!
@@ -25,20 +35,23 @@
 //! question's note.
 //!
 //! It emits the product facts of the schema's `Mds2` record: `mds2.manufacturer`,
-//! `mds2.device`, `mds2.document_id`, `mds2.answered` (the number of questions
-//! the form has rows for, all sections), and for each question the schema
-//! lists (PAUT-1.1, PAUT-8, DOC-8, …) `mds2.<id>` (`mds2.paut_1_1`) with the
+//! `mds2.device`, `mds2.device_model`, `mds2.document_id`,
+//! `mds2.release_date`, `mds2.answered` (the number of questions the form has
+//! rows for, all sections), and for each question the schema lists (PAUT-1.1,
+//! PAUT-8, DOC-8, RMOT-1, …) `mds2.<id>` (`mds2.paut_1_1`) with the
 //! normalised answer and `mds2.<id>_note` when there is note text. Every fact
 //! carries the line its row starts on.
 //!
 //! The plugin never panics and uses no floating point. Invalid UTF-8, a line
 //! over 64 KiB, more than 100,000 lines, a quoted cell never closed (a
 //! truncated file), a header with no answer column, a file with no question
-//! row, and a question answered twice with different answers are errors
+//! row, a question answered twice with different answers, and two different
+//! values for the manufacturer, model, document id or release date are errors
 //! naming the line.
 
 mod answer;
 mod csv;
+mod date;
 mod extract;
 mod question;
 mod text;
@@ -54,7 +67,9 @@ pub const MEDIA_TYPES: &[&str] = &["text/csv", "application/vnd.assure.mds2+csv"
 pub const FACT_PATHS: &[&str] = &[
     "mds2.manufacturer",
     "mds2.device",
+    "mds2.device_model",
     "mds2.document_id",
+    "mds2.release_date",
     "mds2.answered",
     "mds2.paut_1_1",
     "mds2.paut_1_1_note",
@@ -100,6 +115,8 @@ pub const FACT_PATHS: &[&str] = &[
     "mds2.rdmp_3_note",
     "mds2.rdmp_4",
     "mds2.rdmp_4_note",
+    "mds2.rmot_1",
+    "mds2.rmot_1_note",
     "mds2.rmot_1_1",
     "mds2.rmot_1_1_note",
     "mds2.rmot_1_2",
@@ -151,6 +168,6 @@ mod tests {
                 "{path}_note"
             );
         }
-        assert_eq!(FACT_PATHS.len(), 4 + 2 * FACT_QUESTIONS.len());
+        assert_eq!(FACT_PATHS.len(), 6 + 2 * FACT_QUESTIONS.len());
     }
 }

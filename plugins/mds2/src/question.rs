@@ -11,7 +11,7 @@ pub(crate) const SECTIONS: &[&str] = &[
 pub(crate) const FACT_QUESTIONS: &[&str] = &[
     "PAUT-1.1", "PAUT-3", "PAUT-4", "PAUT-5", "PAUT-8", "PAUT-9", "SAHD-3.2", "SAHD-6", "STCF-1",
     "STCF-1.2", "TXCF-2", "CONN-7", "AUDT-1", "AUDT-5.2", "AUDT-7", "SBOM-1", "DOC-8", "CSUP-7",
-    "CSUP-11", "RDMP-1", "RDMP-3", "RDMP-4", "RMOT-1.1", "RMOT-1.2", "DTBK-6",
+    "CSUP-11", "RDMP-1", "RDMP-3", "RDMP-4", "RMOT-1", "RMOT-1.1", "RMOT-1.2", "DTBK-6",
 ];
 
 /// The longest number in an id ("PAUT-12345" is not a question).

@@ -18,14 +18,22 @@ fn infusion_pump_metadata_and_count() -> Result<(), String> {
     assert_eq!(at(&x, "device")?, "line 3");
     assert_eq!(text(&x, "document_id")?, "CVM-MDS2-VF3-2024-07");
     assert_eq!(at(&x, "document_id")?, "line 4");
+    // DOC-3 Device Model.
+    assert_eq!(text(&x, "device_model")?, "VoluFlow 3 (VF3-200)");
+    assert_eq!(at(&x, "device_model")?, "line 9");
+    // DOC-7 Document Release Date, written 15/07/2024 (the day is over 12).
+    assert_eq!(datetime(&x, "release_date")?, "2024-07-15T00:00:00Z");
+    assert_eq!(at(&x, "release_date")?, "line 14");
     assert_eq!(long(&x, "answered")?, 60);
     assert_eq!(at(&x, "answered")?, "whole");
-    // Only the two section title rows are noted; every fact question is there.
+    // The two section title rows are noted, and that the `device` row, not
+    // DOC-2's description, is the device; every fact question is there.
     assert_eq!(
         notes(&x),
         [
             "line 6: line 6: row without a question id: ignored",
             "line 43: line 43: row without a question id: ignored",
+            "line 8: `mds2.device` is the `device` row (line 3), not the DOC-2 device description \"Large-volume infusion pump\"",
         ]
     );
     assert!(x.entities.is_empty());
@@ -36,7 +44,7 @@ fn infusion_pump_metadata_and_count() -> Result<(), String> {
 fn infusion_pump_answers() -> Result<(), String> {
     let x = ok(PUMP)?;
     // (fact, answer, note, line)
-    let expected: [(&str, &str, Option<&str>, u32); 25] = [
+    let expected: [(&str, &str, Option<&str>, u32); 26] = [
         ("paut_1_1", "yes", None, 45),
         ("paut_3", "yes", Some("after 5 failed attempts"), 46),
         ("paut_4", "na", Some("No default accounts"), 47),
@@ -91,6 +99,8 @@ fn infusion_pump_answers() -> Result<(), String> {
         ("rdmp_1", "yes", Some("IEC 81001-5-1"), 53),
         ("rdmp_3", "yes", Some("Supported until 31 Dec 2031"), 54),
         ("rdmp_4", "unknown", Some("TBD"), 55),
+        // RMOT-1: remote service connections for analysis or repair.
+        ("rmot_1", "yes", None, 66),
         (
             "rmot_1_1",
             "yes",
@@ -115,8 +125,8 @@ fn infusion_pump_answers() -> Result<(), String> {
     // Questions the schema does not name are counted, not emitted.
     assert!(!has(&x, "paut_1"));
     assert!(!has(&x, "doc_6"));
-    // 4 metadata/count facts, 25 answers, 18 notes.
-    assert_eq!(x.facts.len(), 4 + 25 + 18);
+    // 6 metadata/count facts, 26 answers, 18 notes.
+    assert_eq!(x.facts.len(), 6 + 26 + 18);
     Ok(())
 }
 

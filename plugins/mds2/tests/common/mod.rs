@@ -57,6 +57,13 @@ pub fn text(x: &Extraction, path: &str) -> Result<String, String> {
     }
 }
 
+pub fn datetime(x: &Extraction, path: &str) -> Result<String, String> {
+    match &fact(x, path)?.value {
+        Value::Datetime(s) => Ok(s.clone()),
+        other => Err(format!("{path} is {other:?}, not a datetime")),
+    }
+}
+
 /// Where a fact came from: "line N" or "whole".
 pub fn at(x: &Extraction, path: &str) -> Result<String, String> {
     Ok(place(&fact(x, path)?.location))
