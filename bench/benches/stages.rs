@@ -261,10 +261,10 @@ fn context(submission: &Submission) -> Context {
     let profile = &submission.manifest.profile;
     let flag = |name: &str, value: bool| (name.to_owned(), RestrictedExpression::new_bool(value));
     let profile = RestrictedExpression::new_record([
-        flag("patient_data", profile.patient_data),
-        flag("hosted_service", profile.hosted_service),
-        flag("medical_device", profile.medical_device),
-        flag("supplier_remote_access", profile.supplier_remote_access),
+        flag("patient_data", profile.effective("patient_data")),
+        flag("hosted_service", profile.effective("hosted_service")),
+        flag("medical_device", profile.effective("medical_device")),
+        flag("supplier_remote_access", profile.effective("supplier_remote_access")),
     ])
     .unwrap();
     Context::from_pairs([

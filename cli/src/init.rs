@@ -1,9 +1,9 @@
 //! `assure init`.
 
-use std::io::Write;
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
-use assure_engine::submission::{self, MANIFEST};
+use assure_engine::submission::{self, MANIFEST, Profile};
 use clap::Args;
 
 use crate::{Outcome, fail};
@@ -16,13 +16,85 @@ pub struct InitArgs {
     /// Print the manifest instead of writing it.
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Answer a deployment-profile question: `patient_data`, `hosted_service`,
+    /// `medical_device` or `supplier_remote_access`, `=true` or `=false`.
+    /// Repeat for each. On a terminal, the questions not answered here (nor by
+    /// an existing manifest) are asked; elsewhere they are left unanswered,
+    /// and `check` judges them as true and asks for them (needs-evidence).
+    #[arg(long = "profile", value_name = "KEY=true|false", value_parser = parse_answer)]
+    pub profile: Vec<(String, bool)>,
+
+    /// Never ask the profile questions, even on a terminal.
+    #[arg(long)]
+    pub no_prompt: bool,
+}
+
+fn parse_answer(text: &str) -> Result<(String, bool), String> {
+    let keys = || {
+        Profile::QUESTIONS
+            .iter()
+            .map(|(k, _)| *k)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (key, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected KEY=true or KEY=false, with KEY one of {}", keys()))?;
+    let key = key.trim();
+    if !Profile::QUESTIONS.iter().any(|(k, _)| *k == key) {
+        return Err(format!("`{key}` is no profile question; the questions are {}", keys()));
+    }
+    let value = match value.trim() {
+        "true" | "yes" => true,
+        "false" | "no" => false,
+        other => return Err(format!("`{other}` is not true or false")),
+    };
+    Ok((key.to_owned(), value))
+}
+
+/// Asks each unanswered profile question on the terminal; an empty or
+/// unclear answer leaves it unanswered.
+fn ask(profile: &mut Profile) {
+    let stdin = std::io::stdin();
+    let mut err = anstream::stderr();
+    for (key, question) in Profile::QUESTIONS {
+        if profile.get(key).is_some() {
+            continue;
+        }
+        let _ = write!(err, "{question} [y/n, empty to leave unanswered] ");
+        let _ = err.flush();
+        let mut line = String::new();
+        if stdin.lock().read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        match line.trim().to_ascii_lowercase().as_str() {
+            "y" | "yes" | "true" => {
+                profile.set(key, true);
+            }
+            "n" | "no" | "false" => {
+                profile.set(key, false);
+            }
+            _ => {}
+        }
+    }
 }
 
 pub fn run(args: &InitArgs) -> Outcome {
-    let manifest = match submission::init(&args.folder) {
+    let mut manifest = match submission::init(&args.folder) {
         Ok(m) => m,
         Err(e) => return fail(&e),
     };
+    for (key, value) in &args.profile {
+        manifest.profile.set(key, *value);
+    }
+    if !args.no_prompt
+        && !manifest.profile.unanswered().is_empty()
+        && std::io::stdin().is_terminal()
+        && std::io::stderr().is_terminal()
+    {
+        ask(&mut manifest.profile);
+    }
     let text = submission::manifest_to_toml(&manifest);
     if args.dry_run {
         let _ = anstream::stdout().write_all(text.as_bytes());
@@ -43,6 +115,20 @@ pub fn run(args: &InitArgs) -> Outcome {
         path.display(),
         manifest.evidence.len()
     );
+    let unanswered = manifest.profile.unanswered();
+    if !unanswered.is_empty() {
+        let _ = writeln!(
+            out,
+            "the profile leaves {} unanswered: `assure check` judges each as true (the stricter \
+             answer) and says needs-evidence until it is answered in [profile] \
+             (or `assure init --profile KEY=true|false`)",
+            unanswered
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     if manifest.product.name.starts_with("CHANGE ME") {
         let _ = writeln!(
             out,

@@ -351,6 +351,83 @@ fn init_writes_a_manifest_with_digests_that_check_then_uses() {
 }
 
 #[test]
+fn init_asks_for_the_profile_and_never_writes_a_silent_false() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["sbom.cdx.json", "security.txt"] {
+        std::fs::copy(example("needs-evidence").join(file), dir.path().join(file)).unwrap();
+    }
+    // Not on a terminal and no answers: every question is left unanswered,
+    // as a comment to answer, never `false`.
+    assure()
+        .arg("init")
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "the profile leaves `patient_data`, `hosted_service`, `medical_device`, \
+             `supplier_remote_access` unanswered",
+        ));
+    let manifest = std::fs::read_to_string(dir.path().join("submission.toml")).unwrap();
+    assert!(!manifest.contains("= false"), "{manifest}");
+    assert!(
+        manifest.contains(
+            "[profile]\n# patient_data = true or false   # Does the product store or process patient data? (unanswered: judged as true)"
+        ),
+        "{manifest}"
+    );
+    let filled = manifest
+        .replace("CHANGE ME: product name", "CareFlow Lite")
+        .replace("CHANGE ME: version", "0.9.0")
+        .replace("CHANGE ME: supplier legal name", "Northwind Health Ltd");
+    std::fs::write(dir.path().join("submission.toml"), filled).unwrap();
+    // The check asks for the answers.
+    let decision = check_json(dir.path(), 3);
+    let profile = decision["missing_evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["evidence"] == "profile")
+        .unwrap();
+    assert_eq!(profile["facts"].as_array().unwrap().len(), 4);
+    // Answered on the command line, the manifest keeps the product and says
+    // each answer.
+    assure()
+        .arg("init")
+        .arg(dir.path())
+        .args(["--profile", "patient_data=true", "--profile", "hosted_service=false"])
+        .args(["--profile", "medical_device=no", "--profile", "supplier_remote_access=yes"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("unanswered").not());
+    let manifest = std::fs::read_to_string(dir.path().join("submission.toml")).unwrap();
+    for line in [
+        "patient_data = true",
+        "hosted_service = false",
+        "medical_device = false",
+        "supplier_remote_access = true",
+        "name = \"CareFlow Lite\"",
+    ] {
+        assert!(manifest.contains(line), "{line} not in:\n{manifest}");
+    }
+    let decision = check_json(dir.path(), 3);
+    assert!(
+        !decision["missing_evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["evidence"] == "profile")
+    );
+    // A question that does not exist is refused, naming the real ones.
+    assure()
+        .arg("init")
+        .arg(dir.path())
+        .args(["--profile", "patient=true"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("`patient` is no profile question"));
+}
+
+#[test]
 fn timings_report_each_stage() {
     assure()
         .args(["check", "--timings"])

@@ -160,7 +160,7 @@ impl Engine {
         // its plugin the first time it is needed — and take the results in
         // document order, so the decision is the same whichever call
         // finishes first.
-        let mut assembly = Assembly::default();
+        let mut assembly = Assembly::bound_to(&submission.manifest.product, options.as_of);
         let mut document_errors = Vec::new();
         let mut notes = Vec::new();
         let mut evidence_inputs = Vec::new();
@@ -342,6 +342,7 @@ impl Engine {
             &submission.manifest_sha256,
             options.as_of,
         );
+        notes.append(&mut assembly.notes);
         timings.record("join", started);
         let decision = self.evaluate(
             &assembly,
@@ -603,6 +604,10 @@ impl Engine {
                     }
                 },
             )
+            .collect();
+        let missing_evidence: Vec<MissingEvidence> = unanswered_profile(bundle, profile, product)
+            .into_iter()
+            .chain(missing_evidence)
             .collect();
         if !product_permitted && findings.is_empty() && errored.is_empty() {
             evaluation_errors.push(EvaluationError {
@@ -979,24 +984,12 @@ fn bundle_error(bundle: &Bundle, message: String) -> Error {
 }
 
 fn context(profile: &Profile, as_of: jiff::Timestamp) -> Result<Context, Error> {
-    let profile = RestrictedExpression::new_record([
+    let profile = RestrictedExpression::new_record(Profile::QUESTIONS.iter().map(|(key, _)| {
         (
-            "patient_data".to_owned(),
-            RestrictedExpression::new_bool(profile.patient_data),
-        ),
-        (
-            "hosted_service".to_owned(),
-            RestrictedExpression::new_bool(profile.hosted_service),
-        ),
-        (
-            "medical_device".to_owned(),
-            RestrictedExpression::new_bool(profile.medical_device),
-        ),
-        (
-            "supplier_remote_access".to_owned(),
-            RestrictedExpression::new_bool(profile.supplier_remote_access),
-        ),
-    ])
+            (*key).to_owned(),
+            RestrictedExpression::new_bool(profile.effective(key)),
+        )
+    }))
     .map_err(|e| crate::error::PluginError::Host(e.to_string()))?;
     Context::from_pairs([
         (
@@ -1006,6 +999,48 @@ fn context(profile: &Profile, as_of: jiff::Timestamp) -> Result<Context, Error> 
         ("profile".to_owned(), profile),
     ])
     .map_err(|e| crate::error::PluginError::Host(e.to_string()).into())
+}
+
+/// The profile questions `submission.toml` leaves unanswered, as missing
+/// evidence naming each key and the rules that read it: they are judged as
+/// `true` meanwhile, and the verdict is needs-evidence at best.
+fn unanswered_profile(bundle: &Bundle, profile: &Profile, product: &Product) -> Option<MissingEvidence> {
+    let keys = profile.unanswered();
+    if keys.is_empty() {
+        return None;
+    }
+    let mut rules: Vec<String> = bundle
+        .rules
+        .iter()
+        .filter(|rule| {
+            rule.reads.iter().any(|read| {
+                read.root == "context"
+                    && read.path.first().is_some_and(|p| p == "profile")
+                    && read.path.get(1).is_none_or(|k| keys.contains(&k.as_str()))
+            })
+        })
+        .map(|rule| rule.id.clone())
+        .collect();
+    rules.sort_by_cached_key(|r| crate::decision::natural_key(r));
+    rules.dedup();
+    Some(MissingEvidence {
+        evidence: "profile".into(),
+        title: "Deployment profile".into(),
+        ask: format!(
+            "answer {} in submission.toml [profile] with true or false (`assure init --profile KEY=true|false`); \
+             until then each is judged as true, the stricter answer",
+            keys.iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        facts: keys.iter().map(|k| format!("profile.{k}")).collect(),
+        rules,
+        subjects: vec![Subject {
+            kind: "Product".into(),
+            id: product.name.clone(),
+        }],
+    })
 }
 
 /// Whether `path` (or something under it) is among the facts.

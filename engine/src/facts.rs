@@ -149,10 +149,81 @@ pub struct Assembly {
     pub set_aside: Vec<String>,
     /// Each document's product facts, merged by [`Assembly::finish`].
     pending: Vec<(Provenance, Vec<Stated>)>,
+    /// VEX statements set aside before they could merge or supersede: about
+    /// another product or version, or dated after the evaluation time.
+    pub set_aside_statements: Vec<crate::join::UnmatchedStatement>,
+    /// Notes the engine makes while joining (ids it cannot look up…).
+    pub notes: Vec<crate::decision::DocumentNote>,
+    /// What the evidence must be about, and when: see [`Assembly::bound_to`].
+    binding: Option<Binding>,
     /// Facts stated with different values: removed by [`Assembly::finish`],
     /// so the rules that read them are undecided rather than decided on one
     /// arbitrary side of the contradiction.
     conflicted: BTreeSet<(Option<(String, String)>, String)>,
+}
+
+/// The submission statements are bound to: a statement applies only to the
+/// product it is about, and only once it has been made.
+#[derive(Debug, Clone)]
+struct Binding {
+    product: crate::submission::Product,
+    as_of: jiff::Timestamp,
+}
+
+impl Binding {
+    /// Why a statement does not apply, if it does not: it is dated after the
+    /// evaluation time (`true`: a problem too, since it may have displaced
+    /// an earlier statement in its own document), or the product it says it
+    /// is about is not the submitted one.
+    fn refuses(&self, facts: &[Stated]) -> Option<(String, bool)> {
+        for (path, value, _) in facts {
+            match (path.as_str(), value) {
+                ("timestamp", FactValue::Datetime(t)) => {
+                    if let Ok(at) = t.parse::<jiff::Timestamp>()
+                        && at > self.as_of
+                    {
+                        return Some((
+                            format!(
+                                "dated {t}, after the evaluation time {}: a statement not yet \
+                                 made neither applies nor supersedes",
+                                format_datetime(self.as_of)
+                            ),
+                            true,
+                        ));
+                    }
+                }
+                ("product_scope", FactValue::TextSet(scope)) if !scope.is_empty() => {
+                    let names = |refs: &[String]| {
+                        refs.iter()
+                            .any(|r| crate::identity::names_product(r, &self.product))
+                    };
+                    // The subject itself may be the submitted product, in
+                    // or on another (CSAF `installed_on` a platform).
+                    let subject_is_product = facts.iter().any(|(path, value, _)| {
+                        path == "product_refs"
+                            && matches!(value, FactValue::TextSet(refs) if names(refs))
+                    });
+                    if !names(scope) && !subject_is_product {
+                        return Some((
+                            format!(
+                                "about {}, not the submitted product `{}` version `{}`",
+                                scope
+                                    .iter()
+                                    .map(|r| format!("`{r}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                                self.product.name,
+                                self.product.version
+                            ),
+                            false,
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
 }
 
 /// Product attributes the engine sets, from the manifest or by joining the
@@ -164,13 +235,23 @@ pub(crate) const RESERVED: &[&str] = &[
     "artifact_digests",
     "provenance.subject_matches_artifact",
     "security_txt.expired",
+    "sbom.names_product",
+    "dtac.names_product",
+    "dtac.names_supplier",
+    "mds2.names_product",
+    "mds2.names_supplier",
+    "pentest.names_product",
+    "pentest.external",
 ];
 /// Product attributes the engine sets from the manifest's `[product]`.
 pub(crate) const MANIFEST_ATTRIBUTES: &[&str] = &["name", "version", "supplier"];
 /// Entity attributes the engine sets by joining the evidence with itself and
 /// the bundle's reference data; plugins may not.
-const RESERVED_ENTITY: &[(&str, &str)] =
-    &[("Exposure", "matched"), ("Exposure", "known_exploited")];
+const RESERVED_ENTITY: &[(&str, &str)] = &[
+    ("Exposure", "matched"),
+    ("Exposure", "known_exploited"),
+    ("Exposure", "severity_rating"),
+];
 /// Entity kinds the engine owns.
 const ENGINE_KINDS: &[&str] = &["Product", "Supplier", "Vulnerability"];
 /// A fact as one document stated it: path, checked value, where.
@@ -211,6 +292,19 @@ pub(crate) fn is_engine_kind(kind: &str) -> bool {
 const STATEMENT_KIND: &str = "Exposure";
 
 impl Assembly {
+    /// An assembly for a submission: VEX statements about another product
+    /// or version, or dated after `as_of`, are set aside as they are added
+    /// (listed, never merged, never superseding).
+    pub fn bound_to(product: &crate::submission::Product, as_of: jiff::Timestamp) -> Self {
+        Self {
+            binding: Some(Binding {
+                product: product.clone(),
+                as_of,
+            }),
+            ..Self::default()
+        }
+    }
+
     /// Adds one document's extraction, checking every fact against the
     /// vocabulary.
     pub fn add(&mut self, vocabulary: &Vocabulary, source: &Provenance, extraction: Extraction) {
@@ -268,6 +362,33 @@ impl Assembly {
                     Ok(value) => facts.push((fact.path, value, at(source, &fact.location))),
                     Err(message) => self.problem(source, &label, message),
                 }
+            }
+            if entity.kind == STATEMENT_KIND
+                && let Some((reason, problem)) =
+                    self.binding.as_ref().and_then(|b| b.refuses(&facts))
+            {
+                let text_of = |want: &str| {
+                    facts.iter().find_map(|(path, value, _)| match value {
+                        FactValue::Text(t) if path == want => Some(vec![t.clone()]),
+                        FactValue::TextSet(set) if path == want => Some(set.clone()),
+                        _ => None,
+                    })
+                };
+                if problem {
+                    self.problem(source, &name, format!("is not applied: {reason}"));
+                }
+                self.set_aside_statements
+                    .push(crate::join::UnmatchedStatement {
+                        exposure: entity.id.clone(),
+                        vulnerability: text_of("vulnerability")
+                            .and_then(|v| v.into_iter().next())
+                            .unwrap_or_default(),
+                        product_refs: text_of("product_refs").unwrap_or_default(),
+                        product_scope: text_of("product_scope").unwrap_or_default(),
+                        reason,
+                        provenance: vec![at(source, &entity.location)],
+                    });
+                continue;
             }
             if entity.kind == STATEMENT_KIND
                 && let Some(existing) = self.entities.get(&key)
@@ -564,8 +685,14 @@ fn checked(vocabulary: &Vocabulary, kind: &str, fact: &plugin::Fact) -> Result<F
     match (&attribute.ty, &fact.value) {
         (FactType::Bool, plugin::Value::Boolean(b)) => Ok(FactValue::Bool(*b)),
         (FactType::Long, plugin::Value::Long(n)) => Ok(FactValue::Long(*n)),
-        (FactType::String, plugin::Value::Text(s)) => Ok(FactValue::Text(s.clone())),
+        (FactType::String, plugin::Value::Text(s)) => {
+            visible(s)?;
+            Ok(FactValue::Text(s.clone()))
+        }
         (FactType::StringSet, plugin::Value::TextSet(set)) => {
+            for member in set {
+                visible(member)?;
+            }
             let mut set = set.clone();
             set.sort();
             set.dedup();
@@ -594,6 +721,18 @@ fn checked(vocabulary: &Vocabulary, kind: &str, fact: &plugin::Fact) -> Result<F
             plugin::Value::Decimal(_) => "decimal",
             plugin::Value::Datetime(_) => "datetime",
         })),
+    }
+}
+
+/// Text that shows nothing yet is not empty (`"\u{200B}"`) is made to look
+/// given: refused, so the fact is absent and the document's facts are in
+/// doubt, rather than counted as an answer.
+fn visible(text: &str) -> Result<(), String> {
+    match crate::identity::only_invisible(text) {
+        Some(code_points) => Err(format!(
+            "is text of invisible characters only ({code_points}), which is not an answer"
+        )),
+        None => Ok(()),
     }
 }
 

@@ -20,11 +20,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::bundle::{Bundle, ReferenceData};
-use crate::facts::{Assembly, FactMap, FactValue, Provenance};
+use crate::decision::DocumentNote;
+use crate::facts::{Assembly, FactMap, FactProblem, FactValue, Provenance};
 use crate::reference::Kev;
+use crate::identity::{names_product, purl_base, purl_unversioned};
 use crate::submission::Product;
 
-/// A VEX statement that names no component of any SBOM submitted.
+/// A VEX statement that does not apply to the submission: it names nothing
+/// submitted, is about another product or version, or is dated after the
+/// evaluation time. Listed, never dropped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnmatchedStatement {
     /// The `Exposure` entity id.
@@ -33,25 +37,18 @@ pub struct UnmatchedStatement {
     pub vulnerability: String,
     /// What the statement names.
     pub product_refs: Vec<String>,
+    /// The product the statement is about, when it says (`product_scope`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub product_scope: Vec<String>,
+    /// Why it does not apply.
+    pub reason: String,
     /// Where the statement is.
     pub provenance: Vec<Provenance>,
 }
 
-/// Whether a statement's identifier names the submitted product.
-fn names_product(reference: &str, product: &Product) -> bool {
-    let reference = reference.trim();
-    if product.identifiers.iter().any(|i| i.trim() == reference) {
-        return true;
-    }
-    let Some(named) = reference.strip_prefix("product:") else {
-        return false;
-    };
-    let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
-    match named.rsplit_once('@') {
-        Some((name, version)) => same(name, &product.name) && same(version, &product.version),
-        None => same(named, &product.name),
-    }
-}
+/// Why a statement that names nothing submitted does not apply.
+pub const NAMES_NOTHING_SUBMITTED: &str =
+    "names no component of a submitted SBOM and not the submitted product";
 
 /// Components indexed by every identifier a statement may use.
 #[derive(Default)]
@@ -118,23 +115,6 @@ impl Index {
     }
 }
 
-/// A purl without qualifiers and subpath.
-fn purl_base(purl: &str) -> &str {
-    let end = purl.find(['?', '#']).unwrap_or(purl.len());
-    purl.get(..end).unwrap_or(purl)
-}
-
-/// A purl without its version, qualifiers and subpath.
-fn purl_unversioned(purl: &str) -> &str {
-    let base = purl_base(purl);
-    // The version follows the last '@' after the last '/'.
-    let name_start = base.rfind('/').unwrap_or(0);
-    match base.get(name_start..).and_then(|tail| tail.find('@')) {
-        Some(at) => base.get(..name_start + at).unwrap_or(base),
-        None => base,
-    }
-}
-
 fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -189,9 +169,12 @@ pub(crate) fn join(
     manifest_sha256: &str,
     as_of: jiff::Timestamp,
 ) -> Vec<UnmatchedStatement> {
-    let unmatched = exposures(assembly, bundle.kev.as_ref(), product);
+    let mut unmatched = exposures(assembly, bundle.kev.as_ref(), product);
+    unmatched.extend(assembly.set_aside_statements.iter().cloned());
+    unmatched.sort_by(|a, b| (&a.exposure, &a.provenance).cmp(&(&b.exposure, &b.provenance)));
     provenance(assembly, product, manifest_sha256);
     expiry(assembly, as_of);
+    bind_documents(assembly, product);
     unmatched
 }
 
@@ -247,15 +230,48 @@ fn exposures(
                 exposure: key.1.clone(),
                 vulnerability: vulnerability.clone(),
                 product_refs: refs.clone(),
+                product_scope: text_set(&entity.facts, "product_scope"),
+                reason: NAMES_NOTHING_SUBMITTED.into(),
                 provenance: statement_provenance.clone(),
             });
         }
         let aliases = text_set(&entity.facts, "aliases");
-        let ids: Vec<&str> = std::iter::once(vulnerability.as_str())
-            .chain(aliases.iter().map(String::as_str))
-            .map(str::trim)
-            .filter(|id| !id.is_empty())
-            .collect();
+        let read: Vec<(String, crate::identity::VulnerabilityId)> =
+            std::iter::once(vulnerability.clone())
+                .chain(aliases)
+                .filter(|id| !id.trim().is_empty())
+                .map(|raw| {
+                    let id = crate::identity::vulnerability_id(&raw);
+                    (raw, id)
+                })
+                .collect();
+        let first = statement_provenance.first().cloned().unwrap_or_default();
+        for (raw, id) in &read {
+            if !id.format_characters.is_empty() {
+                assembly.problems.push(FactProblem {
+                    plugin: first.plugin.clone(),
+                    document: first.document.clone(),
+                    fact: format!("Exposure[{}].vulnerability", key.1),
+                    message: format!(
+                        "the vulnerability id {raw:?} holds invisible format characters ({}); \
+                         it was read as `{}`, but a disguised id is not accepted as given",
+                        id.format_characters, id.id
+                    ),
+                });
+            } else if !id.known_scheme {
+                assembly.notes.push(DocumentNote {
+                    document: first.document.clone(),
+                    plugin: "assure".into(),
+                    message: format!(
+                        "the vulnerability id `{raw}` is of no scheme assure knows (CVE, GHSA, \
+                         OSV ecosystems, distribution advisories): it cannot be looked up in \
+                         the known-exploited catalogue; give its CVE id as an alias"
+                    ),
+                    location: first.location.clone(),
+                });
+            }
+        }
+        let ids: Vec<&str> = read.iter().map(|(_, id)| id.id.as_str()).collect();
         let listed = kev.and_then(|k| ids.iter().find_map(|id| k.data.get(id)).map(|e| (k, e)));
         if let Some(entity) = assembly.entities.get_mut(&key) {
             for component in &components {
@@ -269,6 +285,7 @@ fn exposures(
                     .insert(("Vulnerability".to_owned(), entry.cve.clone()));
             }
         }
+        severity(assembly, &key);
         assembly.set_derived(
             Some(&key),
             "matched",
@@ -340,6 +357,200 @@ fn exposures(
     unmatched
 }
 
+/// The CVSS v3 qualitative rating of a base score (FIRST, CVSS v3.1
+/// specification, table 14); `None` outside 0.0–10.0.
+fn rating_of_score(score: &str) -> Option<&'static str> {
+    // Tenths, without floating point: "9.8" → 98.
+    let (whole, fraction) = score.split_once('.').unwrap_or((score, "0"));
+    let whole: u32 = whole.parse().ok()?;
+    let tenths: u32 = fraction.get(..1).unwrap_or("0").parse().ok()?;
+    let rest_zero = fraction.get(1..).unwrap_or_default().bytes().all(|b| b == b'0');
+    let value = whole.checked_mul(10)?.checked_add(tenths)?;
+    if value > 100 || (value == 100 && !rest_zero) {
+        return None;
+    }
+    // A score of 8.95 is above 8.9: round the band boundary up.
+    let value = if rest_zero { value } else { value + 1 };
+    Some(match value {
+        0 => "none",
+        1..=39 => "low",
+        40..=69 => "medium",
+        70..=89 => "high",
+        _ => "critical",
+    })
+}
+
+/// A document's severity word, in the CVSS v3 rating scale.
+fn rating_of_word(word: &str) -> Option<&'static str> {
+    match crate::identity::folded(word).as_str() {
+        "critical" => Some("critical"),
+        "high" | "important" => Some("high"),
+        "medium" | "moderate" => Some("medium"),
+        "low" => Some("low"),
+        "none" | "info" | "informational" => Some("none"),
+        _ => None,
+    }
+}
+
+const RATINGS: [&str; 5] = ["none", "low", "medium", "high", "critical"];
+
+/// `severity_rating` of an open statement (affected or under
+/// investigation): the worse of its CVSS score's rating and its severity
+/// word's. A score outside 0–10 is a problem and not used; with neither
+/// usable, the rating is absent and the rules that need it are undecided —
+/// unknown severity is never low severity.
+fn severity(assembly: &mut Assembly, key: &(String, String)) {
+    let Some(entity) = assembly.entities.get(key) else {
+        return;
+    };
+    let open = matches!(
+        text(&entity.facts, "status").as_deref(),
+        Some("affected" | "under_investigation")
+    );
+    let score = entity.facts.get("cvss_score").and_then(|record| match &record.value {
+        FactValue::Decimal(d) => Some((d.clone(), record.provenance.clone())),
+        _ => None,
+    });
+    let word = entity.facts.get("severity").and_then(|record| match &record.value {
+        FactValue::Text(t) => Some((t.clone(), record.provenance.clone())),
+        _ => None,
+    });
+    let mut provenance = Vec::new();
+    let mut best: Option<&'static str> = None;
+    let mut consider = |rating: &'static str, at: Vec<Provenance>| {
+        let rank = |r: &str| RATINGS.iter().position(|x| *x == r);
+        if best.is_none_or(|b| rank(rating) > rank(b)) {
+            best = Some(rating);
+        }
+        provenance.extend(at);
+    };
+    if let Some((score, at)) = score {
+        match rating_of_score(&score) {
+            Some(rating) => consider(rating, at),
+            None => {
+                let first = at.first().cloned().unwrap_or_default();
+                assembly.problems.push(FactProblem {
+                    plugin: first.plugin,
+                    document: first.document,
+                    fact: format!("Exposure[{}].cvss_score", key.1),
+                    message: format!(
+                        "the CVSS score `{score}` is outside 0.0–10.0: it is not used"
+                    ),
+                });
+                if let Some(entity) = assembly.entities.get_mut(key) {
+                    entity.facts.remove("cvss_score");
+                }
+            }
+        }
+    }
+    if let Some((word, at)) = word
+        && let Some(rating) = rating_of_word(&word)
+    {
+        consider(rating, at);
+    }
+    if let (true, Some(rating)) = (open, best) {
+        assembly.set_derived(
+            Some(key),
+            "severity_rating",
+            FactValue::Text(rating.to_owned()),
+            provenance,
+        );
+    }
+}
+
+/// Organisation names compared as a person would: folded, punctuation
+/// dropped, and the common legal suffixes in one spelling.
+fn organisation(name: &str) -> String {
+    let folded = crate::identity::folded(name);
+    let words: Vec<String> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| match w {
+            "limited" => "ltd".to_owned(),
+            "incorporated" => "inc".to_owned(),
+            "company" => "co".to_owned(),
+            "corporation" => "corp".to_owned(),
+            w => w.to_owned(),
+        })
+        .collect();
+    words.join(" ")
+}
+
+/// Binds each document to the submission: whether the product (and the
+/// supplier) a document names is the one in `submission.toml`. Each fact is
+/// set only when the document names one, so a document that names none
+/// leaves the rules that need it undecided.
+///
+/// - `sbom.names_product`: the SBOM's subject has the product's name and
+///   version (a subject with no version does not say it is this version);
+/// - `dtac.names_product`, `dtac.names_supplier`: the DTAC answers' product
+///   and supplier;
+/// - `mds2.names_product`, `mds2.names_supplier`: the MDS2 form's device
+///   description or model names the product, its manufacturer is the
+///   supplier;
+/// - `pentest.names_product`: the pen test summary's product; and
+///   `pentest.external`: the tester is not the supplier itself.
+fn bind_documents(assembly: &mut Assembly, product: &Product) {
+    let same_text = |a: &str, b: &str| crate::identity::folded(a) == crate::identity::folded(b);
+    let same_org = |a: &str, b: &str| organisation(a) == organisation(b);
+    let get = |assembly: &Assembly, path: &str| {
+        assembly.product.get(path).and_then(|record| match &record.value {
+            FactValue::Text(t) => Some((t.clone(), record.provenance.clone())),
+            _ => None,
+        })
+    };
+    let mut derived: Vec<(&str, bool, Vec<Provenance>)> = Vec::new();
+
+    if let Some((name, at)) = get(assembly, "sbom.subject_name")
+        && let Some((version, version_at)) = get(assembly, "sbom.subject_version")
+    {
+        let both = same_text(&name, &product.name) && same_text(&version, &product.version);
+        derived.push(("sbom.names_product", both, [at, version_at].concat()));
+    } else if let Some((name, at)) = get(assembly, "sbom.subject_name")
+        && !same_text(&name, &product.name)
+    {
+        // Another product, whatever its version.
+        derived.push(("sbom.names_product", false, at));
+    }
+    if let Some((name, at)) = get(assembly, "dtac.product_name") {
+        derived.push(("dtac.names_product", same_text(&name, &product.name), at));
+    }
+    if let Some((name, at)) = get(assembly, "dtac.supplier_name") {
+        derived.push(("dtac.names_supplier", same_org(&name, &product.supplier), at));
+    }
+    let device: Vec<(String, Vec<Provenance>)> = ["mds2.device", "mds2.device_model"]
+        .iter()
+        .filter_map(|path| get(assembly, path))
+        .collect();
+    if !device.is_empty() {
+        let wanted = crate::identity::folded(&product.name);
+        let names = device
+            .iter()
+            .any(|(text, _)| crate::identity::folded(text).contains(&wanted));
+        let at = device.into_iter().flat_map(|(_, at)| at).collect();
+        derived.push(("mds2.names_product", names, at));
+    }
+    if let Some((name, at)) = get(assembly, "mds2.manufacturer") {
+        derived.push(("mds2.names_supplier", same_org(&name, &product.supplier), at));
+    }
+    if let Some((name, at)) = get(assembly, "pentest.product_name") {
+        derived.push(("pentest.names_product", same_text(&name, &product.name), at));
+    }
+    if let Some((tester, at)) = get(assembly, "pentest.tester") {
+        let supplier = organisation(&product.supplier);
+        let tester = organisation(&tester);
+        // "Northwind Health Ltd (internal security team)" is the supplier.
+        let own = !supplier.is_empty()
+            && (tester == supplier
+                || format!(" {tester} ").contains(&format!(" {supplier} "))
+                || format!(" {supplier} ").contains(&format!(" {tester} ")));
+        derived.push(("pentest.external", !own, at));
+    }
+    for (path, value, at) in derived {
+        assembly.set_derived(None, path, FactValue::Bool(value), at);
+    }
+}
+
 /// `provenance.subject_matches_artifact`: whether a provenance subject is an
 /// artefact the manifest declares. Set only when both are given.
 fn provenance(assembly: &mut Assembly, product: &Product, manifest_sha256: &str) {
@@ -390,22 +601,6 @@ fn provenance(assembly: &mut Assembly, product: &Product, manifest_sha256: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn statements_name_the_product_by_name_version_or_identifier() {
-        let product = Product {
-            name: "DEF".into(),
-            version: "1.0".into(),
-            supplier: "Example Company".into(),
-            identifiers: vec!["pkg:generic/example/def@1.0".into()],
-            artifact_sha256: Vec::new(),
-        };
-        assert!(names_product("product:DEF@1.0", &product));
-        assert!(names_product("product:def", &product));
-        assert!(names_product("pkg:generic/example/def@1.0", &product));
-        assert!(!names_product("product:DEF@2.0", &product));
-        assert!(!names_product("DEF", &product));
-    }
 
     #[test]
     fn purls_are_compared_without_qualifiers_or_version() {

@@ -28,6 +28,7 @@ pub mod codecache;
 pub mod decision;
 pub mod error;
 pub mod facts;
+pub mod identity;
 pub mod join;
 pub mod limits;
 pub mod media;

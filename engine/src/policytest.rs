@@ -295,7 +295,10 @@ fn run_case(
         .profile
         .clone()
         .or_else(|| defaults.profile.clone())
-        .unwrap_or_default();
+        .unwrap_or_default()
+        // A decision table states only the answers that matter to a case;
+        // the others are `false` here (a submission's unanswered ones are not).
+        .or(false);
 
     // Defaults, without what the case unsets, then the case's own facts.
     let mut stated: BTreeMap<String, toml::Value> = defaults

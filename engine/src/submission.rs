@@ -95,22 +95,114 @@ impl Product {
 }
 
 /// The product's deployment profile: it reaches the policies as
-/// `context.profile`. Every field defaults to `false`.
+/// `context.profile`. Each question must be answered: a key left out is
+/// not `false` (that would make fewer rules apply) but unanswered, judged as
+/// `true` — the stricter answer, under which more rules apply — and listed
+/// as missing evidence, so the verdict is needs-evidence at best.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     /// The product stores or processes patient data.
-    #[serde(default)]
-    pub patient_data: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient_data: Option<bool>,
     /// The supplier hosts the product as a service.
-    #[serde(default)]
-    pub hosted_service: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosted_service: Option<bool>,
     /// The product is (or contains) a medical device.
-    #[serde(default)]
-    pub medical_device: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub medical_device: Option<bool>,
     /// The supplier has remote access for support.
-    #[serde(default)]
-    pub supplier_remote_access: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplier_remote_access: Option<bool>,
+}
+
+impl Profile {
+    /// Every question, with the question a person answers.
+    pub const QUESTIONS: [(&'static str, &'static str); 4] = [
+        (
+            "patient_data",
+            "Does the product store or process patient data?",
+        ),
+        (
+            "hosted_service",
+            "Does the supplier host the product as a service?",
+        ),
+        (
+            "medical_device",
+            "Is the product (or does it contain) a medical device?",
+        ),
+        (
+            "supplier_remote_access",
+            "Does the supplier have remote access to the product for support?",
+        ),
+    ];
+
+    /// A profile with every question answered.
+    pub fn answered(
+        patient_data: bool,
+        hosted_service: bool,
+        medical_device: bool,
+        supplier_remote_access: bool,
+    ) -> Self {
+        Self {
+            patient_data: Some(patient_data),
+            hosted_service: Some(hosted_service),
+            medical_device: Some(medical_device),
+            supplier_remote_access: Some(supplier_remote_access),
+        }
+    }
+
+    /// The answer to a question by its key, `None` when unanswered or no
+    /// such question.
+    pub fn get(&self, key: &str) -> Option<bool> {
+        match key {
+            "patient_data" => self.patient_data,
+            "hosted_service" => self.hosted_service,
+            "medical_device" => self.medical_device,
+            "supplier_remote_access" => self.supplier_remote_access,
+            _ => None,
+        }
+    }
+
+    /// Sets the answer to a question by its key; false when no such question.
+    pub fn set(&mut self, key: &str, value: bool) -> bool {
+        let slot = match key {
+            "patient_data" => &mut self.patient_data,
+            "hosted_service" => &mut self.hosted_service,
+            "medical_device" => &mut self.medical_device,
+            "supplier_remote_access" => &mut self.supplier_remote_access,
+            _ => return false,
+        };
+        *slot = Some(value);
+        true
+    }
+
+    /// The value the rules see: the answer, or `true` when unanswered (the
+    /// stricter reading: more rules apply).
+    pub fn effective(&self, key: &str) -> bool {
+        self.get(key).unwrap_or(true)
+    }
+
+    /// The keys of the questions not answered, in order.
+    pub fn unanswered(&self) -> Vec<&'static str> {
+        Self::QUESTIONS
+            .iter()
+            .map(|(key, _)| *key)
+            .filter(|key| self.get(key).is_none())
+            .collect()
+    }
+
+    /// Each unanswered question answered `value` (decision tables state
+    /// only the answers that matter to a case).
+    #[must_use]
+    pub fn or(mut self, value: bool) -> Self {
+        for (key, _) in Self::QUESTIONS {
+            if self.get(key).is_none() {
+                self.set(key, value);
+            }
+        }
+        self
+    }
 }
 
 /// One evidence file as the manifest declares it.
@@ -675,7 +767,31 @@ pub fn init(root: &Path) -> Result<Manifest, Error> {
 
 /// The manifest as TOML text, as `assure init` writes it.
 pub fn manifest_to_toml(manifest: &Manifest) -> String {
-    let body = toml::to_string_pretty(manifest).unwrap_or_default();
+    let mut body = toml::to_string_pretty(manifest).unwrap_or_default();
+    // Each unanswered profile question as a comment to answer, under
+    // `[profile]`: never a silent `false`.
+    let unanswered: String = Profile::QUESTIONS
+        .iter()
+        .filter(|(key, _)| manifest.profile.get(key).is_none())
+        .map(|(key, question)| {
+            format!("# {key} = true or false   # {question} (unanswered: judged as true)\n")
+        })
+        .collect();
+    if !unanswered.is_empty() {
+        body = match body.find("[profile]\n") {
+            Some(at) => {
+                let (head, tail) = body.split_at(at + "[profile]\n".len());
+                format!("{head}{unanswered}{tail}")
+            }
+            None => match body.find("\n[[evidence]]") {
+                Some(at) => {
+                    let (head, tail) = body.split_at(at);
+                    format!("{}\n\n[profile]\n{unanswered}{tail}", head.trim_end())
+                }
+                None => format!("{}\n\n[profile]\n{unanswered}", body.trim_end()),
+            },
+        };
+    }
     format!(
         "# assure submission manifest: the product, its deployment profile, and each evidence file\n\
          # with its media type and SHA-256. See the README for the format.\n\n{body}"

@@ -465,7 +465,7 @@ pub fn facts(data: &[u8]) {
         &assembly,
         Evaluation {
             product: &product,
-            profile: &Profile::default(),
+            profile: &Profile::answered(false, false, false, false),
             as_of: crate::as_of().as_of,
             manifest_sha256: String::new(),
             document_errors: Vec::new(),
@@ -497,12 +497,7 @@ fn media_type_for(bundle: &Bundle, name: &str, data: &[u8]) -> Option<String> {
 fn submission(media_type: String, data: &[u8]) -> Submission {
     let manifest = Manifest {
         product: product(),
-        profile: Profile {
-            patient_data: true,
-            hosted_service: true,
-            medical_device: true,
-            supplier_remote_access: true,
-        },
+        profile: Profile::answered(true, true, true, true),
         evidence: Vec::new(),
     };
     Submission {

@@ -3,6 +3,7 @@
 
 pub mod fuzzing;
 pub mod hostile;
+pub mod lies;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -541,9 +541,9 @@ fn problems(page: &mut Page, decision: &Decision) {
     );
     table(
         page,
-        "VEX statements that name no submitted component",
+        "VEX statements that do not apply",
         "unmatched-statements",
-        &["Vulnerability", "Names", "Stated in"],
+        &["Vulnerability", "Names", "Why it does not apply", "Stated in"],
         decision
             .unmatched_statements
             .iter()
@@ -551,6 +551,7 @@ fn problems(page: &mut Page, decision: &Decision) {
                 vec![
                     s.vulnerability.clone(),
                     s.product_refs.join(", "),
+                    s.reason.clone(),
                     s.provenance
                         .iter()
                         .map(|p| format!("{} {}", p.document, p.location))

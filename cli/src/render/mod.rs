@@ -281,7 +281,7 @@ fn human_styled(decision: &Decision, submission: &Path) -> String {
         let _ = writeln!(
             out,
             "{}",
-            paint(BOLD, "VEX statements that name no submitted component")
+            paint(BOLD, "VEX statements that do not apply")
         );
         for statement in &decision.unmatched_statements {
             let place = statement
@@ -297,10 +297,11 @@ fn human_styled(decision: &Decision, submission: &Path) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  {} {} ({place}): names {}",
+                "  {} {} ({place}): names {}: {}",
                 paint(YELLOW, "?"),
                 statement.vulnerability,
-                statement.product_refs.join(", ")
+                statement.product_refs.join(", "),
+                statement.reason
             );
         }
         let _ = writeln!(out);

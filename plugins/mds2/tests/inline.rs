@@ -500,17 +500,8 @@ fn describe_and_schema_agree() {
         .nth(1)
         .and_then(|rest| rest.split("};").next())
         .unwrap_or_default();
-    // The facts that bind the form to the submission, and RMOT-1, are
-    // declared in the bundle's schema alongside this change; until the schema
-    // has them they are not looked for there.
-    let pending = ["device_model", "release_date", "rmot_1", "rmot_1_note"];
     for path in &info.fact_paths {
         let field = path.trim_start_matches("mds2.");
-        let declared =
-            block.contains(&format!(" {field}:")) || block.contains(&format!(" {field}?:"));
-        if pending.contains(&field) && !declared {
-            continue;
-        }
         assert!(
             block.contains(&format!(" {field}:")) || block.contains(&format!(" {field}?:")),
             "{field} is not a field of Mds2"
