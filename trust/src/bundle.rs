@@ -672,9 +672,12 @@ impl<R: Read> Read for CountingReader<'_, R> {
     }
 }
 
-/// Reads every file under `root` into memory, refusing links and special files.
+/// Reads every file under `root` into memory, refusing links and special files. Each file
+/// is opened relative to the folder's handle, refusing any link *as it opens*
+/// ([`crate::folder`]): a link swapped in after the listing is never followed.
 fn read_dir(root: &Path, limits: &Limits) -> Result<BTreeMap<String, Vec<u8>>> {
     let source = root.display().to_string();
+    let folder = crate::folder::Folder::open(root).map_err(io_err(root))?;
     let mut files = BTreeMap::new();
     let mut count: u64 = 0;
     let mut total: u64 = 0;
@@ -714,14 +717,25 @@ fn read_dir(root: &Path, limits: &Limits) -> Result<BTreeMap<String, Vec<u8>>> {
                     kind: "special file (device, FIFO or socket)".into(),
                 });
             }
-            let file = std::fs::File::open(&path).map_err(io_err(&path))?;
+            let file = folder
+                .open_file(&rel, crate::folder::Links::Refused)
+                .map_err(|e| match e {
+                    crate::folder::OpenError::Link | crate::folder::OpenError::Escapes => {
+                        TrustError::LinkEntry {
+                            entry: rel.clone(),
+                            kind: "symbolic link".into(),
+                        }
+                    }
+                    crate::folder::OpenError::NotAFile => TrustError::SpecialEntry {
+                        entry: rel.clone(),
+                        kind: "non-regular file".into(),
+                    },
+                    crate::folder::OpenError::Missing => {
+                        io_err(&path)(std::io::Error::from(std::io::ErrorKind::NotFound))
+                    }
+                    crate::folder::OpenError::Io(e) => io_err(&path)(e),
+                })?;
             let meta = file.metadata().map_err(io_err(&path))?;
-            if !meta.is_file() {
-                return Err(TrustError::SpecialEntry {
-                    entry: rel,
-                    kind: "non-regular file".into(),
-                });
-            }
             let too_large = || TrustError::EntryTooLarge {
                 entry: rel.clone(),
                 limit: limits.max_entry_size,

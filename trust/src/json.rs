@@ -5,6 +5,9 @@
 //! to different readers. This parser builds a [`serde_json::Value`] and fails on any
 //! duplicate key (compared after unescaping), in any object at any depth. Typed decoding
 //! (with `deny_unknown_fields`) then runs on the value.
+//!
+//! The one strict parser for every signed document: the bundle manifest, DSSE envelopes,
+//! the anti-rollback state, and the statement inside a decision record.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -13,15 +16,34 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
 /// Why strict parsing failed.
-pub(crate) enum StrictJsonError {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StrictJsonError {
     /// A duplicate key at this JSON pointer.
     DuplicateKey(String),
     /// Any other JSON error.
     Syntax(String),
 }
 
+impl fmt::Display for StrictJsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::DuplicateKey(pointer) => write!(f, "duplicate key at `{pointer}`"),
+            Self::Syntax(message) => f.write_str(message),
+        }
+    }
+}
+
 /// Parses one JSON document (nothing but whitespace after it), refusing duplicate keys.
-pub(crate) fn parse_strict(bytes: &[u8]) -> Result<Value, StrictJsonError> {
+///
+/// ```
+/// use assure_trust::json::{parse_strict, StrictJsonError};
+/// assert!(parse_strict(br#"{"verdict": "reject"}"#).is_ok());
+/// assert_eq!(
+///     parse_strict(br#"{"verdict": "reject", "verdict": "approve"}"#).unwrap_err(),
+///     StrictJsonError::DuplicateKey("/verdict".into()),
+/// );
+/// ```
+pub fn parse_strict(bytes: &[u8]) -> Result<Value, StrictJsonError> {
     let duplicate = RefCell::new(None);
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let seed = StrictSeed {

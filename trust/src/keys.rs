@@ -24,6 +24,8 @@ use ed25519_dalek::pkcs8::{
 use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
 use sha2::{Digest as _, Sha256};
 
+use zeroize::Zeroizing;
+
 use crate::error::{Result, TrustError, io_err};
 
 /// A key id: SHA-256 of the 32-byte raw Ed25519 public key, shown as lowercase hex.
@@ -235,10 +237,35 @@ impl PrivateKey {
         }
     }
 
-    /// Reads a PKCS#8 PEM file.
+    /// Reads a PKCS#8 PEM file. The file's bytes stay in a buffer that is wiped when
+    /// dropped. On Unix a key file that its group or others may read or write is refused,
+    /// as ssh refuses one: `chmod 600` it.
     pub fn read_pem_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(io_err(path))?;
-        Self::from_pkcs8_pem(&text).map_err(|e| match e {
+        use std::io::Read as _;
+        let mut file = std::fs::File::open(path).map_err(io_err(path))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = file.metadata().map_err(io_err(path))?.permissions().mode();
+            if mode & 0o077 != 0 {
+                return Err(TrustError::KeyParse {
+                    what: path.display().to_string(),
+                    reason: format!(
+                        "the private key file is open to others (mode {:04o}); \
+                         run `chmod 600 {}`",
+                        mode & 0o7777,
+                        path.display()
+                    ),
+                });
+            }
+        }
+        let mut bytes = Zeroizing::new(Vec::new());
+        file.read_to_end(&mut bytes).map_err(io_err(path))?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| TrustError::KeyParse {
+            what: path.display().to_string(),
+            reason: "not PEM text (not UTF-8)".into(),
+        })?;
+        Self::from_pkcs8_pem(text).map_err(|e| match e {
             TrustError::KeyParse { reason, .. } => TrustError::KeyParse {
                 what: path.display().to_string(),
                 reason,
@@ -248,10 +275,12 @@ impl PrivateKey {
     }
 
     /// PKCS#8 v1 PEM (seed only, RFC 8410), LF line endings — the same bytes openssl
-    /// writes for this key. The returned string holds the secret: do not log it.
-    pub fn to_pkcs8_pem(&self) -> Result<String> {
+    /// writes for this key. The returned string holds the secret, in a buffer wiped when
+    /// dropped: do not log it or copy it out.
+    pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>> {
+        let secret = Zeroizing::new(self.key.to_bytes());
         let doc = KeypairBytes {
-            secret_key: self.key.to_bytes(),
+            secret_key: *secret,
             public_key: None,
         };
         let pem = doc
@@ -260,7 +289,7 @@ impl PrivateKey {
                 what: "private key".into(),
                 reason: e.to_string(),
             })?;
-        Ok(pem.as_str().to_owned())
+        Ok(pem)
     }
 
     /// Writes the PKCS#8 PEM to a **new** file with mode `0600` (on Unix); refuses to

@@ -75,7 +75,8 @@
 pub mod bundle;
 pub mod dsse;
 mod error;
-mod json;
+pub mod folder;
+pub mod json;
 pub mod keys;
 pub mod state;
 pub mod wasmsig;

@@ -13,11 +13,18 @@
 //! A bundle is refused if its version is lower than the recorded one
 //! ([`TrustError::Rollback`]), or equal with a different digest
 //! ([`TrustError::VersionContentChanged`]). A successful verification records a higher
-//! version. Writes are atomic (temporary file in the same folder, `fsync`, rename). A state
-//! file that cannot be parsed is an error, never silently reset. Concurrent writers are not
-//! locked against each other: the last rename wins (each only ever raises versions it saw).
+//! version. A state file that cannot be parsed is an error, never silently reset.
+//!
+//! Several checks may share one state file at once. [`State::save`] takes an exclusive lock
+//! (on `<state>.lock` beside it), re-reads the file and merges: a version another writer
+//! recorded meanwhile is kept, and a bundle this process accepted that is now below (or the
+//! same version as, with other content) what the file holds is refused as a rollback — so the
+//! highest accepted version is never lost. The write is atomic (temporary file in the same
+//! folder, `fsync`, rename). A state path that is a symbolic link is followed, for reading,
+//! locking and writing alike: the rename replaces the file the link names, never the link
+//! (which would silently fork the state); a link that leads nowhere is refused.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -45,6 +52,9 @@ pub struct StateEntry {
 pub struct State {
     path: Option<PathBuf>,
     entries: BTreeMap<String, StateEntry>,
+    /// The names [`State::record`] raised in this process, which
+    /// [`State::save`] merges into the file.
+    recorded: BTreeSet<String>,
 }
 
 impl State {
@@ -57,28 +67,12 @@ impl State {
     /// Loads the state file at `path`; a missing file is an empty state. Later
     /// [`State::record`]s write back to `path`.
     pub fn load(path: &Path) -> Result<Self> {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Self {
-                    path: Some(path.to_owned()),
-                    entries: BTreeMap::new(),
-                });
-            }
-            Err(e) => return Err(io_err(path)(e)),
-        };
-        let corrupt = |reason: String| TrustError::StateCorrupt {
-            path: path.to_owned(),
-            reason,
-        };
-        let value = parse_strict(&bytes).map_err(|e| match e {
-            StrictJsonError::DuplicateKey(p) => corrupt(format!("duplicate key at {p}")),
-            StrictJsonError::Syntax(s) => corrupt(s),
-        })?;
-        let entries = serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
+        let path = resolve(path)?;
+        let entries = read_entries(&path)?;
         Ok(Self {
-            path: Some(path.to_owned()),
+            path: Some(path),
             entries,
+            recorded: BTreeSet::new(),
         })
     }
 
@@ -139,30 +133,126 @@ impl State {
                 accepted_at: now,
             },
         );
+        self.recorded.insert(name.to_owned());
         Ok(())
     }
 
-    /// Writes the state to its file (if any): temporary file, `fsync`, rename.
-    pub fn save(&self) -> Result<()> {
-        let Some(path) = &self.path else {
+    /// Writes the versions recorded in this process to the state file (if any): under an
+    /// exclusive lock, re-reads the file, merges (keeping what other writers recorded
+    /// meanwhile), then temporary file, `fsync`, rename. A version recorded here that the
+    /// file has since moved past is refused ([`TrustError::Rollback`] or
+    /// [`TrustError::VersionContentChanged`]), and nothing is written.
+    pub fn save(&mut self) -> Result<()> {
+        let Some(path) = self.path.clone() else {
             return Ok(());
         };
+        if self.recorded.is_empty() {
+            return Ok(());
+        }
+        let dir = parent_of(&path);
+        std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        let lock_path = lock_path(&path);
+        let lock = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&lock_path)
+            .map_err(io_err(&lock_path))?;
+        lock.lock().map_err(io_err(&lock_path))?;
+        let result = self.merge_and_write(&path);
+        // Dropping the file releases the lock; say so explicitly.
+        let _ = lock.unlock();
+        result
+    }
+
+    /// Under the lock: the file as it is now, with this process's versions merged in.
+    fn merge_and_write(&mut self, path: &Path) -> Result<()> {
+        let mut merged = read_entries(path)?;
+        let on_disk = Self {
+            path: None,
+            entries: merged.clone(),
+            recorded: BTreeSet::new(),
+        };
+        for name in &self.recorded {
+            let Some(ours) = self.entries.get(name) else {
+                continue;
+            };
+            on_disk.check(name, ours.version, &ours.digest)?;
+            if merged.get(name).is_none_or(|e| e.version < ours.version) {
+                merged.insert(name.clone(), ours.clone());
+            }
+        }
         let mut bytes =
-            serde_json::to_vec_pretty(&self.entries).map_err(|e| TrustError::StateCorrupt {
-                path: path.clone(),
+            serde_json::to_vec_pretty(&merged).map_err(|e| TrustError::StateCorrupt {
+                path: path.to_owned(),
                 reason: e.to_string(),
             })?;
         bytes.push(b'\n');
-        write_atomically(path, &bytes)
+        write_atomically(path, &bytes)?;
+        self.entries = merged;
+        self.recorded.clear();
+        Ok(())
     }
+}
+
+/// The state file `path` names: a symbolic link is followed to the file it names (so every
+/// writer shares one file); a link that leads nowhere is refused.
+fn resolve(path: &Path) -> Result<PathBuf> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => match path.canonicalize() {
+            Ok(real) => Ok(real),
+            Err(e) => Err(TrustError::StateCorrupt {
+                path: path.to_owned(),
+                reason: format!(
+                    "is a symbolic link that cannot be followed ({e}): point it at an existing \
+                     state file, or remove it"
+                ),
+            }),
+        },
+        _ => Ok(path.to_owned()),
+    }
+}
+
+/// The entries in the state file at `path`; none when it does not exist.
+fn read_entries(path: &Path) -> Result<BTreeMap<String, StateEntry>> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) => return Err(io_err(path)(e)),
+    };
+    let corrupt = |reason: String| TrustError::StateCorrupt {
+        path: path.to_owned(),
+        reason,
+    };
+    let value = parse_strict(&bytes).map_err(|e| match e {
+        StrictJsonError::DuplicateKey(p) => corrupt(format!("duplicate key at {p}")),
+        StrictJsonError::Syntax(s) => corrupt(s),
+    })?;
+    serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))
+}
+
+/// The folder holding `path` (`.` for a bare name).
+fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The lock file beside the state file.
+fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(std::ffi::OsStr::to_os_string)
+        .unwrap_or_else(|| "state".into());
+    name.push(".lock");
+    path.with_file_name(name)
 }
 
 /// Writes `bytes` to `path` via a temporary file in the same folder and a rename.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    };
+    let dir = parent_of(path);
     std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
     let file_name = path
         .file_name()

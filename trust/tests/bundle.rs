@@ -220,14 +220,18 @@ fn state_file_is_strict_and_atomic() {
     s.record("a", 2, "d2", now()).unwrap();
     s.record("b", 1, "e1", now()).unwrap();
     s.save().unwrap();
-    let names: Vec<_> = std::fs::read_dir(dir.path())
+    let mut names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
+    names.sort();
     assert_eq!(
         names,
-        vec![std::ffi::OsString::from("state.json")],
-        "no temporary files left"
+        vec![
+            std::ffi::OsString::from("state.json"),
+            std::ffi::OsString::from("state.json.lock")
+        ],
+        "no temporary files left (the lock file stays, for the next writer)"
     );
     let s = State::load(&path).unwrap();
     assert_eq!(s.get("a").unwrap().version, 2);
@@ -241,4 +245,83 @@ fn state_file_is_strict_and_atomic() {
     ));
     assert!(s.check("a", 2, "d2").is_ok());
     assert!(s.check("a", 3, "d3").is_ok());
+}
+
+/// Two checks sharing one state file at once: one accepts version 3, the
+/// other version 2, both having read version 1. Whatever the order, the
+/// state ends at 3, and the writer of 2 either finished before 3 was
+/// recorded or is refused as a rollback; version 2 is never accepted after 3.
+#[test]
+fn concurrent_writers_never_lose_the_higher_version() {
+    for round in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let mut first = State::load(&path).unwrap();
+        first.record("nhs-baseline", 1, "d1", now()).unwrap();
+        first.save().unwrap();
+
+        let barrier = std::sync::Barrier::new(2);
+        let (three, two) = std::thread::scope(|scope| {
+            let writer = |version: u64| {
+                let (path, barrier) = (&path, &barrier);
+                scope.spawn(move || {
+                    let mut state = State::load(path).unwrap();
+                    state
+                        .record("nhs-baseline", version, &format!("d{version}"), now())
+                        .unwrap();
+                    barrier.wait();
+                    state.save()
+                })
+            };
+            let three = writer(3);
+            let two = writer(2);
+            (three.join().unwrap(), two.join().unwrap())
+        });
+        three.unwrap();
+        if let Err(e) = &two {
+            assert!(
+                matches!(e, TrustError::Rollback { .. }),
+                "round {round}: {e}"
+            );
+        }
+        let state = State::load(&path).unwrap();
+        assert_eq!(
+            state.get("nhs-baseline").unwrap().version,
+            3,
+            "round {round}"
+        );
+        assert!(matches!(
+            state.check("nhs-baseline", 2, "d2"),
+            Err(TrustError::Rollback { .. })
+        ));
+    }
+}
+
+/// A state path that is a symbolic link is followed: the link stays a link
+/// and the file it names holds the state; one that leads nowhere is refused.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_state_file_is_followed_and_a_dangling_one_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.json");
+    let link = dir.path().join("state.json");
+    std::fs::write(&real, b"{}").unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let mut s = State::load(&link).unwrap();
+    s.record("a", 2, "d2", now()).unwrap();
+    s.save().unwrap();
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(State::load(&real).unwrap().get("a").unwrap().version, 2);
+    assert_eq!(State::load(&link).unwrap().get("a").unwrap().version, 2);
+
+    let dangling = dir.path().join("dangling.json");
+    std::os::unix::fs::symlink(dir.path().join("nowhere.json"), &dangling).unwrap();
+    let err = State::load(&dangling).unwrap_err();
+    assert!(matches!(err, TrustError::StateCorrupt { .. }), "{err}");
+    assert!(err.to_string().contains("symbolic link"), "{err}");
 }

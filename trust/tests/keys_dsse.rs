@@ -106,7 +106,7 @@ fn openssl_keys_load_and_ours_load_in_openssl() {
     assert_eq!(k.public_key().to_spki_pem().unwrap(), their_pub);
     // Our PKCS#8 is byte-for-byte openssl's.
     assert_eq!(
-        k.to_pkcs8_pem().unwrap(),
+        k.to_pkcs8_pem().unwrap().as_str(),
         std::fs::read_to_string(&theirs).unwrap()
     );
 
@@ -475,5 +475,28 @@ fn malformed_signature_and_bad_config() {
             }
         ),
         "{err}"
+    );
+}
+
+/// As ssh does: a private key file its group or others may read is refused,
+/// naming the file and the fix; the same key at 0600 reads.
+#[cfg(unix)]
+#[test]
+fn a_private_key_file_open_to_others_is_refused() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("k.key");
+    let k = keys::generate();
+    k.write_pem_file(&path).unwrap();
+    for mode in [0o644, 0o640, 0o604, 0o660] {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        let err = PrivateKey::read_pem_file(&path).unwrap_err().to_string();
+        assert!(err.contains("open to others"), "{mode:o}: {err}");
+        assert!(err.contains("chmod 600"), "{mode:o}: {err}");
+    }
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    assert_eq!(
+        PrivateKey::read_pem_file(&path).unwrap().key_id(),
+        k.key_id()
     );
 }
