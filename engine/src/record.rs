@@ -239,8 +239,17 @@ pub fn verify(
 ) -> Result<VerifiedRecord, RecordError> {
     let envelope = Envelope::from_json(envelope_json)?;
     let verified = dsse::verify(&envelope, PAYLOAD_TYPE, trusted, threshold)?;
-    let statement: Value = serde_json::from_slice(&verified.payload)
-        .map_err(|e| RecordError::Statement(format!("not JSON: {e}")))?;
+    // Strict, as every signed document: two members of one name could be
+    // read one way here and another way by the next verifier.
+    let statement: Value =
+        assure_trust::json::parse_strict(&verified.payload).map_err(|e| match e {
+            assure_trust::json::StrictJsonError::DuplicateKey(pointer) => {
+                RecordError::Statement(format!("the statement has a duplicate key at `{pointer}`"))
+            }
+            assure_trust::json::StrictJsonError::Syntax(message) => {
+                RecordError::Statement(format!("not JSON: {message}"))
+            }
+        })?;
     let text = |pointer: &str| -> Result<String, RecordError> {
         statement
             .pointer(pointer)
@@ -321,8 +330,11 @@ pub struct Mismatch {
 /// is never read; so is anything but a regular file (a FIFO would block), and
 /// a file larger than the largest evidence file a submission may hold.
 pub fn check_subjects(subjects: &[RecordSubject], submission: &Path) -> Vec<Mismatch> {
+    use assure_trust::folder::{Folder, Links, OpenError};
     let limit = crate::submission::SubmissionLimits::default().max_file_bytes;
-    let root = std::fs::canonicalize(submission);
+    // The same rule as the loader's, enforced as each file opens: relative
+    // to the folder's handle, refusing a way out (never check-then-open).
+    let folder = Folder::open(submission);
     let mut out = Vec::new();
     let mut mismatch = |name: &str, problem: String| {
         out.push(Mismatch {
@@ -343,46 +355,36 @@ pub fn check_subjects(subjects: &[RecordSubject], submission: &Path) -> Vec<Mism
             );
             continue;
         }
-        let Ok(root) = &root else {
+        let Ok(folder) = &folder else {
             mismatch(
                 &subject.name,
                 "missing: the submission folder cannot be read".into(),
             );
             continue;
         };
-        let real = match std::fs::canonicalize(root.join(relative)) {
-            Ok(real) => real,
-            Err(_) => {
+        let file = match folder.open_file(&subject.name, Links::StayInside) {
+            Ok(file) => file,
+            Err(OpenError::Missing) => {
                 mismatch(&subject.name, "missing".into());
                 continue;
             }
-        };
-        if !real.starts_with(root) {
-            mismatch(
-                &subject.name,
-                "unsafe path: it resolves outside the submission".into(),
-            );
-            continue;
-        }
-        match std::fs::metadata(&real) {
-            Ok(meta) if !meta.is_file() => {
-                mismatch(&subject.name, "not a regular file".into());
-                continue;
-            }
-            Ok(meta) if meta.len() > limit => {
+            Err(OpenError::Escapes | OpenError::Link) => {
                 mismatch(
                     &subject.name,
-                    format!("altered: larger than {} MiB", limit / (1024 * 1024)),
+                    "unsafe path: it resolves outside the submission".into(),
                 );
                 continue;
             }
-            Ok(_) => {}
-            Err(e) => {
+            Err(OpenError::NotAFile) => {
+                mismatch(&subject.name, "not a regular file".into());
+                continue;
+            }
+            Err(OpenError::Io(e)) => {
                 mismatch(&subject.name, format!("cannot be read: {e}"));
                 continue;
             }
-        }
-        match hash_limited(&real, limit) {
+        };
+        match hash_limited(file, limit) {
             Ok(Some(found)) if found == subject.sha256 => {}
             Ok(Some(found)) => {
                 mismatch(&subject.name, format!("altered: its sha256 is now {found}"));
@@ -399,10 +401,10 @@ pub fn check_subjects(subjects: &[RecordSubject], submission: &Path) -> Vec<Mism
 
 /// The SHA-256 of a file read in blocks, or `None` when it holds more than
 /// `limit` bytes.
-fn hash_limited(path: &Path, limit: u64) -> std::io::Result<Option<String>> {
+fn hash_limited(file: std::fs::File, limit: u64) -> std::io::Result<Option<String>> {
     use sha2::{Digest, Sha256};
     use std::io::Read;
-    let mut file = std::fs::File::open(path)?.take(limit.saturating_add(1));
+    let mut file = file.take(limit.saturating_add(1));
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 64 * 1024];
     let mut total: u64 = 0;

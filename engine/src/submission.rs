@@ -13,6 +13,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use assure_trust::folder::{Folder, Links, OpenError};
+
 use crate::error::{Error, SubmissionError, TrustError};
 use crate::media;
 
@@ -267,17 +269,37 @@ impl Submission {
             .into());
         }
         let manifest_path = root.join(MANIFEST);
-        if !manifest_path.is_file() {
-            return Err(SubmissionError::NoManifest {
-                path: root.to_path_buf(),
-            }
-            .into());
-        }
-        let canonical_root = root.canonicalize().map_err(|source| SubmissionError::Io {
+        // Every file is opened relative to the folder's handle, by a call
+        // that refuses a way out as it opens (not a check before it).
+        let folder = Folder::open(root).map_err(|source| SubmissionError::Io {
             path: root.to_path_buf(),
             source,
         })?;
-        let manifest_bytes = read_limited(
+        let manifest_file = match folder.open_file(MANIFEST, Links::StayInside) {
+            Ok(file) => file,
+            Err(OpenError::Missing | OpenError::NotAFile) => {
+                return Err(SubmissionError::NoManifest {
+                    path: root.to_path_buf(),
+                }
+                .into());
+            }
+            Err(e @ (OpenError::Escapes | OpenError::Link)) => {
+                return Err(TrustError {
+                    path: manifest_path,
+                    problems: vec![format!("{MANIFEST}: {e}")],
+                }
+                .into());
+            }
+            Err(OpenError::Io(source)) => {
+                return Err(SubmissionError::Io {
+                    path: manifest_path,
+                    source,
+                }
+                .into());
+            }
+        };
+        let manifest_bytes = read_limited_from(
+            manifest_file,
             &manifest_path,
             options.limits.max_manifest_bytes,
             "manifest_bytes",
@@ -305,39 +327,39 @@ impl Submission {
                     }
                 };
             let path = root.join(&relative);
-            // Resolve symlinks and check the real file is still inside the folder.
-            let real = match path.canonicalize() {
-                Ok(real) => real,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let file = match folder.open_file(&relative, Links::StayInside) {
+                Ok(file) => file,
+                Err(OpenError::Missing) => {
                     trust.push(format!("{at}: the file is missing"));
                     continue;
                 }
-                Err(e) => {
+                Err(OpenError::Escapes | OpenError::Link) => {
+                    trust.push(format!(
+                        "{at}: resolves outside the submission folder (symlink escape)"
+                    ));
+                    continue;
+                }
+                Err(OpenError::NotAFile) => {
+                    problems.push(format!("{at}: is not a regular file"));
+                    continue;
+                }
+                Err(OpenError::Io(e)) => {
                     trust.push(format!("{at}: cannot be read: {e}"));
                     continue;
                 }
             };
-            if !real.starts_with(&canonical_root) {
-                trust.push(format!(
-                    "{at}: resolves outside the submission folder (symlink escape)"
-                ));
-                continue;
-            }
-            if !real.is_file() {
-                problems.push(format!("{at}: is not a regular file"));
-                continue;
-            }
-            let bytes = match read_limited(&real, options.limits.max_file_bytes, "file_bytes") {
-                Ok(b) => b,
-                Err(Error::Submission(SubmissionError::Limit { message, .. })) => {
-                    problems.push(format!("{at}: {message}"));
-                    continue;
-                }
-                Err(e) => {
-                    trust.push(format!("{at}: cannot be read: {e}"));
-                    continue;
-                }
-            };
+            let bytes =
+                match read_limited_from(file, &path, options.limits.max_file_bytes, "file_bytes") {
+                    Ok(b) => b,
+                    Err(Error::Submission(SubmissionError::Limit { message, .. })) => {
+                        problems.push(format!("{at}: {message}"));
+                        continue;
+                    }
+                    Err(e) => {
+                        trust.push(format!("{at}: cannot be read: {e}"));
+                        continue;
+                    }
+                };
             total = total.saturating_add(bytes.len() as u64);
             let sha256 = sha256_hex(&bytes);
             if let Some(expected) = declared_digest
@@ -579,12 +601,15 @@ fn toml_message(text: &str, e: &toml::de::Error) -> String {
     }
 }
 
-fn read_limited(path: &Path, limit: u64, name: &str) -> Result<Vec<u8>, Error> {
+/// Reads at most `limit` bytes from the open `file` (`path` names it in
+/// errors); more is a breach of the limit `name`.
+fn read_limited_from(
+    file: std::fs::File,
+    path: &Path,
+    limit: u64,
+    name: &str,
+) -> Result<Vec<u8>, Error> {
     use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|source| SubmissionError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
     let mut bytes = Vec::new();
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
@@ -687,15 +712,34 @@ pub fn init(root: &Path) -> Result<Manifest, Error> {
         .into());
     }
     let manifest_path = root.join(MANIFEST);
-    let existing = if manifest_path.is_file() {
-        let bytes = read_limited(
-            &manifest_path,
-            SubmissionLimits::default().max_manifest_bytes,
-            "manifest_bytes",
-        )?;
-        Some(parse_manifest(&manifest_path, &bytes)?)
-    } else {
-        None
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io {
+            action: "read",
+            path,
+            source,
+        }
+    };
+    let folder = Folder::open(root).map_err(io(root))?;
+    let existing = match folder.open_file(MANIFEST, Links::StayInside) {
+        Ok(file) => {
+            let bytes = read_limited_from(
+                file,
+                &manifest_path,
+                SubmissionLimits::default().max_manifest_bytes,
+                "manifest_bytes",
+            )?;
+            Some(parse_manifest(&manifest_path, &bytes)?)
+        }
+        Err(OpenError::Missing | OpenError::NotAFile) => None,
+        Err(e @ (OpenError::Escapes | OpenError::Link)) => {
+            return Err(TrustError {
+                path: manifest_path,
+                problems: vec![format!("{MANIFEST}: {e}")],
+            }
+            .into());
+        }
+        Err(OpenError::Io(source)) => return Err(io(&manifest_path)(source)),
     };
     let declared: BTreeMap<String, String> = existing
         .iter()
@@ -710,15 +754,17 @@ pub fn init(root: &Path) -> Result<Manifest, Error> {
             continue;
         }
         let path = root.join(&rel);
-        let meta = std::fs::symlink_metadata(&path).map_err(|source| Error::Io {
-            action: "read",
-            path: path.clone(),
-            source,
-        })?;
-        if !meta.is_file() {
-            continue;
-        }
-        let bytes = read_limited(&path, limits.max_file_bytes, "file_bytes")?;
+        // Links and special files are not evidence a supplier vouches for.
+        let file = match folder.open_file(&rel, Links::Refused) {
+            Ok(file) => file,
+            Err(
+                OpenError::Link | OpenError::Escapes | OpenError::NotAFile | OpenError::Missing,
+            ) => {
+                continue;
+            }
+            Err(OpenError::Io(source)) => return Err(io(&path)(source)),
+        };
+        let bytes = read_limited_from(file, &path, limits.max_file_bytes, "file_bytes")?;
         by_path.insert(
             rel.clone(),
             EvidenceEntry {
