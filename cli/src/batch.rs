@@ -24,31 +24,108 @@ use crate::check::{CheckArgs, Format};
 /// The format of the combined JSON report.
 pub const FORMAT: &str = "assure.batch/v1";
 
+/// What was named on the command line: one submission, or a batch.
+pub enum Listing {
+    /// One submission folder (or a path that is not a folder: the loader
+    /// says why it cannot be read).
+    One(PathBuf),
+    /// Several submissions, in the order they are reported. The output of a
+    /// batch keeps its shape however many of them there are.
+    Batch(Vec<Entry>),
+}
+
+/// One place in a batch.
+pub enum Entry {
+    /// A folder to check.
+    Check(PathBuf),
+    /// A folder inside a folder of submissions that is not checked, and why.
+    /// It is reported as such, and the batch exits 5.
+    NotChecked(PathBuf, String),
+}
+
+impl Entry {
+    /// The folder this entry is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            Entry::Check(path) | Entry::NotChecked(path, _) => path,
+        }
+    }
+}
+
 /// The submissions named on the command line: each folder holding a
-/// `submission.toml`; a single folder without one stands for the
-/// submission folders directly inside it (sorted by name).
-pub fn submissions(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// `submission.toml`; a single folder without one stands for the folders
+/// directly inside it (sorted by name), every one of which is either checked
+/// or listed as not checked with the reason — never skipped in silence.
+pub fn submissions(paths: &[PathBuf]) -> Result<Listing, String> {
     let manifest = assure_engine::submission::MANIFEST;
     let [only] = paths else {
-        return Ok(paths.to_vec());
+        return Ok(Listing::Batch(
+            paths.iter().cloned().map(Entry::Check).collect(),
+        ));
     };
-    if only.join(manifest).exists() || !only.is_dir() {
-        return Ok(vec![only.clone()]);
+    // `symlink_metadata`: a manifest that is a link is the loader's to refuse.
+    if only.join(manifest).symlink_metadata().is_ok() || !only.is_dir() {
+        return Ok(Listing::One(only.clone()));
     }
     let entries = std::fs::read_dir(only).map_err(|e| format!("{}: {e}", only.display()))?;
-    let mut found: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir() && p.join(manifest).is_file())
-        .collect();
-    found.sort();
+    let mut found = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("{}: {e}", only.display()))?;
+        let path = entry.path();
+        let kind = entry
+            .file_type()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if kind.is_dir() {
+            found.push(match not_a_submission(&path) {
+                None => Entry::Check(path),
+                Some(reason) => Entry::NotChecked(path, reason),
+            });
+        } else if kind.is_symlink() {
+            let target = std::fs::read_link(&path)
+                .map(|t| format!(" to `{}`", t.display()))
+                .unwrap_or_default();
+            let reason = if path.exists() {
+                format!(
+                    "a symbolic link{target}, not followed: check the folder it names on its own"
+                )
+            } else {
+                format!("a symbolic link{target} that leads nowhere")
+            };
+            found.push(Entry::NotChecked(path, reason));
+        }
+        // Files beside the submission folders (a README) are not submissions.
+    }
     if found.is_empty() {
         return Err(format!(
             "{} holds no {manifest}, and no folder directly inside it does",
             only.display()
         ));
     }
-    Ok(found)
+    found.sort_by(|a, b| a.path().cmp(b.path()));
+    Ok(Listing::Batch(found))
+}
+
+/// Why a folder inside a folder of submissions is not one, if it is not.
+fn not_a_submission(folder: &Path) -> Option<String> {
+    let manifest = assure_engine::submission::MANIFEST;
+    if folder.join(manifest).symlink_metadata().is_ok() {
+        return None;
+    }
+    let names: Vec<String> = std::fs::read_dir(folder)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(
+        match names.iter().find(|n| n.eq_ignore_ascii_case(manifest)) {
+            Some(near) => format!("no {manifest} (there is `{near}`: the name is case-sensitive)"),
+            None if names.is_empty() => format!("an empty folder: no {manifest}"),
+            None => format!("no {manifest}"),
+        },
+    )
 }
 
 /// What became of one submission.
@@ -57,12 +134,14 @@ enum Result1 {
     /// Why it could not be checked, and whether that was a trust failure
     /// (a digest mismatch, a path escaping the folder…).
     Failed(String, bool),
+    /// A folder that was not checked, and why.
+    NotChecked(String),
 }
 
 pub fn run(
     args: &CheckArgs,
     engine: &Engine,
-    list: &[PathBuf],
+    entries: &[Entry],
     as_of: jiff_ts::Timestamp,
     submission_limits: assure_engine::SubmissionLimits,
 ) -> Outcome {
@@ -78,6 +157,13 @@ pub fn run(
         }
     }
     let started = Instant::now();
+    let list: Vec<&Path> = entries.iter().map(Entry::path).collect();
+    let list = list.as_slice();
+    // Nothing is written over what is judged.
+    if let Err(message) = crate::check::refuse_overwriting(args, list) {
+        let _ = writeln!(anstream::stderr(), "error: {message}");
+        return Outcome::Error;
+    }
     let jobs = args
         .jobs
         .map(std::num::NonZeroUsize::get)
@@ -108,10 +194,22 @@ pub fn run(
     let human = args.format == Format::Human;
     let width = list
         .iter()
-        .map(|p| p.display().to_string().chars().count())
+        .map(|p| {
+            crate::render::terminal_text(&p.display().to_string())
+                .chars()
+                .count()
+        })
         .max()
         .unwrap_or(0);
-    let results: Vec<Mutex<Option<Result1>>> = list.iter().map(|_| Mutex::new(None)).collect();
+    let results: Vec<Mutex<Option<Result1>>> = entries
+        .iter()
+        .map(|e| {
+            Mutex::new(match e {
+                Entry::Check(_) => None,
+                Entry::NotChecked(_, reason) => Some(Result1::NotChecked(reason.clone())),
+            })
+        })
+        .collect();
     // The next line to print, so lines come out in the order given.
     let printed = Mutex::new(0usize);
     let next = AtomicUsize::new(0);
@@ -124,7 +222,7 @@ pub fn run(
             let Some(result) = guard.as_ref() else { break };
             if human {
                 let line = line(
-                    list.get(*printed).map_or(Path::new(""), |p| p),
+                    list.get(*printed).copied().unwrap_or(Path::new("")),
                     result,
                     width,
                 );
@@ -141,8 +239,13 @@ pub fn run(
             scope.spawn(|| {
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
-                    let (Some(path), Some(slot)) = (list.get(index), results.get(index)) else {
+                    let (Some(entry), Some(slot)) = (entries.get(index), results.get(index)) else {
                         break;
+                    };
+                    let Entry::Check(path) = entry else {
+                        bar.inc(1);
+                        print_ready();
+                        continue;
                     };
                     let result = match Submission::load(path, &options)
                         .and_then(|s| engine.check(&s, &CheckOptions { as_of }))
@@ -185,7 +288,11 @@ pub fn run(
         count(Verdict::Reject),
         count(Verdict::NeedsEvidence),
     );
-    let errors = results.len() - approved - rejected - needs;
+    let not_checked = results
+        .iter()
+        .filter(|r| matches!(r, Result1::NotChecked(_)))
+        .count();
+    let errors = results.len() - approved - rejected - needs - not_checked;
     let untrusted = results
         .iter()
         .any(|r| matches!(r, Result1::Failed(_, true)));
@@ -193,7 +300,7 @@ pub fn run(
 
     for (format, path) in &args.outputs {
         let text = report(*format, list, &results, as_of);
-        if let Err(e) = std::fs::write(path, text.as_bytes()) {
+        if let Err(e) = crate::output::write(path, text.as_bytes()) {
             let _ = writeln!(
                 anstream::stderr(),
                 "error: cannot write the {} report to {}: {e}",
@@ -208,7 +315,7 @@ pub fn run(
         let _ = writeln!(
             stdout,
             "\n{} submissions: {approved} approve, {rejected} reject, {needs} needs-evidence, \
-             {errors} error(s) in {took:.2} s ({:.1}/s, {jobs} at a time)",
+             {errors} error(s), {not_checked} not checked in {took:.2} s ({:.1}/s, {jobs} at a time)",
             results.len(),
             results.len() as f64 / took.max(1e-9),
         );
@@ -221,6 +328,8 @@ pub fn run(
         Outcome::TrustFailure
     } else if errors > 0 {
         Outcome::Error
+    } else if not_checked > 0 {
+        Outcome::NotChecked
     } else if rejected > 0 {
         Outcome::Rejected
     } else if needs > 0 {
@@ -238,7 +347,10 @@ fn one_line(text: &str) -> String {
 
 /// One result line: verdict, folder, product, why.
 fn line(path: &Path, result: &Result1, width: usize) -> String {
-    let path = format!("{:<width$}", path.display().to_string());
+    let path = format!(
+        "{:<width$}",
+        crate::render::terminal_text(&path.display().to_string())
+    );
     match result {
         Result1::Decided(d) => crate::render::terminal_text(&format!(
             "{:<15} {path}  {} {} — {}",
@@ -248,13 +360,18 @@ fn line(path: &Path, result: &Result1, width: usize) -> String {
             d.summary
         )),
         Result1::Failed(message, _) => format!("{:<15} {path}  {message}", "error"),
+        Result1::NotChecked(reason) => format!(
+            "{:<15} {path}  {}",
+            "not-checked",
+            crate::render::terminal_text(reason)
+        ),
     }
 }
 
 /// A combined report.
 fn report(
     format: Format,
-    list: &[PathBuf],
+    list: &[&Path],
     results: &[Result1],
     as_of: jiff_ts::Timestamp,
 ) -> String {
@@ -275,10 +392,21 @@ fn report(
                         "verdict": "error",
                         "error": message,
                     }),
+                    Result1::NotChecked(reason) => json!({
+                        "path": path.display().to_string(),
+                        "verdict": "not-checked",
+                        "error": reason,
+                    }),
                 })
                 .collect();
             let mut counts = serde_json::Map::new();
-            for verdict in ["approve", "reject", "needs-evidence", "error"] {
+            for verdict in [
+                "approve",
+                "reject",
+                "needs-evidence",
+                "error",
+                "not-checked",
+            ] {
                 let n = submissions
                     .iter()
                     .filter(|s| s["verdict"] == verdict)
@@ -301,7 +429,11 @@ fn report(
                 .zip(results)
                 .map(|(path, result)| match result {
                     Result1::Decided(d) => (path.display().to_string(), Ok(d.as_ref())),
-                    Result1::Failed(m, _) => (path.display().to_string(), Err(m.as_str())),
+                    Result1::Failed(m, _) => (path.display().to_string(), Err(m.clone())),
+                    Result1::NotChecked(reason) => (
+                        path.display().to_string(),
+                        Err(format!("not checked: {reason}")),
+                    ),
                 })
                 .collect::<Vec<_>>(),
         ),
@@ -324,6 +456,11 @@ fn report(
                         "| error | {} | | {} |\n",
                         cell(&path.display().to_string()),
                         cell(m)
+                    ),
+                    Result1::NotChecked(reason) => format!(
+                        "| not-checked | {} | | {} |\n",
+                        cell(&path.display().to_string()),
+                        cell(reason)
                     ),
                 };
                 out.push_str(&row);

@@ -170,34 +170,20 @@ pub fn run(args: &CheckArgs) -> Outcome {
         },
     };
 
-    let list = match crate::batch::submissions(&args.submissions) {
-        Ok(list) => list,
+    let listing = match crate::batch::submissions(&args.submissions) {
+        Ok(listing) => listing,
         Err(message) => {
             let _ = writeln!(anstream::stderr(), "error: {message}");
             return Outcome::Error;
         }
     };
-    let [submission_path] = list.as_slice() else {
-        if signing_key.is_some() {
-            let _ = writeln!(
-                anstream::stderr(),
-                "error: `--attest` signs one decision: check the submissions one at a time to record each"
-            );
-            return Outcome::Error;
+    let submission_path = match listing {
+        crate::batch::Listing::One(path) => path,
+        crate::batch::Listing::Batch(list) => {
+            return batch(args, &list, as_of, &overrides, signing_key.is_some());
         }
-        let bundle = match args.bundle.load(as_of) {
-            Ok(b) => b,
-            Err(outcome) => return outcome,
-        };
-        let (limits, submission_limits) = effective_limits(&bundle, &overrides);
-        // The batch's workers use the cores; each check runs its plugin
-        // calls in turn.
-        let engine = match Engine::with_code_cache(bundle, limits, args.cache.open()) {
-            Ok(engine) => engine.with_threads(1),
-            Err(e) => return fail(&e),
-        };
-        return crate::batch::run(args, &engine, &list, as_of, submission_limits);
     };
+    let submission_path = &submission_path;
 
     // The bundle first: it sets the limits the submission is read under.
     let mut stages: Vec<(String, Duration)> = Vec::new();
@@ -219,6 +205,11 @@ pub fn run(args: &CheckArgs) -> Outcome {
         Err(e) => return fail(&e),
     };
     stages.push(("load submission".into(), t.elapsed()));
+    // Nothing is written over what is judged.
+    if let Err(message) = refuse_overwriting(args, &[submission_path.as_path()]) {
+        let _ = writeln!(anstream::stderr(), "error: {message}");
+        return Outcome::Error;
+    }
 
     let t = Instant::now();
     let engine = match Engine::with_code_cache(bundle, limits, args.cache.open()) {
@@ -236,7 +227,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
     let t = Instant::now();
     for (format, path) in &args.outputs {
         let text = render::report(format.name(), &decision, submission_path);
-        if let Err(e) = std::fs::write(path, text.as_bytes()) {
+        if let Err(e) = crate::output::write(path, text.as_bytes()) {
             let _ = writeln!(
                 anstream::stderr(),
                 "error: cannot write the {} report to {}: {e}",
@@ -248,7 +239,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
     }
     if let (Some(path), Some(key)) = (&args.attest, &signing_key) {
         let envelope = assure_engine::record::sign(&decision, key);
-        if let Err(e) = std::fs::write(path, envelope.to_json()) {
+        if let Err(e) = crate::output::write(path, &envelope.to_json()) {
             let _ = writeln!(
                 anstream::stderr(),
                 "error: cannot write the decision record to {}: {e}",
@@ -288,6 +279,48 @@ pub fn run(args: &CheckArgs) -> Outcome {
         Verdict::Reject => Outcome::Rejected,
         Verdict::NeedsEvidence => Outcome::NeedsEvidence,
     }
+}
+
+/// Several submissions, or a folder of them: checked as a batch.
+fn batch(
+    args: &CheckArgs,
+    list: &[crate::batch::Entry],
+    as_of: assure_engine::jiff::Timestamp,
+    overrides: &[(String, u64)],
+    signing: bool,
+) -> Outcome {
+    if signing {
+        let _ = writeln!(
+            anstream::stderr(),
+            "error: `--attest` signs one decision: check the submissions one at a time to record each"
+        );
+        return Outcome::Error;
+    }
+    let bundle = match args.bundle.load(as_of) {
+        Ok(b) => b,
+        Err(outcome) => return outcome,
+    };
+    let (limits, submission_limits) = effective_limits(&bundle, overrides);
+    // The batch's workers use the cores; each check runs its plugin
+    // calls in turn.
+    let engine = match Engine::with_code_cache(bundle, limits, args.cache.open()) {
+        Ok(engine) => engine.with_threads(1),
+        Err(e) => return fail(&e),
+    };
+    crate::batch::run(args, &engine, list, as_of, submission_limits)
+}
+
+/// Refuses an `--output` or `--attest` path that is a file of one of the
+/// submission `folders` (the manifest, evidence, anything present).
+pub fn refuse_overwriting(args: &CheckArgs, folders: &[&std::path::Path]) -> Result<(), String> {
+    let inputs = crate::output::Inputs::of(folders.iter().copied());
+    for (format, path) in &args.outputs {
+        inputs.refuse(&format!("the {} report", format.name()), path)?;
+    }
+    if let Some(path) = &args.attest {
+        inputs.refuse("the decision record", path)?;
+    }
+    Ok(())
 }
 
 /// Where compiled plugin code is kept between runs.

@@ -8,6 +8,7 @@ mod batch;
 mod check;
 mod data;
 mod init;
+mod output;
 mod policy;
 mod render;
 mod trust;
@@ -23,7 +24,8 @@ Exit codes:
   1  usage or internal error
   2  rejected: a blocking rule fired
   3  needs evidence: nothing rejects, but not every rule could be decided
-  4  trust failure: a digest, signature, path, expiry or rollback check failed";
+  4  trust failure: a digest, signature, path, expiry or rollback check failed
+  5  batch: a folder in the folder of submissions was not checked (no submission.toml, a link)";
 
 /// Decide whether health technology may be bought and deployed in the NHS,
 /// from the security evidence its supplier hands over.
@@ -73,6 +75,8 @@ pub enum Outcome {
     NeedsEvidence = 3,
     /// 4: trust failure.
     TrustFailure = 4,
+    /// 5: a batch left a folder unchecked (no `submission.toml`, a link).
+    NotChecked = 5,
 }
 
 impl Termination for Outcome {

@@ -216,18 +216,24 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
     let mut out = String::new();
     match args.format {
         ControlsFormat::Csv => {
-            out.push_str("control,rule,title,severity,advisory\n");
+            let mut rows =
+                vec![["control", "rule", "title", "severity", "advisory"].map(String::from)];
             for (control, rules) in &map {
                 for rule in rules {
-                    let _ = writeln!(
-                        out,
-                        "{},{},{},{},{}",
-                        csv(control),
-                        csv(&rule.id),
-                        csv(&rule.title),
-                        rule.severity,
-                        rule.advisory
-                    );
+                    rows.push([
+                        (*control).to_owned(),
+                        rule.id.clone(),
+                        rule.title.clone(),
+                        rule.severity.to_string(),
+                        rule.advisory.to_string(),
+                    ]);
+                }
+            }
+            match csv_text(&rows) {
+                Ok(text) => out.push_str(&text),
+                Err(e) => {
+                    let _ = writeln!(anstream::stderr(), "error: cannot write the CSV: {e}");
+                    return Outcome::Error;
                 }
             }
         }
@@ -236,12 +242,12 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
             for (control, rules) in &map {
                 let listed: Vec<String> = rules
                     .iter()
-                    .map(|r| format!("{} {}", r.id, r.title.replace('|', "\\|")))
+                    .map(|r| crate::render::markdown_text(&format!("{} {}", r.id, r.title)))
                     .collect();
                 let _ = writeln!(
                     out,
                     "| {} | {} |",
-                    control.replace('|', "\\|"),
+                    crate::render::markdown_text(control),
                     listed.join("<br>")
                 );
             }
@@ -256,7 +262,12 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
             let _ = writeln!(out, "{:<width$}  rules", "control");
             for (control, rules) in &map {
                 let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
-                let _ = writeln!(out, "{control:<width$}  {}", ids.join(", "));
+                let _ = writeln!(
+                    out,
+                    "{:<width$}  {}",
+                    crate::render::terminal_text(control),
+                    crate::render::terminal_text(&ids.join(", "))
+                );
             }
             let _ = writeln!(
                 out,
@@ -272,11 +283,29 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
     Outcome::Success
 }
 
-/// A CSV field, quoted when it must be.
-fn csv(field: &str) -> String {
-    if field.contains([',', '"', '\n']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
+/// Rows as CSV (RFC 4180, by the `csv` crate: any field holding a comma,
+/// quote, line feed or carriage return is quoted), each field guarded
+/// against being run as a spreadsheet formula.
+fn csv_text<const N: usize>(rows: &[[String; N]]) -> Result<String, csv::Error> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    for row in rows {
+        writer.write_record(row.iter().map(|field| formula_guard(field).into_owned()))?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A field a spreadsheet would run as a formula (starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return) is prefixed with `'`, which
+/// spreadsheets show as text (OWASP's advice on CSV injection).
+fn formula_guard(field: &str) -> std::borrow::Cow<'_, str> {
+    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{field}"))
     } else {
-        field.to_owned()
+        std::borrow::Cow::Borrowed(field)
     }
 }

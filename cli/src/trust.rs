@@ -149,8 +149,9 @@ pub fn key(args: &KeyArgs) -> Outcome {
             Outcome::Success
         }
         KeyCommand::Id { key } => {
+            // It may be a private key: kept where it is wiped on drop.
             let text = match std::fs::read_to_string(key) {
-                Ok(t) => t,
+                Ok(t) => zeroize::Zeroizing::new(t),
                 Err(e) => return usage(&format!("cannot read {}: {e}", key.display())),
             };
             let id = if text.contains("PRIVATE KEY") {

@@ -146,7 +146,12 @@ pub fn run(args: &VerifyArgs) -> Outcome {
                 dir.display()
             );
             for m in &mismatches {
-                let _ = write!(message, "\n  {}: {}", m.name, m.problem);
+                let _ = write!(
+                    message,
+                    "\n  {}: {}",
+                    crate::render::terminal_text(&m.name),
+                    m.problem
+                );
             }
             return trust_failure(&message);
         }

@@ -394,8 +394,18 @@ fn init_asks_for_the_profile_and_never_writes_a_silent_false() {
     assure()
         .arg("init")
         .arg(dir.path())
-        .args(["--profile", "patient_data=true", "--profile", "hosted_service=false"])
-        .args(["--profile", "medical_device=no", "--profile", "supplier_remote_access=yes"])
+        .args([
+            "--profile",
+            "patient_data=true",
+            "--profile",
+            "hosted_service=false",
+        ])
+        .args([
+            "--profile",
+            "medical_device=no",
+            "--profile",
+            "supplier_remote_access=yes",
+        ])
         .assert()
         .code(0)
         .stdout(predicate::str::contains("unanswered").not());
@@ -696,6 +706,37 @@ fn controls_map_each_control_to_its_rules_in_three_formats() {
     let csv = String::from_utf8(csv).unwrap();
     assert!(csv.starts_with("control,rule,title,severity,advisory\n"));
     assert!(csv.lines().any(|l| l.contains(",R5.2,")));
+}
+
+#[test]
+fn controls_csv_quotes_carriage_returns_and_keeps_formulas_from_running() {
+    // A rule title a spreadsheet would run, with a carriage return in it.
+    let dir = copy_baseline();
+    let file = dir.path().join("vulnerabilities.cedar");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let at = text.find("@title(\"").unwrap() + "@title(\"".len();
+    let hostile = format!(
+        "{}=HYPERLINK(\\\"https://evil.example\\\")\\rsecond{}",
+        &text[..at],
+        &text[at..]
+    );
+    std::fs::write(&file, hostile).unwrap();
+    let csv = assure()
+        .args(["controls", "--format", "csv"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let csv = String::from_utf8(csv).unwrap();
+    // Quoted (so the carriage return stays inside the cell), quotes doubled,
+    // and a leading `'` so the cell shows as text.
+    assert!(
+        csv.contains(",\"'=HYPERLINK(\"\"https://evil.example\"\")\rsecond"),
+        "{csv}"
+    );
+    assert!(!csv.contains(",=HYPERLINK"), "{csv}");
 }
 
 #[test]

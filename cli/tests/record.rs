@@ -606,3 +606,35 @@ fn verify_never_reads_a_fifo_or_follows_a_link_out_of_the_submission() {
             ),
         );
 }
+
+#[test]
+fn a_record_whose_statement_repeats_a_key_is_refused_as_the_bundle_manifest_is() {
+    // Validly signed, but `predicateType` appears twice: one JSON reader
+    // keeps the first, another the last. Refused, not read either way.
+    let made = made();
+    let dir = tempfile::tempdir().unwrap();
+    let text = String::from_utf8(payload_bytes(&made.record)).unwrap();
+    let twice = text.replacen(
+        "\"predicateType\":",
+        "\"predicateType\": \"https://example.com/other\", \"predicateType\":",
+        1,
+    );
+    assert_ne!(twice, text);
+    let path = dir.path().join("duplicate.dsse.json");
+    sign_with_records_key(
+        made,
+        "application/vnd.in-toto+json",
+        twice.as_bytes(),
+        &path,
+    );
+    assure()
+        .arg("verify")
+        .arg(&path)
+        .arg("--trust")
+        .arg(made.public())
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "duplicate key at `/predicateType`",
+        ));
+}

@@ -246,8 +246,10 @@ fn inventory(out: &mut String, decision: &Decision) {
 
 /// Text for a Markdown paragraph, list item or table cell: every character
 /// that could start markup (emphasis, links, images, HTML, code, table
-/// cells) is escaped, and line breaks become spaces.
+/// cells) is escaped, and line breaks, control and format characters are
+/// visible escapes ([`super::inert::inert`]).
 pub(crate) fn md(text: &str) -> String {
+    let text = super::inert::inert(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         // GitHub turns `https://…`, `www.…`, e-mail addresses and `@team`
@@ -266,8 +268,6 @@ pub(crate) fn md(text: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => out.push('\u{FFFD}'),
             c => out.push(c),
         }
         if matches!(c, '@' | ':') {

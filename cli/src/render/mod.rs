@@ -15,55 +15,60 @@ use assure_engine::decision::{
 use assure_engine::facts::FactValue;
 
 mod html;
+pub mod inert;
 mod junit;
 mod markdown;
 mod sarif;
 
 /// The decision in a format: `human`, `json`, `sarif`, `junit`, `markdown`
 /// or `html`. `submission` is the folder the evidence was read from (reports
-/// locate findings in its files).
+/// locate findings in its files). Every format but JSON (where the JSON
+/// escaping keeps each string a string) renders the decision with its text
+/// made [`inert::inert`].
 pub fn report(format: &str, decision: &Decision, submission: &Path) -> String {
+    if format == "json" {
+        return decision.to_json();
+    }
+    if format == "sarif" {
+        // SARIF locates findings by reading the documents the decision
+        // names, so it is given the decision as it is.
+        return sarif::sarif(decision, submission);
+    }
+    let clean = inert::decision(decision);
     match format {
-        "json" => decision.to_json(),
-        "sarif" => sarif::sarif(decision, submission),
-        "junit" => junit::junit(decision),
-        "markdown" => markdown::markdown(decision),
-        "html" => html::html(decision),
-        _ => human(decision, submission),
+        "junit" => junit::junit(&clean),
+        "markdown" => markdown::markdown(&clean),
+        "html" => html::html(&clean),
+        _ => human(&clean, submission),
     }
 }
 
-/// Supplier text made inert for Markdown (no markup, links or mentions).
+/// Supplier text made inert for Markdown: one line, no markup, links or
+/// mentions.
 pub fn markdown_text(text: &str) -> String {
     markdown::md(text)
 }
 
-/// Text made safe for a terminal: control characters (escape sequences
-/// among them) become U+FFFD, so supplier text cannot restyle or rewrite
-/// the screen.
+/// Supplier text made safe for a terminal line: line breaks, control
+/// characters (escape sequences among them) and format characters (bidi
+/// controls) written as visible escapes ([`inert::inert`]), so supplier text
+/// can neither restyle the screen nor start a line of its own.
 pub fn terminal_text(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                '\u{FFFD}'
-            } else {
-                c
-            }
-        })
-        .collect()
+    inert::inert(text).into_owned()
 }
 
 /// Several decisions as one JUnit document: each submission's test suite
 /// (as [`junit::junit`] writes it) inside one `<testsuites>`, and a
 /// submission that could not be checked as a suite with one error.
-pub fn junit_batch(results: &[(String, Result<&Decision, &str>)]) -> String {
+pub fn junit_batch(results: &[(String, Result<&Decision, String>)]) -> String {
     let mut total = junit::Counts::default();
     let mut suites = String::new();
     for (path, result) in results {
         match result {
             Ok(decision) => {
                 total = total.add(junit::Counts::of(decision));
-                suites.push_str(&junit::suite(decision, Some(path)));
+                let clean = inert::decision(decision);
+                suites.push_str(&junit::suite(&clean, Some(inert::inert(path).as_ref())));
             }
             Err(message) => {
                 let counts = junit::Counts {
@@ -77,8 +82,8 @@ pub fn junit_batch(results: &[(String, Result<&Decision, &str>)]) -> String {
                     "  <testsuite name=\"{path}\" {}>\n    <testcase classname=\"{path}\" name=\"check\">\n      \
                      <error type=\"error\" message=\"{message}\"/>\n    </testcase>\n  </testsuite>",
                     counts.attributes(),
-                    path = escape_markup(path),
-                    message = escape_markup(message)
+                    path = escape_markup(&inert::inert(path)),
+                    message = escape_markup(&inert::inert(message))
                 );
             }
         }
@@ -121,7 +126,7 @@ fn human_styled(decision: &Decision, submission: &Path) -> String {
         out,
         "{} {}",
         paint(BOLD, "assure check"),
-        submission.display()
+        terminal_text(&submission.display().to_string())
     );
     let _ = writeln!(
         out,
@@ -278,11 +283,7 @@ fn human_styled(decision: &Decision, submission: &Path) -> String {
         }
     }
     if !decision.unmatched_statements.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}",
-            paint(BOLD, "VEX statements that do not apply")
-        );
+        let _ = writeln!(out, "{}", paint(BOLD, "VEX statements that do not apply"));
         for statement in &decision.unmatched_statements {
             let place = statement
                 .provenance

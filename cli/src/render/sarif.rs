@@ -36,8 +36,11 @@ const MAX_READ: u64 = 256 * 1024 * 1024;
 /// evidence was read from: JSON Pointer citations are resolved to lines by
 /// reading the documents there.
 pub fn sarif(decision: &Decision, submission: &Path) -> String {
-    let artifacts = Artifacts::of(decision);
+    // The documents are read under the names the decision gives them; every
+    // message is written from the decision with its text made inert.
     let positions = Positions::read(decision, submission);
+    let decision = &super::inert::decision(decision);
+    let artifacts = Artifacts::of(decision);
     let rule_index: BTreeMap<&str, usize> = decision
         .rules
         .iter()
@@ -812,15 +815,19 @@ impl Positions {
             }
         }
         let mut spans = BTreeMap::new();
+        let folder = assure_trust::folder::Folder::open(submission).ok();
         for (document, pointers) in wanted {
-            let text = read_text(&submission.join(document));
+            let text = folder.as_ref().and_then(|f| read_text(f, document));
             let found = text
                 .as_deref()
                 .map(|t| position::locate_all(t, &pointers))
                 .unwrap_or_default();
             for pointer in pointers {
                 spans.insert(
-                    (document.to_owned(), pointer.to_owned()),
+                    (
+                        super::inert::inert(document).into_owned(),
+                        super::inert::inert(pointer).into_owned(),
+                    ),
                     found.get(pointer).copied(),
                 );
             }
@@ -837,12 +844,18 @@ impl Positions {
     }
 }
 
-/// A file's text, if it can be read and is not too large.
-fn read_text(path: &Path) -> Option<String> {
-    let size = std::fs::metadata(path).ok()?.len();
-    if size > MAX_READ {
+/// A document's text, if it can be read and is not too large: opened inside
+/// the submission folder by the rule the loader uses (never through a link
+/// out of it, never a FIFO or device), and read through that handle.
+fn read_text(folder: &assure_trust::folder::Folder, document: &str) -> Option<String> {
+    use std::io::Read as _;
+    let file = folder
+        .open_file(document, assure_trust::folder::Links::StayInside)
+        .ok()?;
+    if file.metadata().ok()?.len() > MAX_READ {
         return None;
     }
-    let bytes = std::fs::read(path).ok()?;
+    let mut bytes = Vec::new();
+    file.take(MAX_READ).read_to_end(&mut bytes).ok()?;
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
