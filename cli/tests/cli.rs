@@ -394,8 +394,18 @@ fn init_asks_for_the_profile_and_never_writes_a_silent_false() {
     assure()
         .arg("init")
         .arg(dir.path())
-        .args(["--profile", "patient_data=true", "--profile", "hosted_service=false"])
-        .args(["--profile", "medical_device=no", "--profile", "supplier_remote_access=yes"])
+        .args([
+            "--profile",
+            "patient_data=true",
+            "--profile",
+            "hosted_service=false",
+        ])
+        .args([
+            "--profile",
+            "medical_device=no",
+            "--profile",
+            "supplier_remote_access=yes",
+        ])
         .assert()
         .code(0)
         .stdout(predicate::str::contains("unanswered").not());

@@ -278,11 +278,7 @@ fn human_styled(decision: &Decision, submission: &Path) -> String {
         }
     }
     if !decision.unmatched_statements.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}",
-            paint(BOLD, "VEX statements that do not apply")
-        );
+        let _ = writeln!(out, "{}", paint(BOLD, "VEX statements that do not apply"));
         for statement in &decision.unmatched_statements {
             let place = statement
                 .provenance
