@@ -485,7 +485,7 @@ fn unusable_score(case: &mut Case, variant: u64) -> Option<()> {
         2 => (json!([]), "in_triage"),
         3 => (json!([{ "severity": "unknown" }]), "exploitable"),
         _ => (
-            json!([{ "severity": "high" }, { "score": 11, "method": "CVSSv31" }]),
+            json!([{ "severity": "critical" }, { "score": 11, "method": "CVSSv31" }]),
             "in_triage",
         ),
     };
