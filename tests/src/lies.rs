@@ -315,14 +315,13 @@ pub fn statement(cve: &str, product: &str, subcomponent: &str, status: &str, at:
         "status": status,
         "timestamp": at,
     });
-    match status {
-        "not_affected" => {
-            s["justification"] = json!("vulnerable_code_not_in_execute_path");
-        }
-        "affected" => {
-            s["action_statement"] = json!("Upgrade the component");
-        }
-        _ => {}
+    let extra = match status {
+        "not_affected" => Some(("justification", "vulnerable_code_not_in_execute_path")),
+        "affected" => Some(("action_statement", "Upgrade the component")),
+        _ => None,
+    };
+    if let (Some((key, value)), Some(object)) = (extra, s.as_object_mut()) {
+        object.insert(key.to_owned(), json!(value));
     }
     s
 }
@@ -369,7 +368,7 @@ fn other_product(case: &Case, variant: u64) -> String {
 fn foreign_vex(case: &mut Case, variant: u64) -> Option<()> {
     let (_, purl) = own_affected(case)?;
     let other = other_product(case, variant);
-    let status = if variant / 4 % 2 == 0 {
+    let status = if (variant / 4).is_multiple_of(2) {
         "not_affected"
     } else {
         "fixed"
@@ -377,7 +376,7 @@ fn foreign_vex(case: &mut Case, variant: u64) -> Option<()> {
     // Later than the submission's own statement, so it would win a
     // supersession it has no right to.
     let foreign = statement(KEV_CVE, &other, &purl, status, "2026-11-01T00:00:00Z");
-    if variant / 8 % 2 == 0 {
+    if (variant / 8).is_multiple_of(2) {
         case.add(
             "foreign.openvex.json",
             OPENVEX,
@@ -394,7 +393,7 @@ fn foreign_vex(case: &mut Case, variant: u64) -> Option<()> {
 
 fn future_vex(case: &mut Case, variant: u64) -> Option<()> {
     let (product, purl) = own_affected(case)?;
-    let status = if variant % 2 == 0 {
+    let status = if variant.is_multiple_of(2) {
         "not_affected"
     } else {
         "fixed"
@@ -402,7 +401,7 @@ fn future_vex(case: &mut Case, variant: u64) -> Option<()> {
     let days = 1 + variant / 2 % 400;
     let when = future(days);
     let resolved = statement(KEV_CVE, &product, &purl, status, &when);
-    if variant / 1024 % 2 == 0 {
+    if (variant / 1024).is_multiple_of(2) {
         case.add(
             "later.openvex.json",
             OPENVEX,
