@@ -264,7 +264,10 @@ fn context(submission: &Submission) -> Context {
         flag("patient_data", profile.effective("patient_data")),
         flag("hosted_service", profile.effective("hosted_service")),
         flag("medical_device", profile.effective("medical_device")),
-        flag("supplier_remote_access", profile.effective("supplier_remote_access")),
+        flag(
+            "supplier_remote_access",
+            profile.effective("supplier_remote_access"),
+        ),
     ])
     .unwrap();
     Context::from_pairs([

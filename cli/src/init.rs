@@ -43,7 +43,10 @@ fn parse_answer(text: &str) -> Result<(String, bool), String> {
         .ok_or_else(|| format!("expected KEY=true or KEY=false, with KEY one of {}", keys()))?;
     let key = key.trim();
     if !Profile::QUESTIONS.iter().any(|(k, _)| *k == key) {
-        return Err(format!("`{key}` is no profile question; the questions are {}", keys()));
+        return Err(format!(
+            "`{key}` is no profile question; the questions are {}",
+            keys()
+        ));
     }
     let value = match value.trim() {
         "true" | "yes" => true,

@@ -56,7 +56,7 @@ fn readme_first_command_rejects_the_example_naming_rules_and_pointers() {
             "CVE-2021-44228 (affected, known exploited) in pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
         ))
         .stdout(predicate::str::contains(
-            "rules     77: 2 failed, 1 advised, 74 passed",
+            "rules     92: 2 failed, 1 advised, 89 passed",
         ))
         .stdout(predicate::str::contains("sbom.cdx.json#/vulnerabilities/0"))
         .stdout(predicate::str::contains(
@@ -435,6 +435,51 @@ fn init_asks_for_the_profile_and_never_writes_a_silent_false() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("`patient` is no profile question"));
+}
+
+/// On a terminal, `assure init` asks each profile question; an empty answer
+/// leaves it unanswered. `script` (util-linux, on every Debian) gives the
+/// command a terminal.
+#[test]
+fn init_asks_the_profile_questions_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        example("needs-evidence").join("sbom.cdx.json"),
+        dir.path().join("sbom.cdx.json"),
+    )
+    .unwrap();
+    let command = format!(
+        "{} init {}",
+        env!("CARGO_BIN_EXE_assure"),
+        dir.path().display()
+    );
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("NO_COLOR", "1")
+        .env("ASSURE_CACHE_DIR", test_cache())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            child.stdin.take().unwrap().write_all(b"y\nn\n\nyes\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        shown.contains("Is the product (or does it contain) a medical device? [y/n"),
+        "{shown}"
+    );
+    let manifest = std::fs::read_to_string(dir.path().join("submission.toml")).unwrap();
+    for line in [
+        "patient_data = true",
+        "hosted_service = false",
+        "supplier_remote_access = true",
+        "# medical_device = true or false",
+    ] {
+        assert!(manifest.contains(line), "{line} not in:\n{manifest}");
+    }
 }
 
 #[test]

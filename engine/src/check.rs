@@ -1004,7 +1004,11 @@ fn context(profile: &Profile, as_of: jiff::Timestamp) -> Result<Context, Error> 
 /// The profile questions `submission.toml` leaves unanswered, as missing
 /// evidence naming each key and the rules that read it: they are judged as
 /// `true` meanwhile, and the verdict is needs-evidence at best.
-fn unanswered_profile(bundle: &Bundle, profile: &Profile, product: &Product) -> Option<MissingEvidence> {
+fn unanswered_profile(
+    bundle: &Bundle,
+    profile: &Profile,
+    product: &Product,
+) -> Option<MissingEvidence> {
     let keys = profile.unanswered();
     if keys.is_empty() {
         return None;

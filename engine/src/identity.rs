@@ -56,7 +56,10 @@ pub fn format_characters(text: &str) -> String {
 }
 
 fn code_points(text: &str) -> String {
-    let mut seen: Vec<String> = text.chars().map(|c| format!("U+{:04X}", c as u32)).collect();
+    let mut seen: Vec<String> = text
+        .chars()
+        .map(|c| format!("U+{:04X}", c as u32))
+        .collect();
     seen.dedup();
     seen.join(" ")
 }
@@ -65,9 +68,38 @@ fn code_points(text: &str) -> String {
 /// first `-`): CVE, GitHub and the OSV ecosystems, and the common distribution
 /// advisories.
 const SCHEMES: &[&str] = &[
-    "CVE", "GHSA", "PYSEC", "RUSTSEC", "GO", "GSD", "OSV", "MAL", "SNYK", "RHSA", "RHBA",
-    "DSA", "DLA", "USN", "ALSA", "ALBA", "ELSA", "BIT", "EUVD", "JVNDB", "CNVD", "GCVE", "OESA",
-    "SUSE-SU", "OPENSUSE-SU", "MGASA", "ASB", "PSF", "DRUPAL", "WORDFENCE", "CGA", "RLSA",
+    "CVE",
+    "GHSA",
+    "PYSEC",
+    "RUSTSEC",
+    "GO",
+    "GSD",
+    "OSV",
+    "MAL",
+    "SNYK",
+    "RHSA",
+    "RHBA",
+    "DSA",
+    "DLA",
+    "USN",
+    "ALSA",
+    "ALBA",
+    "ELSA",
+    "BIT",
+    "EUVD",
+    "JVNDB",
+    "CNVD",
+    "GCVE",
+    "OESA",
+    "SUSE-SU",
+    "OPENSUSE-SU",
+    "MGASA",
+    "ASB",
+    "PSF",
+    "DRUPAL",
+    "WORDFENCE",
+    "CGA",
+    "RLSA",
 ];
 
 /// A vulnerability id as a statement gives it, read.
@@ -116,14 +148,18 @@ pub fn vulnerability_id(raw: &str) -> VulnerabilityId {
         cleaned
     };
     let upper = last.to_ascii_uppercase();
-    let known_scheme = SCHEMES.iter().any(|scheme| {
-        upper
-            .strip_prefix(scheme)
-            .is_some_and(|rest| rest.starts_with('-') && rest.len() > 1)
-    });
+    let known_scheme = !last.contains(char::is_whitespace)
+        && SCHEMES.iter().any(|scheme| {
+            upper
+                .strip_prefix(scheme)
+                .is_some_and(|rest| rest.starts_with('-') && rest.len() > 1)
+        });
     let id = if known_scheme && upper.starts_with("GHSA-") {
         // GHSA ids are lower case after the prefix.
-        format!("GHSA-{}", last.get(5..).unwrap_or_default().to_ascii_lowercase())
+        format!(
+            "GHSA-{}",
+            last.get(5..).unwrap_or_default().to_ascii_lowercase()
+        )
     } else if known_scheme {
         last.to_owned()
     } else {
@@ -157,7 +193,10 @@ fn find_cve(text: &str) -> Option<String> {
             .and_then(|b| b.chars().next_back())
             .is_none_or(|c| !c.is_ascii_alphanumeric());
         let end = after_year.get(1 + number.len()..).unwrap_or_default();
-        let after_ok = end.chars().next().is_none_or(|c| !c.is_ascii_alphanumeric());
+        let after_ok = end
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_ascii_alphanumeric());
         if year.len() == 4 && number.len() >= 4 && before_ok && after_ok {
             let id = format!("CVE-{year}-{number}");
             match &found {
@@ -219,9 +258,7 @@ pub fn names_product(reference: &str, product: &Product) -> bool {
             .iter()
             .map(|i| i.trim())
             .filter(|i| i.starts_with("pkg:"))
-            .any(|i| {
-                purl_base(i) == base || (unversioned && purl_unversioned(i) == base)
-            });
+            .any(|i| purl_base(i) == base || (unversioned && purl_unversioned(i) == base));
     }
     let Some(named) = reference.strip_prefix("product:") else {
         return false;
@@ -291,7 +328,10 @@ mod tests {
         assert!(names_product("product:DEF@1.0", &product));
         assert!(names_product("product:def", &product));
         assert!(names_product("product:D\u{200B}EF@1.0", &product));
-        assert!(names_product("pkg:generic/example/def@1.0?arch=x86", &product));
+        assert!(names_product(
+            "pkg:generic/example/def@1.0?arch=x86",
+            &product
+        ));
         assert!(names_product("pkg:generic/example/def@1.0", &product));
         assert!(names_product("pkg:generic/example/def", &product));
         assert!(!names_product("pkg:generic/example/def@1.1", &product));

@@ -22,8 +22,8 @@ use serde::Serialize;
 use crate::bundle::{Bundle, ReferenceData};
 use crate::decision::DocumentNote;
 use crate::facts::{Assembly, FactMap, FactProblem, FactValue, Provenance};
-use crate::reference::Kev;
 use crate::identity::{names_product, purl_base, purl_unversioned};
+use crate::reference::Kev;
 use crate::submission::Product;
 
 /// A VEX statement that does not apply to the submission: it names nothing
@@ -364,7 +364,11 @@ fn rating_of_score(score: &str) -> Option<&'static str> {
     let (whole, fraction) = score.split_once('.').unwrap_or((score, "0"));
     let whole: u32 = whole.parse().ok()?;
     let tenths: u32 = fraction.get(..1).unwrap_or("0").parse().ok()?;
-    let rest_zero = fraction.get(1..).unwrap_or_default().bytes().all(|b| b == b'0');
+    let rest_zero = fraction
+        .get(1..)
+        .unwrap_or_default()
+        .bytes()
+        .all(|b| b == b'0');
     let value = whole.checked_mul(10)?.checked_add(tenths)?;
     if value > 100 || (value == 100 && !rest_zero) {
         return None;
@@ -407,14 +411,20 @@ fn severity(assembly: &mut Assembly, key: &(String, String)) {
         text(&entity.facts, "status").as_deref(),
         Some("affected" | "under_investigation")
     );
-    let score = entity.facts.get("cvss_score").and_then(|record| match &record.value {
-        FactValue::Decimal(d) => Some((d.clone(), record.provenance.clone())),
-        _ => None,
-    });
-    let word = entity.facts.get("severity").and_then(|record| match &record.value {
-        FactValue::Text(t) => Some((t.clone(), record.provenance.clone())),
-        _ => None,
-    });
+    let score = entity
+        .facts
+        .get("cvss_score")
+        .and_then(|record| match &record.value {
+            FactValue::Decimal(d) => Some((d.clone(), record.provenance.clone())),
+            _ => None,
+        });
+    let word = entity
+        .facts
+        .get("severity")
+        .and_then(|record| match &record.value {
+            FactValue::Text(t) => Some((t.clone(), record.provenance.clone())),
+            _ => None,
+        });
     let mut provenance = Vec::new();
     let mut best: Option<&'static str> = None;
     let mut consider = |rating: &'static str, at: Vec<Provenance>| {
@@ -494,10 +504,13 @@ fn bind_documents(assembly: &mut Assembly, product: &Product) {
     let same_text = |a: &str, b: &str| crate::identity::folded(a) == crate::identity::folded(b);
     let same_org = |a: &str, b: &str| organisation(a) == organisation(b);
     let get = |assembly: &Assembly, path: &str| {
-        assembly.product.get(path).and_then(|record| match &record.value {
-            FactValue::Text(t) => Some((t.clone(), record.provenance.clone())),
-            _ => None,
-        })
+        assembly
+            .product
+            .get(path)
+            .and_then(|record| match &record.value {
+                FactValue::Text(t) => Some((t.clone(), record.provenance.clone())),
+                _ => None,
+            })
     };
     let mut derived: Vec<(&str, bool, Vec<Provenance>)> = Vec::new();
 
@@ -516,7 +529,11 @@ fn bind_documents(assembly: &mut Assembly, product: &Product) {
         derived.push(("dtac.names_product", same_text(&name, &product.name), at));
     }
     if let Some((name, at)) = get(assembly, "dtac.supplier_name") {
-        derived.push(("dtac.names_supplier", same_org(&name, &product.supplier), at));
+        derived.push((
+            "dtac.names_supplier",
+            same_org(&name, &product.supplier),
+            at,
+        ));
     }
     let device: Vec<(String, Vec<Provenance>)> = ["mds2.device", "mds2.device_model"]
         .iter()
@@ -531,7 +548,11 @@ fn bind_documents(assembly: &mut Assembly, product: &Product) {
         derived.push(("mds2.names_product", names, at));
     }
     if let Some((name, at)) = get(assembly, "mds2.manufacturer") {
-        derived.push(("mds2.names_supplier", same_org(&name, &product.supplier), at));
+        derived.push((
+            "mds2.names_supplier",
+            same_org(&name, &product.supplier),
+            at,
+        ));
     }
     if let Some((name, at)) = get(assembly, "pentest.product_name") {
         derived.push(("pentest.names_product", same_text(&name, &product.name), at));

@@ -127,7 +127,11 @@ impl Case {
 
     /// Edits a JSON document in place; `None` when there is none or the
     /// edit does not apply.
-    pub fn edit(&mut self, media_type: &str, f: impl FnOnce(&mut Value) -> Option<()>) -> Option<()> {
+    pub fn edit(
+        &mut self,
+        media_type: &str,
+        f: impl FnOnce(&mut Value) -> Option<()>,
+    ) -> Option<()> {
         let path = self.of_type(media_type)?;
         let mut value = self.json(&path)?;
         f(&mut value)?;
@@ -311,14 +315,13 @@ pub fn statement(cve: &str, product: &str, subcomponent: &str, status: &str, at:
         "status": status,
         "timestamp": at,
     });
-    match status {
-        "not_affected" => {
-            s["justification"] = json!("vulnerable_code_not_in_execute_path");
-        }
-        "affected" => {
-            s["action_statement"] = json!("Upgrade the component");
-        }
-        _ => {}
+    let extra = match status {
+        "not_affected" => Some(("justification", "vulnerable_code_not_in_execute_path")),
+        "affected" => Some(("action_statement", "Upgrade the component")),
+        _ => None,
+    };
+    if let (Some((key, value)), Some(object)) = (extra, s.as_object_mut()) {
+        object.insert(key.to_owned(), json!(value));
     }
     s
 }
@@ -354,7 +357,10 @@ fn other_product(case: &Case, variant: u64) -> String {
             Some((base, _)) => format!("{base}@99.0.0"),
             None => format!("{mine}-other"),
         },
-        2 => format!("product:{} Lite@{}", case.manifest.product.name, case.manifest.product.version),
+        2 => format!(
+            "product:{} Lite@{}",
+            case.manifest.product.name, case.manifest.product.version
+        ),
         _ => format!("product:{}@0.0.1", case.manifest.product.name),
     }
 }
@@ -362,11 +368,15 @@ fn other_product(case: &Case, variant: u64) -> String {
 fn foreign_vex(case: &mut Case, variant: u64) -> Option<()> {
     let (_, purl) = own_affected(case)?;
     let other = other_product(case, variant);
-    let status = if variant / 4 % 2 == 0 { "not_affected" } else { "fixed" };
+    let status = if (variant / 4).is_multiple_of(2) {
+        "not_affected"
+    } else {
+        "fixed"
+    };
     // Later than the submission's own statement, so it would win a
     // supersession it has no right to.
     let foreign = statement(KEV_CVE, &other, &purl, status, "2026-11-01T00:00:00Z");
-    if variant / 8 % 2 == 0 {
+    if (variant / 8).is_multiple_of(2) {
         case.add(
             "foreign.openvex.json",
             OPENVEX,
@@ -383,12 +393,20 @@ fn foreign_vex(case: &mut Case, variant: u64) -> Option<()> {
 
 fn future_vex(case: &mut Case, variant: u64) -> Option<()> {
     let (product, purl) = own_affected(case)?;
-    let status = if variant % 2 == 0 { "not_affected" } else { "fixed" };
+    let status = if variant.is_multiple_of(2) {
+        "not_affected"
+    } else {
+        "fixed"
+    };
     let days = 1 + variant / 2 % 400;
     let when = future(days);
     let resolved = statement(KEV_CVE, &product, &purl, status, &when);
-    if variant / 1024 % 2 == 0 {
-        case.add("later.openvex.json", OPENVEX, &openvex(vec![resolved], &when));
+    if (variant / 1024).is_multiple_of(2) {
+        case.add(
+            "later.openvex.json",
+            OPENVEX,
+            &openvex(vec![resolved], &when),
+        );
     } else {
         let mut doc = case.json("own-vex.openvex.json")?;
         doc.get_mut("statements")?.as_array_mut()?.push(resolved);
@@ -449,17 +467,26 @@ fn disguised_id(case: &mut Case, variant: u64) -> Option<()> {
     // A medium score, so nothing but the known-exploited rule stands
     // between it and an approve.
     let ratings = json!([{ "score": 5.3, "severity": "medium", "method": "CVSSv31" }]);
-    push_sbom_vulnerability(case, sbom_vulnerability(&id, &bom_ref, ratings, "exploitable"))
+    push_sbom_vulnerability(
+        case,
+        sbom_vulnerability(&id, &bom_ref, ratings, "exploitable"),
+    )
 }
 
 fn unusable_score(case: &mut Case, variant: u64) -> Option<()> {
     let (bom_ref, _) = case.component()?;
     let (ratings, state) = match variant % 5 {
         0 => (json!([{ "severity": "critical" }]), "exploitable"),
-        1 => (json!([{ "score": 10.5, "method": "CVSSv31" }]), "exploitable"),
+        1 => (
+            json!([{ "score": 10.5, "method": "CVSSv31" }]),
+            "exploitable",
+        ),
         2 => (json!([]), "in_triage"),
         3 => (json!([{ "severity": "unknown" }]), "exploitable"),
-        _ => (json!([{ "severity": "high" }, { "score": 11, "method": "CVSSv31" }]), "in_triage"),
+        _ => (
+            json!([{ "severity": "critical" }, { "score": 11, "method": "CVSSv31" }]),
+            "in_triage",
+        ),
     };
     push_sbom_vulnerability(
         case,
@@ -480,7 +507,13 @@ fn invisible_reason(case: &mut Case, variant: u64) -> Option<()> {
     .get(usize::try_from(variant % 5).unwrap_or(0))
     .copied()
     .unwrap_or("\u{200B}");
-    let mut s = statement(KEV_CVE, &product, &purl, "not_affected", "2026-10-01T00:00:00Z");
+    let mut s = statement(
+        KEV_CVE,
+        &product,
+        &purl,
+        "not_affected",
+        "2026-10-01T00:00:00Z",
+    );
     let object = s.as_object_mut()?;
     object.remove("justification");
     object.insert("impact_statement".into(), json!(invisible));
@@ -499,7 +532,11 @@ fn set(value: &mut Value, pointer: &str, new: Value) -> Option<()> {
 
 fn remove(value: &mut Value, pointer: &str) -> Option<()> {
     let (parent, key) = pointer.rsplit_once('/')?;
-    value.pointer_mut(parent)?.as_object_mut()?.remove(key).map(|_| ())
+    value
+        .pointer_mut(parent)?
+        .as_object_mut()?
+        .remove(key)
+        .map(|_| ())
 }
 
 /// The CSV with the answer of each row whose id is in `ids` replaced.
@@ -534,13 +571,19 @@ fn other_subject(case: &mut Case, variant: u64) -> Option<()> {
     const OTHER: &str = "Bellweather Dispatch";
     const OTHER_SUPPLIER: &str = "Crowmarsh Systems Ltd";
     match variant % 9 {
-        0 => case.edit(CYCLONEDX, |v| set(v, "/metadata/component/name", json!(OTHER))),
-        1 => case.edit(CYCLONEDX, |v| set(v, "/metadata/component/version", json!("99.1.0"))),
+        0 => case.edit(CYCLONEDX, |v| {
+            set(v, "/metadata/component/name", json!(OTHER))
+        }),
+        1 => case.edit(CYCLONEDX, |v| {
+            set(v, "/metadata/component/version", json!("99.1.0"))
+        }),
         2 => case.edit(CYCLONEDX, |v| remove(v, "/metadata/component/version")),
         3 => case.edit(DTAC, |v| set(v, "/product", json!(OTHER))),
         4 => case.edit(DTAC, |v| set(v, "/supplier", json!(OTHER_SUPPLIER))),
         5 => case.edit(PENTEST, |v| set(v, "/product", json!(OTHER))),
-        6 => case.edit(CYBER_ESSENTIALS, |v| set(v, "/organisation", json!(OTHER_SUPPLIER))),
+        6 => case.edit(CYBER_ESSENTIALS, |v| {
+            set(v, "/organisation", json!(OTHER_SUPPLIER))
+        }),
         7 => {
             let path = mds2_path(case)?;
             let csv = case.text(&path)?;
@@ -598,7 +641,10 @@ fn profile(case: &mut Case, variant: u64) -> Option<()> {
             // The MDS2 form says the supplier has remote access.
             let path = mds2_path(case)?;
             let csv = case.text(&path)?;
-            if !csv.lines().any(|l| l.starts_with("RMOT-1,") && l.contains(",Yes")) {
+            if !csv
+                .lines()
+                .any(|l| l.starts_with("RMOT-1,") && l.contains(",Yes"))
+            {
                 return None;
             }
             case.manifest.profile.supplier_remote_access = Some(false);
@@ -618,7 +664,11 @@ fn self_judged(case: &mut Case, variant: u64) -> Option<()> {
     let supplier = case.manifest.product.supplier.clone();
     case.edit(PENTEST, |v| match variant % 3 {
         0 => set(v, "/tester", json!(supplier)),
-        1 => set(v, "/tester", json!(format!("{supplier} (internal security team)"))),
+        1 => set(
+            v,
+            "/tester",
+            json!(format!("{supplier} (internal security team)")),
+        ),
         _ => {
             let findings = v.get_mut("findings")?.as_array_mut()?;
             findings.push(json!({

@@ -411,13 +411,13 @@ when { !resource.strong_hash };
         .to_vec(),
     );
     let manifest = String::from_utf8(files["bundle.toml"].clone()).unwrap();
-    assert!(manifest.contains("    \"operations.cedar\",\n]"));
+    assert!(manifest.contains("    \"binding.cedar\",\n]"));
     files.insert(
         "bundle.toml".into(),
         manifest
             .replace(
-                "    \"operations.cedar\",\n]",
-                "    \"operations.cedar\",\n    \"components.cedar\",\n]",
+                "    \"binding.cedar\",\n]",
+                "    \"binding.cedar\",\n    \"components.cedar\",\n]",
             )
             .into_bytes(),
     );

@@ -280,16 +280,22 @@ fn a_score_out_of_range_is_not_used_and_never_approves() {
         json!([{ "score": 10.5, "method": "CVSSv31" }]),
         "exploitable",
     );
-    assert_ne!(decision.verdict, Verdict::Approve);
-    let read_as_problem = decision
-        .fact_problems
-        .iter()
-        .any(|p| p.message.contains("outside 0.0–10.0"));
-    let refused = !decision.document_errors.is_empty();
+    // The plugin ignores the score, saying so where it is; with nothing
+    // else to rate it by, R2 waits for a usable score.
+    assert_eq!(decision.verdict, Verdict::NeedsEvidence);
     assert!(
-        read_as_problem || refused,
+        decision
+            .notes
+            .iter()
+            .any(|n| n.message.contains("not a number from 0 to 10")
+                && n.location == "/vulnerabilities/0/ratings/0/score"),
         "{:#?}",
-        decision.fact_problems
+        decision.notes
+    );
+    assert!(
+        undecided(&decision, "R2.1"),
+        "{:#?}",
+        decision.missing_evidence
     );
 }
 
@@ -297,7 +303,11 @@ fn a_score_out_of_range_is_not_used_and_never_approves() {
 fn under_investigation_without_a_score_waits_for_one() {
     let decision = with_open_vulnerability(json!([]), "in_triage");
     assert_eq!(decision.verdict, Verdict::NeedsEvidence);
-    assert!(undecided(&decision, "R2.1"), "{:#?}", decision.missing_evidence);
+    assert!(
+        undecided(&decision, "R2.1"),
+        "{:#?}",
+        decision.missing_evidence
+    );
     let severity = decision
         .missing_evidence
         .iter()
@@ -328,7 +338,11 @@ fn an_impact_statement_of_invisible_characters_is_no_justification() {
     );
     let decision = decide(&case);
     assert_eq!(decision.verdict, Verdict::Reject);
-    assert!(fired(&decision, "R1") && fired(&decision, "R3.1"), "{:?}", rules(&decision));
+    assert!(
+        fired(&decision, "R1") && fired(&decision, "R3.1"),
+        "{:?}",
+        rules(&decision)
+    );
     assert!(
         decision
             .fact_problems
@@ -358,42 +372,101 @@ fn an_sbom_of_another_product_of_the_same_version_is_rejected_on_r4_3() {
 fn an_sbom_whose_subject_has_no_version_leaves_r4_3_undecided() {
     let mut case = case("approved");
     case.edit(lies::CYCLONEDX, |v| {
-        v["metadata"]["component"].as_object_mut()?.remove("version");
+        v["metadata"]["component"]
+            .as_object_mut()?
+            .remove("version");
         Some(())
     })
     .unwrap();
     let decision = decide(&case);
     assert_eq!(decision.verdict, Verdict::NeedsEvidence);
-    assert!(undecided(&decision, "R4.3"), "{:#?}", decision.missing_evidence);
+    assert!(
+        undecided(&decision, "R4.3"),
+        "{:#?}",
+        decision.missing_evidence
+    );
 }
+
+/// A rewrite of a case that tells a lie.
+type Lie<'a> = dyn Fn(&mut Case) -> Option<()> + 'a;
 
 #[test]
 fn documents_about_another_product_or_supplier_are_rejected() {
-    let other = "Bellweather Dispatch";
-    let supplier = "Crowmarsh Systems Ltd";
-    let cases: Vec<(&str, Box<dyn Fn(&mut Case) -> Option<()>>)> = vec![
-        ("R26.1", Box::new(|c| c.edit(DTAC, |v| { v["product"] = json!(other); Some(()) }))),
-        ("R26.2", Box::new(|c| c.edit(DTAC, |v| { v["supplier"] = json!(supplier); Some(()) }))),
-        ("R26.5", Box::new(|c| c.edit(PENTEST, |v| { v["product"] = json!(other); Some(()) }))),
-        ("R6.3", Box::new(|c| c.edit(CYBER_ESSENTIALS, |v| { v["organisation"] = json!(supplier); Some(()) }))),
-        ("R26.3", Box::new(|c| {
-            let path = lies::mds2_path(c)?;
-            let csv = c.text(&path)?;
-            c.put(&path, lies::mds2_with(&csv, &["device", "DOC-2", "DOC-3"], other).into_bytes());
-            Some(())
-        })),
-        ("R26.4", Box::new(|c| {
-            let path = lies::mds2_path(c)?;
-            let csv = c.text(&path)?;
-            c.put(&path, lies::mds2_with(&csv, &["manufacturer", "DOC-1"], supplier).into_bytes());
-            Some(())
-        })),
+    const OTHER: &str = "Bellweather Dispatch";
+    const SUPPLIER: &str = "Crowmarsh Systems Ltd";
+    let (other, supplier) = (OTHER, SUPPLIER);
+    let cases: Vec<(&str, Box<Lie<'_>>)> = vec![
+        (
+            "R26.1",
+            Box::new(|c| {
+                c.edit(DTAC, |v| {
+                    v["product"] = json!(other);
+                    Some(())
+                })
+            }),
+        ),
+        (
+            "R26.2",
+            Box::new(|c| {
+                c.edit(DTAC, |v| {
+                    v["supplier"] = json!(supplier);
+                    Some(())
+                })
+            }),
+        ),
+        (
+            "R26.5",
+            Box::new(|c| {
+                c.edit(PENTEST, |v| {
+                    v["product"] = json!(other);
+                    Some(())
+                })
+            }),
+        ),
+        (
+            "R6.3",
+            Box::new(|c| {
+                c.edit(CYBER_ESSENTIALS, |v| {
+                    v["organisation"] = json!(supplier);
+                    Some(())
+                })
+            }),
+        ),
+        (
+            "R26.3",
+            Box::new(|c| {
+                let path = lies::mds2_path(c)?;
+                let csv = c.text(&path)?;
+                c.put(
+                    &path,
+                    lies::mds2_with(&csv, &["device", "DOC-2", "DOC-3"], other).into_bytes(),
+                );
+                Some(())
+            }),
+        ),
+        (
+            "R26.4",
+            Box::new(|c| {
+                let path = lies::mds2_path(c)?;
+                let csv = c.text(&path)?;
+                c.put(
+                    &path,
+                    lies::mds2_with(&csv, &["manufacturer", "DOC-1"], supplier).into_bytes(),
+                );
+                Some(())
+            }),
+        ),
     ];
     for (rule, lie) in cases {
         let mut case = case("approved");
         lie(&mut case).unwrap();
         let decision = decide(&case);
-        assert_eq!(decision.verdict, Verdict::Reject, "{rule}: {:?}", rules(&decision));
+        assert_eq!(
+            decision.verdict,
+            Verdict::Reject,
+            "{rule}: {:?}",
+            rules(&decision)
+        );
         assert!(fired(&decision, rule), "{rule}: {:?}", rules(&decision));
     }
 }
@@ -435,7 +508,11 @@ fn a_pen_test_dated_tomorrow_is_rejected_on_r27_5() {
     let decision = decide(&case);
     assert_eq!(decision.verdict, Verdict::Reject);
     assert!(fired(&decision, "R27.5"), "{:?}", rules(&decision));
-    let finding = decision.findings.iter().find(|f| f.rule == "R27.5").unwrap();
+    let finding = decision
+        .findings
+        .iter()
+        .find(|f| f.rule == "R27.5")
+        .unwrap();
     assert!(
         finding
             .evidence
@@ -457,7 +534,11 @@ fn dtac_answers_completed_in_2030_or_two_years_ago_are_rejected() {
         .unwrap();
         let decision = decide(&case);
         assert_eq!(decision.verdict, Verdict::Reject, "{completed}");
-        assert!(fired(&decision, rule), "{completed}: {:?}", rules(&decision));
+        assert!(
+            fired(&decision, rule),
+            "{completed}: {:?}",
+            rules(&decision)
+        );
     }
 }
 

@@ -142,11 +142,26 @@ fn a_statement_about_another_product_version_is_reported_not_dropped() {
             "bom-examples_VEX_CISA-Case-1_vex-affected.json",
         )],
     );
-    let exposure = exposures(&decision)[0];
-    assert!(!boolean(exposure, "matched"));
+    // About another version: set aside before it could apply or supersede,
+    // so it is no exposure of this product, and listed with the reason.
+    assert!(exposures(&decision).is_empty());
     let unmatched = &decision.unmatched_statements;
     assert_eq!(unmatched.len(), 1);
     assert_eq!(unmatched[0].vulnerability, "CVE-2021-44228");
+    assert!(
+        unmatched[0]
+            .product_scope
+            .contains(&"product:DEF@1.0".to_owned()),
+        "{:?}",
+        unmatched[0].product_scope
+    );
+    assert!(
+        unmatched[0]
+            .reason
+            .contains("not the submitted product `DEF` version `2.0`"),
+        "{}",
+        unmatched[0].reason
+    );
     assert!(
         unmatched[0]
             .product_refs

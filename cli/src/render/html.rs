@@ -543,7 +543,12 @@ fn problems(page: &mut Page, decision: &Decision) {
         page,
         "VEX statements that do not apply",
         "unmatched-statements",
-        &["Vulnerability", "Names", "Why it does not apply", "Stated in"],
+        &[
+            "Vulnerability",
+            "Names",
+            "Why it does not apply",
+            "Stated in",
+        ],
         decision
             .unmatched_statements
             .iter()

@@ -210,8 +210,11 @@ struct Timestamp {
     instant: (i64, u32),
 }
 
+/// The highest usable score, with its rating's severity; or, when no
+/// rating has a usable score, only the worst severity any rating states
+/// (an open vulnerability rated critical with no score is still critical).
 struct Score {
-    decimal: String,
+    decimal: Option<String>,
     at: Pointer,
     severity: Option<Located>,
 }
@@ -323,7 +326,9 @@ impl Vulnerability {
             entity.datetime("timestamp", timestamp.text.clone(), &timestamp.at);
         }
         if let Some(score) = &self.score {
-            entity.decimal("cvss_score", score.decimal.clone(), &score.at);
+            if let Some(decimal) = &score.decimal {
+                entity.decimal("cvss_score", decimal.clone(), &score.at);
+            }
             if let Some((severity, at)) = &score.severity {
                 entity.text("severity", severity.clone(), at);
             }
@@ -489,13 +494,45 @@ fn score(item: &Json, at: &Pointer, out: &mut Facts) -> Option<Score> {
             best = Some((scaled, rating_at, rating));
         }
     }
-    let (scaled, rating_at, rating) = best?;
+    let Some((scaled, rating_at, rating)) = best else {
+        return worst_severity(item, &ratings_at, out);
+    };
     let severity = member(rating, "severity", &rating_at, out)
         .map(|severity| (severity, rating_at.key("severity")));
     Some(Score {
-        decimal: cedar_decimal(scaled),
+        decimal: Some(cedar_decimal(scaled)),
         at: rating_at.key("score"),
         severity,
+    })
+}
+
+/// CycloneDX's severities, worst first.
+const SEVERITIES: &[&str] = &["critical", "high", "medium", "low", "info", "none"];
+
+/// When no rating has a usable score: the worst `severity` of any rating,
+/// with no score. An unknown or unlisted severity word is not a rating.
+fn worst_severity(item: &Json, ratings_at: &Pointer, out: &mut Facts) -> Option<Score> {
+    let mut worst: Option<(usize, String, Pointer)> = None;
+    for (k, rating) in json::array_at(item, "ratings").iter().enumerate() {
+        let rating_at = ratings_at.index(k);
+        let Some(word) = member(rating, "severity", &rating_at, out) else {
+            continue;
+        };
+        let Some(rank) = SEVERITIES
+            .iter()
+            .position(|s| s.eq_ignore_ascii_case(word.trim()))
+        else {
+            continue;
+        };
+        if worst.as_ref().is_none_or(|(best, _, _)| rank < *best) {
+            worst = Some((rank, word, rating_at.key("severity")));
+        }
+    }
+    let (_, word, at) = worst?;
+    Some(Score {
+        decimal: None,
+        at: at.clone(),
+        severity: Some((word, at)),
     })
 }
 

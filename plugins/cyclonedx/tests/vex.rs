@@ -680,6 +680,21 @@ fn ratings_give_the_highest_score() -> Result<(), String> {
     }
     let x = ok("vex.json", &with_ratings(r#"{"severity":"high"}"#))?;
     assert!(!has(&only_exposure(&x)?.facts, "cvss_score"));
+    // With no usable score, the worst severity word stands alone: an open
+    // vulnerability rated critical and scored nowhere is still critical.
+    assert_eq!(text(&only_exposure(&x)?.facts, "severity")?, "high");
+    let x = ok(
+        "vex.json",
+        &with_ratings(
+            r#"{"severity":"low"},{"severity":"Critical"},{"score":12,"severity":"medium"},{"severity":"unknown"}"#,
+        ),
+    )?;
+    let f = &only_exposure(&x)?.facts;
+    assert!(!has(f, "cvss_score"));
+    assert_eq!(text(f, "severity")?, "Critical");
+    assert_eq!(at(f, "severity")?, "/vulnerabilities/0/ratings/1/severity");
+    let x = ok("vex.json", &with_ratings(r#"{"severity":"unknown"}"#))?;
+    assert!(!has(&only_exposure(&x)?.facts, "severity"));
 
     // Odd shapes are noted, not fatal.
     let x = ok(
