@@ -482,6 +482,57 @@ fn init_asks_the_profile_questions_on_a_terminal() {
     }
 }
 
+/// The issue's own example: on `examples/rejected`, an OpenVEX statement
+/// that log4j-core is not affected — in another product — and one that it
+/// is fixed in the next version. Neither talks the gate into approve.
+#[test]
+fn a_vex_about_another_product_or_the_next_version_still_exits_2() {
+    for (product, status) in [
+        ("pkg:npm/unrelated-product@1.0.0", "not_affected"),
+        (
+            "pkg:maven/uk.co.northwindhealth.careflow/careflow-reports@1.4.0",
+            "fixed",
+        ),
+    ] {
+        let dir = copy_example("rejected");
+        let vex = serde_json::json!({
+            "@context": "https://openvex.dev/ns/v0.2.0",
+            "@id": "https://example.com/vex/1",
+            "author": "Northwind Health Ltd",
+            "timestamp": "2026-11-01T00:00:00Z",
+            "version": 1,
+            "statements": [{
+                "vulnerability": { "name": "CVE-2021-44228" },
+                "products": [{
+                    "@id": product,
+                    "subcomponents": [{ "@id": "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1" }]
+                }],
+                "status": status,
+                "justification": "vulnerable_code_not_in_execute_path"
+            }]
+        });
+        std::fs::write(
+            dir.path().join("vex.openvex.json"),
+            serde_json::to_vec_pretty(&vex).unwrap(),
+        )
+        .unwrap();
+        let manifest = std::fs::read_to_string(dir.path().join("submission.toml")).unwrap()
+            + "\n[[evidence]]\npath = \"vex.openvex.json\"\nmedia_type = \"application/openvex+json\"\n";
+        std::fs::write(dir.path().join("submission.toml"), manifest).unwrap();
+        assure()
+            .arg("check")
+            .arg(dir.path())
+            .args(["--as-of", "2026-11-28T00:00:00Z"])
+            .assert()
+            .code(2)
+            .stdout(predicate::str::contains("R1 [critical]"))
+            .stdout(predicate::str::contains("VEX statements that do not apply"))
+            .stdout(predicate::str::contains(format!(
+                "about `{product}`, not the submitted product `CareFlow Reports` version `1.3.0`"
+            )));
+    }
+}
+
 #[test]
 fn timings_report_each_stage() {
     assure()
