@@ -310,12 +310,27 @@ fn malformed_manifest_is_an_error_with_its_line() {
         .stderr(predicate::str::contains("line 3"));
 }
 
-#[test]
-fn init_writes_a_manifest_with_digests_that_check_then_uses() {
+/// A folder holding the needs-evidence example's two documents and no
+/// manifest, as a supplier starts.
+fn needs_evidence_documents_only() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for file in ["sbom.cdx.json", "security.txt"] {
         std::fs::copy(example("needs-evidence").join(file), dir.path().join(file)).unwrap();
     }
+    dir
+}
+
+/// The manifest `assure init` wrote, with its product placeholders filled in.
+fn filled_in(manifest: &str) -> String {
+    manifest
+        .replace("CHANGE ME: product name", "CareFlow Lite")
+        .replace("CHANGE ME: version", "0.9.0")
+        .replace("CHANGE ME: supplier legal name", "Northwind Health Ltd")
+}
+
+#[test]
+fn init_writes_a_manifest_with_digests_that_check_then_uses() {
+    let dir = needs_evidence_documents_only();
     assure()
         .arg("init")
         .arg(dir.path())
@@ -339,10 +354,7 @@ fn init_writes_a_manifest_with_digests_that_check_then_uses() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("placeholder"));
-    let filled = manifest
-        .replace("CHANGE ME: product name", "CareFlow Lite")
-        .replace("CHANGE ME: version", "0.9.0")
-        .replace("CHANGE ME: supplier legal name", "Northwind Health Ltd");
+    let filled = filled_in(&manifest);
     std::fs::write(dir.path().join("submission.toml"), filled).unwrap();
     // Both documents are read and decided; the rest is asked for.
     let decision = check_json(dir.path(), 3);
@@ -352,10 +364,7 @@ fn init_writes_a_manifest_with_digests_that_check_then_uses() {
 
 #[test]
 fn init_asks_for_the_profile_and_never_writes_a_silent_false() {
-    let dir = tempfile::tempdir().unwrap();
-    for file in ["sbom.cdx.json", "security.txt"] {
-        std::fs::copy(example("needs-evidence").join(file), dir.path().join(file)).unwrap();
-    }
+    let dir = needs_evidence_documents_only();
     // Not on a terminal and no answers: every question is left unanswered,
     // as a comment to answer, never `false`.
     assure()
@@ -375,10 +384,7 @@ fn init_asks_for_the_profile_and_never_writes_a_silent_false() {
         ),
         "{manifest}"
     );
-    let filled = manifest
-        .replace("CHANGE ME: product name", "CareFlow Lite")
-        .replace("CHANGE ME: version", "0.9.0")
-        .replace("CHANGE ME: supplier legal name", "Northwind Health Ltd");
+    let filled = filled_in(&manifest);
     std::fs::write(dir.path().join("submission.toml"), filled).unwrap();
     // The check asks for the answers.
     let decision = check_json(dir.path(), 3);
