@@ -161,6 +161,25 @@ pub fn test(args: &TestArgs) -> Outcome {
             out,
             "{both} of {all} rules covered both ways ({percent}%, required {threshold}%)"
         );
+        // Facts the schema declares that no rule looks at: read from the
+        // evidence but never judged, unless kept for people on purpose.
+        let unread: Vec<String> = engine
+            .bundle()
+            .fact_use()
+            .iter()
+            .filter(|fact| fact.unread())
+            .map(assure_engine::fact_use::FactUse::name)
+            .collect();
+        if !unread.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n{} declared facts no rule reads (shown in reports, never judged):",
+                unread.len()
+            );
+            for chunk in unread.chunks(4) {
+                let _ = writeln!(out, "  {}", chunk.join(", "));
+            }
+        }
     }
     let _ = writeln!(
         out,

@@ -37,7 +37,7 @@ use sha2::{Digest, Sha256};
 use crate::error::BundleError;
 use crate::reference::Kev;
 use crate::submission::sha256_hex;
-use crate::vocabulary::{Read, Vocabulary, policy_reads};
+use crate::vocabulary::{Read, Vocabulary, policy_mentions, policy_reads};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_bundle.rs"));
@@ -112,6 +112,8 @@ pub struct Rule {
     pub file: String,
     /// The attributes it reads.
     pub reads: Vec<Read>,
+    /// The attributes it reads or tests with `has`: what it looks at.
+    pub mentions: Vec<Read>,
 }
 
 impl Rule {
@@ -701,10 +703,9 @@ fn rule_of(policy: &Policy, file: &str) -> Result<Rule, Vec<String>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    let reads = policy
-        .to_json()
-        .map(|json| policy_reads(&json))
-        .unwrap_or_default();
+    let est = policy.to_json().ok();
+    let reads = est.as_ref().map(policy_reads).unwrap_or_default();
+    let mentions = est.as_ref().map(policy_mentions).unwrap_or_default();
     let action = match policy.action_constraint() {
         cedar_policy::ActionConstraint::Eq(uid) => Some(uid.id().unescaped().to_owned()),
         _ => None,
@@ -734,6 +735,7 @@ fn rule_of(policy: &Policy, file: &str) -> Result<Rule, Vec<String>> {
         resource_type,
         file: file.to_owned(),
         reads,
+        mentions,
     })
 }
 

@@ -27,6 +27,7 @@ mod check;
 pub mod codecache;
 pub mod decision;
 pub mod error;
+pub mod fact_use;
 pub mod facts;
 pub mod identity;
 pub mod join;

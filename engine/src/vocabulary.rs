@@ -120,6 +120,29 @@ impl Vocabulary {
         self.entities.contains_key(kind)
     }
 
+    /// Every attribute path of entity `kind` that holds a value (not a
+    /// record), dot-separated, in order: `sbom.format`, `sbom.purl_percent`…
+    pub fn leaves(&self, kind: &str) -> Vec<String> {
+        fn walk(prefix: &str, attributes: &BTreeMap<String, Attribute>, out: &mut Vec<String>) {
+            for (name, attribute) in attributes {
+                let path = if prefix.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{prefix}.{name}")
+                };
+                match &attribute.ty {
+                    FactType::Record(inner) => walk(&path, inner, out),
+                    _ => out.push(path),
+                }
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(attributes) = self.entities.get(kind) {
+            walk("", attributes, &mut out);
+        }
+        out
+    }
+
     /// The type of the attribute at `path` (dot-separated) on entity `kind`.
     pub fn lookup(&self, kind: &str, path: &str) -> Result<&Attribute, LookupError> {
         let mut attributes = self.entities.get(kind).ok_or(LookupError::UnknownEntity)?;
@@ -237,7 +260,7 @@ impl Read {
 /// reading `resource.sbom`. `has` tests are guards, not reads.
 pub fn policy_reads(policy_json: &Json) -> Vec<Read> {
     let mut reads = Vec::new();
-    collect(policy_json, &mut reads, 0);
+    collect(policy_json, &mut reads, false, 0);
     reads.sort();
     reads.dedup();
     let longest: Vec<Read> = reads
@@ -252,24 +275,36 @@ pub fn policy_reads(policy_json: &Json) -> Vec<Read> {
     longest
 }
 
-fn collect(node: &Json, out: &mut Vec<Read>, depth: usize) {
+/// Every attribute path a policy reads or tests with `has`, from its JSON
+/// form (Cedar's EST), each once: what the policy looks at, for telling
+/// which facts no rule judges. `resource has x` looks at `x` as much as
+/// `resource.x` does.
+pub fn policy_mentions(policy_json: &Json) -> Vec<Read> {
+    let mut mentions = Vec::new();
+    collect(policy_json, &mut mentions, true, 0);
+    mentions.sort();
+    mentions.dedup();
+    mentions
+}
+
+fn collect(node: &Json, out: &mut Vec<Read>, with_has: bool, depth: usize) {
     if depth > 256 {
         return;
     }
     match node {
         Json::Object(map) => {
             for (key, value) in map {
-                if key == "."
+                if (key == "." || (with_has && key == "has"))
                     && let Some(read) = chain(value)
                 {
                     out.push(read);
                 }
-                collect(value, out, depth + 1);
+                collect(value, out, with_has, depth + 1);
             }
         }
         Json::Array(items) => {
             for item in items {
-                collect(item, out, depth + 1);
+                collect(item, out, with_has, depth + 1);
             }
         }
         _ => {}
