@@ -6,11 +6,13 @@ use assure_plugin_sdk::{Document, ExtractError, Extraction, FactSink, Facts, Poi
 
 use crate::{envelope, statement};
 
-/// Reads one SLSA provenance statement, bare or in a DSSE envelope.
+/// Reads one SLSA provenance statement, bare, in a DSSE envelope, in a
+/// Sigstore bundle, or in the npm registry's attestations list.
 ///
 /// # Errors
 ///
-/// When the document is not JSON; when an envelope's `payloadType` is not
+/// When the document is not JSON; when an attestations list holds no SLSA
+/// provenance; when an envelope's `payloadType` is not
 /// in-toto's or its `payload` is not base64 of a JSON document; when the
 /// statement is not an in-toto statement, not SLSA provenance, has no
 /// subjects, or has a member of the wrong type or a malformed digest.
@@ -25,7 +27,7 @@ pub fn extract(doc: &Document) -> Result<Extraction, ExtractError> {
         e
     })?;
     let mut out = Facts::new();
-    let opened = match envelope::find(&root, &mut out) {
+    let opened = match envelope::find(&root, &mut out)? {
         Some((envelope, at)) => Some((envelope::open(envelope, &at, &mut out)?, at)),
         None => None,
     };

@@ -18,7 +18,10 @@
 //! `_type` (as the SLSA specification's own examples are), the draft
 //! `https://slsa.dev/provenance/v1?draft`, the SLSA provenance v0.2 predicate
 //! (whose builder id is `predicate.builder.id` and build type
-//! `predicate.buildType`), and a Sigstore bundle's `dsseEnvelope`.
+//! `predicate.buildType`), a Sigstore bundle's `dsseEnvelope`, and the npm
+//! registry's attestations list (`{"attestations": [{"predicateType",
+//! "bundle"}, …]}`, what `npm audit signatures` reads), of which the SLSA
+//! provenance attestation's bundle is read.
 //!
 //! Signatures are not verified here: the plugin has no keys and no clock, and
 //! whether evidence is signed by whom it should be is the engine's business.

@@ -470,6 +470,63 @@ fn sigstore_bundle_envelope_is_read() -> Result<(), String> {
     Ok(())
 }
 
+/// The npm registry's attestations list: the SLSA provenance entry is read
+/// wherever it is; a list without one, or whose provenance has no bundle
+/// envelope, is an error that says so.
+#[test]
+fn npm_attestations_list() -> Result<(), String> {
+    let bundle = |predicate_type: &str| -> Result<String, String> {
+        Ok(format!(
+            r#"{{"predicateType":"{predicate_type}","bundle":{{"dsseEnvelope":{}}}}}"#,
+            String::from_utf8(envelope(one_subject().as_bytes())).map_err(|e| e.to_string())?
+        ))
+    };
+    let publish = bundle("https://github.com/npm/attestation/tree/main/specs/publish/v0.1")?;
+    let slsa = bundle("https://slsa.dev/provenance/v1")?;
+
+    let doc = format!(r#"{{"attestations":[{slsa},{publish}]}}"#);
+    let x = ok("attestations.json", doc.as_bytes())?;
+    assert_eq!(
+        text_set(&x.facts, "provenance.subject_names")?,
+        ["app.tar.gz"]
+    );
+    assert_eq!(
+        at(&x.facts, "provenance.dsse")?,
+        "/attestations/0/bundle/dsseEnvelope"
+    );
+    assert!(
+        notes(&x)
+            .iter()
+            .any(|n| n.starts_with("/attestations/0: an npm registry attestations list")),
+        "{:?}",
+        notes(&x)
+    );
+
+    let only_publish = format!(r#"{{"attestations":[{publish}]}}"#);
+    let e = err(only_publish.as_bytes())?;
+    assert_eq!(pointer(&e.location)?, "/attestations");
+    assert_eq!(
+        e.message,
+        "an attestations list (as the npm registry serves it) with no SLSA provenance: their predicate types are `https://github.com/npm/attestation/tree/main/specs/publish/v0.1`"
+    );
+    let e = err(br#"{"attestations":[]}"#)?;
+    assert!(
+        e.message.ends_with("none has a `predicateType`"),
+        "{}",
+        e.message
+    );
+
+    let e = err(
+        br#"{"attestations":[{"predicateType":"https://slsa.dev/provenance/v1","bundle":{}}]}"#,
+    )?;
+    assert_eq!(pointer(&e.location)?, "/attestations/0/bundle");
+    assert_eq!(
+        e.message,
+        "the SLSA provenance attestation has no `bundle.dsseEnvelope`"
+    );
+    Ok(())
+}
+
 #[test]
 fn json_lines_with_several_envelopes_says_to_split() -> Result<(), String> {
     let one = envelope(one_subject().replace('\n', " ").as_bytes());
