@@ -23,6 +23,7 @@ const CDXGEN_1_7: &[u8] = include_bytes!("corpus/cdxgen_theatre-board.cdx1.7.jso
 const CYCLONEDX_NPM: &[u8] = include_bytes!("corpus/cyclonedx-npm_theatre-board.cdx1.6.json");
 const TRIVY_NPM: &[u8] = include_bytes!("corpus/trivy_npm-cyclonedx.cdx1.7.json");
 const TRIVY_CENTOS: &[u8] = include_bytes!("corpus/trivy_centos-7-cyclonedx.json");
+const SYFT: &[u8] = include_bytes!("corpus/syft-1.20.0_git-repo.cdx1.6.json");
 
 /// What a reviewer reads off an SBOM's header and counts.
 struct Sbom {
@@ -35,12 +36,14 @@ struct Sbom {
     components: i64,
     purl_percent: i64,
     strong_hash_percent: i64,
+    /// Whether `dependencies` has any entry.
+    dependency_graph: bool,
 }
 
 /// Reads `bytes` and checks the facts every SBOM in this corpus has: the
 /// spec version, timestamp, subject, tools, counts and coverage, no supplier
 /// (none of these generators writes `metadata.supplier` or `manufacturer`),
-/// and a dependency graph with no dangling reference.
+/// and no dangling dependency reference.
 fn sbom(name: &str, bytes: &[u8], want: &Sbom) -> Result<Extraction, String> {
     let x = ok(name, bytes)?;
     let f = &x.facts;
@@ -65,7 +68,11 @@ fn sbom(name: &str, bytes: &[u8], want: &Sbom) -> Result<Extraction, String> {
     assert!(!boolean(f, "sbom.supplier_present")?, "{name}");
     assert_eq!(at(f, "sbom.supplier_present")?, "/metadata", "{name}");
     assert!(!has(f, "sbom.supplier_name"), "{name}");
-    assert!(boolean(f, "sbom.dependency_graph")?, "{name}");
+    assert_eq!(
+        boolean(f, "sbom.dependency_graph")?,
+        want.dependency_graph,
+        "{name}"
+    );
     assert_eq!(long(f, "sbom.dangling_refs")?, 0, "{name}");
     let components = x.entities.iter().filter(|e| e.kind == "Component").count();
     assert_eq!(
@@ -96,6 +103,7 @@ fn cyclonedx_py_requirements() -> Result<(), String> {
             // component's `externalReferences[].hashes` (the distribution),
             // not to the component's own `hashes`, which is what is counted.
             strong_hash_percent: 0,
+            dependency_graph: true,
         },
     )?;
     assert!(notes(&x).is_empty(), "{:?}", notes(&x));
@@ -125,6 +133,7 @@ fn cyclonedx_py_environment() -> Result<(), String> {
             components: 7,
             purl_percent: 100,
             strong_hash_percent: 0,
+            dependency_graph: true,
         },
     )?;
     let requests = entity(&x, "pkg:pypi/requests@2.32.3")?;
@@ -162,6 +171,7 @@ fn cargo_cyclonedx_default_1_3_and_1_5() -> Result<(), String> {
                 components: 5,
                 purl_percent: 100,
                 strong_hash_percent: 100,
+                dependency_graph: true,
             },
         )?;
         assert!(notes(&x).is_empty(), "{spec}: {:?}", notes(&x));
@@ -204,6 +214,7 @@ fn cdxgen_1_6_and_1_7() -> Result<(), String> {
                 purl_percent: 100,
                 // The lock file's `integrity` (SHA-512) on every component.
                 strong_hash_percent: 100,
+                dependency_graph: true,
             },
         )?;
         let newer = "CycloneDX 1.7 is newer than this plugin knows (1.2 to 1.6): read as 1.6";
@@ -241,6 +252,7 @@ fn cyclonedx_npm() -> Result<(), String> {
             purl_percent: 100,
             // This run wrote no `hashes` at all.
             strong_hash_percent: 0,
+            dependency_graph: true,
         },
     )?;
     let semver = entity(&x, "pkg:npm/semver@7.6.0")?;
@@ -270,6 +282,7 @@ fn trivy_npm_with_a_finding() -> Result<(), String> {
             components: 13,
             purl_percent: 92,
             strong_hash_percent: 0,
+            dependency_graph: true,
         },
     )?;
     let f = &x.facts;
@@ -316,6 +329,7 @@ fn trivy_container_image() -> Result<(), String> {
             components: 3,
             purl_percent: 66,
             strong_hash_percent: 0,
+            dependency_graph: true,
         },
     )?;
     assert_eq!(at(&x.facts, "sbom.purl_percent")?, "/components/2");
@@ -326,5 +340,39 @@ fn trivy_container_image() -> Result<(), String> {
     assert_eq!(text(&openssl.facts, "name")?, "openssl-libs");
     assert_eq!(text_set(&openssl.facts, "licenses")?, ["OpenSSL+"]);
     assert!(has_component(&x, "centos"));
+    Ok(())
+}
+
+/// syft 1.20.0 over a checked-out Python project: 18 packages from its
+/// requirements.txt and the file itself (which has a SHA-256 and no purl),
+/// and an empty `dependencies`.
+#[test]
+fn syft_directory_scan() -> Result<(), String> {
+    let x = sbom(
+        "git-sbom.cdx.json",
+        SYFT,
+        &Sbom {
+            spec: "1.6",
+            minor: 6,
+            timestamp: "2025-03-13T02:15:11+05:30",
+            subject: "/tmp/git-sbom",
+            subject_version: None,
+            tools: &["syft v1.20.0"],
+            components: 19,
+            purl_percent: 94,
+            strong_hash_percent: 5,
+            dependency_graph: false,
+        },
+    )?;
+    assert!(notes(&x).is_empty(), "{:?}", notes(&x));
+    assert_eq!(at(&x.facts, "sbom.purl_percent")?, "/components/18");
+    // syft's bom-ref carries a package id the purl does not.
+    let aiohttp = entity(&x, "pkg:pypi/aiohttp@3.5.3")?;
+    assert_eq!(
+        text(&aiohttp.facts, "bom_ref")?,
+        "pkg:pypi/aiohttp@3.5.3?package-id=0538e83b9cacecff"
+    );
+    assert!(!boolean(&aiohttp.facts, "strong_hash")?);
+    assert!(has_component(&x, "/private/tmp/git-sbom/requirements.txt"));
     Ok(())
 }
