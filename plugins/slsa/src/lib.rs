@@ -21,7 +21,12 @@
 //! `predicate.buildType`), a Sigstore bundle's `dsseEnvelope`, and the npm
 //! registry's attestations list (`{"attestations": [{"predicateType",
 //! "bundle"}, …]}`, what `npm audit signatures` reads), of which the SLSA
-//! provenance attestation's bundle is read.
+//! provenance attestation's bundle is read, and PyPI's attestations (PEP
+//! 740): an attestation object (`envelope.statement`, base64) or the
+//! provenance object PyPI's integrity API serves, of whose
+//! `attestation_bundles[].attestations[]` the SLSA provenance is read (a
+//! provenance object holding only PyPI publish attestations is an error that
+//! says so).
 //!
 //! Signatures are not verified here: the plugin has no keys and no clock, and
 //! whether evidence is signed by whom it should be is the engine's business.
@@ -40,6 +45,7 @@
 mod base64;
 mod envelope;
 mod extract;
+mod pypi;
 mod statement;
 mod text;
 

@@ -21,6 +21,9 @@ const CONTAINER_BASED: &[u8] =
 const RULES_LINT: &[u8] =
     include_bytes!("corpus/bazel-contrib_rules_lint-v1.3.1.tar.gz.sigstore.json");
 const NPM: &[u8] = include_bytes!("corpus/npm-registry_attestations_sigstore-2.3.1.json");
+const PYPI_SLSA: &[u8] = include_bytes!("corpus/pypi-attestations-0.0.19_slsa.attestation.json");
+const PYPI_PROVENANCE: &[u8] =
+    include_bytes!("corpus/pypi-attestations-0.0.19_pypi-provenance.json");
 
 /// What a reviewer reads off one provenance document.
 struct Provenance {
@@ -30,8 +33,10 @@ struct Provenance {
     builder_id: &'static str,
     build_type: &'static str,
     /// Where the envelope is: "" for a bare envelope, else the pointer of
-    /// the bundle's `dsseEnvelope`.
+    /// the bundle's `dsseEnvelope` (or PyPI's `envelope`).
     envelope: &'static str,
+    /// Where the statement is: the envelope's `payload` (PyPI: `statement`).
+    statement: &'static str,
 }
 
 fn provenance(name: &str, bytes: &[u8], want: &Provenance) -> Result<Extraction, String> {
@@ -54,7 +59,7 @@ fn provenance(name: &str, bytes: &[u8], want: &Provenance) -> Result<Extraction,
     );
     assert_eq!(
         at(f, "provenance.subject_digests")?,
-        format!("{}/payload/subject", want.envelope),
+        format!("{}/subject", want.statement),
         "{name}"
     );
     assert_eq!(text(f, "provenance.builder_id")?, want.builder_id, "{name}");
@@ -82,6 +87,7 @@ fn slsa_github_generator_generic_v2_0_0() -> Result<(), String> {
             builder_id: "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.0.0",
             build_type: "https://github.com/slsa-framework/slsa-github-generator/generic@v1",
             envelope: "",
+            statement: "/payload",
         },
     )?;
     assert_eq!(
@@ -117,6 +123,7 @@ fn slsa_github_generator_two_subjects() -> Result<(), String> {
             builder_id: "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v1.2.2",
             build_type: "https://github.com/slsa-framework/slsa-github-generator/generic@v1",
             envelope: "",
+            statement: "/payload",
         },
     )?;
     Ok(())
@@ -135,6 +142,7 @@ fn sigstore_bundle_container_based_builder() -> Result<(), String> {
             builder_id: "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_container-based_slsa3.yml@refs/tags/v2.1.0",
             build_type: "https://slsa.dev/container-based-build/v0.1?draft",
             envelope: "/dsseEnvelope",
+            statement: "/dsseEnvelope/payload",
         },
     )?;
     assert!(
@@ -159,6 +167,7 @@ fn github_artifact_attestation_rules_lint() -> Result<(), String> {
             builder_id: "https://github.com/bazel-contrib/.github/.github/workflows/release_ruleset.yaml@refs/tags/v7.1.0",
             build_type: "https://actions.github.io/buildtypes/workflow/v1",
             envelope: "/dsseEnvelope",
+            statement: "/dsseEnvelope/payload",
         },
     )?;
     assert_eq!(
@@ -192,6 +201,7 @@ fn npm_registry_attestations() -> Result<(), String> {
             builder_id: "https://github.com/actions/runner/github-hosted",
             build_type: "https://slsa-framework.github.io/github-actions-buildtypes/workflow/v1",
             envelope: "/attestations/1/bundle/dsseEnvelope",
+            statement: "/attestations/1/bundle/dsseEnvelope/payload",
         },
     )?;
     assert_eq!(
@@ -199,6 +209,44 @@ fn npm_registry_attestations() -> Result<(), String> {
         [
             "/attestations/1: an npm registry attestations list: the SLSA provenance attestation's Sigstore bundle is read (1 other attestation(s) are not provenance and are not read); its verification material is not checked here"
         ]
+    );
+    Ok(())
+}
+
+/// A PEP 740 attestation object holding SLSA provenance v1 for a release of
+/// pypi-attestations itself, built on GitHub Actions.
+#[test]
+fn pypi_attestation_with_slsa_provenance() -> Result<(), String> {
+    let x = provenance(
+        "pypi_attestations-0.0.19.tar.gz.slsa.attestation",
+        PYPI_SLSA,
+        &Provenance {
+            predicate_type: "https://slsa.dev/provenance/v1",
+            names: &["pypi_attestations-0.0.19.tar.gz"],
+            digests: &["sha256:9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3"],
+            builder_id: "https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19",
+            build_type: "https://actions.github.io/buildtypes/workflow/v1",
+            envelope: "/envelope",
+            statement: "/envelope/statement",
+        },
+    )?;
+    // The statement pointer continues through `envelope.statement`.
+    assert_eq!(
+        at(&x.facts, "provenance.builder_id")?,
+        "/envelope/statement/predicate/runDetails/builder/id"
+    );
+    Ok(())
+}
+
+/// What PyPI's integrity API serves for that file: one publish attestation,
+/// which says who published it, not how it was built. Refused, saying so.
+#[test]
+fn pypi_provenance_with_only_a_publish_attestation() -> Result<(), String> {
+    let e = err(PYPI_PROVENANCE)?;
+    assert_eq!(pointer(&e.location)?, "/attestation_bundles");
+    assert_eq!(
+        e.message,
+        "a PyPI provenance object (PEP 740) with no SLSA provenance attestation: its attestations' predicate types are `https://docs.pypi.org/attestations/publish/v1` (PyPI's publish attestation says who published the file, not how it was built)"
     );
     Ok(())
 }

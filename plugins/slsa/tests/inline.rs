@@ -527,6 +527,67 @@ fn npm_attestations_list() -> Result<(), String> {
     Ok(())
 }
 
+/// PEP 740: an attestation object is read through `envelope.statement`; a
+/// provenance object's SLSA attestation is found among the others; broken
+/// envelopes are errors at their pointer.
+#[test]
+fn pypi_attestations() -> Result<(), String> {
+    let statement = base64(one_subject().as_bytes(), false);
+    let object =
+        format!(r#"{{"version":1,"envelope":{{"statement":"{statement}","signature":""}}}}"#);
+    let x = ok("app.attestation", object.as_bytes())?;
+    assert_eq!(
+        at(&x.facts, "provenance.subject_digests")?,
+        "/envelope/statement/subject"
+    );
+    assert!(boolean(&x.facts, "provenance.dsse")?);
+    assert!(
+        notes(&x)
+            .iter()
+            .any(|n| n.starts_with("/envelope/signature: the PyPI attestation has no signature")),
+        "{:?}",
+        notes(&x)
+    );
+
+    let publish = base64(
+        br#"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"https://docs.pypi.org/attestations/publish/v1","predicate":{}}"#,
+        false,
+    );
+    let provenance = format!(
+        r#"{{"version":1,"attestation_bundles":[{{"publisher":{{}},"attestations":[
+            {{"envelope":{{"statement":"{publish}","signature":"c2ln"}}}},
+            {{"envelope":{{"statement":"{statement}","signature":"c2ln"}}}}]}}]}}"#
+    );
+    let x = ok("app.provenance", provenance.as_bytes())?;
+    assert_eq!(
+        at(&x.facts, "provenance.dsse")?,
+        "/attestation_bundles/0/attestations/1/envelope"
+    );
+    assert_eq!(
+        text_set(&x.facts, "provenance.subject_names")?,
+        ["app.tar.gz"]
+    );
+
+    let e = err(br#"{"envelope":{"statement":"not base64!"}}"#)?;
+    assert_eq!(pointer(&e.location)?, "/envelope/statement");
+    assert!(
+        e.message.starts_with("the PyPI attestation's `statement`"),
+        "{}",
+        e.message
+    );
+    let e = err(br#"{"attestation_bundles":[{"attestations":[{"version":1}]}]}"#)?;
+    assert_eq!(
+        pointer(&e.location)?,
+        "/attestation_bundles/0/attestations/0/envelope"
+    );
+    let e = err(br#"{"attestation_bundles":[]}"#)?;
+    assert_eq!(
+        e.message,
+        "a PyPI provenance object (PEP 740) with no attestations"
+    );
+    Ok(())
+}
+
 #[test]
 fn json_lines_with_several_envelopes_says_to_split() -> Result<(), String> {
     let one = envelope(one_subject().replace('\n', " ").as_bytes());
