@@ -15,6 +15,7 @@ use assure_plugin_sdk::Extraction;
 use common::*;
 
 const PY_REQUIREMENTS: &[u8] = include_bytes!("corpus/cyclonedx-py_requirements.cdx1.6.json");
+const PY_POETRY: &[u8] = include_bytes!("corpus/cyclonedx-py_poetry.cdx1.6.json");
 const PY_ENVIRONMENT: &[u8] = include_bytes!("corpus/cyclonedx-py_environment.cdx1.5.json");
 const CARGO_1_3: &[u8] = include_bytes!("corpus/cargo-cyclonedx_ward-roster.cdx1.3.json");
 const CARGO_1_5: &[u8] = include_bytes!("corpus/cargo-cyclonedx_ward-roster.cdx1.5.json");
@@ -113,6 +114,38 @@ fn cyclonedx_py_requirements() -> Result<(), String> {
     assert_eq!(text(&certifi.facts, "bom_ref")?, "requirements-L1");
     assert!(!boolean(&certifi.facts, "strong_hash")?);
     assert!(text_set(&certifi.facts, "hashes")?.is_empty());
+    Ok(())
+}
+
+/// From a poetry lock file, dev group included: 86 KB, and `bomFormat`
+/// sits 85,856 bytes in (cyclonedx-py sorts members).
+#[test]
+fn cyclonedx_py_poetry() -> Result<(), String> {
+    let x = sbom(
+        "poetry.cdx.json",
+        PY_POETRY,
+        &Sbom {
+            spec: "1.6",
+            minor: 6,
+            timestamp: "2026-12-07T04:10:10.326467+00:00",
+            subject: "clinic-notify",
+            subject_version: Some("1.4.0"),
+            tools: &["cyclonedx-py 7.5.0", "cyclonedx-python-lib 11.12.0"],
+            // requests and its four dependencies; pytest and its four
+            // (iniconfig, packaging, pluggy, colorama).
+            components: 10,
+            purl_percent: 100,
+            // The lock file's wheel and sdist hashes go to
+            // `externalReferences[].hashes`, as with requirements.
+            strong_hash_percent: 0,
+            dependency_graph: true,
+        },
+    )?;
+    assert!(notes(&x).is_empty(), "{:?}", notes(&x));
+    let pytest = entity(&x, "pkg:pypi/pytest@8.3.3")?;
+    assert_eq!(text(&pytest.facts, "bom_ref")?, "pytest@8.3.3");
+    // The dev group is a property, not a CycloneDX scope.
+    assert!(!has(&pytest.facts, "scope"));
     Ok(())
 }
 
