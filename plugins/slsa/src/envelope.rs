@@ -11,7 +11,7 @@ use crate::text::quote;
 const IN_TOTO_PAYLOAD: &str = "application/vnd.in-toto+json";
 
 /// The prefix of every SLSA provenance predicate type.
-const SLSA_PROVENANCE: &str = "https://slsa.dev/provenance/";
+pub(crate) const SLSA_PROVENANCE: &str = "https://slsa.dev/provenance/";
 
 /// The DSSE envelope the document is or holds, with its pointer: the document
 /// itself when it has `payload` or `payloadType`, a Sigstore bundle's

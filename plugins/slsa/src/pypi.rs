@@ -7,10 +7,8 @@ use assure_plugin_sdk::json::{self, Value as Json};
 use assure_plugin_sdk::{ExtractError, Facts, Pointer, error};
 
 use crate::base64;
+use crate::envelope::SLSA_PROVENANCE;
 use crate::text::quote;
-
-/// The prefix of every SLSA provenance predicate type.
-const SLSA_PROVENANCE: &str = "https://slsa.dev/provenance/";
 
 /// The statement of a PEP 740 attestation object or provenance object, with
 /// the pointer of the `envelope` it came from; `None` when the document is
