@@ -18,7 +18,15 @@
 //! `_type` (as the SLSA specification's own examples are), the draft
 //! `https://slsa.dev/provenance/v1?draft`, the SLSA provenance v0.2 predicate
 //! (whose builder id is `predicate.builder.id` and build type
-//! `predicate.buildType`), and a Sigstore bundle's `dsseEnvelope`.
+//! `predicate.buildType`), a Sigstore bundle's `dsseEnvelope`, and the npm
+//! registry's attestations list (`{"attestations": [{"predicateType",
+//! "bundle"}, …]}`, what `npm audit signatures` reads), of which the SLSA
+//! provenance attestation's bundle is read, and PyPI's attestations (PEP
+//! 740): an attestation object (`envelope.statement`, base64) or the
+//! provenance object PyPI's integrity API serves, of whose
+//! `attestation_bundles[].attestations[]` the SLSA provenance is read (a
+//! provenance object holding only PyPI publish attestations is an error that
+//! says so).
 //!
 //! Signatures are not verified here: the plugin has no keys and no clock, and
 //! whether evidence is signed by whom it should be is the engine's business.
@@ -37,6 +45,7 @@
 mod base64;
 mod envelope;
 mod extract;
+mod pypi;
 mod statement;
 mod text;
 

@@ -470,6 +470,124 @@ fn sigstore_bundle_envelope_is_read() -> Result<(), String> {
     Ok(())
 }
 
+/// The npm registry's attestations list: the SLSA provenance entry is read
+/// wherever it is; a list without one, or whose provenance has no bundle
+/// envelope, is an error that says so.
+#[test]
+fn npm_attestations_list() -> Result<(), String> {
+    let bundle = |predicate_type: &str| -> Result<String, String> {
+        Ok(format!(
+            r#"{{"predicateType":"{predicate_type}","bundle":{{"dsseEnvelope":{}}}}}"#,
+            String::from_utf8(envelope(one_subject().as_bytes())).map_err(|e| e.to_string())?
+        ))
+    };
+    let publish = bundle("https://github.com/npm/attestation/tree/main/specs/publish/v0.1")?;
+    let slsa = bundle("https://slsa.dev/provenance/v1")?;
+
+    let doc = format!(r#"{{"attestations":[{slsa},{publish}]}}"#);
+    let x = ok("attestations.json", doc.as_bytes())?;
+    assert_eq!(
+        text_set(&x.facts, "provenance.subject_names")?,
+        ["app.tar.gz"]
+    );
+    assert_eq!(
+        at(&x.facts, "provenance.dsse")?,
+        "/attestations/0/bundle/dsseEnvelope"
+    );
+    assert!(
+        notes(&x)
+            .iter()
+            .any(|n| n.starts_with("/attestations/0: an npm registry attestations list")),
+        "{:?}",
+        notes(&x)
+    );
+
+    let only_publish = format!(r#"{{"attestations":[{publish}]}}"#);
+    let e = err(only_publish.as_bytes())?;
+    assert_eq!(pointer(&e.location)?, "/attestations");
+    assert_eq!(
+        e.message,
+        "an attestations list (as the npm registry serves it) with no SLSA provenance: their predicate types are `https://github.com/npm/attestation/tree/main/specs/publish/v0.1`"
+    );
+    let e = err(br#"{"attestations":[]}"#)?;
+    assert!(
+        e.message.ends_with("none has a `predicateType`"),
+        "{}",
+        e.message
+    );
+
+    let e = err(
+        br#"{"attestations":[{"predicateType":"https://slsa.dev/provenance/v1","bundle":{}}]}"#,
+    )?;
+    assert_eq!(pointer(&e.location)?, "/attestations/0/bundle");
+    assert_eq!(
+        e.message,
+        "the SLSA provenance attestation has no `bundle.dsseEnvelope`"
+    );
+    Ok(())
+}
+
+/// PEP 740: an attestation object is read through `envelope.statement`; a
+/// provenance object's SLSA attestation is found among the others; broken
+/// envelopes are errors at their pointer.
+#[test]
+fn pypi_attestations() -> Result<(), String> {
+    let statement = base64(one_subject().as_bytes(), false);
+    let object =
+        format!(r#"{{"version":1,"envelope":{{"statement":"{statement}","signature":""}}}}"#);
+    let x = ok("app.attestation", object.as_bytes())?;
+    assert_eq!(
+        at(&x.facts, "provenance.subject_digests")?,
+        "/envelope/statement/subject"
+    );
+    assert!(boolean(&x.facts, "provenance.dsse")?);
+    assert!(
+        notes(&x)
+            .iter()
+            .any(|n| n.starts_with("/envelope/signature: the PyPI attestation has no signature")),
+        "{:?}",
+        notes(&x)
+    );
+
+    let publish = base64(
+        br#"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"https://docs.pypi.org/attestations/publish/v1","predicate":{}}"#,
+        false,
+    );
+    let provenance = format!(
+        r#"{{"version":1,"attestation_bundles":[{{"publisher":{{}},"attestations":[
+            {{"envelope":{{"statement":"{publish}","signature":"c2ln"}}}},
+            {{"envelope":{{"statement":"{statement}","signature":"c2ln"}}}}]}}]}}"#
+    );
+    let x = ok("app.provenance", provenance.as_bytes())?;
+    assert_eq!(
+        at(&x.facts, "provenance.dsse")?,
+        "/attestation_bundles/0/attestations/1/envelope"
+    );
+    assert_eq!(
+        text_set(&x.facts, "provenance.subject_names")?,
+        ["app.tar.gz"]
+    );
+
+    let e = err(br#"{"envelope":{"statement":"not base64!"}}"#)?;
+    assert_eq!(pointer(&e.location)?, "/envelope/statement");
+    assert!(
+        e.message.starts_with("the PyPI attestation's `statement`"),
+        "{}",
+        e.message
+    );
+    let e = err(br#"{"attestation_bundles":[{"attestations":[{"version":1}]}]}"#)?;
+    assert_eq!(
+        pointer(&e.location)?,
+        "/attestation_bundles/0/attestations/0/envelope"
+    );
+    let e = err(br#"{"attestation_bundles":[]}"#)?;
+    assert_eq!(
+        e.message,
+        "a PyPI provenance object (PEP 740) with no attestations"
+    );
+    Ok(())
+}
+
 #[test]
 fn json_lines_with_several_envelopes_says_to_split() -> Result<(), String> {
     let one = envelope(one_subject().replace('\n', " ").as_bytes());

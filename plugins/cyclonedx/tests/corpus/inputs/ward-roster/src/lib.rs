@@ -1,0 +1,1 @@
+pub fn f() -> serde_json::Value { serde_json::Value::Null }
