@@ -42,6 +42,7 @@ pub(super) fn read(archive: &mut Archive<'_>) -> Result<OfficeDocument, OfficeEr
     }
     let mut reader = Reader {
         out: Collector::new(&part),
+        after_checkbox: false,
     };
     if let Some(body) = child(root, W, "body") {
         reader.blocks(body, &mut Paragraphs::for_body(), None)?;
@@ -83,6 +84,8 @@ fn main_part(archive: &mut Archive<'_>) -> Result<String, OfficeError> {
 
 struct Reader {
     out: Collector,
+    /// A checkbox glyph was just written: the text after it gets a space.
+    after_checkbox: bool,
 }
 
 impl Reader {
@@ -97,6 +100,7 @@ impl Reader {
         for node in parent.children().filter(Node::is_element) {
             if is(node, W, "p") {
                 let mut text = String::new();
+                self.after_checkbox = false;
                 self.inline(node, &mut text)?;
                 self.out
                     .paragraph(&text, is_heading(node), within.is_none());
@@ -105,6 +109,7 @@ impl Reader {
                 self.table(node, paragraphs.last_non_empty.clone(), within.cloned())?;
             } else if is(node, W, "sdt") {
                 if let Some(checked) = checkbox_state(node) {
+                    self.out.charge_text(3)?;
                     paragraphs.push(checkbox(checked).to_string());
                 } else if let Some(content) = child(node, W, "sdtContent") {
                     self.blocks(content, paragraphs, within)?;
@@ -114,10 +119,10 @@ impl Reader {
                 .any(|name| is(node, W, name))
             {
                 self.blocks(node, paragraphs, within)?;
-            } else if is(node, MC, "AlternateContent") {
-                if let Some(choice) = child(node, MC, "Choice") {
-                    self.blocks(choice, paragraphs, within)?;
-                }
+            } else if is(node, MC, "AlternateContent")
+                && let Some(choice) = child(node, MC, "Choice")
+            {
+                self.blocks(choice, paragraphs, within)?;
             }
         }
         Ok(())
@@ -137,19 +142,21 @@ impl Reader {
                     "tab" | "ptab" => self.push(out, "\t")?,
                     "br" | "cr" => self.push(out, "\n")?,
                     "noBreakHyphen" => self.push(out, "-")?,
-                    "sym" => {
-                        if let Some(symbol) = symbol(node) {
+                    "sym" => match symbol(node) {
+                        Some(Symbol::Checkbox(checked)) => self.push_checkbox(out, checked)?,
+                        Some(Symbol::Char(symbol)) => {
                             self.push(out, symbol.encode_utf8(&mut [0; 4]))?;
                         }
-                    }
+                        None => {}
+                    },
                     "fldChar" => {
                         if let Some(checked) = form_field_checkbox(node) {
-                            self.push(out, checkbox(checked).encode_utf8(&mut [0; 4]))?;
+                            self.push_checkbox(out, checked)?;
                         }
                     }
                     "sdt" => {
                         if let Some(checked) = checkbox_state(node) {
-                            self.push(out, checkbox(checked).encode_utf8(&mut [0; 4]))?;
+                            self.push_checkbox(out, checked)?;
                         } else if let Some(content) = child(node, W, "sdtContent") {
                             self.inline(content, out)?;
                         }
@@ -167,18 +174,34 @@ impl Reader {
                     | "footnoteReference" | "endnoteReference" | "commentReference" => {}
                     _ => self.inline(node, out)?,
                 }
-            } else if is(node, MC, "AlternateContent") {
-                if let Some(choice) = child(node, MC, "Choice") {
-                    self.inline(choice, out)?;
-                }
+            } else if is(node, MC, "AlternateContent")
+                && let Some(choice) = child(node, MC, "Choice")
+            {
+                self.inline(choice, out)?;
             }
         }
         Ok(())
     }
 
     fn push(&mut self, out: &mut String, text: &str) -> Result<(), OfficeError> {
-        self.out.charge_text(text.len())?;
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.out.charge_text(text.len().saturating_add(1))?;
+        if std::mem::take(&mut self.after_checkbox) && !text.starts_with(char::is_whitespace) {
+            out.push(' ');
+        }
         out.push_str(text);
+        Ok(())
+    }
+
+    /// A checkbox as `☒`/`☐`, apart from the text before and after it.
+    fn push_checkbox(&mut self, out: &mut String, checked: bool) -> Result<(), OfficeError> {
+        if out.ends_with(|c: char| !c.is_whitespace()) {
+            self.push(out, " ")?;
+        }
+        self.push(out, checkbox(checked).encode_utf8(&mut [0; 4]))?;
+        self.after_checkbox = true;
         Ok(())
     }
 
@@ -221,12 +244,10 @@ impl Reader {
                 let merged_left = properties
                     .and_then(|p| child(p, W, "hMerge"))
                     .is_some_and(|n| attribute(n, W, "val") != Some("restart"));
-                if merged_left {
-                    if let Some(previous) = cells.last_mut() {
-                        previous.column_span = previous.column_span.saturating_add(span);
-                        column = column.saturating_add(span);
-                        continue;
-                    }
+                if merged_left && let Some(previous) = cells.last_mut() {
+                    previous.column_span = previous.column_span.saturating_add(span);
+                    column = column.saturating_add(span);
+                    continue;
                 }
                 let continues_above = properties
                     .and_then(|p| child(p, W, "vMerge"))
@@ -313,10 +334,18 @@ fn form_field_checkbox(field_char: Node<'_, '_>) -> Option<bool> {
     Some(child(checkbox, W, "default").is_some_and(on))
 }
 
-/// A `w:sym` character: the checkbox glyphs of the symbol fonts as `☒`/`☐`,
-/// any other character as itself (symbol-font private-use code points are
-/// dropped: they mean nothing outside that font).
-fn symbol(node: Node<'_, '_>) -> Option<char> {
+/// What a `w:sym` stands for.
+enum Symbol {
+    /// A checkbox glyph of a symbol font, checked or not.
+    Checkbox(bool),
+    /// Any other character.
+    Char(char),
+}
+
+/// A `w:sym` character: the checkbox glyphs of the symbol fonts as
+/// checkboxes, any other character as itself (symbol-font private-use code
+/// points are dropped: they mean nothing outside that font).
+fn symbol(node: Node<'_, '_>) -> Option<Symbol> {
     let code = u32::from_str_radix(attribute(node, W, "char")?, 16).ok()?;
     let font = attribute(node, W, "font").unwrap_or("");
     let low = if (0xF000..=0xF0FF).contains(&code) {
@@ -325,11 +354,13 @@ fn symbol(node: Node<'_, '_>) -> Option<char> {
         code
     };
     match (font, low) {
-        ("Wingdings", 0xFE | 0x78 | 0xFD) | ("Wingdings 2", 0x54 | 0x52 | 0x53 | 0x51) => {
-            Some(checkbox(true))
+        ("Wingdings", 0xFE | 0x78 | 0xFD) | ("Wingdings 2", 0x51..=0x54) => {
+            Some(Symbol::Checkbox(true))
         }
-        ("Wingdings", 0xA8 | 0x6F) | ("Wingdings 2", 0xA3 | 0x2A | 0x30) => Some(checkbox(false)),
+        ("Wingdings", 0xA8 | 0x6F) | ("Wingdings 2", 0xA3 | 0x2A | 0x30) => {
+            Some(Symbol::Checkbox(false))
+        }
         _ if (0xE000..=0xF8FF).contains(&code) => None,
-        _ => char::from_u32(code),
+        _ => char::from_u32(code).map(Symbol::Char),
     }
 }

@@ -238,18 +238,18 @@ pub enum OfficeError {
         found: String,
     },
     /// The zip structure is damaged or truncated.
-    #[error("the zip archive is damaged at {place}: {reason}")]
+    #[error("the zip archive is damaged at {}: {reason}", place(.part.as_deref(), "its central directory"))]
     Damaged {
-        /// The entry, or the archive's directory.
-        place: String,
+        /// The entry, or none for the archive's directory.
+        part: Option<String>,
         /// What is wrong.
         reason: String,
     },
     /// A zip feature the reader refuses (split archives, other compression).
-    #[error("`{part}` cannot be read: {reason}")]
+    #[error("{} cannot be read: {reason}", place(.part.as_deref(), "the archive"))]
     Unsupported {
-        /// The entry.
-        part: String,
+        /// The entry, or none for the whole archive.
+        part: Option<String>,
         /// What it uses.
         reason: String,
     },
@@ -288,10 +288,10 @@ pub enum OfficeError {
         reason: String,
     },
     /// More of something than the reader reads.
-    #[error("`{part}` has more than {limit} {what}")]
+    #[error("{} has more than {limit} {what}", place(.part.as_deref(), "the archive"))]
     TooMany {
-        /// The entry (or `the archive`).
-        part: String,
+        /// The entry, or none for the whole archive.
+        part: Option<String>,
         /// What was counted.
         what: &'static str,
         /// The limit.
@@ -327,15 +327,16 @@ impl OfficeError {
     /// The zip entry (part) the error is about, when it is about one.
     pub fn part(&self) -> Option<&str> {
         match self {
-            Self::NotOffice { .. } | Self::Damaged { .. } => None,
-            Self::WrongDocument { part, .. }
+            Self::NotOffice { .. } => None,
+            Self::Damaged { part, .. }
             | Self::Unsupported { part, .. }
+            | Self::TooMany { part, .. } => part.as_deref(),
+            Self::WrongDocument { part, .. }
             | Self::Encrypted { part }
             | Self::UnsafeName { part }
             | Self::DuplicatePart { part }
             | Self::MissingPart { part, .. }
             | Self::TooLarge { part, .. }
-            | Self::TooMany { part, .. }
             | Self::Xml { part, .. }
             | Self::Doctype { part }
             | Self::TooDeep { part, .. } => Some(part),
@@ -377,6 +378,14 @@ pub fn read_tables(bytes: &[u8]) -> Result<OfficeDocument, OfficeError> {
     })
 }
 
+/// A part name in backticks, or what stands for the whole archive.
+fn place(part: Option<&str>, whole: &str) -> String {
+    match part {
+        Some(part) => format!("`{part}`"),
+        None => whole.to_owned(),
+    }
+}
+
 /// At most `max` characters of `text`, for messages.
 fn truncate(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
@@ -410,7 +419,7 @@ impl Collector {
         self.cells = self.cells.saturating_add(count);
         if self.cells > MAX_CELLS {
             return Err(OfficeError::TooMany {
-                part: self.part.clone(),
+                part: Some(self.part.clone()),
                 what: "table cells",
                 limit: MAX_CELLS as u64,
             });
@@ -423,7 +432,7 @@ impl Collector {
         self.text_bytes = self.text_bytes.saturating_add(count);
         if self.text_bytes > MAX_TEXT_BYTES {
             return Err(OfficeError::TooMany {
-                part: self.part.clone(),
+                part: Some(self.part.clone()),
                 what: "bytes of table text",
                 limit: MAX_TEXT_BYTES as u64,
             });

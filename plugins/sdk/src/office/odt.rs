@@ -154,8 +154,8 @@ impl Reader {
                 && attribute(node, LOEXT, "checkbox") == Some("true")
             {
                 let checked = attribute(node, LOEXT, "checked") == Some("true");
-                self.out.charge_text(3)?;
-                text.literal(checkbox(checked).encode_utf8(&mut [0; 4]));
+                self.out.charge_text(4)?;
+                text.checkbox(checked);
             } else if is(node, FIELD, "fieldmark")
                 && attribute(node, FIELD, "type").is_some_and(|kind| kind.ends_with("FORMCHECKBOX"))
             {
@@ -164,8 +164,8 @@ impl Reader {
                         && attribute(param, FIELD, "name") == Some("Checkbox_Checked")
                         && attribute(param, FIELD, "value") == Some("true")
                 });
-                self.out.charge_text(3)?;
-                text.literal(checkbox(checked).encode_utf8(&mut [0; 4]));
+                self.out.charge_text(4)?;
+                text.checkbox(checked);
             } else if node.tag_name().namespace() != Some(DRAW) {
                 // Drawings and their text boxes are not cell text; anything
                 // else (LibreOffice's spans of its own) is read through.
@@ -344,10 +344,16 @@ fn count(node: Node<'_, '_>, name: &str) -> usize {
 struct Text {
     out: String,
     after_space: bool,
+    after_checkbox: bool,
 }
 
 impl Text {
     fn characters(&mut self, value: &str) {
+        if std::mem::take(&mut self.after_checkbox)
+            && value.starts_with(|c: char| !c.is_whitespace())
+        {
+            self.out.push(' ');
+        }
         for c in value.chars() {
             if matches!(c, ' ' | '\t' | '\n' | '\r') {
                 if !self.out.is_empty() && !self.after_space {
@@ -364,5 +370,15 @@ impl Text {
     fn literal(&mut self, value: &str) {
         self.out.push_str(value);
         self.after_space = false;
+        self.after_checkbox = false;
+    }
+
+    /// A checkbox as `☒`/`☐`, apart from the text before and after it.
+    fn checkbox(&mut self, checked: bool) {
+        if self.out.ends_with(|c: char| !c.is_whitespace()) {
+            self.out.push(' ');
+        }
+        self.literal(checkbox(checked).encode_utf8(&mut [0; 4]));
+        self.after_checkbox = true;
     }
 }

@@ -25,7 +25,7 @@ pub(super) fn parse<'a>(part: &str, bytes: &'a [u8]) -> Result<Document<'a>, Off
             part: part.to_owned(),
         },
         roxmltree::Error::NodesLimitReached => OfficeError::TooMany {
-            part: part.to_owned(),
+            part: Some(part.to_owned()),
             what: "XML nodes",
             limit: u64::from(MAX_XML_NODES),
         },

@@ -17,8 +17,6 @@ const ZIP64_LOCATOR: u32 = 0x0706_4b50;
 const ZIP64_END_OF_DIRECTORY: u32 = 0x0606_4b50;
 /// The end-of-directory record without its comment.
 const END_LEN: usize = 22;
-/// Where the directory is named in messages.
-const DIRECTORY: &str = "the central directory";
 
 /// One entry of the central directory.
 struct Entry {
@@ -42,7 +40,8 @@ pub(super) struct Archive<'a> {
 /// Little-endian fields at an offset, every read checked.
 struct Bytes<'a> {
     bytes: &'a [u8],
-    place: &'a str,
+    /// The entry being read, or none for the directory.
+    part: Option<&'a str>,
 }
 
 impl Bytes<'_> {
@@ -54,7 +53,7 @@ impl Bytes<'_> {
             _ => None,
         }
         .ok_or_else(|| OfficeError::Damaged {
-            place: self.place.to_owned(),
+            part: self.part.map(str::to_owned),
             reason: format!(
                 "{len} bytes at offset {at} lie past the end of the archive ({} bytes): it is truncated",
                 self.bytes.len()
@@ -86,7 +85,7 @@ impl<'a> Archive<'a> {
         let Some(end) = find_end_of_directory(bytes) else {
             return Err(if looks_like_zip {
                 OfficeError::Damaged {
-                    place: DIRECTORY.to_owned(),
+                    part: None,
                     reason: "the archive has no end-of-central-directory record: it is truncated"
                         .to_owned(),
                 }
@@ -99,15 +98,12 @@ impl<'a> Archive<'a> {
                 }
             });
         };
-        let at = Bytes {
-            bytes,
-            place: DIRECTORY,
-        };
+        let at = Bytes { bytes, part: None };
         let disk = at.u16(end + 4)?;
         let directory_disk = at.u16(end + 6)?;
         if disk != 0 || directory_disk != 0 {
             return Err(OfficeError::Unsupported {
-                part: "the archive".to_owned(),
+                part: None,
                 reason: "it is split over several files".to_owned(),
             });
         }
@@ -119,7 +115,7 @@ impl<'a> Archive<'a> {
         }
         if count > MAX_ENTRIES as u64 {
             return Err(OfficeError::TooMany {
-                part: "the archive".to_owned(),
+                part: None,
                 what: "entries",
                 limit: MAX_ENTRIES as u64,
             });
@@ -144,7 +140,7 @@ impl<'a> Archive<'a> {
     pub(super) fn read(&mut self, name: &str, max: u64) -> Result<Vec<u8>, OfficeError> {
         let Some(entry) = self.entries.iter().find(|entry| entry.name == name) else {
             return Err(OfficeError::Damaged {
-                place: format!("`{name}`"),
+                part: Some(name.to_owned()),
                 reason: "the entry is not in the archive".to_owned(),
             });
         };
@@ -154,7 +150,7 @@ impl<'a> Archive<'a> {
         }
         if entry.method != 0 && entry.method != 8 {
             return Err(OfficeError::Unsupported {
-                part: part(),
+                part: Some(part()),
                 reason: format!(
                     "it uses compression method {}; only stored (0) and deflate (8) are read",
                     entry.method
@@ -171,10 +167,9 @@ impl<'a> Archive<'a> {
                 ),
             });
         }
-        let place = format!("`{}`", entry.name);
         let at = Bytes {
             bytes: self.bytes,
-            place: &place,
+            part: Some(&entry.name),
         };
         if at.u32(entry.local_offset)? != LOCAL_HEADER {
             return Err(damaged(
@@ -248,7 +243,7 @@ impl<'a> Archive<'a> {
 
 fn damaged(part: &str, reason: &str) -> OfficeError {
     OfficeError::Damaged {
-        place: format!("`{part}`"),
+        part: Some(part.to_owned()),
         reason: reason.to_owned(),
     }
 }
@@ -270,19 +265,19 @@ fn find_end_of_directory(bytes: &[u8]) -> Option<u64> {
 /// Entry count, directory length and offset from the Zip64 records.
 fn zip64_directory(at: &Bytes<'_>, end: u64) -> Result<(u64, u64, u64), OfficeError> {
     let locator = end.checked_sub(20).ok_or_else(|| OfficeError::Damaged {
-        place: DIRECTORY.to_owned(),
+        part: None,
         reason: "a Zip64 archive without its Zip64 locator".to_owned(),
     })?;
     if at.u32(locator)? != ZIP64_LOCATOR {
         return Err(OfficeError::Damaged {
-            place: DIRECTORY.to_owned(),
+            part: None,
             reason: "a Zip64 archive without its Zip64 locator".to_owned(),
         });
     }
     let record = at.u64(locator.saturating_add(8))?;
     if at.u32(record)? != ZIP64_END_OF_DIRECTORY {
         return Err(OfficeError::Damaged {
-            place: DIRECTORY.to_owned(),
+            part: None,
             reason: "the Zip64 locator does not point at a Zip64 directory record".to_owned(),
         });
     }
@@ -297,14 +292,14 @@ fn zip64_directory(at: &Bytes<'_>, end: u64) -> Result<(u64, u64, u64), OfficeEr
 fn read_directory(directory: &[u8], count: u64) -> Result<Vec<Entry>, OfficeError> {
     let at = Bytes {
         bytes: directory,
-        place: DIRECTORY,
+        part: None,
     };
     let mut entries = Vec::new();
     let mut offset = 0u64;
     for index in 0..count {
         if at.u32(offset)? != CENTRAL_HEADER {
             return Err(OfficeError::Damaged {
-                place: DIRECTORY.to_owned(),
+                part: None,
                 reason: format!("entry {} has no central directory header", index + 1),
             });
         }
@@ -346,7 +341,7 @@ fn zip64_extra(
 ) -> Result<(), OfficeError> {
     let at = Bytes {
         bytes: extra,
-        place: DIRECTORY,
+        part: None,
     };
     let mut field = 0u64;
     while field + 4 <= extra.len() as u64 {
