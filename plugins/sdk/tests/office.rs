@@ -381,6 +381,44 @@ fn word_merged_cells_content_controls_and_breaks() {
     assert_eq!(third.cells[2].pointer.as_str(), "/tables/0/rows/2/cells/2");
 }
 
+/// A cell merged two across and two down is the same cells in Word and ODF:
+/// one spanning cell, then an empty continuation spanning as much below it.
+#[test]
+fn a_block_merge_gives_the_same_cells_in_docx_and_odt() {
+    let word = read_tables(&docx(concat!(
+        "<w:tbl>",
+        "<w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"2\"/><w:vMerge w:val=\"restart\"/></w:tcPr>",
+        "<w:p><w:r><w:t xml:space=\"preserve\">a   b</w:t></w:r></w:p></w:tc>",
+        "<w:tc><w:p><w:r><w:t>right</w:t></w:r></w:p></w:tc></w:tr>",
+        "<w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"2\"/><w:vMerge/></w:tcPr><w:p/></w:tc>",
+        "<w:tc><w:p><w:r><w:t>below right</w:t></w:r></w:p></w:tc></w:tr>",
+        "</w:tbl>",
+    )))
+    .unwrap();
+    let odf = read_tables(&zipfile::odt(&zipfile::odt_content(concat!(
+        "<table:table><table:table-row>",
+        "<table:table-cell table:number-columns-spanned=\"2\" table:number-rows-spanned=\"2\">",
+        "<text:p>a<text:s text:c=\"2\"/> b</text:p></table:table-cell>",
+        "<table:covered-table-cell/>",
+        "<table:table-cell><text:p>right</text:p></table:table-cell></table:table-row>",
+        "<table:table-row><table:covered-table-cell table:number-columns-repeated=\"2\"/>",
+        "<table:table-cell><text:p>below  \n right</text:p></table:table-cell></table:table-row>",
+        "</table:table>",
+    ))))
+    .unwrap();
+    assert_eq!(word.tables, odf.tables);
+    let rows = &odf.tables[0].rows;
+    assert_eq!(rows[0].text(0), "a   b");
+    assert_eq!(rows[0].cells[1].column, 2);
+    assert!(rows[1].cells[0].continues_above);
+    assert_eq!(rows[1].cells[0].column_span, 2);
+    assert_eq!(rows[1].text(1), "below right", "ODF white space collapses");
+    assert_eq!(
+        rows[1].cells[1].pointer.as_str(),
+        "/tables/0/rows/1/cells/1"
+    );
+}
+
 // ------------------------------------------------------------ hostile input
 
 #[test]
@@ -621,6 +659,24 @@ fn a_flood_of_cells_is_refused() {
         error.to_string(),
         format!("`content.xml` has more than {MAX_CELLS} table cells")
     );
+    // ODF: cells covered by a cell a million columns wide, a million times.
+    let covered =
+        "<table:covered-table-cell table:number-columns-repeated=\"1000000\"/>".repeat(2000);
+    let content = zipfile::odt_content(&format!(
+        concat!(
+            "<table:table><table:table-row><table:table-cell table:number-columns-spanned=\"1000000\" ",
+            "table:number-rows-spanned=\"1000000\"/>{covered}</table:table-row>",
+            "<table:table-row table:number-rows-repeated=\"1000\">{covered}</table:table-row></table:table>"
+        ),
+        covered = covered
+    ));
+    let started = std::time::Instant::now();
+    let error = error_of(&zipfile::odt(&content));
+    assert_eq!(
+        error.to_string(),
+        format!("`content.xml` has more than {MAX_CELLS} table cells")
+    );
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
     // ODF: a run of spaces a billion long.
     let content = zipfile::odt_content(
         "<table:table><table:table-row><table:table-cell><text:p>a<text:s text:c=\"1000000000\"/>b</text:p></table:table-cell></table:table-row></table:table>",

@@ -66,7 +66,8 @@ pub const MAX_ENTRIES: usize = 10_000;
 pub const MAX_XML_NODES: u32 = 2_000_000;
 /// The deepest nesting of XML elements read.
 pub const MAX_DEPTH: usize = 256;
-/// The most cells (rows and tables count as one each) in one document.
+/// The most cells in one document (a row or a table counts as a cell). At
+/// this many a plugin reads a document in about a second.
 pub const MAX_CELLS: usize = 100_000;
 /// The most bytes of text in all the cells of one document.
 pub const MAX_TEXT_BYTES: usize = 32 * 1024 * 1024;

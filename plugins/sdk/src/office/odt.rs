@@ -250,23 +250,29 @@ impl Reader {
                     column = column.saturating_add(1);
                 }
             } else if is(node, TABLE, "covered-table-cell") {
-                for _ in 0..times {
-                    if covered_left > 0 {
-                        // Covered by the cell to its left: part of that cell.
-                        covered_left -= 1;
-                    } else {
-                        let span = spans.get(&column).map_or(1, |&(_, span)| span);
-                        self.out.charge_cells(1)?;
-                        cells.push(Cell {
-                            text: String::new(),
-                            pointer: cell_pointer(table, row_index, cells.len()),
-                            column,
-                            column_span: span,
-                            continues_above: true,
-                        });
-                        covered_left = span - 1;
+                let mut left = times;
+                loop {
+                    // Covered by the cell to their left: part of that cell.
+                    let part_of_left = left.min(covered_left);
+                    covered_left -= part_of_left;
+                    column = column.saturating_add(part_of_left);
+                    left -= part_of_left;
+                    if left == 0 {
+                        break;
                     }
+                    // Covered from above: the continuation of that cell.
+                    let span = spans.get(&column).map_or(1, |&(_, span)| span);
+                    self.out.charge_cells(1)?;
+                    cells.push(Cell {
+                        text: String::new(),
+                        pointer: cell_pointer(table, row_index, cells.len()),
+                        column,
+                        column_span: span,
+                        continues_above: true,
+                    });
+                    covered_left = span - 1;
                     column = column.saturating_add(1);
+                    left -= 1;
                 }
             }
         }
