@@ -60,12 +60,13 @@ fn error_of(bytes: &[u8]) -> OfficeError {
 /// What a reviewer reads off section A of the RCPCH form, in both formats.
 #[test]
 fn the_rcpch_form_names_the_company_and_product_in_both_formats() {
-    for (name, kind) in [
-        ("rcpch-dtac.docx", OfficeKind::Docx),
-        ("rcpch-dtac.odt", OfficeKind::Odt),
+    for (name, kind, part) in [
+        ("rcpch-dtac.docx", OfficeKind::Docx, "word/document.xml"),
+        ("rcpch-dtac.odt", OfficeKind::Odt, "content.xml"),
     ] {
         let document = read(name);
         assert_eq!(document.kind, kind, "{name}");
+        assert_eq!(document.part, part, "{name}");
         assert_eq!(document.tables.len(), 7, "{name}: sections A, B, C1-C4, D1");
         let company = row(&document, "A1");
         assert_eq!(
@@ -417,6 +418,29 @@ fn a_block_merge_gives_the_same_cells_in_docx_and_odt() {
         rows[1].cells[1].pointer.as_str(),
         "/tables/0/rows/1/cells/1"
     );
+}
+
+/// The main part is the one `_rels/.rels` names, whatever its name.
+#[test]
+fn the_package_relationships_name_the_main_part() {
+    let mut entries = zipfile::entries(&docx(
+        "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>A1</w:t></w:r></w:p></w:tc></w:tr></w:tbl>",
+    ));
+    for entry in &mut entries {
+        if entry.name == "word/document.xml" {
+            entry.name = "word/main.xml".to_owned();
+        }
+    }
+    entries.retain(|entry| entry.name != "_rels/.rels");
+    entries.push(zipfile::Entry::stored(
+        "_rels/.rels",
+        zipfile::RELS
+            .replace("word/document.xml", "/word/main.xml")
+            .as_bytes(),
+    ));
+    let document = read_tables(&zip(&entries)).unwrap();
+    assert_eq!(document.part, "word/main.xml");
+    assert_eq!(document.tables[0].rows[0].text(0), "A1");
 }
 
 // ------------------------------------------------------------ hostile input

@@ -95,14 +95,6 @@ impl OfficeKind {
             Self::Odt => ODT_MEDIA_TYPE,
         }
     }
-
-    /// The XML part the tables were read from.
-    pub fn main_part(self) -> &'static str {
-        match self {
-            Self::Docx => "word/document.xml",
-            Self::Odt => "content.xml",
-        }
-    }
 }
 
 /// The tables of an office document, in document order.
@@ -110,6 +102,9 @@ impl OfficeKind {
 pub struct OfficeDocument {
     /// DOCX or ODT.
     pub kind: OfficeKind,
+    /// The XML part the tables were read from: `word/document.xml` (or the
+    /// part `_rels/.rels` names), `content.xml`.
+    pub part: String,
     /// Every table, in the order each begins in the document; a table inside
     /// a cell comes after the table holding it.
     pub tables: Vec<Table>,
@@ -483,6 +478,7 @@ impl Collector {
     fn finish(self, kind: OfficeKind) -> OfficeDocument {
         OfficeDocument {
             kind,
+            part: self.part,
             tables: self.tables,
         }
     }
