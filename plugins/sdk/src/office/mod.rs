@@ -7,10 +7,22 @@
 //! cells (for instance a row whose first cell is `C1.1`).
 //!
 //! ```
-//! use assure_plugin_sdk::office::{read_tables, OfficeError};
+//! use assure_plugin_sdk::office::{describe_pointer, read_tables, OfficeKind};
 //!
-//! let error = read_tables(b"not a zip").unwrap_err();
-//! assert!(matches!(error, OfficeError::NotOffice { .. }));
+//! // A DTAC v1.0 form as the Royal College of Paediatrics and Child Health
+//! // filled it in (the same form as DOCX reads the same).
+//! let form = include_bytes!(concat!(
+//!     env!("CARGO_MANIFEST_DIR"),
+//!     "/tests/fixtures/office/rcpch-dtac.odt"
+//! ));
+//! let document = read_tables(form)?;
+//! assert_eq!(document.kind, OfficeKind::Odt);
+//! let product = document.row_starting_with("A2").ok_or("no row A2")?;
+//! let answer = product.cell(2).ok_or("no answer to A2")?;
+//! assert_eq!(answer.text, "RCPCH Digital Growth Charts");
+//! assert_eq!(answer.pointer.as_str(), "/tables/0/rows/2/cells/2");
+//! assert_eq!(describe_pointer(answer.pointer.as_str()), "table 1, row 3, cell 3");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Locations
@@ -29,8 +41,12 @@
 //! - Paragraphs are joined with `\n`, the runs of a paragraph concatenated; a
 //!   tab is `\t`, a line break `\n`; the whole is trimmed.
 //! - A checkbox is `☒` when checked and `☐` when not, whatever glyph the
-//!   document draws: Word content controls (`w14:checkbox`), legacy Word form
-//!   fields, LibreOffice content controls, and the plain symbols.
+//!   document draws, set apart by spaces (`☒ Yes ☐ No`): Word content
+//!   controls (`w14:checkbox`, by their checked state), legacy form-field
+//!   checkboxes (Word and LibreOffice), LibreOffice content controls and the
+//!   Wingdings checkbox symbols. A `☒` or `☐` typed as text stays as typed.
+//! - ODF white space follows ODF: runs of spaces in the text are one space,
+//!   `text:s` spaces are kept.
 //! - Tracked changes: inserted text is read, deleted text (`w:del`, moved-from
 //!   text, ODF's `text:tracked-changes`) is not; a deleted table row is left
 //!   out. Comments, footnotes, field instructions, drawings and text boxes
