@@ -9,7 +9,9 @@
 //! - [`Pointer`], JSON Pointers (RFC 6901) for fact locations;
 //! - [`json::parse`], JSON parsing whose errors carry a line and column;
 //! - [`time`], RFC 3339 date-times checked and ordered without a clock;
-//! - [`vex`], one VEX status model for every dialect.
+//! - [`vex`], one VEX status model for every dialect;
+//! - `office` (cargo feature `office`), the tables of a DOCX or ODT document,
+//!   for plugins that read completed forms.
 //!
 //! ```
 //! use assure_plugin_sdk::{FactSink, Facts, Location, Pointer};
@@ -50,6 +52,8 @@ pub use bindings::{
 };
 
 pub mod json;
+#[cfg(feature = "office")]
+pub mod office;
 mod pointer;
 pub mod time;
 pub mod vex;
