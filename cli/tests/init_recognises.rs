@@ -3,7 +3,12 @@
 //! The SBOMs are real generators' output (`engine/tests/fixtures/generated`,
 //! see PROVENANCE.md there).
 
-#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "tests"
+)]
 
 use std::path::{Path, PathBuf};
 

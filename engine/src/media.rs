@@ -167,15 +167,10 @@ pub fn recognise(name: &str, bytes: &[u8]) -> Recognition {
         );
     }
     let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let start = body
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(body.len());
-    let first = body.get(start).copied();
-    if body.is_empty() || first.is_none() {
+    let Some(first) = body.iter().find(|b| !b.is_ascii_whitespace()) else {
         return Recognition::unrecognised(TEXT, "an empty file");
-    }
-    if matches!(first, Some(b'{' | b'[')) {
+    };
+    if matches!(first, b'{' | b'[') {
         return json::recognise(body);
     }
     if body.starts_with(b"%PDF-") {

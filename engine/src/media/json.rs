@@ -353,8 +353,11 @@ pub(super) fn recognise(bytes: &[u8]) -> Recognition {
     }
 }
 
-/// Checks the members a format requires: each `(name, is_ok, wanted)`.
-fn require(root: &Shape, members: &[(&str, fn(&Shape) -> bool, &str)]) -> Result<(), String> {
+/// A member's name, the test of its value, and what the value should be.
+type Member<'a> = (&'a str, fn(&Shape) -> bool, &'a str);
+
+/// Checks the members a format requires.
+fn require(root: &Shape, members: &[Member<'_>]) -> Result<(), String> {
     let mut problems = Vec::new();
     for (name, ok, wanted) in members {
         match root.get(name) {
@@ -372,8 +375,8 @@ fn require(root: &Shape, members: &[(&str, fn(&Shape) -> bool, &str)]) -> Result
     }
 }
 
-/// Checks optional members' types: each `(name, is_ok, wanted)`.
-fn optional(root: &Shape, members: &[(&str, fn(&Shape) -> bool, &str)]) -> Result<(), String> {
+/// Checks optional members' types.
+fn optional(root: &Shape, members: &[Member<'_>]) -> Result<(), String> {
     let mut problems = Vec::new();
     for (name, ok, wanted) in members {
         if let Some(value) = root.get(name)
