@@ -10,6 +10,7 @@
 //! [`Recognition::Unrecognised`] says why.
 
 mod json;
+mod shape;
 mod text;
 mod zip;
 
