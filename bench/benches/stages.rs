@@ -11,7 +11,10 @@
 //! - `cedar`: Cedar evaluation of the product, of every component and of
 //!   every exposure;
 //! - `render`: the decision as JSON;
-//! - `check`: the whole check through the library, plugins compiled.
+//! - `check`: the whole check through the library, plugins compiled;
+//! - `recognise`: recognising an undeclared document by its structure, on
+//!   each fixture and on a generated 10,000-component SBOM whose markers
+//!   come last (as cyclonedx-py writes them).
 //!
 //! `cargo bench -p assure-bench --bench stages [-- FILTER]`
 
@@ -367,11 +370,41 @@ fn render_and_check(c: &mut Criterion) {
     check.finish();
 }
 
+fn recognise(c: &mut Criterion) {
+    let mut group = c.benchmark_group("recognise");
+    for folder in FOLDERS {
+        let short = folder.rsplit('/').next().unwrap_or(folder);
+        let documents: Vec<(String, Vec<u8>)> = std::fs::read_dir(root().join(folder))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.file_name().is_some_and(|n| n != "submission.toml"))
+            .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+            .collect();
+        group.bench_function(format!("every document of {short}"), |b| {
+            b.iter(|| {
+                for (name, bytes) in &documents {
+                    black_box(assure_engine::media::recognise(name, black_box(bytes)));
+                }
+            });
+        });
+    }
+    // The markers last: every member of the generated SBOM in reverse order.
+    let sbom: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&assure_bench::generate(10_000, 1).sbom).unwrap();
+    let reversed: serde_json::Map<String, serde_json::Value> = sbom.into_iter().rev().collect();
+    let reversed = serde_json::to_vec(&reversed).unwrap();
+    group.throughput(criterion::Throughput::Bytes(reversed.len() as u64));
+    group.bench_function("10k-component SBOM, markers last", |b| {
+        b.iter(|| assure_engine::media::recognise("sbom.json", black_box(&reversed)));
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = stages;
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    targets = plugin_call, extract, engine_stages, assemble, cedar, render_and_check
+    targets = plugin_call, extract, engine_stages, assemble, cedar, render_and_check, recognise
 }
 criterion_main!(stages);

@@ -3,7 +3,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
-use assure_engine::submission::{self, MANIFEST, Profile};
+use assure_engine::submission::{self, FileNote, InitReport, MANIFEST, Profile};
 use clap::Args;
 
 use crate::{Outcome, fail};
@@ -83,26 +83,61 @@ fn ask(profile: &mut Profile) {
     }
 }
 
+/// Says what was recognised in each file, and which files were not
+/// declared and why.
+fn tell(out: &mut impl Write, report: &InitReport) {
+    let sections: [(&str, &[FileNote]); 4] = [
+        ("recognised", &report.recognised),
+        (
+            "declared again, as what they are now recognised as",
+            &report.redeclared,
+        ),
+        (
+            "not recognised, so listed without a media type (`assure check` reports each as \
+             unrecognised evidence; declare `media_type` if a plugin reads it)",
+            &report.unrecognised,
+        ),
+        ("left out of the manifest", &report.skipped),
+    ];
+    for (title, notes) in sections {
+        if notes.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{title}:");
+        for n in notes {
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                submission::printable(&n.path),
+                submission::printable(&n.note)
+            );
+        }
+    }
+}
+
 pub fn run(args: &InitArgs) -> Outcome {
-    let mut manifest = match submission::init(&args.folder) {
-        Ok(m) => m,
+    let mut report = match submission::init_report(&args.folder) {
+        Ok(r) => r,
         Err(e) => return fail(&e),
     };
     for (key, value) in &args.profile {
-        manifest.profile.set(key, *value);
+        report.manifest.profile.set(key, *value);
     }
     if !args.no_prompt
-        && !manifest.profile.unanswered().is_empty()
+        && !report.manifest.profile.unanswered().is_empty()
         && std::io::stdin().is_terminal()
         && std::io::stderr().is_terminal()
     {
-        ask(&mut manifest.profile);
+        ask(&mut report.manifest.profile);
     }
-    let text = submission::manifest_to_toml(&manifest);
+    let text = submission::report_to_toml(&report);
     if args.dry_run {
         let _ = anstream::stdout().write_all(text.as_bytes());
+        // The manifest is on stdout: the notes go to stderr.
+        tell(&mut anstream::stderr(), &report);
         return Outcome::Success;
     }
+    let manifest = &report.manifest;
     let path = args.folder.join(MANIFEST);
     if let Err(source) = std::fs::write(&path, text) {
         return fail(&assure_engine::Error::Io {
@@ -118,6 +153,7 @@ pub fn run(args: &InitArgs) -> Outcome {
         path.display(),
         manifest.evidence.len()
     );
+    tell(&mut out, &report);
     let unanswered = manifest.profile.unanswered();
     if !unanswered.is_empty() {
         let _ = writeln!(

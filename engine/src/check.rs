@@ -190,8 +190,14 @@ impl Engine {
                         if evidence.media_type_declared {
                             String::new()
                         } else {
-                            " (sniffed; declare `media_type` in submission.toml if it is wrong)"
-                                .to_owned()
+                            // Said again here (it runs only for documents no
+                            // plugin reads): why it was not recognised.
+                            let why = crate::media::recognise(&evidence.path, &evidence.bytes);
+                            format!(
+                                " (not recognised: {}; declare `media_type` in submission.toml \
+                                 if a plugin reads it)",
+                                why.reason().unwrap_or("sniffed")
+                            )
                         }
                     ),
                     String::new(),

@@ -1,4 +1,18 @@
-//! Media types: validating declared ones and sniffing undeclared ones.
+//! Media types: validating declared ones and recognising undeclared ones.
+//!
+//! A document whose manifest entry declares no media type is recognised by
+//! its structure, never by a byte window or its name alone: JSON is parsed
+//! (bounded, see [`recognise`]) and told apart by its top-level members and
+//! their values; text by its lines (security.txt fields, an MDS2 CSV's
+//! question ids); an office document by the members of its ZIP archive. A
+//! document that matches no format, or more than one, or carries a format's
+//! marker without the structure that goes with it, is not recognised, and
+//! [`Recognition::Unrecognised`] says why.
+
+mod json;
+mod shape;
+mod text;
+mod zip;
 
 /// CycloneDX JSON.
 pub const CYCLONEDX_JSON: &str = "application/vnd.cyclonedx+json";
@@ -24,12 +38,67 @@ pub const CYBER_ESSENTIALS_JSON: &str = "application/vnd.assure.cyber-essentials
 pub const PENTEST_JSON: &str = "application/vnd.assure.pentest+json";
 /// CSV (an MDS2 form's export).
 pub const CSV: &str = "text/csv";
+/// A word-processing document in Office Open XML (`.docx`).
+pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+/// An OpenDocument text document (`.odt`).
+pub const ODT: &str = "application/vnd.oasis.opendocument.text";
 /// Any other JSON.
 pub const JSON: &str = "application/json";
 /// Plain text.
 pub const TEXT: &str = "text/plain";
 /// Unknown bytes.
 pub const OCTET_STREAM: &str = "application/octet-stream";
+
+/// The largest document the recogniser reads: the default for the largest
+/// document handed to a plugin (`limits.input_bytes`), which no plugin could
+/// read past anyway.
+pub const MAX_RECOGNISED_BYTES: usize = 128 * 1024 * 1024;
+
+/// What the recogniser made of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recognition {
+    /// It is a format a bundled plugin reads.
+    Recognised {
+        /// The format's media type, which routes the document to its plugin.
+        media_type: &'static str,
+        /// What it is, for people: "CycloneDX 1.6 JSON".
+        format: String,
+    },
+    /// It is none of them, or it cannot be told which.
+    Unrecognised {
+        /// A generic media type no bundled plugin reads (`application/json`,
+        /// `text/plain`, `application/pdf`…).
+        media_type: &'static str,
+        /// Why: "JSON, but no member says which format (…)".
+        reason: String,
+    },
+}
+
+impl Recognition {
+    /// The media type to route the document by.
+    pub fn media_type(&self) -> &'static str {
+        match self {
+            Self::Recognised { media_type, .. } | Self::Unrecognised { media_type, .. } => {
+                media_type
+            }
+        }
+    }
+
+    /// Why it was not recognised, if it was not.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Self::Recognised { .. } => None,
+            Self::Unrecognised { reason, .. } => Some(reason),
+        }
+    }
+
+    fn unrecognised(media_type: &'static str, reason: impl Into<String>) -> Self {
+        Self::Unrecognised {
+            media_type,
+            reason: reason.into(),
+        }
+    }
+}
 
 /// Whether `s` looks like `type/subtype` (parameters allowed).
 pub fn is_valid(s: &str) -> bool {
@@ -61,116 +130,67 @@ pub fn is_json(media_type: &str) -> bool {
     essence.ends_with("/json") || essence.ends_with("+json")
 }
 
-/// Guesses a document's media type from its name and first bytes.
-///
-/// JSON formats are told apart by their marker members near the top of the
-/// document; anything unrecognised is `application/json`, `text/plain` or
-/// `application/octet-stream`, which no plugin reads, so it is reported as
-/// unrecognised evidence rather than silently ignored.
+/// Whether a media type is one the recogniser gives a document it did not
+/// recognise (`application/json`, `text/plain`…): a manifest that declares
+/// one of these has most likely been written by an older `assure init`.
+pub fn is_generic(media_type: &str) -> bool {
+    matches!(
+        normalise(media_type).as_str(),
+        JSON | TEXT | OCTET_STREAM | "application/xml" | "text/xml"
+    )
+}
+
+/// The media type a document is routed by when the manifest declares none:
+/// [`recognise`]'s.
 pub fn sniff(name: &str, bytes: &[u8]) -> &'static str {
-    let head = bytes.get(..bytes.len().min(8192)).unwrap_or(bytes);
-    let head = String::from_utf8_lossy(head);
-    let trimmed = head.trim_start_matches('\u{feff}').trim_start();
-    let lower_name = name.to_ascii_lowercase();
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        let compact: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
-        if compact.contains("\"bomFormat\":\"CycloneDX\"") {
-            return CYCLONEDX_JSON;
-        }
-        if compact.contains("\"spdxVersion\":") {
-            return SPDX_JSON;
-        }
-        if compact.contains("openvex.dev/ns") {
-            return OPENVEX_JSON;
-        }
-        if compact.contains("\"csaf_version\":") {
-            return CSAF_JSON;
-        }
-        if compact.contains("\"payloadType\":") && compact.contains("\"signatures\":") {
-            return DSSE_JSON;
-        }
-        // An in-toto statement; some (the SLSA specification's own example)
-        // omit `_type` but still have a predicate type and subjects.
-        if compact.contains("in-toto.io/Statement")
-            || (compact.contains("\"predicateType\":") && compact.contains("\"subject\":["))
-        {
-            return IN_TOTO_JSON;
-        }
-        for (marker, media_type) in [
-            ("\"assure_format\":\"dtac-answers/", DTAC_JSON),
-            (
-                "\"assure_format\":\"cyber-essentials/",
-                CYBER_ESSENTIALS_JSON,
+    recognise(name, bytes).media_type()
+}
+
+/// Recognises a document by its structure. `name` (its path) only words the
+/// reasons ("named security.txt, but …"); it never decides the format.
+///
+/// JSON is parsed once, with `serde_json`'s nesting limit (128 levels), and
+/// only its top levels are kept (a bounded summary: the first items of each
+/// array, short strings); a document over [`MAX_RECOGNISED_BYTES`], or that
+/// does not parse, is not recognised. A document that looks like two formats
+/// is not recognised either: it says which two, and its media type must be
+/// declared.
+pub fn recognise(name: &str, bytes: &[u8]) -> Recognition {
+    if bytes.len() > MAX_RECOGNISED_BYTES {
+        return Recognition::unrecognised(
+            OCTET_STREAM,
+            format!(
+                "{} bytes, more than the {} MiB the recogniser reads (the largest document a \
+                 plugin reads by default)",
+                bytes.len(),
+                MAX_RECOGNISED_BYTES / (1024 * 1024)
             ),
-            ("\"assure_format\":\"pentest-summary/", PENTEST_JSON),
-        ] {
-            if compact.contains(marker) {
-                return media_type;
-            }
-        }
-        if (compact.contains("\"checks\":[") || compact.contains("\"check\":["))
-            && (compact.contains("\"scorecard\":") || compact.contains("\"overallScore\":"))
-        {
-            return SCORECARD_JSON;
-        }
-        return JSON;
+        );
     }
-    if lower_name.ends_with("security.txt") {
-        return SECURITY_TXT;
+    let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let Some(first) = body.iter().find(|b| !b.is_ascii_whitespace()) else {
+        return Recognition::unrecognised(TEXT, "an empty file");
+    };
+    if matches!(first, b'{' | b'[') {
+        return json::recognise(body);
     }
-    if lower_name.ends_with(".csv") {
-        return CSV;
+    if body.starts_with(b"%PDF-") {
+        return Recognition::unrecognised(
+            "application/pdf",
+            "a PDF document, which no plugin reads",
+        );
     }
-    if std::str::from_utf8(bytes).is_ok() {
-        return TEXT;
+    if body.starts_with(b"PK\x03\x04") {
+        return zip::recognise(body);
     }
-    OCTET_STREAM
+    match std::str::from_utf8(body) {
+        Ok(text) => text::recognise(name, text),
+        Err(_) => Recognition::unrecognised(
+            OCTET_STREAM,
+            "binary data, neither JSON, text nor an office document",
+        ),
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sniffs_cyclonedx_with_whitespace_and_bom() {
-        let doc = "\u{feff}{\n  \"bomFormat\" : \"CycloneDX\",\n \"specVersion\": \"1.4\"}";
-        assert_eq!(sniff("x.json", doc.as_bytes()), CYCLONEDX_JSON);
-        assert_eq!(
-            sniff("x.json", b"{\"spdxVersion\": \"SPDX-2.3\"}"),
-            SPDX_JSON
-        );
-        assert_eq!(sniff("notes.json", b"{\"a\": 1}"), JSON);
-        assert_eq!(
-            sniff(".well-known/security.txt", b"Contact: x"),
-            SECURITY_TXT
-        );
-        assert_eq!(sniff("blob", &[0xff, 0xfe, 0x00]), OCTET_STREAM);
-        assert_eq!(
-            sniff("dtac.json", b"{\"assure_format\": \"dtac-answers/1\"}"),
-            DTAC_JSON
-        );
-        assert_eq!(
-            sniff("ce.json", b"{\"assure_format\":\"cyber-essentials/1\"}"),
-            CYBER_ESSENTIALS_JSON
-        );
-        assert_eq!(
-            sniff(
-                "scorecard.json",
-                b"{\"date\":\"2024\",\"scorecard\":{},\"checks\":[]}"
-            ),
-            SCORECARD_JSON
-        );
-        assert_eq!(sniff("mds2.CSV", b"id,answer,note\nPAUT-8,Yes,"), CSV);
-    }
-
-    #[test]
-    fn validates_media_types() {
-        assert!(is_valid("application/vnd.cyclonedx+json; version=1.6"));
-        assert!(!is_valid("cyclonedx"));
-        assert!(!is_valid("a/"));
-        assert_eq!(
-            normalise("Application/JSON; charset=utf-8"),
-            "application/json"
-        );
-    }
-}
+mod tests;

@@ -6,7 +6,7 @@
 //! that escapes the folder, a declared file that is missing) are trust
 //! failures, never warnings.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Component as PathComponent, Path, PathBuf};
 use std::sync::Arc;
 
@@ -17,6 +17,12 @@ use assure_trust::folder::{Folder, Links, OpenError};
 
 use crate::error::{Error, SubmissionError, TrustError};
 use crate::media;
+
+mod init;
+
+pub use init::{
+    FileNote, InitReport, init, init_report, manifest_to_toml, printable, report_to_toml,
+};
 
 /// The manifest's file name at the root of a submission folder.
 pub const MANIFEST: &str = "submission.toml";
@@ -63,7 +69,7 @@ pub struct Manifest {
     #[serde(default)]
     pub profile: Profile,
     /// The evidence files.
-    #[serde(default, rename = "evidence")]
+    #[serde(default, rename = "evidence", skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<EvidenceEntry>,
 }
 
@@ -698,150 +704,6 @@ fn files_of(root: &Path, entries: impl Iterator<Item = walkdir::DirEntry>) -> Ve
         }
     }
     out.into_iter().collect()
-}
-
-/// Builds a `submission.toml` for the files in `root`, with their SHA-256
-/// digests and media types. An existing manifest's product, profile and
-/// declared media types are kept; otherwise the product fields are
-/// placeholders for the supplier to fill in.
-pub fn init(root: &Path) -> Result<Manifest, Error> {
-    if !root.is_dir() {
-        return Err(SubmissionError::NotAFolder {
-            path: root.to_path_buf(),
-        }
-        .into());
-    }
-    let manifest_path = root.join(MANIFEST);
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Io {
-            action: "read",
-            path,
-            source,
-        }
-    };
-    let folder = Folder::open(root).map_err(io(root))?;
-    let existing = match folder.open_file(MANIFEST, Links::StayInside) {
-        Ok(file) => {
-            let bytes = read_limited_from(
-                file,
-                &manifest_path,
-                SubmissionLimits::default().max_manifest_bytes,
-                "manifest_bytes",
-            )?;
-            Some(parse_manifest(&manifest_path, &bytes)?)
-        }
-        Err(OpenError::Missing | OpenError::NotAFile) => None,
-        Err(e @ (OpenError::Escapes | OpenError::Link)) => {
-            return Err(TrustError {
-                path: manifest_path,
-                problems: vec![format!("{MANIFEST}: {e}")],
-            }
-            .into());
-        }
-        Err(OpenError::Io(source)) => return Err(io(&manifest_path)(source)),
-    };
-    let declared: BTreeMap<String, String> = existing
-        .iter()
-        .flat_map(|m| m.evidence.iter())
-        .filter_map(|e| Some((normalise_relative(&e.path).ok()?, e.media_type.clone()?)))
-        .collect();
-    let limits = SubmissionLimits::default();
-    let mut evidence = Vec::new();
-    let mut by_path = BTreeMap::new();
-    for rel in list_files(root, limits.max_files.saturating_mul(10)) {
-        if rel == MANIFEST || rel.split('/').any(|p| p.starts_with('.')) {
-            continue;
-        }
-        let path = root.join(&rel);
-        // Links and special files are not evidence a supplier vouches for.
-        let file = match folder.open_file(&rel, Links::Refused) {
-            Ok(file) => file,
-            Err(
-                OpenError::Link | OpenError::Escapes | OpenError::NotAFile | OpenError::Missing,
-            ) => {
-                continue;
-            }
-            Err(OpenError::Io(source)) => return Err(io(&path)(source)),
-        };
-        let bytes = read_limited_from(file, &path, limits.max_file_bytes, "file_bytes")?;
-        by_path.insert(
-            rel.clone(),
-            EvidenceEntry {
-                media_type: Some(
-                    declared
-                        .get(&rel)
-                        .cloned()
-                        .unwrap_or_else(|| media::sniff(&rel, &bytes).to_owned()),
-                ),
-                sha256: Some(sha256_hex(&bytes)),
-                path: rel,
-            },
-        );
-    }
-    evidence.extend(by_path.into_values());
-    if evidence.len() > limits.max_files {
-        return Err(SubmissionError::Limit {
-            path: root.to_path_buf(),
-            message: format!(
-                "{} files, more than allowed ({})",
-                evidence.len(),
-                crate::limits::named("files", u64::try_from(limits.max_files).unwrap_or(u64::MAX))
-            ),
-        }
-        .into());
-    }
-    let (product, profile) = match existing {
-        Some(m) => (m.product, m.profile),
-        None => (
-            Product {
-                name: format!("{PLACEHOLDER}: product name"),
-                version: format!("{PLACEHOLDER}: version"),
-                supplier: format!("{PLACEHOLDER}: supplier legal name"),
-                identifiers: Vec::new(),
-                artifact_sha256: Vec::new(),
-            },
-            Profile::default(),
-        ),
-    };
-    Ok(Manifest {
-        product,
-        profile,
-        evidence,
-    })
-}
-
-/// The manifest as TOML text, as `assure init` writes it.
-pub fn manifest_to_toml(manifest: &Manifest) -> String {
-    let mut body = toml::to_string_pretty(manifest).unwrap_or_default();
-    // Each unanswered profile question as a comment to answer, under
-    // `[profile]`: never a silent `false`.
-    let unanswered: String = Profile::QUESTIONS
-        .iter()
-        .filter(|(key, _)| manifest.profile.get(key).is_none())
-        .map(|(key, question)| {
-            format!("# {key} = true or false   # {question} (unanswered: judged as true)\n")
-        })
-        .collect();
-    if !unanswered.is_empty() {
-        body = match body.find("[profile]\n") {
-            Some(at) => {
-                let (head, tail) = body.split_at(at + "[profile]\n".len());
-                format!("{head}{unanswered}{tail}")
-            }
-            None => match body.find("\n[[evidence]]") {
-                Some(at) => {
-                    let (head, tail) = body.split_at(at);
-                    format!("{}\n\n[profile]\n{unanswered}{tail}", head.trim_end())
-                }
-                None => format!("{}\n\n[profile]\n{unanswered}", body.trim_end()),
-            },
-        };
-    }
-    format!(
-        "# assure submission manifest: the product, its deployment profile, and each evidence file\n\
-         # with its media type and SHA-256. See the README for the format.\n\n{body}"
-    )
 }
 
 #[cfg(test)]
