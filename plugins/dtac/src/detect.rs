@@ -19,7 +19,16 @@ const BODIES: &[(&str, &str)] = &[
 
 /// Words that may stand between a body and its number ("GMC number:
 /// 1234567", "NMC reg. no 12A3456E").
-const FILLERS: &[&str] = &["no", "number", "num", "reg", "registration", "registered", "pin", "ref"];
+const FILLERS: &[&str] = &[
+    "no",
+    "number",
+    "num",
+    "reg",
+    "registration",
+    "registered",
+    "pin",
+    "ref",
+];
 
 /// Alphanumeric runs of `text`, in order.
 fn words(text: &str) -> impl Iterator<Item = &str> {
@@ -56,7 +65,8 @@ pub fn ico_number(text: &str) -> Option<String> {
             let b = w.as_bytes();
             b.len() == 8
                 && b.first() == Some(&b'Z')
-                && b.get(1).is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                && b.get(1)
+                    .is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
                 && b.get(2..).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
         })
         .map(str::to_owned)
@@ -132,23 +142,40 @@ mod tests {
             professional_registration("Sam Lee, nurse, NMC PIN 12A3456E"),
             Some("NMC 12A3456E".to_owned())
         );
-        assert_eq!(professional_registration("Dr Ann Smith, registered with the GMC"), None);
-        assert_eq!(ico_number("registration number: Z5143673"), Some("Z5143673".to_owned()));
+        assert_eq!(
+            professional_registration("Dr Ann Smith, registered with the GMC"),
+            None
+        );
+        assert_eq!(
+            ico_number("registration number: Z5143673"),
+            Some("Z5143673".to_owned())
+        );
         assert_eq!(ico_number("ZB987654"), Some("ZB987654".to_owned()));
         assert_eq!(ico_number("Z123"), None);
         assert_eq!(
             ods_code("https://www.dsptoolkit.nhs.uk/OrganisationSearch/8HV48"),
             Some("8HV48".to_owned())
         );
-        assert_eq!(ods_code("Standards Met, ODS code 8NW01."), Some("8NW01".to_owned()));
+        assert_eq!(
+            ods_code("Standards Met, ODS code 8NW01."),
+            Some("8NW01".to_owned())
+        );
         assert_eq!(ods_code("ODS pending"), None);
     }
 
     #[test]
     fn dspt_statuses() {
-        assert_eq!(dspt_status("Confirmed. Standards Exceeded.").map(|s| s.0), Some("Standards Exceeded".to_owned()));
-        assert_eq!(dspt_status("standards NOT met").map(|s| s.0), Some("Standards Not Met".to_owned()));
-        assert!(dspt_status("Standards Not Fully Met (Plan Agreed)").is_some_and(|s| s.1.is_some()));
+        assert_eq!(
+            dspt_status("Confirmed. Standards Exceeded.").map(|s| s.0),
+            Some("Standards Exceeded".to_owned())
+        );
+        assert_eq!(
+            dspt_status("standards NOT met").map(|s| s.0),
+            Some("Standards Not Met".to_owned())
+        );
+        assert!(
+            dspt_status("Standards Not Fully Met (Plan Agreed)").is_some_and(|s| s.1.is_some())
+        );
         assert_eq!(dspt_status("Confirmed"), None);
     }
 }

@@ -279,13 +279,12 @@ pub fn read(question: &Question, answer: &AnswerValue) -> Reading {
         }
     }
     if best.is_none() && is_words(&tokens, &["not", "applicable"]) {
-        let mut na = question
-            .options
-            .iter()
-            .filter(|o| canonical(o).first().is_some_and(|t| t.word == "not") && {
+        let mut na = question.options.iter().filter(|o| {
+            canonical(o).first().is_some_and(|t| t.word == "not") && {
                 let c = canonical(o);
                 c.get(1).is_some_and(|t| t.word == "applicable")
-            });
+            }
+        });
         if let (Some(option), None) = (na.next(), na.next()) {
             let end = tokens.last().map_or(0, |t| t.end);
             best = Some((option, 2, end));
@@ -369,7 +368,10 @@ const WHOLE: &[(&str, &str)] = &[("y", "yes"), ("true", "yes"), ("n", "no"), ("f
 fn canonical(text: &str) -> Vec<Token> {
     let mut raw: Vec<(String, usize)> = Vec::new();
     let mut start: Option<usize> = None;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         if c.is_alphanumeric() {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
@@ -460,17 +462,35 @@ mod tests {
     fn the_forms_own_words_and_their_variants() {
         use Version::{V1, V2};
         assert_eq!(option(V2, "C1.2.4", "Provided"), Some(("Provided", None)));
-        assert_eq!(option(V2, "C1.2.4", "NOT PROVIDED."), Some(("Not provided", None)));
-        assert_eq!(option(V2, "C3.1", "Not provided"), Some(("Not Provided", None)));
+        assert_eq!(
+            option(V2, "C1.2.4", "NOT PROVIDED."),
+            Some(("Not provided", None))
+        );
+        assert_eq!(
+            option(V2, "C3.1", "Not provided"),
+            Some(("Not Provided", None))
+        );
         assert_eq!(option(V2, "C2.1", "Confirm"), Some(("Confirmed", None)));
-        assert_eq!(option(V2, "C2.1", "Cannot confirm"), Some(("Unable to Confirm", None)));
-        assert_eq!(option(V1, "C2.3.1", "Unable to Confirm"), Some(("Unable to confirm", None)));
-        assert_eq!(option(V1, "C1.1.1", "Not provided"), Some(("No evidence available", None)));
+        assert_eq!(
+            option(V2, "C2.1", "Cannot confirm"),
+            Some(("Unable to Confirm", None))
+        );
+        assert_eq!(
+            option(V1, "C2.3.1", "Unable to Confirm"),
+            Some(("Unable to confirm", None))
+        );
+        assert_eq!(
+            option(V1, "C1.1.1", "Not provided"),
+            Some(("No evidence available", None))
+        );
         assert_eq!(
             option(V1, "C2.5", "UK Only / (London, England)"),
             Some(("UK only", Some("(London, England)".to_owned())))
         );
-        assert_eq!(option(V2, "C2.2.5", "Outside the UK"), Some(("Outside of UK", None)));
+        assert_eq!(
+            option(V2, "C2.2.5", "Outside the UK"),
+            Some(("Outside of UK", None))
+        );
         assert_eq!(
             option(V1, "C3.3", "Yes – internal code review"),
             Some(("Yes - Internal code review", None))
@@ -485,7 +505,10 @@ mod tests {
         );
         assert_eq!(
             option(V2, "C3.5.1", "N/A"),
-            Some(("Not applicable as supplier has no access to the product", None))
+            Some((
+                "Not applicable as supplier has no access to the product",
+                None
+            ))
         );
         assert_eq!(option(V2, "C3.5", "y"), Some(("Yes", None)));
         // Word boundaries: "Yesterday" is not "Yes", "Not" is not "No".
@@ -501,7 +524,10 @@ mod tests {
         let c331 = question(Version::V2, "C3.3");
         assert!(matches!(
             c331.map(|q| read(q, &AnswerValue::Bool(false))),
-            Some(Reading::Option { option: "Not provided", .. })
+            Some(Reading::Option {
+                option: "Not provided",
+                ..
+            })
         ));
         let cso = question(Version::V2, "C1.2.5");
         assert!(matches!(
@@ -515,7 +541,10 @@ mod tests {
         for version in [Version::V1, Version::V2] {
             for (i, asked) in questions(version).iter().enumerate() {
                 assert!(
-                    questions(version).iter().skip(i + 1).all(|q| q.id != asked.id),
+                    questions(version)
+                        .iter()
+                        .skip(i + 1)
+                        .all(|q| q.id != asked.id),
                     "{} twice",
                     asked.id
                 );

@@ -92,7 +92,10 @@ pub fn interpret(
         let Some(question) = forms::question(version, &raw.id) else {
             let other = version.other();
             let why = if other.asks(&raw.id) {
-                format!(", only v{}: the two versions number their questions differently", other.as_str())
+                format!(
+                    ", only v{}: the two versions number their questions differently",
+                    other.as_str()
+                )
             } else {
                 String::new()
             };
@@ -151,7 +154,10 @@ fn note_routes<'a>(
     whole: &Location,
     out: &mut Facts,
 ) {
-    let mut routes: Vec<(&str, &str)> = skipped.iter().map(|(_, by, option)| (*by, *option)).collect();
+    let mut routes: Vec<(&str, &str)> = skipped
+        .iter()
+        .map(|(_, by, option)| (*by, *option))
+        .collect();
     routes.dedup();
     for (by, option) in routes {
         let ids: Vec<&str> = skipped
@@ -160,9 +166,14 @@ fn note_routes<'a>(
             .map(|(id, _, _)| *id)
             .collect();
         let at = find(by).map_or_else(|| whole.clone(), |a| a.raw.location.clone());
+        let (past, apply) = if ids.len() == 1 {
+            ("it does not apply, and gives", "")
+        } else {
+            ("they do not apply, and give", "")
+        };
         out.note(
             format!(
-                "{by} \"{option}\" routes past {}: they do not apply, and give no facts",
+                "{by} \"{option}\" routes past {}: {past} no facts{apply}",
                 list(&ids)
             ),
             at,
@@ -202,7 +213,10 @@ fn note_answer(
             option,
             rest: Some(rest),
         } if assessed => out.note(
-            format!("{id}: read as \"{option}\"; the answer goes on: \"{}\"", quote(rest)),
+            format!(
+                "{id}: read as \"{option}\"; the answer goes on: \"{}\"",
+                quote(rest)
+            ),
             at,
         ),
         Reading::Text(text) if version.reads(id) => {
@@ -369,7 +383,14 @@ fn value(
 const MEMBER_QUESTION: Question = Question {
     id: "member",
     wording: "",
-    options: &["Yes", "No", "Provided", "Not provided", "Confirmed", "Unable to confirm"],
+    options: &[
+        "Yes",
+        "No",
+        "Provided",
+        "Not provided",
+        "Confirmed",
+        "Unable to confirm",
+    ],
     routes: &[],
 };
 
@@ -386,9 +407,17 @@ fn lower(text: &str) -> String {
 /// "unknown", "tbc".
 fn says_nothing(text: &str) -> bool {
     let words = lower(text);
-    ["n a", "na", "not applicable", "unknown", "not known", "tbc", "tbd"]
-        .iter()
-        .any(|w| words == *w || words.starts_with(&format!("{w} ")))
+    [
+        "n a",
+        "na",
+        "not applicable",
+        "unknown",
+        "not known",
+        "tbc",
+        "tbd",
+    ]
+    .iter()
+    .any(|w| words == *w || words.starts_with(&format!("{w} ")))
 }
 
 /// A free-text answer saying there is nobody: "No", "None".
