@@ -352,7 +352,7 @@ fn value(
             let found = text
                 .and_then(detect::professional_registration)
                 .map(|r| (Value::Text(r), at.clone()));
-            found.or_else(|| match member(&"detail".to_owned()) {
+            found.or_else(|| match member("detail") {
                 Some(Member {
                     value: AnswerValue::Text(t),
                     location,

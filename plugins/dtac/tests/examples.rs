@@ -414,3 +414,36 @@ fn describe_names_what_the_schema_declares() -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Every fact the plugin emits is read by a rule of the baseline, or by the
+/// engine, or the README says why it is kept ("shown in reports"): a new
+/// fact with neither fails here.
+#[test]
+fn every_fact_is_read_or_kept_for_a_reason() -> Result<(), String> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let mut policies = String::new();
+    let dir = format!("{root}/policies/nhs-baseline");
+    for entry in std::fs::read_dir(&dir).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.extension().is_some_and(|e| e == "cedar") {
+            policies.push_str(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?);
+        }
+    }
+    let join = std::fs::read_to_string(format!("{root}/engine/src/join.rs"))
+        .map_err(|e| e.to_string())?;
+    let readme = include_str!("../README.md");
+    for fact in assure_plugin_dtac::describe().fact_paths {
+        let field = fact.strip_prefix("dtac.").ok_or(fact.as_str())?;
+        let in_rule = policies.contains(&format!("resource.dtac.{field}"))
+            || policies.contains(&format!("resource.dtac has {field}"));
+        let by_engine = join.contains(&format!("\"{fact}\""));
+        let kept = readme
+            .lines()
+            .any(|l| l.starts_with(&format!("| `{fact}`")) && l.contains("shown in reports"));
+        assert!(
+            in_rule || by_engine || kept,
+            "{fact}: no rule reads it, the engine does not, and the README does not say why it is kept"
+        );
+    }
+    Ok(())
+}
