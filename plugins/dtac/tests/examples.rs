@@ -429,8 +429,8 @@ fn every_fact_is_read_or_kept_for_a_reason() -> Result<(), String> {
             policies.push_str(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?);
         }
     }
-    let join = std::fs::read_to_string(format!("{root}/engine/src/join.rs"))
-        .map_err(|e| e.to_string())?;
+    let join =
+        std::fs::read_to_string(format!("{root}/engine/src/join.rs")).map_err(|e| e.to_string())?;
     let readme = include_str!("../README.md");
     for fact in assure_plugin_dtac::describe().fact_paths {
         let field = fact.strip_prefix("dtac.").ok_or(fact.as_str())?;
