@@ -1,26 +1,13 @@
-//! One answer: checking its members, and reading yes/no, DSPT status and text.
+//! One answer of the JSON format: checking its id and its members' types.
 
 use assure_plugin_sdk::json::{Map, Value as Json};
 use assure_plugin_sdk::{ExtractError, Facts, Pointer, error};
 
-use crate::mapping::{ANSWER_MEMBERS, DSPT_STATUSES, Kind, YES_NO_MEMBERS};
+use crate::mapping::{ANSWER_MEMBERS, YES_NO_MEMBERS};
 use crate::text::{bounded, kind_of, optional_date, optional_text, quote};
 
 /// The longest question id accepted, in bytes.
 const MAX_ID_BYTES: usize = 32;
-
-/// What an answer member says, read as a fact.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Reading {
-    /// A yes/no answer.
-    Boolean(bool),
-    /// Text (a normalised DSPT status, a registration number, …).
-    Text(String),
-    /// Text read from an older spelling, and a note saying so.
-    Renamed(String, String),
-    /// No fact: why, for a note ("is \"N/A\" (not applicable)").
-    Absent(String),
-}
 
 /// Whether `id` looks like a DTAC question id: a section letter A to D, then
 /// numbers joined by dots (`C1.2.2`, `A4`, `D1.1`).
@@ -154,99 +141,6 @@ fn evidence(answer: &Map<String, Json>, at: &Pointer) -> Result<(), ExtractError
     }
 }
 
-/// Reads a member's value as `kind`. The value has been type-checked.
-pub(crate) fn read(value: &Json, kind: Kind) -> Reading {
-    match kind {
-        Kind::YesNo => yes_no(value),
-        Kind::DsptStatus => match value {
-            Json::String(s) => dspt_status(s),
-            other => Reading::Absent(format!("is {}, not a DSPT status", kind_of(other))),
-        },
-        Kind::Text => match value {
-            Json::String(s) => match special(s) {
-                Some(why) => Reading::Absent(why),
-                None => Reading::Text(s.trim().to_owned()),
-            },
-            other => Reading::Absent(format!("is {}, not text", kind_of(other))),
-        },
-    }
-}
-
-/// "n/a" and "unknown" answers, and empty ones: why they give no fact.
-fn special(text: &str) -> Option<String> {
-    match words(text).as_str() {
-        "" => Some("is empty".to_owned()),
-        "na" | "n a" | "not applicable" => {
-            Some(format!("is \"{}\" (not applicable)", quote(text.trim())))
-        }
-        "unknown" | "not known" | "don t know" => Some(format!("is \"{}\"", quote(text.trim()))),
-        _ => None,
-    }
-}
-
-/// A yes/no answer: `true`/`false`, or "yes"/"y"/"true", "no"/"n"/"false"
-/// in any case.
-fn yes_no(value: &Json) -> Reading {
-    match value {
-        Json::Bool(b) => Reading::Boolean(*b),
-        Json::String(s) => match words(s).as_str() {
-            "yes" | "y" | "true" => Reading::Boolean(true),
-            "no" | "n" | "false" => Reading::Boolean(false),
-            _ => special(s).map_or_else(
-                || Reading::Absent(format!("is \"{}\", not yes or no", quote(s.trim()))),
-                Reading::Absent,
-            ),
-        },
-        other => Reading::Absent(format!("is {}, not yes or no", kind_of(other))),
-    }
-}
-
-/// A DSPT status, normalised: case, spacing and punctuation do not matter.
-/// The pre-2024 label "Standards Not Fully Met (Plan Agreed)" is read as its
-/// successor, "Approaching Standards".
-fn dspt_status(text: &str) -> Reading {
-    let key = words(text);
-    if let Some(status) = DSPT_STATUSES.iter().find(|status| words(status) == key) {
-        return Reading::Text((*status).to_owned());
-    }
-    if key == "standards not fully met plan agreed" {
-        return Reading::Renamed(
-            "Approaching Standards".to_owned(),
-            format!(
-                "is \"{}\", the DSPT's name before 2024 for what is now \"Approaching Standards\"",
-                quote(text.trim())
-            ),
-        );
-    }
-    special(text).map_or_else(
-        || {
-            Reading::Absent(format!(
-                "is \"{}\", not a DSPT status ({})",
-                quote(text.trim()),
-                DSPT_STATUSES.join(", ")
-            ))
-        },
-        Reading::Absent,
-    )
-}
-
-/// Lower-case words: every run of characters other than ASCII letters and
-/// digits becomes one space.
-fn words(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.is_empty() && !out.ends_with(' ') {
-            out.push(' ');
-        }
-    }
-    if out.ends_with(' ') {
-        out.pop();
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,50 +155,5 @@ mod tests {
         ] {
             assert!(!is_question_id(id), "{id}");
         }
-    }
-
-    #[test]
-    fn yes_no_spellings() {
-        for yes in [r#"true"#, r#""Yes""#, r#""y""#, r#"" YES ""#, r#""True""#] {
-            let value: Json = serde_json::from_str(yes).unwrap_or_default();
-            assert_eq!(yes_no(&value), Reading::Boolean(true), "{yes}");
-        }
-        for no in [r#"false"#, r#""No""#, r#""n""#, r#""no.""#] {
-            let value: Json = serde_json::from_str(no).unwrap_or_default();
-            assert_eq!(yes_no(&value), Reading::Boolean(false), "{no}");
-        }
-        for absent in [
-            r#""na""#,
-            r#""N/A""#,
-            r#""Not applicable""#,
-            r#""unknown""#,
-            r#""""#,
-            r#""Yes, via SSO""#,
-        ] {
-            let value: Json = serde_json::from_str(absent).unwrap_or_default();
-            assert!(matches!(yes_no(&value), Reading::Absent(_)), "{absent}");
-        }
-    }
-
-    #[test]
-    fn dspt_spellings() {
-        assert_eq!(
-            dspt_status("standards met"),
-            Reading::Text("Standards Met".into())
-        );
-        assert_eq!(
-            dspt_status(" STANDARDS  EXCEEDED "),
-            Reading::Text("Standards Exceeded".into())
-        );
-        assert!(matches!(
-            dspt_status("Standards Not Fully Met (Plan Agreed)"),
-            Reading::Renamed(s, _) if s == "Approaching Standards"
-        ));
-        assert_eq!(
-            dspt_status("not-published"),
-            Reading::Text("Not Published".into())
-        );
-        assert!(matches!(dspt_status("Green"), Reading::Absent(m) if m.contains("Standards Met")));
-        assert!(matches!(dspt_status("N/A"), Reading::Absent(m) if m.contains("not applicable")));
     }
 }

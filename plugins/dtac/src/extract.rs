@@ -8,18 +8,17 @@ use assure_plugin_sdk::{
     Document, ExtractError, Extraction, FactSink, Facts, Location, Pointer, error,
 };
 
-use crate::answers::{self, Reading};
+use crate::answers;
 use crate::date;
-use crate::mapping::{CHARTER_QUESTION, CHARTER_SKIPPABLE, Kind, MAPPING, Row, Version};
+use crate::forms::AnswerValue;
+use crate::interpret::{Member, RawAnswer, interpret, list};
+use crate::mapping::Version;
 use crate::text::{kind_of, optional_date, optional_text, quote, required_text};
 use crate::{FORMAT, KNOWN_MEMBERS};
 
 /// The largest document read, in bytes. A DTAC answers document is a few
 /// kilobytes; anything this large is not one.
 pub const MAX_DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
-
-/// The most question ids quoted in one note or message.
-const MAX_IDS_QUOTED: usize = 10;
 
 /// Answers by question id, each checked.
 type Answers<'a> = BTreeMap<&'a str, &'a Map<String, Json>>;
@@ -88,8 +87,12 @@ pub fn extract(doc: &Document) -> Result<Extraction, ExtractError> {
     }
 
     let version = version(declared, &checked, &answers_at, &mut out)?;
-    read_rows(version, &checked, &answers_at, &mut out);
-    note_unread(version, &checked, &answers_at, &mut out);
+    interpret(
+        version,
+        &raw_answers(&checked, &answers_at),
+        &(&answers_at).into(),
+        &mut out,
+    )?;
     Ok(out.finish())
 }
 
@@ -193,20 +196,6 @@ fn declared_version(root: &Map<String, Json>) -> Result<Option<Version>, Extract
     }
 }
 
-/// Up to [`MAX_IDS_QUOTED`] ids, comma-separated, "…" after that.
-fn list(ids: &[&str]) -> String {
-    let mut out = ids
-        .iter()
-        .take(MAX_IDS_QUOTED)
-        .copied()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if ids.len() > MAX_IDS_QUOTED {
-        out.push_str(", …");
-    }
-    out
-}
-
 /// The form's version: `dtac_version` when given (checked against the
 /// question ids), else told from the ids only one version asks. Emits
 /// `dtac.version`.
@@ -266,7 +255,7 @@ fn version(
         }
         (None, None) => {
             return Err(error(
-                "cannot tell the DTAC version: no answer is to a question only one version asks (such as C1.1 in v1.0 or C1.2.2 in v2.0); add `\"dtac_version\": \"1.0\"` or `\"2.0\"`",
+                "cannot tell the DTAC version: no answer is to a question only one version asks (such as C1.1 or C1.3 in v1.0, C1.2.2 or C2.2.5 in v2.0); add `\"dtac_version\": \"1.0\"` or `\"2.0\"`",
                 answers_at,
             ));
         }
@@ -286,132 +275,38 @@ fn version(
     Ok(detected)
 }
 
-/// Whether a supplier who signed the charter took its route: v2.0, C3.2 yes.
-fn charter_signed(version: Version, answers: &Answers<'_>) -> bool {
-    version == Version::V2
-        && answers
-            .get(CHARTER_QUESTION)
-            .and_then(|a| a.get("answer"))
-            .is_some_and(|v| answers::read(v, Kind::YesNo) == Reading::Boolean(true))
-}
-
-/// Turns each mapped answer of `version` into its fact.
-fn read_rows(version: Version, answers: &Answers<'_>, answers_at: &Pointer, out: &mut Facts) {
-    let charter = charter_signed(version, answers);
-    let mut skipped_questions: Vec<&str> = Vec::new();
-    let mut skipped_facts: Vec<&str> = Vec::new();
-    for row in MAPPING {
-        let Some(source) = version.source(row) else {
-            continue;
-        };
-        let Some(answer) = answers.get(source.id) else {
-            if charter && CHARTER_SKIPPABLE.contains(&source.id) {
-                if !skipped_questions.contains(&source.id) {
-                    skipped_questions.push(source.id);
-                }
-                skipped_facts.push(row.fact);
-            } else if row.required {
-                out.note(
-                    format!(
-                        "question {} ({}) is not answered: `{}` is absent",
-                        source.id,
-                        version_name(version),
-                        row.fact
-                    ),
-                    answers_at,
-                );
+/// The checked answers as [`RawAnswer`]s, located at their members.
+fn raw_answers(answers: &Answers<'_>, answers_at: &Pointer) -> Vec<RawAnswer> {
+    answers
+        .iter()
+        .map(|(id, answer)| {
+            let at = answers_at.key(id);
+            let members = answer
+                .iter()
+                .filter(|(name, _)| name.as_str() != "answer")
+                .filter_map(|(name, value)| {
+                    let value = match value {
+                        Json::Bool(b) => AnswerValue::Bool(*b),
+                        Json::String(s) => AnswerValue::Text(s.clone()),
+                        _ => return None,
+                    };
+                    Some(Member {
+                        name: name.clone(),
+                        value,
+                        location: at.key(name).into(),
+                    })
+                })
+                .collect();
+            RawAnswer {
+                id: (*id).to_owned(),
+                answer: match answer.get("answer") {
+                    Some(Json::Bool(b)) => AnswerValue::Bool(*b),
+                    Some(Json::String(s)) => AnswerValue::Text(s.clone()),
+                    _ => AnswerValue::Text(String::new()),
+                },
+                location: at.key("answer").into(),
+                members,
             }
-            continue;
-        };
-        read_row(row, source.id, answer, version, answers_at, out);
-    }
-    if !skipped_facts.is_empty() {
-        out.note(
-            format!(
-                "the supplier signed the NHS supplier cyber charter ({CHARTER_QUESTION}) and took the charter route, skipping {}: {} absent",
-                list(&skipped_questions),
-                skipped_facts
-                    .iter()
-                    .map(|f| format!("`{f}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-                    + if skipped_facts.len() == 1 { " is" } else { " are" }
-            ),
-            answers_at.key(CHARTER_QUESTION).key("answer"),
-        );
-    }
-}
-
-fn version_name(version: Version) -> String {
-    format!("DTAC v{}", version.as_str())
-}
-
-/// Reads one row's fact from its answer.
-fn read_row(
-    row: &Row,
-    id: &str,
-    answer: &Map<String, Json>,
-    version: Version,
-    answers_at: &Pointer,
-    out: &mut Facts,
-) {
-    let Some(source) = version.source(row) else {
-        return;
-    };
-    let at = answers_at.key(id);
-    let found = answer
-        .get(source.member)
-        .map(|v| (source.member, v))
-        .or_else(|| {
-            // The fallback (`detail`) is free text about anything: read it as
-            // the registration only when the question is answered yes.
-            let yes = answer
-                .get("answer")
-                .is_some_and(|a| answers::read(a, Kind::YesNo) == Reading::Boolean(true));
-            source
-                .fallback
-                .filter(|_| yes)
-                .and_then(|f| answer.get(f).map(|v| (f, v)))
-        });
-    let Some((member, value)) = found else {
-        return;
-    };
-    let at = at.key(member);
-    match answers::read(value, row.kind) {
-        Reading::Boolean(b) => out.boolean(row.fact, b, at),
-        Reading::Text(s) => out.text(row.fact, s, at),
-        Reading::Renamed(s, why) => {
-            out.text(row.fact, s, &at);
-            out.note(format!("{id} `{member}` {why}"), at);
-        }
-        Reading::Absent(why) => out.note(
-            format!("{id} `{member}` {why}: `{}` is absent", row.fact),
-            at,
-        ),
-    }
-}
-
-/// One note for the answers to questions the mapping does not read.
-fn note_unread(version: Version, answers: &Answers<'_>, answers_at: &Pointer, out: &mut Facts) {
-    let unread: Vec<&str> = answers
-        .keys()
-        .copied()
-        .filter(|id| !version.asks(id))
-        .collect();
-    if unread.is_empty() {
-        return;
-    }
-    out.note(
-        format!(
-            "{} {} to questions this plugin does not turn into facts ({}): checked, not read",
-            unread.len(),
-            if unread.len() == 1 {
-                "answer is"
-            } else {
-                "answers are"
-            },
-            list(&unread)
-        ),
-        answers_at,
-    );
+        })
+        .collect()
 }

@@ -25,7 +25,10 @@
 
 mod answers;
 mod date;
+mod detect;
 mod extract;
+pub mod forms;
+pub mod interpret;
 pub mod mapping;
 mod text;
 

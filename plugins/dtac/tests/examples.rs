@@ -18,14 +18,40 @@ fn version_2_0() -> Result<(), String> {
     let f = &x.facts;
     assert_eq!(text(f, "dtac.version")?, "2.0");
     assert_eq!(at(f, "dtac.version")?, "/dtac_version");
-    // C1: clinical safety.
+    // C1: not a device; C1.1.1 "No" routes past C1.1.2.
+    assert!(!boolean(f, "dtac.medical_device")?);
+    assert_eq!(at(f, "dtac.medical_device")?, "/answers/C1.1.1/answer");
+    for absent in [
+        "dtac.standalone_medical_device",
+        "dtac.paq_provided",
+        "dtac.mhra_registered",
+        "dtac.conformity_declaration",
+        "dtac.dcb0129_out_of_scope_reason",
+    ] {
+        assert!(!has(f, absent), "{absent}");
+    }
+    assert!(noted(
+        &x,
+        "/answers/C1.1.1/answer",
+        &["\"No\" routes past C1.1.2"]
+    ));
+    // C1.2 "Yes - visit notes are read…": the option, and the words as a note.
+    assert!(boolean(f, "dtac.dcb0129_in_scope")?);
+    assert_eq!(at(f, "dtac.dcb0129_in_scope")?, "/answers/C1.2/answer");
+    assert!(noted(
+        &x,
+        "/answers/C1.2/answer",
+        &["\"Yes\"", "visit notes are read"]
+    ));
     assert!(boolean(f, "dtac.dcb0129_compliant")?);
     assert_eq!(at(f, "dtac.dcb0129_compliant")?, "/answers/C1.2.2/answer");
+    assert!(boolean(f, "dtac.clinical_risk_management_system")?);
     assert!(boolean(f, "dtac.safety_case_and_hazard_log")?);
     assert_eq!(
         at(f, "dtac.safety_case_and_hazard_log")?,
         "/answers/C1.2.4/answer"
     );
+    // C1.2.5 is free text: the CSO is named, the registration read from it.
     assert!(boolean(f, "dtac.clinical_safety_officer")?);
     assert_eq!(
         text(f, "dtac.clinical_safety_officer_registration")?,
@@ -33,71 +59,75 @@ fn version_2_0() -> Result<(), String> {
     );
     assert_eq!(
         at(f, "dtac.clinical_safety_officer_registration")?,
-        "/answers/C1.2.5/registration"
+        "/answers/C1.2.5/answer"
     );
-    assert!(!boolean(f, "dtac.medical_device")?);
-    assert_eq!(at(f, "dtac.medical_device")?, "/answers/C1.1.1/answer");
-    assert!(!has(f, "dtac.mhra_registered"));
-    assert!(!has(f, "dtac.conformity_declaration"));
-    // C2: data protection.
+    assert!(noted(
+        &x,
+        "/answers/C1.2.5/answer",
+        &["free text", "Dr Priya Raman"]
+    ));
+    // C2.1 "Confirmed. Standards Met …, ODS code 8NW01."
+    assert!(boolean(f, "dtac.patient_data_access")?);
+    assert!(boolean(f, "dtac.dspt_confirmed")?);
+    assert_eq!(at(f, "dtac.dspt_confirmed")?, "/answers/C2.1/answer");
     assert_eq!(text(f, "dtac.dspt_status")?, "Standards Met");
-    assert_eq!(at(f, "dtac.dspt_status")?, "/answers/C2.1/answer");
     assert_eq!(text(f, "dtac.dspt_ods_code")?, "8NW01");
-    assert_eq!(at(f, "dtac.dspt_ods_code")?, "/answers/C2.1/ods_code");
-    assert!(boolean(f, "dtac.dpia")?);
+    assert!(boolean(f, "dtac.processes_personal_data")?);
+    assert_eq!(
+        at(f, "dtac.processes_personal_data")?,
+        "/answers/C2.2/answer"
+    );
     assert!(boolean(f, "dtac.ico_registered")?);
     assert_eq!(at(f, "dtac.ico_registered")?, "/answers/C2.2.1/answer");
     assert_eq!(text(f, "dtac.ico_registration_number")?, "ZB987654");
+    assert_eq!(
+        at(f, "dtac.ico_registration_number")?,
+        "/answers/C2.2.1/registration"
+    );
+    assert!(boolean(f, "dtac.dpia")?);
     assert!(!boolean(f, "dtac.data_in_uk")?);
     assert_eq!(
         text(f, "dtac.data_transfer_basis")?,
         "UK adequacy regulations (EU/EEA): Ireland"
     );
     assert_eq!(at(f, "dtac.data_transfer_basis")?, "/answers/C2.2.6/answer");
-    // C3: technical security.
+    // C3.
     assert!(boolean(f, "dtac.cyber_essentials")?);
     assert!(!boolean(f, "dtac.supplier_charter_signed")?);
+    assert!(boolean(f, "dtac.pentest_summary_provided")?);
     assert_eq!(
-        at(f, "dtac.supplier_charter_signed")?,
-        "/answers/C3.2/answer"
+        at(f, "dtac.pentest_summary_provided")?,
+        "/answers/C3.3/answer"
     );
     assert!(boolean(f, "dtac.pentest_within_12_months")?);
     assert_eq!(
         at(f, "dtac.pentest_within_12_months")?,
-        "/answers/C3.3/answer"
+        "/answers/C3.3/within_12_months"
     );
     assert!(boolean(f, "dtac.pentest_owasp_top10")?);
-    assert_eq!(
-        at(f, "dtac.pentest_owasp_top10")?,
-        "/answers/C3.3/owasp_top10"
-    );
     assert!(boolean(f, "dtac.pentest_no_open_high")?);
     assert!(boolean(f, "dtac.sscop_conformant")?);
+    assert!(boolean(f, "dtac.mfa_plan")?);
+    assert_eq!(at(f, "dtac.mfa_plan")?, "/answers/C3.5/answer");
+    assert!(boolean(f, "dtac.supplier_has_access")?);
     assert!(boolean(f, "dtac.mfa_privileged")?);
-    assert_eq!(at(f, "dtac.mfa_privileged")?, "/answers/C3.5/answer");
+    assert_eq!(at(f, "dtac.mfa_privileged")?, "/answers/C3.5.1/answer");
     assert!(boolean(f, "dtac.mfa_remote_access")?);
-    assert_eq!(at(f, "dtac.mfa_remote_access")?, "/answers/C3.5.1/answer");
     assert!(boolean(f, "dtac.audit_logging")?);
     assert_eq!(at(f, "dtac.audit_logging")?, "/answers/C3.6/answer");
     // What the answers are about: the top-level members.
     assert_eq!(text(f, "dtac.product_name")?, "CareFlow");
     assert_eq!(at(f, "dtac.product_name")?, "/product");
     assert_eq!(text(f, "dtac.product_version")?, "4.2.0");
-    assert_eq!(at(f, "dtac.product_version")?, "/product_version");
     assert_eq!(text(f, "dtac.supplier_name")?, "Northwind Health Ltd");
-    assert_eq!(at(f, "dtac.supplier_name")?, "/supplier");
     // A bare date is midnight UTC.
     assert_eq!(datetime(f, "dtac.completed")?, "2026-04-20T00:00:00Z");
-    assert_eq!(at(f, "dtac.completed")?, "/completed");
-    assert_eq!(f.len(), 26);
-
-    assert_eq!(x.notes.len(), 2, "{:?}", notes(&x));
+    assert_eq!(f.len(), 34);
     assert!(noted(
         &x,
-        "/answers/C1.1.2/answer",
-        &["n/a", "dtac.mhra_registered"]
+        "/answers",
+        &["4 answers", "C2.2.3, C2.2.4, C4.1, D1.1"]
     ));
-    assert!(noted(&x, "/answers", &["2 answers", "C4.1, D1.1"]));
     assert!(x.entities.is_empty());
     Ok(())
 }
@@ -108,19 +138,24 @@ fn version_1_0_told_from_its_question_ids() -> Result<(), String> {
     let f = &x.facts;
     assert_eq!(text(f, "dtac.version")?, "1.0");
     assert_eq!(at(f, "dtac.version")?, "/answers/C1.1");
-    assert_eq!(text(f, "dtac.product_name")?, "CareFlow");
     assert_eq!(text(f, "dtac.product_version")?, "3.8.1");
-    assert_eq!(text(f, "dtac.supplier_name")?, "Northwind Health Ltd");
     // A date-time with an offset is kept as written.
     assert_eq!(datetime(f, "dtac.completed")?, "2025-09-01T14:05:00+01:00");
-    assert_eq!(at(f, "dtac.completed")?, "/completed");
     assert!(noted(
         &x,
         "/answers/C1.1",
-        &["no `dtac_version`", "v1.0", "C1.1, C1.2, C1.3"]
+        &["no `dtac_version`", "v1.0", "C1.1, C1.3"]
     ));
+    // v1.0 always asks DCB0129.
+    assert!(boolean(f, "dtac.dcb0129_in_scope")?);
     assert!(boolean(f, "dtac.dcb0129_compliant")?);
     assert_eq!(at(f, "dtac.dcb0129_compliant")?, "/answers/C1.1/answer");
+    assert!(boolean(f, "dtac.clinical_risk_management_system")?);
+    assert_eq!(
+        at(f, "dtac.clinical_risk_management_system")?,
+        "/answers/C1.1.1/answer"
+    );
+    // "Provided." with a full stop.
     assert!(boolean(f, "dtac.safety_case_and_hazard_log")?);
     assert_eq!(
         at(f, "dtac.safety_case_and_hazard_log")?,
@@ -131,33 +166,47 @@ fn version_1_0_told_from_its_question_ids() -> Result<(), String> {
         text(f, "dtac.clinical_safety_officer_registration")?,
         "NMC 09A1234E"
     );
+    // C1.3 "Not applicable": not a device, and C1.3.1, C1.3.2 routed past.
     assert!(!boolean(f, "dtac.medical_device")?);
     assert_eq!(at(f, "dtac.medical_device")?, "/answers/C1.3/answer");
     assert!(!has(f, "dtac.mhra_registered"));
+    assert!(!has(f, "dtac.mhra_registration"));
     assert!(noted(
         &x,
         "/answers/C1.3.1/answer",
-        &["\"N/A\"", "dtac.mhra_registered"]
+        &["\"N/A\"", "routes past it"]
     ));
-    // "standards met", normalised.
-    assert_eq!(text(f, "dtac.dspt_status")?, "Standards Met");
-    assert_eq!(at(f, "dtac.dspt_status")?, "/answers/C2.3.1/answer");
-    assert_eq!(text(f, "dtac.dspt_ods_code")?, "8NW01");
-    assert!(boolean(f, "dtac.dpia")?);
-    assert_eq!(at(f, "dtac.dpia")?, "/answers/C2.3.2/answer");
+    // C2.
     assert!(boolean(f, "dtac.ico_registered")?);
     assert_eq!(at(f, "dtac.ico_registered")?, "/answers/C2.1/answer");
     assert_eq!(text(f, "dtac.ico_registration_number")?, "ZB987654");
+    assert!(boolean(f, "dtac.patient_data_access")?);
+    assert!(boolean(f, "dtac.processes_personal_data")?);
+    assert_eq!(
+        at(f, "dtac.processes_personal_data")?,
+        "/answers/C2.3/answer"
+    );
+    assert!(boolean(f, "dtac.dspt_confirmed")?);
+    assert_eq!(text(f, "dtac.dspt_status")?, "Standards Met");
+    assert_eq!(at(f, "dtac.dspt_status")?, "/answers/C2.3.1/answer");
+    assert_eq!(text(f, "dtac.dspt_ods_code")?, "8NW01");
+    assert_eq!(at(f, "dtac.dspt_ods_code")?, "/answers/C2.3.1/ods_code");
+    assert!(boolean(f, "dtac.dpia")?);
+    assert_eq!(at(f, "dtac.dpia")?, "/answers/C2.3.2/answer");
+    // "UK Only".
     assert!(boolean(f, "dtac.data_in_uk")?);
     assert!(!has(f, "dtac.data_transfer_basis"));
+    // C3.
     assert!(boolean(f, "dtac.cyber_essentials")?);
-    assert!(boolean(f, "dtac.pentest_within_12_months")?);
+    assert!(boolean(f, "dtac.pentest_summary_provided")?);
     assert_eq!(
-        at(f, "dtac.pentest_within_12_months")?,
+        at(f, "dtac.pentest_summary_provided")?,
         "/answers/C3.2/answer"
     );
     assert!(boolean(f, "dtac.pentest_owasp_top10")?);
     assert!(!has(f, "dtac.pentest_no_open_high"));
+    assert!(boolean(f, "dtac.custom_code_reviewed")?);
+    assert_eq!(at(f, "dtac.custom_code_reviewed")?, "/answers/C3.3/answer");
     assert!(boolean(f, "dtac.mfa_privileged")?);
     assert_eq!(at(f, "dtac.mfa_privileged")?, "/answers/C3.4/answer");
     assert!(boolean(f, "dtac.mfa_remote_access")?);
@@ -168,49 +217,73 @@ fn version_1_0_told_from_its_question_ids() -> Result<(), String> {
     assert!(boolean(f, "dtac.audit_logging")?);
     assert_eq!(at(f, "dtac.audit_logging")?, "/answers/C3.5/answer");
     // v2.0-only topics are not asked by v1.0.
-    assert!(!has(f, "dtac.supplier_charter_signed"));
-    assert!(!has(f, "dtac.sscop_conformant"));
-    assert_eq!(x.notes.len(), 2, "{:?}", notes(&x));
+    for absent in [
+        "dtac.supplier_charter_signed",
+        "dtac.sscop_conformant",
+        "dtac.mfa_plan",
+        "dtac.supplier_has_access",
+        "dtac.paq_provided",
+    ] {
+        assert!(!has(f, absent), "{absent}");
+    }
     Ok(())
 }
 
 #[test]
-fn charter_route() -> Result<(), String> {
+fn charter_route_and_no_personal_data() -> Result<(), String> {
     let x = ok(CHARTER)?;
     let f = &x.facts;
     assert_eq!(text(f, "dtac.version")?, "2.0");
-    assert!(boolean(f, "dtac.supplier_charter_signed")?);
-    assert_eq!(text(f, "dtac.product_name")?, "CareFlow");
-    assert_eq!(at(f, "dtac.product_name")?, "/product");
     assert_eq!(text(f, "dtac.product_version")?, "4.3.0");
-    assert_eq!(text(f, "dtac.supplier_name")?, "Northwind Health Ltd");
     assert_eq!(datetime(f, "dtac.completed")?, "2026-09-14T00:00:00Z");
     assert_eq!(
         text(f, "dtac.clinical_safety_officer_registration")?,
         "GMC 7012345"
     );
+    // C2.1 "No access …" and C2.2 "No": what the rules read instead of the
+    // skipped answers.
+    assert!(!boolean(f, "dtac.patient_data_access")?);
+    assert!(!boolean(f, "dtac.processes_personal_data")?);
+    assert!(noted(
+        &x,
+        "/answers/C2.2/answer",
+        &["\"No\" routes past C2.2.1", "C2.2.6"]
+    ));
+    // C3.2 "Yes" routes past C3.3 to C3.6.
+    assert!(boolean(f, "dtac.supplier_charter_signed")?);
+    assert!(noted(
+        &x,
+        "/answers/C3.2/answer",
+        &["routes past C3.3, C3.4, C3.5, C3.5.1, C3.6"]
+    ));
+    // C3.5.1, answered anyway, gives nothing.
+    assert!(noted(
+        &x,
+        "/answers/C3.5.1/answer",
+        &["C3.2 \"Yes\" routes past it"]
+    ));
     for absent in [
-        "dtac.pentest_within_12_months",
+        "dtac.dspt_confirmed",
+        "dtac.dspt_status",
+        "dtac.dpia",
+        "dtac.ico_registered",
+        "dtac.data_in_uk",
+        "dtac.pentest_summary_provided",
         "dtac.sscop_conformant",
+        "dtac.mfa_plan",
+        "dtac.supplier_has_access",
         "dtac.mfa_privileged",
         "dtac.mfa_remote_access",
         "dtac.audit_logging",
     ] {
         assert!(!has(f, absent), "{absent}");
     }
-    assert!(noted(
-        &x,
-        "/answers/C3.2/answer",
-        &[
-            "charter route",
-            "C3.3, C3.4, C3.5, C3.5.1, C3.6",
-            "`dtac.pentest_within_12_months`",
-            "`dtac.audit_logging`",
-        ]
-    ));
-    assert!(noted(&x, "/answers/C1.1.1", &["read as v2.0"]));
-    // Nothing else is missing, so nothing else is noted.
-    assert_eq!(x.notes.len(), 2, "{:?}", notes(&x));
+    // Nothing that applies is unanswered, so no "not answered" note.
+    assert!(
+        !notes(&x).iter().any(|n| n.contains("not answered")),
+        "{:?}",
+        notes(&x)
+    );
     Ok(())
 }
 
@@ -338,6 +411,39 @@ fn describe_names_what_the_schema_declares() -> Result<(), String> {
         let field = row.fact.strip_prefix("dtac.").ok_or(row.fact)?;
         let required = record.iter().find(|(f, _)| f == field).map(|(_, r)| *r);
         assert_eq!(required, Some(row.required), "{field}");
+    }
+    Ok(())
+}
+
+/// Every fact the plugin emits is read by a rule of the baseline, or by the
+/// engine, or the README says why it is kept ("shown in reports"): a new
+/// fact with neither fails here.
+#[test]
+fn every_fact_is_read_or_kept_for_a_reason() -> Result<(), String> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let mut policies = String::new();
+    let dir = format!("{root}/policies/nhs-baseline");
+    for entry in std::fs::read_dir(&dir).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.extension().is_some_and(|e| e == "cedar") {
+            policies.push_str(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?);
+        }
+    }
+    let join =
+        std::fs::read_to_string(format!("{root}/engine/src/join.rs")).map_err(|e| e.to_string())?;
+    let readme = include_str!("../README.md");
+    for fact in assure_plugin_dtac::describe().fact_paths {
+        let field = fact.strip_prefix("dtac.").ok_or(fact.as_str())?;
+        let in_rule = policies.contains(&format!("resource.dtac.{field}"))
+            || policies.contains(&format!("resource.dtac has {field}"));
+        let by_engine = join.contains(&format!("\"{fact}\""));
+        let kept = readme
+            .lines()
+            .any(|l| l.starts_with(&format!("| `{fact}`")) && l.contains("shown in reports"));
+        assert!(
+            in_rule || by_engine || kept,
+            "{fact}: no rule reads it, the engine does not, and the README does not say why it is kept"
+        );
     }
     Ok(())
 }

@@ -198,7 +198,7 @@ fn wrong_types_and_missing_members_name_their_pointer() -> Result<(), String> {
 #[test]
 fn declared_version_must_match_the_question_ids() -> Result<(), String> {
     let (at, message) = err_at(&v2(
-        r#""C3.1":{"answer":"yes"},"C2.3.1":{"answer":"Standards Met"}"#,
+        r#""C3.1":{"answer":"Provided"},"C2.3.1":{"answer":"Confirmed"}"#,
     ))?;
     assert_eq!(at, "/answers/C2.3.1");
     assert!(
@@ -208,14 +208,42 @@ fn declared_version_must_match_the_question_ids() -> Result<(), String> {
 
     let bytes = doc(
         r#","dtac_version":"1.0""#,
-        r#""C1.2.2":{"answer":"yes"},"C3.6":{"answer":"yes"}"#,
+        r#""C1.2.2":{"answer":"Yes"},"C3.5.1":{"answer":"Yes"}"#,
     );
     let (at, message) = err_at(&bytes)?;
     assert_eq!(at, "/answers/C1.2.2");
     assert!(
-        message.contains("questions C1.2.2, C3.6 are only in DTAC v2.0"),
+        message.contains("questions C1.2.2, C3.5.1 are only in DTAC v2.0"),
         "{message}"
     );
+    // A code neither version asks.
+    let (at, message) = err_at(&v2(r#""C9.9":{"answer":"Yes"}"#))?;
+    assert_eq!(at, "/answers/C9.9/answer");
+    assert!(
+        message.contains("C9.9 is not a question of DTAC v2.0"),
+        "{message}"
+    );
+    Ok(())
+}
+
+/// A complete, real v1.0 form answers C1.1.1, C2.2.1, C3.3 and C3.6, which
+/// v1.0 asks too: it is accepted (it used to be refused as a mix).
+#[test]
+fn v1_questions_that_share_a_code_with_v2_are_v1_questions() -> Result<(), String> {
+    let x = ok(&doc(
+        "",
+        r#""C1.1":{"answer":"Yes"},"C1.1.1":{"answer":"Provided"},"C2.2.1":{"answer":"Jo Bloggs, DPO"},"C3.3":{"answer":"No because there is no custom code"},"C3.6":{"answer":"Yes"}"#,
+    ))?;
+    assert_eq!(text(&x.facts, "dtac.version")?, "1.0");
+    assert!(boolean(&x.facts, "dtac.clinical_risk_management_system")?);
+    assert_eq!(
+        at(&x.facts, "dtac.clinical_risk_management_system")?,
+        "/answers/C1.1.1/answer"
+    );
+    // "No because there is no custom code": an option that gives no fact.
+    assert!(!has(&x.facts, "dtac.custom_code_reviewed"));
+    // v1.0 C3.6 is load testing, not logging.
+    assert!(!has(&x.facts, "dtac.audit_logging"));
     Ok(())
 }
 
@@ -223,7 +251,7 @@ fn declared_version_must_match_the_question_ids() -> Result<(), String> {
 fn undeclared_version_must_be_clear() -> Result<(), String> {
     let (where_, message) = err_at(&doc(
         "",
-        r#""C1.1":{"answer":"yes"},"C1.2.2":{"answer":"yes"}"#,
+        r#""C1.1":{"answer":"Yes"},"C1.2.2":{"answer":"Yes"}"#,
     ))?;
     assert_eq!(where_, "/answers");
     assert!(
@@ -234,7 +262,7 @@ fn undeclared_version_must_be_clear() -> Result<(), String> {
     // Questions both versions ask tell nothing.
     let (where_, message) = err_at(&doc(
         "",
-        r#""C3.1":{"answer":"yes"},"C2.1":{"answer":"yes"}"#,
+        r#""C3.1":{"answer":"Provided"},"C3.6":{"answer":"Yes"}"#,
     ))?;
     assert_eq!(where_, "/answers");
     assert!(
@@ -247,100 +275,146 @@ fn undeclared_version_must_be_clear() -> Result<(), String> {
     // One v2.0-only id is enough.
     let x = ok(&doc(
         "",
-        r#""C3.1":{"answer":"yes"},"C3.6":{"answer":"no"}"#,
+        r#""C3.1":{"answer":"Provided"},"C3.5.1":{"answer":"No"}"#,
     ))?;
     assert_eq!(text(&x.facts, "dtac.version")?, "2.0");
-    assert_eq!(at(&x.facts, "dtac.version")?, "/answers/C3.6");
-    assert!(!boolean(&x.facts, "dtac.audit_logging")?);
+    assert_eq!(at(&x.facts, "dtac.version")?, "/answers/C3.5.1");
+    assert!(!boolean(&x.facts, "dtac.mfa_privileged")?);
     Ok(())
 }
 
 #[test]
-fn yes_no_answers_are_normalised() -> Result<(), String> {
-    let cases = [
-        ("true", Some(true)),
-        ("false", Some(false)),
-        (r#""Yes""#, Some(true)),
-        (r#""y""#, Some(true)),
-        (r#"" YES ""#, Some(true)),
-        (r#""TRUE""#, Some(true)),
-        (r#""No""#, Some(false)),
-        (r#""n""#, Some(false)),
-        (r#""na""#, None),
-        (r#""N/A""#, None),
-        (r#""Not applicable""#, None),
-        (r#""unknown""#, None),
-        (r#""""#, None),
-        (r#""Yes, via our SSO""#, None),
-        (r#""2026-01-19""#, None),
+fn the_forms_own_words_are_understood() -> Result<(), String> {
+    // (question, answer, fact, value)
+    let cases: &[(&str, &str, &str, bool)] = &[
+        ("C3.1", "true", "dtac.cyber_essentials", true),
+        ("C3.1", "false", "dtac.cyber_essentials", false),
+        ("C3.1", r#""Provided""#, "dtac.cyber_essentials", true),
+        ("C3.1", r#""Not Provided""#, "dtac.cyber_essentials", false),
+        ("C3.1", r#""not provided.""#, "dtac.cyber_essentials", false),
+        (
+            "C3.1",
+            r#"" PROVIDED - see attached certificate ""#,
+            "dtac.cyber_essentials",
+            true,
+        ),
+        ("C2.1", r#""Confirmed""#, "dtac.dspt_confirmed", true),
+        ("C2.1", r#""Confirm""#, "dtac.dspt_confirmed", true),
+        (
+            "C2.1",
+            r#""Unable to Confirm""#,
+            "dtac.dspt_confirmed",
+            false,
+        ),
+        ("C2.1", r#""Cannot confirm""#, "dtac.dspt_confirmed", false),
+        ("C2.2", r#""Yes""#, "dtac.processes_personal_data", true),
+        ("C2.2", r#""y""#, "dtac.processes_personal_data", true),
+        ("C2.2", r#""No.""#, "dtac.processes_personal_data", false),
+        ("C3.4", r#""Confirmed""#, "dtac.sscop_conformant", true),
+        ("C3.5", r#""No – planned for 2027""#, "dtac.mfa_plan", false),
     ];
-    for (answer, expected) in cases {
-        let x = ok(&v2(&format!(r#""C3.1":{{"answer":{answer}}}"#)))?;
-        match expected {
-            Some(b) => {
-                assert_eq!(boolean(&x.facts, "dtac.cyber_essentials")?, b, "{answer}");
-                assert_eq!(
-                    at(&x.facts, "dtac.cyber_essentials")?,
-                    "/answers/C3.1/answer"
-                );
-                assert!(!noted(&x, "/answers/C3.1/answer", &[]), "{answer}");
-            }
-            None => {
-                assert!(!has(&x.facts, "dtac.cyber_essentials"), "{answer}");
-                assert!(
-                    noted(
-                        &x,
-                        "/answers/C3.1/answer",
-                        &["C3.1 `answer`", "`dtac.cyber_essentials` is absent"]
-                    ),
-                    "{answer}: {:?}",
-                    notes(&x)
-                );
-            }
-        }
+    for (id, answer, fact, value) in cases {
+        let x = ok(&v2(&format!(r#""{id}":{{"answer":{answer}}}"#)))?;
+        assert_eq!(boolean(&x.facts, fact)?, *value, "{id} {answer}");
+        assert_eq!(at(&x.facts, fact)?, format!("/answers/{id}/answer"));
     }
-    let x = ok(&v2(r#""C3.1":{"answer":"N/A"}"#))?;
+    // The words after the option are kept as a note, where they were written.
+    let x = ok(&v2(
+        r#""C3.1":{"answer":"Provided - see attached certificate"}"#,
+    ))?;
     assert!(noted(
         &x,
         "/answers/C3.1/answer",
-        &["\"N/A\" (not applicable)"]
+        &["\"Provided\"", "see attached certificate"]
     ));
+    // UK only / Outside of UK (v2.0); UK only / In EU / Outside of EU (v1.0).
+    for (answer, uk) in [
+        ("UK only", true),
+        ("UK Only", true),
+        ("Outside of UK", false),
+        ("outside the UK", false),
+    ] {
+        let x = ok(&v2(&format!(
+            r#""C2.2":{{"answer":"Yes"}},"C2.2.5":{{"answer":"{answer}"}}"#
+        )))?;
+        assert_eq!(boolean(&x.facts, "dtac.data_in_uk")?, uk, "{answer}");
+    }
+    for (answer, uk) in [
+        ("UK only", true),
+        ("In EU", false),
+        ("Outside of EU", false),
+    ] {
+        let x = ok(&doc(
+            "",
+            &format!(r#""C1.1":{{"answer":"Yes"}},"C2.5":{{"answer":"{answer}"}}"#),
+        ))?;
+        assert_eq!(boolean(&x.facts, "dtac.data_in_uk")?, uk, "{answer}");
+    }
+    Ok(())
+}
+
+/// An answer that is not one of the question's options gives no fact, and
+/// a note naming the question, the answer and the options.
+#[test]
+fn answers_outside_the_options_give_no_fact() -> Result<(), String> {
+    for answer in [
+        r#""Yes""#,
+        r#""Certified""#,
+        r#""N/A""#,
+        r#""""#,
+        r#""2026-01-19""#,
+    ] {
+        let x = ok(&v2(&format!(r#""C3.1":{{"answer":{answer}}}"#)))?;
+        assert!(!has(&x.facts, "dtac.cyber_essentials"), "{answer}");
+        assert!(
+            noted(&x, "/answers/C3.1/answer", &["C3.1"]),
+            "{answer}: {:?}",
+            notes(&x)
+        );
+    }
     let x = ok(&v2(r#""C3.1":{"answer":"Certified"}"#))?;
     assert!(noted(
         &x,
         "/answers/C3.1/answer",
-        &["\"Certified\", not yes or no"]
+        &["\"Certified\"", "Provided | Not Provided", "no fact"]
     ));
+    // "Yesterday" is not "Yes"; "No" is not an option of C2.1.
+    let x = ok(&v2(
+        r#""C3.5":{"answer":"Yesterday"},"C2.1":{"answer":"No"}"#,
+    ))?;
+    assert!(!has(&x.facts, "dtac.mfa_plan"));
+    assert!(!has(&x.facts, "dtac.patient_data_access"));
+    assert!(!has(&x.facts, "dtac.dspt_confirmed"));
     Ok(())
 }
 
 #[test]
-fn dspt_status_is_normalised() -> Result<(), String> {
+fn dspt_status_words_are_read_from_the_answer() -> Result<(), String> {
     let cases = [
-        ("Standards Met", Some("Standards Met")),
-        ("standards exceeded", Some("Standards Exceeded")),
-        ("APPROACHING STANDARDS", Some("Approaching Standards")),
-        ("Standards not met", Some("Standards Not Met")),
-        ("Not published", Some("Not Published")),
+        ("Confirmed - Standards Met", Some("Standards Met")),
+        ("Confirmed. standards exceeded", Some("Standards Exceeded")),
+        (
+            "Unable to confirm: APPROACHING STANDARDS",
+            Some("Approaching Standards"),
+        ),
+        (
+            "Unable to Confirm, Standards not met",
+            Some("Standards Not Met"),
+        ),
         (
             "Standards Not Fully Met (Plan Agreed)",
             Some("Approaching Standards"),
         ),
+        ("Confirmed", None),
         ("Green", None),
-        ("n/a", None),
     ];
     for (answer, expected) in cases {
         let x = ok(&v2(&format!(r#""C2.1":{{"answer":"{answer}"}}"#)))?;
         match expected {
-            Some(status) => assert_eq!(text(&x.facts, "dtac.dspt_status")?, status),
-            None => {
-                assert!(!has(&x.facts, "dtac.dspt_status"), "{answer}");
-                assert!(noted(
-                    &x,
-                    "/answers/C2.1/answer",
-                    &["`dtac.dspt_status` is absent"]
-                ));
+            Some(status) => {
+                assert_eq!(text(&x.facts, "dtac.dspt_status")?, status, "{answer}");
             }
+            None => assert!(!has(&x.facts, "dtac.dspt_status"), "{answer}"),
         }
     }
     let x = ok(&v2(
@@ -351,136 +425,213 @@ fn dspt_status_is_normalised() -> Result<(), String> {
         "/answers/C2.1/answer",
         &["before 2024", "Approaching Standards"]
     ));
-    let x = ok(&v2(r#""C2.1":{"answer":"Green"}"#))?;
-    assert!(noted(
-        &x,
-        "/answers/C2.1/answer",
-        &["not a DSPT status", "Standards Exceeded"]
-    ));
-    let x = ok(&v2(r#""C2.1":{"answer":true}"#))?;
-    assert!(noted(
-        &x,
-        "/answers/C2.1/answer",
-        &["true/false, not a DSPT status"]
-    ));
+    // "No access to patient data or national NHS System": no DSPT asked.
+    let x = ok(&v2(
+        r#""C2.1":{"answer":"No access to patient data or national NHS System"}"#,
+    ))?;
+    assert!(!boolean(&x.facts, "dtac.patient_data_access")?);
+    assert!(!has(&x.facts, "dtac.dspt_confirmed"));
+    // The ODS code, from its member or the answer's words.
+    let x = ok(&v2(r#""C2.1":{"answer":"Confirmed (ODS code 8AB12)"}"#))?;
+    assert_eq!(text(&x.facts, "dtac.dspt_ods_code")?, "8AB12");
     Ok(())
 }
 
 #[test]
-fn unanswered_required_questions_are_noted() -> Result<(), String> {
-    let x = ok(&v2(r#""C3.1":{"answer":"yes"},"C3.2":{"answer":"no"}"#))?;
-    // The product, the version, C3.1 and C3.2.
-    assert_eq!(x.facts.len(), 4);
+fn unanswered_questions_that_apply_are_noted() -> Result<(), String> {
+    let x = ok(&v2(
+        r#""C3.1":{"answer":"Provided"},"C3.2":{"answer":"No"}"#,
+    ))?;
     assert!(noted(
         &x,
         "/answers",
         &[
-            "question C3.3 (DTAC v2.0) is not answered",
-            "`dtac.pentest_within_12_months`"
+            "C3.5.1 (DTAC v2.0) is not answered",
+            "`dtac.mfa_privileged`"
         ]
     ));
     assert!(noted(
         &x,
         "/answers",
-        &["question C1.2.2 (DTAC v2.0)", "`dtac.dcb0129_compliant`"]
+        &[
+            "C1.2.2 (DTAC v2.0) is not answered",
+            "`dtac.dcb0129_compliant`"
+        ]
     ));
-    // Twelve required facts besides the version and C3.1; optional ones are not noted.
-    assert_eq!(x.notes.len(), 11, "{:?}", notes(&x));
+    assert!(noted(
+        &x,
+        "/answers",
+        &["C2.2 (DTAC v2.0)", "`dtac.processes_personal_data`"]
+    ));
+    // Optional facts are not noted.
     assert!(!notes(&x).iter().any(|n| n.contains("sscop")));
     Ok(())
 }
 
+/// The skip logic: questions routed past give no fact, even when answered,
+/// and the fact the route depends on is there for the rules.
 #[test]
-fn charter_route_only_when_signed() -> Result<(), String> {
-    // Signed and some of C3.3–C3.6 answered anyway: those are read.
+fn skip_routes_and_not_applicable() -> Result<(), String> {
+    // v2.0 C1.1.2 Yes (a standalone device): C1.2 to C1.2.5 do not apply.
     let x = ok(&v2(
-        r#""C3.2":{"answer":"Yes"},"C3.5":{"answer":"yes"},"C3.5.1":{"answer":"no"}"#,
+        r#""C1.1.1":{"answer":"Yes","paq":"Provided"},"C1.1.2":{"answer":"Yes"},"C1.2.2":{"answer":"No"}"#,
     ))?;
-    assert!(boolean(&x.facts, "dtac.mfa_privileged")?);
-    assert!(!boolean(&x.facts, "dtac.mfa_remote_access")?);
-    assert!(!has(&x.facts, "dtac.audit_logging"));
+    assert!(boolean(&x.facts, "dtac.medical_device")?);
+    assert!(boolean(&x.facts, "dtac.paq_provided")?);
+    assert_eq!(at(&x.facts, "dtac.paq_provided")?, "/answers/C1.1.1/paq");
+    assert!(boolean(&x.facts, "dtac.standalone_medical_device")?);
+    assert!(!boolean(&x.facts, "dtac.dcb0129_in_scope")?);
+    assert_eq!(
+        at(&x.facts, "dtac.dcb0129_in_scope")?,
+        "/answers/C1.1.2/answer"
+    );
+    assert!(!has(&x.facts, "dtac.dcb0129_compliant"));
     assert!(noted(
         &x,
-        "/answers/C3.2/answer",
-        &["charter route", "skipping C3.3, C3.4, C3.6"]
+        "/answers/C1.2.2/answer",
+        &["C1.1.2 \"Yes\" routes past it"]
     ));
     assert!(
         !notes(&x)
             .iter()
-            .any(|n| n.contains("`dtac.mfa_privileged`"))
+            .any(|n| n.contains("C1.2.2 (DTAC v2.0) is not answered"))
     );
-    // v1.0's C3.2 is the pen test: no charter there.
-    let x = ok(&doc(
-        r#","dtac_version":"1.0""#,
-        r#""C3.2":{"answer":"yes"}"#,
-    ))?;
-    assert!(boolean(&x.facts, "dtac.pentest_within_12_months")?);
-    assert!(!has(&x.facts, "dtac.supplier_charter_signed"));
-    assert!(noted(&x, "/answers", &["C3.4 (DTAC v1.0) is not answered"]));
-    Ok(())
-}
 
-#[test]
-fn members_give_the_extra_facts() -> Result<(), String> {
-    // The registration falls back to `detail` when the answer is yes.
+    // C1.2 No: C1.2.1's justification is read, C1.2.2 to C1.2.5 do not apply.
     let x = ok(&v2(
-        r#""C1.2.5":{"answer":"yes","detail":"Dr A. Person, GMC 7000001"}"#,
+        r#""C1.1.1":{"answer":"No"},"C1.2":{"answer":"No"},"C1.2.1":{"answer":"Rota planning only; no information used in direct care."}"#,
     ))?;
+    assert!(!boolean(&x.facts, "dtac.dcb0129_in_scope")?);
     assert_eq!(
-        text(&x.facts, "dtac.clinical_safety_officer_registration")?,
-        "Dr A. Person, GMC 7000001"
+        text(&x.facts, "dtac.dcb0129_out_of_scope_reason")?,
+        "Rota planning only; no information used in direct care."
     );
-    assert_eq!(
-        at(&x.facts, "dtac.clinical_safety_officer_registration")?,
-        "/answers/C1.2.5/detail"
-    );
-    let x = ok(&v2(r#""C1.2.5":{"answer":"no","detail":"Recruiting one"}"#))?;
-    assert!(!has(&x.facts, "dtac.clinical_safety_officer_registration"));
-    assert!(!boolean(&x.facts, "dtac.clinical_safety_officer")?);
+    assert!(!notes(&x).iter().any(|n| n.contains("dcb0129_compliant")));
 
-    // Medical device facts, v2.0 and v1.0.
-    let x = ok(&v2(
-        r#""C1.1.1":{"answer":"yes"},"C1.1.2":{"answer":"yes","registration":"MHRA 1234","conformity_declaration":"y"}"#,
-    ))?;
-    assert!(boolean(&x.facts, "dtac.medical_device")?);
-    assert!(boolean(&x.facts, "dtac.mhra_registered")?);
-    assert!(boolean(&x.facts, "dtac.conformity_declaration")?);
-    assert_eq!(
-        at(&x.facts, "dtac.conformity_declaration")?,
-        "/answers/C1.1.2/conformity_declaration"
-    );
+    // C3.5.1 "Not applicable as supplier has no access to the product", or "N/A".
+    for answer in [
+        "Not applicable as supplier has no access to the product",
+        "N/A",
+    ] {
+        let x = ok(&v2(&format!(
+            r#""C3.2":{{"answer":"No"}},"C3.5.1":{{"answer":"{answer}"}}"#
+        )))?;
+        assert!(!boolean(&x.facts, "dtac.supplier_has_access")?, "{answer}");
+        assert!(!has(&x.facts, "dtac.mfa_privileged"));
+        assert!(!has(&x.facts, "dtac.mfa_remote_access"));
+    }
+
+    // v1.0 C1.3 No: a device, not registered; C1.3.1 does not apply, C1.3.2 does.
     let x = ok(&doc(
         "",
-        r#""C1.3":{"answer":"yes"},"C1.3.1":{"answer":"yes"},"C1.3.2":{"answer":"no"}"#,
+        r#""C1.3":{"answer":"No"},"C1.3.1":{"answer":"MHRA 1234"},"C1.3.2":{"answer":"No evidence available"}"#,
     ))?;
     assert!(boolean(&x.facts, "dtac.medical_device")?);
-    assert!(boolean(&x.facts, "dtac.mhra_registered")?);
+    assert!(!boolean(&x.facts, "dtac.mhra_registered")?);
+    assert!(!has(&x.facts, "dtac.mhra_registration"));
     assert!(!boolean(&x.facts, "dtac.conformity_declaration")?);
     assert_eq!(
         at(&x.facts, "dtac.conformity_declaration")?,
         "/answers/C1.3.2/answer"
     );
-
-    // A yes/no member that says n/a gives no fact, with a note.
-    let x = ok(&v2(
-        r#""C3.3":{"answer":"yes","owasp_top10":"n/a","no_open_high":false}"#,
+    // v1.0 C1.3 Yes: registered, with the registration as written.
+    let x = ok(&doc(
+        "",
+        r#""C1.3":{"answer":"Yes, Class I"},"C1.3.1":{"answer":"MHRA Account Number 13251"}"#,
     ))?;
+    assert!(boolean(&x.facts, "dtac.mhra_registered")?);
+    assert_eq!(
+        text(&x.facts, "dtac.mhra_registration")?,
+        "MHRA Account Number 13251"
+    );
+    Ok(())
+}
+
+/// Lies: an answer the route skipped, or outside the options, never gives a
+/// passing fact.
+#[test]
+fn contradictions_never_give_a_passing_fact() -> Result<(), String> {
+    // "Not a device" (C1.1.1 No routes past C1.1.2), then "a standalone
+    // device" (C1.1.2 Yes) to skip the DCB0129 questions: C1.1.2 is not read,
+    // and DCB0129 stays in question.
+    let x = ok(&v2(r#""C1.1.1":{"answer":"No"},"C1.1.2":{"answer":"Yes"}"#))?;
+    assert!(!has(&x.facts, "dtac.standalone_medical_device"));
+    assert!(!has(&x.facts, "dtac.dcb0129_in_scope"));
+    assert!(noted(
+        &x,
+        "/answers/C1.1.2/answer",
+        &["C1.1.1 \"No\" routes past it"]
+    ));
+    assert!(noted(
+        &x,
+        "/answers",
+        &["C1.2 (DTAC v2.0) is not answered", "dcb0129_in_scope"]
+    ));
+    // No personal data (C2.2 No), then a "Provided" DPIA: not read.
+    let x = ok(&v2(
+        r#""C2.2":{"answer":"No"},"C2.2.2":{"answer":"Provided"}"#,
+    ))?;
+    assert!(!has(&x.facts, "dtac.dpia"));
+    // Charter route taken, then "Yes" to C3.6: not read.
+    let x = ok(&v2(r#""C3.2":{"answer":"Yes"},"C3.6":{"answer":"Yes"}"#))?;
+    assert!(!has(&x.facts, "dtac.audit_logging"));
+    // A boolean to a free-text question.
+    let x = ok(&v2(r#""C1.2":{"answer":"Yes"},"C1.2.5":{"answer":true}"#))?;
+    assert!(!has(&x.facts, "dtac.clinical_safety_officer"));
+    assert!(noted(&x, "/answers/C1.2.5/answer", &["free text"]));
+    Ok(())
+}
+
+#[test]
+fn members_give_the_extra_facts() -> Result<(), String> {
+    // The CSO's registration: the member, the answer's words, or `detail`.
+    let x = ok(&v2(
+        r#""C1.2.5":{"answer":"Dr A. Person","registration":"GMC 7000001"}"#,
+    ))?;
+    assert_eq!(
+        text(&x.facts, "dtac.clinical_safety_officer_registration")?,
+        "GMC 7000001"
+    );
+    assert_eq!(
+        at(&x.facts, "dtac.clinical_safety_officer_registration")?,
+        "/answers/C1.2.5/registration"
+    );
+    let x = ok(&v2(
+        r#""C1.2.5":{"answer":"Dr A. Person","detail":"GMC number 7000001"}"#,
+    ))?;
+    assert_eq!(
+        text(&x.facts, "dtac.clinical_safety_officer_registration")?,
+        "GMC 7000001"
+    );
+    assert_eq!(
+        at(&x.facts, "dtac.clinical_safety_officer_registration")?,
+        "/answers/C1.2.5/detail"
+    );
+    // "None": no CSO.
+    let x = ok(&v2(r#""C1.2.5":{"answer":"None"}"#))?;
+    assert!(!boolean(&x.facts, "dtac.clinical_safety_officer")?);
+    assert!(!has(&x.facts, "dtac.clinical_safety_officer_registration"));
+
+    // Pen test members: yes/no, Provided, true/false; "n/a" gives no fact.
+    let x = ok(&v2(
+        r#""C3.3":{"answer":"Provided","within_12_months":"No","owasp_top10":"n/a","no_open_high":false}"#,
+    ))?;
+    assert!(boolean(&x.facts, "dtac.pentest_summary_provided")?);
+    assert!(!boolean(&x.facts, "dtac.pentest_within_12_months")?);
     assert!(!has(&x.facts, "dtac.pentest_owasp_top10"));
     assert!(!boolean(&x.facts, "dtac.pentest_no_open_high")?);
     assert!(noted(
         &x,
         "/answers/C3.3/owasp_top10",
-        &["`dtac.pentest_owasp_top10` is absent"]
+        &["C3.3 `owasp_top10`", "no fact"]
     ));
 
-    // A text answer that is n/a, or not text.
+    // A transfer basis that says nothing.
     let x = ok(&v2(
-        r#""C2.2.5":{"answer":"yes"},"C2.2.6":{"answer":"N/A"}"#,
+        r#""C2.2":{"answer":"Yes"},"C2.2.5":{"answer":"Outside of UK"},"C2.2.6":{"answer":"N/A"}"#,
     ))?;
     assert!(!has(&x.facts, "dtac.data_transfer_basis"));
-    assert!(noted(&x, "/answers/C2.2.6/answer", &["not applicable"]));
-    let x = ok(&v2(r#""C2.2.6":{"answer":false}"#))?;
-    assert!(noted(&x, "/answers/C2.2.6/answer", &["not text"]));
+    assert!(noted(&x, "/answers/C2.2.6/answer", &["says nothing"]));
     Ok(())
 }
 
@@ -488,7 +639,7 @@ fn members_give_the_extra_facts() -> Result<(), String> {
 fn unknown_members_and_questions_are_noted() -> Result<(), String> {
     let x = ok(&doc(
         r#","dtac_version":"2.0","notes":"x""#,
-        r#""C3.1":{"answer":"yes","regstration":"x"},"A1":{"answer":"Northwind"},"D2.1":{"answer":true}"#,
+        r#""C3.1":{"answer":"Provided","regstration":"x"},"A1":{"answer":"Northwind"},"D1.2":{"answer":true}"#,
     ))?;
     assert!(noted(&x, "/notes", &["unknown member `notes`"]));
     assert!(noted(
@@ -499,7 +650,7 @@ fn unknown_members_and_questions_are_noted() -> Result<(), String> {
     assert!(noted(
         &x,
         "/answers",
-        &["2 answers are to questions this plugin does not turn into facts (A1, D2.1)"]
+        &["2 answers are to questions this plugin does not turn into facts (A1, D1.2)"]
     ));
     assert!(boolean(&x.facts, "dtac.cyber_essentials")?);
     Ok(())
@@ -561,7 +712,7 @@ fn the_subject_is_emitted_where_it_is_written() -> Result<(), String> {
 #[test]
 fn byte_order_mark_is_accepted() -> Result<(), String> {
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
-    bytes.extend(v2(r#""C3.1":{"answer":"yes"}"#));
+    bytes.extend(v2(r#""C3.1":{"answer":"Provided"}"#));
     let x = ok(&bytes)?;
     assert!(boolean(&x.facts, "dtac.cyber_essentials")?);
     Ok(())
