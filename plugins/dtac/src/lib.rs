@@ -22,11 +22,16 @@
 //!
 //! Every fact carries a JSON Pointer to the answer member it came from. The
 //! plugin never panics, whatever the input.
+//!
+//! It also reads the completed form itself, as the supplier sends it: a
+//! Word (DOCX) or OpenDocument (ODT) file, each answer located at its table
+//! cell (see [`form`]).
 
 mod answers;
 mod date;
 mod detect;
 mod extract;
+pub mod form;
 pub mod forms;
 pub mod interpret;
 pub mod mapping;
@@ -36,8 +41,16 @@ pub use extract::{MAX_DOCUMENT_BYTES, extract};
 
 use assure_plugin_sdk::{Document, ExtractError, Extraction, Guest, PluginInfo};
 
-/// The media type this plugin reads.
+/// The media type of the JSON answers this plugin reads.
 pub const MEDIA_TYPE: &str = "application/vnd.assure.dtac+json";
+
+/// Every media type this plugin reads: the JSON answers, and the completed
+/// form itself as a Word (DOCX) or OpenDocument (ODT) document.
+pub const MEDIA_TYPES: &[&str] = &[
+    MEDIA_TYPE,
+    assure_plugin_sdk::office::DOCX_MEDIA_TYPE,
+    assure_plugin_sdk::office::ODT_MEDIA_TYPE,
+];
 
 /// The `assure_format` marker of the documents this plugin reads.
 pub const FORMAT: &str = "dtac-answers/1";
@@ -94,7 +107,21 @@ impl Guest for Dtac {
     }
 
     fn extract(doc: Document) -> Result<Extraction, ExtractError> {
-        extract(&doc)
+        read(&doc)
+    }
+}
+
+/// Reads one document: a completed form (DOCX or ODT, told by its media
+/// type or its zip signature) or the JSON answers.
+///
+/// # Errors
+///
+/// As [`extract`] for JSON answers and [`form::extract`] for a form.
+pub fn read(doc: &Document) -> Result<Extraction, ExtractError> {
+    if doc.media_type != MEDIA_TYPE && form::is_office(&doc.bytes) {
+        form::extract(doc)
+    } else {
+        extract(doc)
     }
 }
 
@@ -103,7 +130,7 @@ pub fn describe() -> PluginInfo {
     PluginInfo {
         name: "dtac".to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
-        media_types: vec![MEDIA_TYPE.to_owned()],
+        media_types: MEDIA_TYPES.iter().map(|m| (*m).to_owned()).collect(),
         fact_paths: fact_paths(),
     }
 }

@@ -392,7 +392,14 @@ fn schema_and_plugin_reject_the_same_breakage() -> Result<(), String> {
 fn describe_names_what_the_schema_declares() -> Result<(), String> {
     let info = assure_plugin_dtac::describe();
     assert_eq!(info.name, "dtac");
-    assert_eq!(info.media_types, ["application/vnd.assure.dtac+json"]);
+    assert_eq!(
+        info.media_types,
+        [
+            "application/vnd.assure.dtac+json",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "application/vnd.oasis.opendocument.text",
+        ]
+    );
     let record = cedar_record(CEDAR, "Dtac");
     assert!(!record.is_empty());
     // Every field of the record but those the engine sets (its binding of
