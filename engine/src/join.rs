@@ -224,7 +224,15 @@ fn exposures(
         for reference in &refs {
             components.extend(index.lookup(reference));
         }
-        let matched = !components.is_empty() || refs.iter().any(|r| names_product(r, product));
+        // A statement about a component in or on the submitted product (CSAF
+        // `default_component_of` / `installed_on` a platform the manifest
+        // names, e.g. by its CPE) is about the product, listed in its SBOM or
+        // not.
+        let in_product = text_set(&entity.facts, "product_scope")
+            .iter()
+            .any(|r| names_product(r, product));
+        let matched =
+            !components.is_empty() || in_product || refs.iter().any(|r| names_product(r, product));
         if !matched {
             unmatched.push(UnmatchedStatement {
                 exposure: key.1.clone(),
