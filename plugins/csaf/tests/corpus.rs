@@ -32,10 +32,11 @@ fn red_hat_packages_on_three_platforms_keep_each_platform_s_cpe() -> Result<(), 
         // statement's impact.
         assert!(!has(&e.facts, "impact_statement"), "{}", e.id);
     }
-    for platform in ["rhel_aus", "rhel_e4s", "rhel_tus"] {
+    // E4S ships the ppc64le packages too.
+    for (platform, packages) in [("rhel_aus", 4), ("rhel_e4s", 7), ("rhel_tus", 4)] {
         let cpe = format!("cpe:/o:redhat:{platform}:7.6::server");
         let on = found.iter().filter(|e| scope_has(e, &cpe)).count();
-        assert_eq!(on, 5, "{cpe}");
+        assert_eq!(on, packages, "{cpe}");
     }
     // A telnet package on RHEL 7.6 AUS, as the product tree names it.
     let e = entity(
@@ -43,11 +44,10 @@ fn red_hat_packages_on_three_platforms_keep_each_platform_s_cpe() -> Result<(), 
         "CVE-2020-10188 @ csaf:7Server-7.6.AUS:telnet-1:0.17-65.el7_6.x86_64",
     )?;
     assert!(scope_has(e, "csaf:7Server-7.6.AUS"));
-    assert!(
-        text_set(&e.facts, "product_refs")?
-            .contains(&"csaf:telnet-1:0.17-65.el7_6.x86_64".to_owned()),
-        "{:?}",
-        text_set(&e.facts, "product_refs")
+    // The package has no purl or CPE: its product id names it.
+    assert_eq!(
+        text_set(&e.facts, "product_refs")?,
+        ["csaf:7Server-7.6.AUS:telnet-1:0.17-65.el7_6.x86_64"]
     );
     Ok(())
 }
