@@ -207,12 +207,17 @@ fn web_version<'a>(
             None => unscored.push(name.unwrap_or_else(|| format!("at {here}"))),
         }
     }
+    // At most ten names in a message, however many projects there are.
     let listed = |names: &[String]| {
-        names
+        let mut shown: Vec<String> = names
             .iter()
+            .take(10)
             .map(|n| format!("`{}`", printable(n)))
-            .collect::<Vec<_>>()
-            .join(", ")
+            .collect();
+        if names.len() > 10 {
+            shown.push(format!("and {} more", names.len() - 10));
+        }
+        shown.join(", ")
     };
     if scored.is_empty() {
         let what = if unscored.is_empty() {

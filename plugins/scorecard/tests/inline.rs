@@ -436,3 +436,18 @@ fn deps_dev_v3_project_result_for_another_repository_is_an_error() -> Result<(),
     assert_eq!(pointer(&e.location)?, "/scorecard/repository/name");
     Ok(())
 }
+
+#[test]
+fn deps_dev_web_response_with_many_projects_lists_ten() -> Result<(), String> {
+    let projects: Vec<String> = (0..25)
+        .map(|i| project(&format!("o/r{i}"), &format!("github.com/o/r{i}"), "5"))
+        .collect();
+    let e = err(&web(
+        "https://example.com/none",
+        &format!("[{}]", projects.join(",")),
+    ))?;
+    assert!(e.message.contains("25 repositories"), "{}", e.message);
+    assert!(e.message.contains("and 15 more"), "{}", e.message);
+    assert!(!e.message.contains("github.com/o/r10 "), "{}", e.message);
+    Ok(())
+}
