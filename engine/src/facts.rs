@@ -242,6 +242,8 @@ pub(crate) const RESERVED: &[&str] = &[
     "mds2.names_supplier",
     "pentest.names_product",
     "pentest.external",
+    "scorecard.names_product",
+    "cyber_essentials.scope_names_product",
 ];
 /// Product attributes the engine sets from the manifest's `[product]`.
 pub(crate) const MANIFEST_ATTRIBUTES: &[&str] = &["name", "version", "supplier"];

@@ -224,7 +224,15 @@ fn exposures(
         for reference in &refs {
             components.extend(index.lookup(reference));
         }
-        let matched = !components.is_empty() || refs.iter().any(|r| names_product(r, product));
+        // A statement about a component in or on the submitted product (CSAF
+        // `default_component_of` / `installed_on` a platform the manifest
+        // names, e.g. by its CPE) is about the product, listed in its SBOM or
+        // not.
+        let in_product = text_set(&entity.facts, "product_scope")
+            .iter()
+            .any(|r| names_product(r, product));
+        let matched =
+            !components.is_empty() || in_product || refs.iter().any(|r| names_product(r, product));
         if !matched {
             unmatched.push(UnmatchedStatement {
                 exposure: key.1.clone(),
@@ -498,8 +506,14 @@ fn organisation(name: &str) -> String {
 /// - `mds2.names_product`, `mds2.names_supplier`: the MDS2 form's device
 ///   description or model names the product, its manufacturer is the
 ///   supplier;
-/// - `pentest.names_product`: the pen test summary's product; and
-///   `pentest.external`: the tester is not the supplier itself.
+/// - `pentest.names_product`: the pen test summary's product;
+///   `pentest.external`: the tester is not the supplier itself;
+/// - `scorecard.names_product`: the Scorecard result's repository is one
+///   the manifest's `identifiers` declare (a repository URL, or a github /
+///   gitlab / bitbucket purl); absent when none is declared, so the rule
+///   that binds it asks for one;
+/// - `cyber_essentials.scope_names_product`: the certificate's scope text
+///   names the product (compared after [`crate::identity::folded`]).
 fn bind_documents(assembly: &mut Assembly, product: &Product) {
     let same_text = |a: &str, b: &str| crate::identity::folded(a) == crate::identity::folded(b);
     let same_org = |a: &str, b: &str| organisation(a) == organisation(b);
@@ -567,9 +581,60 @@ fn bind_documents(assembly: &mut Assembly, product: &Product) {
                 || format!(" {supplier} ").contains(&format!(" {tester} ")));
         derived.push(("pentest.external", !own, at));
     }
+    if let Some((repo, at)) = get(assembly, "scorecard.repo") {
+        // Only a product that declares its source repository can be bound.
+        let declared: Vec<String> = product
+            .identifiers
+            .iter()
+            .filter_map(|i| repository_key(i))
+            .collect();
+        if !declared.is_empty() {
+            let names = repository_key(&repo).is_some_and(|r| declared.contains(&r));
+            derived.push(("scorecard.names_product", names, at));
+        }
+    }
+    if let Some((scope, at)) = get(assembly, "cyber_essentials.scope") {
+        let wanted = crate::identity::folded(&product.name);
+        let names = !wanted.is_empty() && crate::identity::folded(&scope).contains(&wanted);
+        derived.push(("cyber_essentials.scope_names_product", names, at));
+    }
     for (path, value, at) in derived {
         assembly.set_derived(None, path, FactValue::Bool(value), at);
     }
+}
+
+/// A source repository as `host/owner/name`, lower case, from the ways a
+/// manifest or a document writes one: `https://github.com/O/R`,
+/// `git+ssh://git@github.com/O/R.git`, `github.com/o/r`, or a purl of type
+/// github, gitlab or bitbucket (`pkg:github/o/r@v1`). `None` for anything
+/// else (another purl, a CPE, a bare name).
+pub(crate) fn repository_key(text: &str) -> Option<String> {
+    let text = text.trim().to_ascii_lowercase();
+    if let Some(purl) = text.strip_prefix("pkg:") {
+        let (kind, rest) = purl.split_once('/')?;
+        let host = match kind {
+            "github" => "github.com",
+            "gitlab" => "gitlab.com",
+            "bitbucket" => "bitbucket.org",
+            _ => return None,
+        };
+        let path = rest.split(['@', '?', '#']).next().unwrap_or_default();
+        return Some(format!(
+            "{host}/{}",
+            percent_decode(path).trim_end_matches('/')
+        ));
+    }
+    let text = text.strip_prefix("git+").unwrap_or(&text);
+    let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
+    let rest = rest.split_once('@').map_or(rest, |(_, rest)| rest);
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    let rest = rest.trim_end_matches('/');
+    let rest = rest.strip_suffix(".git").unwrap_or(rest);
+    let rest = rest.replacen(':', "/", 1);
+    let (host, path) = rest.split_once('/')?;
+    // A host and at least owner/name.
+    (host.contains('.') && path.contains('/') && !path.contains(' '))
+        .then(|| format!("{host}/{path}"))
 }
 
 /// `provenance.subject_matches_artifact`: whether a provenance subject is an
@@ -638,6 +703,32 @@ mod tests {
             "pkg:npm/%40scope/name"
         );
         assert_eq!(percent_decode("pkg:npm/%40a%2Fb"), "pkg:npm/@a/b");
+    }
+
+    #[test]
+    fn repositories_are_compared_however_they_are_written() {
+        for written in [
+            "https://github.com/Northwind-Health/CareFlow-App",
+            "git+ssh://git@github.com/northwind-health/careflow-app.git",
+            "github.com/northwind-health/careflow-app/",
+            "https://www.github.com/northwind-health/careflow-app",
+            "pkg:github/northwind-health/careflow-app@v4.2.0",
+            "git@github.com:northwind-health/careflow-app.git",
+        ] {
+            assert_eq!(
+                repository_key(written).as_deref(),
+                Some("github.com/northwind-health/careflow-app"),
+                "{written}"
+            );
+        }
+        for not_a_repository in [
+            "pkg:maven/uk.co.northwindhealth/careflow@4.2.0",
+            "cpe:2.3:a:northwind:careflow:4.2.0:*:*:*:*:*:*:*",
+            "CareFlow",
+            "github.com",
+        ] {
+            assert_eq!(repository_key(not_a_repository), None, "{not_a_repository}");
+        }
         assert_eq!(percent_decode("100%"), "100%");
     }
 }

@@ -224,11 +224,16 @@ pub enum Lie {
     /// The supplier judging itself: its own pen tester, its own acceptance
     /// of a high finding.
     SelfJudged,
+    /// Evidence about something other than the product's own: a Scorecard
+    /// result (as deps.dev serves it) of another repository, a Cyber
+    /// Essentials certificate under requirements that never existed, or one
+    /// scoped to the head office for a product the supplier hosts.
+    OutOfScope,
 }
 
 impl Lie {
     /// Every kind of lie.
-    pub const ALL: [Lie; 9] = [
+    pub const ALL: [Lie; 10] = [
         Lie::ForeignVex,
         Lie::FutureVex,
         Lie::DisguisedId,
@@ -238,6 +243,7 @@ impl Lie {
         Lie::FutureDocument,
         Lie::Profile,
         Lie::SelfJudged,
+        Lie::OutOfScope,
     ];
 
     /// Why a submission told this lie no longer deserves approval.
@@ -275,6 +281,11 @@ impl Lie {
                 "only an independent tester tests, and only the buyer accepts a risk: the \
                  supplier cannot clear its own pen test"
             }
+            Lie::OutOfScope => {
+                "a Scorecard of another repository says nothing about the product's; a \
+                 certificate under requirements that never existed was never issued; a \
+                 certificate for the head office says nothing about the hosted service"
+            }
         }
     }
 
@@ -291,6 +302,7 @@ impl Lie {
             Lie::FutureDocument => future_document(case, variant),
             Lie::Profile => profile(case, variant),
             Lie::SelfJudged => self_judged(case, variant),
+            Lie::OutOfScope => out_of_scope(case, variant),
         }
     }
 }
@@ -597,6 +609,47 @@ fn other_subject(case: &mut Case, variant: u64) -> Option<()> {
             let lied = mds2_with(&csv, &["manufacturer", "DOC-1"], OTHER_SUPPLIER);
             case.put(&path, lied.into_bytes());
             Some(())
+        }
+    }
+}
+
+fn out_of_scope(case: &mut Case, variant: u64) -> Option<()> {
+    match variant % 4 {
+        0 => {
+            // The product's own result, re-filed by deps.dev under another
+            // repository's project, as its web API serves a package version.
+            let path = case.of_type(SCORECARD)?;
+            let mut result = case.json(&path)?;
+            set(
+                &mut result,
+                "/repo/name",
+                json!("github.com/crowmarsh/dispatch"),
+            )?;
+            let response = json!({
+                "package": {"system": "NPM", "name": "crowmarsh-dispatch"},
+                "version": {
+                    "version": "2.0.0",
+                    "links": {"repo": "https://github.com/crowmarsh/dispatch"},
+                    "projects": [{"type": "GITHUB", "name": "crowmarsh/dispatch", "scorecardV2": result}]
+                }
+            });
+            case.put_json(&path, &response);
+            Some(())
+        }
+        1 => case.edit(CYBER_ESSENTIALS, |v| {
+            set(v, "/requirements_version", json!("3.7"))
+        }),
+        2 => case.edit(CYBER_ESSENTIALS, |v| {
+            set(v, "/requirements_version", json!("Oakwood"))
+        }),
+        _ => {
+            if !case.manifest.profile.hosted_service.unwrap_or(false) {
+                return None;
+            }
+            case.edit(CYBER_ESSENTIALS, |v| {
+                set(v, "/scope", json!("Head office only"))?;
+                set(v, "/whole_organisation", json!(false))
+            })
         }
     }
 }

@@ -7,7 +7,9 @@ use assure_plugin_sdk::{
 };
 
 use crate::date::Moment;
-use crate::text::{kind_of, optional_date, quote, required_bool, required_date, required_text};
+use crate::text::{
+    kind_of, optional_date, optional_text, quote, required_bool, required_date, required_text,
+};
 use crate::{FORMAT, KNOWN_MEMBERS};
 
 /// The largest document read, in bytes. A certificate sidecar is a few
@@ -16,6 +18,18 @@ pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
 
 /// How long a Cyber Essentials certificate is valid, in calendar months.
 pub const VALID_MONTHS: u32 = 12;
+
+/// The published versions of the NCSC "Cyber Essentials: Requirements for IT
+/// Infrastructure", each with the name of its IASME question set and the
+/// date from which new assessments use it (an assessment account opened
+/// before that date may finish under the version before). See the README for
+/// the sources.
+pub const REQUIREMENTS: &[(&str, &str, &str)] = &[
+    ("3.0", "Evendine", "2022-01-24"),
+    ("3.1", "Montpellier", "2023-04-24"),
+    ("3.2", "Willow", "2025-04-28"),
+    ("3.3", "Danzell", "2026-04-27"),
+];
 
 /// The two levels, as the facts spell them.
 pub const CYBER_ESSENTIALS: &str = "Cyber Essentials";
@@ -57,9 +71,10 @@ pub fn extract(doc: &Document) -> Result<Extraction, ExtractError> {
     let certificate_number = required_text(root, "certificate_number", &top)?;
     let issued = required_date(root, "issued", &top)?;
     let stated = optional_date(root, "expires", &top)?;
-    let scope = required_text(root, "scope", &top)?;
+    let scope = stated_text(root, "scope", &top)?;
     let whole_organisation = required_bool(root, "whole_organisation", &top)?;
     let certification_body = required_text(root, "certification_body", &top)?;
+    let requirements = stated_text(root, "requirements_version", &top)?;
 
     let level_at = top.key("level");
     out.text("cyber_essentials.level", level, &level_at);
@@ -76,7 +91,14 @@ pub fn extract(doc: &Document) -> Result<Extraction, ExtractError> {
     );
     out.datetime("cyber_essentials.issued", issued.text(), top.key("issued"));
     expires(&issued, stated.as_ref(), &mut out)?;
-    out.text("cyber_essentials.scope", scope, top.key("scope"));
+    match scope {
+        Some(scope) => out.text("cyber_essentials.scope", scope, top.key("scope")),
+        None if !whole_organisation => out.note(
+            "the certificate states neither the whole organisation nor a scope: `cyber_essentials.scope` not emitted",
+            top.key("scope"),
+        ),
+        None => {}
+    }
     out.boolean(
         "cyber_essentials.whole_organisation",
         whole_organisation,
@@ -87,7 +109,95 @@ pub fn extract(doc: &Document) -> Result<Extraction, ExtractError> {
         certification_body,
         top.key("certification_body"),
     );
+    let requirements_at = top.key("requirements_version");
+    match requirements {
+        Some(text) => {
+            let (version, name) = requirements_version(text, &requirements_at)?;
+            out.text(
+                "cyber_essentials.requirements_version",
+                version,
+                &requirements_at,
+            );
+            if let Some(name) = name {
+                out.text("cyber_essentials.requirements_name", name, requirements_at);
+            }
+        }
+        None => out.note(
+            "no `requirements_version`: which Cyber Essentials requirements the assessment used is unknown",
+            requirements_at,
+        ),
+    }
     Ok(out.finish())
+}
+
+/// An optional text member that, when present, says something.
+fn stated_text<'a>(
+    root: &'a Map<String, Json>,
+    key: &str,
+    at: &Pointer,
+) -> Result<Option<&'a str>, ExtractError> {
+    match optional_text(root, key, at)? {
+        None if root.contains_key(key) => Err(error(
+            format!("`{key}` is empty: leave it out, or say what the certificate states"),
+            at.key(key),
+        )),
+        text => Ok(text),
+    }
+}
+
+/// The requirements version, as "3.3", and its question set's name, from
+/// "3.3", "v3.3", "Danzell" or "v3.3 (Danzell)". A version number that was
+/// never published is kept as written (the policies judge it); a name that
+/// is not a question set's, or a number and a name that disagree, is an
+/// error.
+fn requirements_version<'a>(
+    text: &'a str,
+    at: &Pointer,
+) -> Result<(&'a str, Option<&'static str>), ExtractError> {
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || "(),;/–-".contains(c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let number = words.iter().find_map(|w| {
+        let w = w.strip_prefix(['v', 'V']).unwrap_or(w);
+        let (major, minor) = w.split_once('.')?;
+        let digits =
+            |s: &str| !s.is_empty() && s.len() <= 3 && s.bytes().all(|b| b.is_ascii_digit());
+        (digits(major) && digits(minor)).then_some(w)
+    });
+    let named = REQUIREMENTS
+        .iter()
+        .find(|(_, name, _)| words.iter().any(|w| w.eq_ignore_ascii_case(name)));
+    match (number, named) {
+        (Some(number), Some((version, name, _))) if number == *version => Ok((version, Some(name))),
+        (Some(number), Some((version, name, _))) => Err(error(
+            format!(
+                "`requirements_version` \"{}\" names version {number} and the {name} question set, which is version {version}",
+                quote(text)
+            ),
+            at.clone(),
+        )),
+        (None, Some((version, name, _))) => Ok((version, Some(name))),
+        (Some(number), None) => {
+            let name = REQUIREMENTS
+                .iter()
+                .find(|(version, _, _)| *version == number)
+                .map(|(_, name, _)| *name);
+            Ok((number, name))
+        }
+        (None, None) => Err(error(
+            format!(
+                "`requirements_version` \"{}\" is neither a version number (\"3.3\") nor a question set's name ({})",
+                quote(text),
+                REQUIREMENTS
+                    .iter()
+                    .map(|(v, name, _)| format!("{name} = {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            at.clone(),
+        )),
+    }
 }
 
 /// `assure_format` must be `cyber-essentials/1`.
@@ -237,6 +347,30 @@ fn expires(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requirements_version_spellings() {
+        let at = Pointer::root();
+        for (text, version, name) in [
+            ("3.3", "3.3", Some("Danzell")),
+            ("v3.3", "3.3", Some("Danzell")),
+            ("Danzell", "3.3", Some("Danzell")),
+            ("v3.3 (Danzell)", "3.3", Some("Danzell")),
+            (
+                "Requirements for IT Infrastructure v3.2 - Willow",
+                "3.2",
+                Some("Willow"),
+            ),
+            ("montpellier", "3.1", Some("Montpellier")),
+            ("3.7", "3.7", None),
+        ] {
+            let read = requirements_version(text, &at).ok();
+            assert_eq!(read, Some((version, name)), "{text}");
+        }
+        for text in ["v3.3 Willow", "Oakwood", "latest", "3"] {
+            assert!(requirements_version(text, &at).is_err(), "{text}");
+        }
+    }
 
     #[test]
     fn level_spellings() {

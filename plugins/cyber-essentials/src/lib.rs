@@ -6,8 +6,11 @@
 //! `schema/cyber-essentials.schema.json`) and emits the product facts of the
 //! `CyberEssentials` record under `cyber_essentials.*`: the level (normalised
 //! from "CE", "CE+", "CE Plus", …) and whether it is Plus, the organisation,
-//! certificate number, issue date, expiry, scope, whether the whole
-//! organisation is in scope, and the certification body.
+//! certificate number, issue date, expiry, scope (when stated), whether the
+//! whole organisation is in scope, the certification body, and the version
+//! of the NCSC "Cyber Essentials: Requirements for IT Infrastructure" the
+//! assessment used (read from "3.3", "v3.3" or the IASME question set's name,
+//! "Danzell") with that question set's name.
 //!
 //! `cyber_essentials.expires` is the earlier of the stated expiry and 12
 //! calendar months from issue (a certificate is valid for 12 months), in
@@ -22,7 +25,8 @@ mod extract;
 mod text;
 
 pub use extract::{
-    CYBER_ESSENTIALS, CYBER_ESSENTIALS_PLUS, MAX_DOCUMENT_BYTES, VALID_MONTHS, extract,
+    CYBER_ESSENTIALS, CYBER_ESSENTIALS_PLUS, MAX_DOCUMENT_BYTES, REQUIREMENTS, VALID_MONTHS,
+    extract,
 };
 
 use assure_plugin_sdk::{Document, ExtractError, Extraction, Guest, PluginInfo};
@@ -40,7 +44,6 @@ pub const REQUIRED_MEMBERS: &[&str] = &[
     "level",
     "certificate_number",
     "issued",
-    "scope",
     "whole_organisation",
     "certification_body",
 ];
@@ -56,6 +59,7 @@ pub const KNOWN_MEMBERS: &[&str] = &[
     "scope",
     "whole_organisation",
     "certification_body",
+    "requirements_version",
 ];
 
 /// Every fact path the plugin emits, in the schema's order.
@@ -69,6 +73,8 @@ pub const FACT_PATHS: &[&str] = &[
     "cyber_essentials.scope",
     "cyber_essentials.whole_organisation",
     "cyber_essentials.certification_body",
+    "cyber_essentials.requirements_version",
+    "cyber_essentials.requirements_name",
 ];
 
 /// The Cyber Essentials plugin, as exported to the host.

@@ -43,7 +43,13 @@ fn plus_for_the_whole_organisation() -> Result<(), String> {
         at(f, "cyber_essentials.certification_body")?,
         "/certification_body"
     );
-    assert_eq!(f.len(), 9);
+    assert_eq!(text(f, "cyber_essentials.requirements_version")?, "3.2");
+    assert_eq!(
+        at(f, "cyber_essentials.requirements_version")?,
+        "/requirements_version"
+    );
+    assert_eq!(text(f, "cyber_essentials.requirements_name")?, "Willow");
+    assert_eq!(f.len(), 11);
     assert!(x.notes.is_empty(), "{:?}", notes(&x));
     assert!(x.entities.is_empty());
     Ok(())
@@ -65,7 +71,12 @@ fn basic_issued_on_29_february_without_an_expiry() -> Result<(), String> {
             "/issued: no `expires`: a Cyber Essentials certificate is valid for 12 months from issue, so `cyber_essentials.expires` is 2025-02-28"
         ]
     );
-    assert_eq!(f.len(), 9);
+    assert_eq!(text(f, "cyber_essentials.requirements_version")?, "3.1");
+    assert_eq!(
+        text(f, "cyber_essentials.requirements_name")?,
+        "Montpellier"
+    );
+    assert_eq!(f.len(), 11);
     Ok(())
 }
 
@@ -129,6 +140,8 @@ fn schema_and_plugin_reject_the_same_breakage() -> Result<(), String> {
         ("whole_organisation", "yes".into()),
         ("issued", serde_json::json!(["2025-11-03"])),
         ("scope", serde_json::json!({"text": "x"})),
+        ("requirements_version", 3.3.into()),
+        ("requirements_version", "".into()),
     ]);
     for (member, value) in breakages {
         let mut doc = good.clone();
@@ -158,11 +171,21 @@ fn describe_names_what_the_schema_declares() -> Result<(), String> {
         ["application/vnd.assure.cyber-essentials+json"]
     );
     let record = cedar_record(CEDAR, "CyberEssentials");
+    // `scope_names_product` is the engine's: it binds the scope to the product.
     let declared: Vec<String> = record
         .iter()
+        .filter(|(f, _)| f != "scope_names_product")
         .map(|(f, _)| format!("cyber_essentials.{f}"))
         .collect();
     assert_eq!(info.fact_paths, declared);
-    assert!(record.iter().all(|(_, required)| *required));
+    let optional: Vec<&str> = record
+        .iter()
+        .filter(|(_, required)| !*required)
+        .map(|(f, _)| f.as_str())
+        .collect();
+    assert_eq!(
+        optional,
+        ["scope", "requirements_name", "scope_names_product"]
+    );
     Ok(())
 }

@@ -18,6 +18,7 @@ fn cert(members: &[(&str, &str)]) -> Vec<u8> {
         ("scope", r#""Whole organisation""#),
         ("whole_organisation", "true"),
         ("certification_body", r#""Pennine Cyber Assurance Ltd""#),
+        ("requirements_version", r#""3.2""#),
     ];
     for (key, value) in members {
         match fields.iter_mut().find(|(k, _)| k == key) {
@@ -307,5 +308,85 @@ fn hostile_input_is_an_error_not_a_crash() -> Result<(), String> {
     ] {
         assert!(run(bytes).is_err());
     }
+    Ok(())
+}
+
+#[test]
+fn requirements_version_as_a_number_or_a_question_set_s_name() -> Result<(), String> {
+    for (written, version, name) in [
+        (r#""3.3""#, "3.3", Some("Danzell")),
+        (r#""v3.3 (Danzell)""#, "3.3", Some("Danzell")),
+        (r#""Willow""#, "3.2", Some("Willow")),
+        // Never published: kept as written, for the policies to judge (R6.6).
+        (r#""3.9""#, "3.9", None),
+    ] {
+        let x = ok(&cert(&[("requirements_version", written)]))?;
+        assert_eq!(
+            text(&x.facts, "cyber_essentials.requirements_version")?,
+            version,
+            "{written}"
+        );
+        assert_eq!(
+            at(&x.facts, "cyber_essentials.requirements_version")?,
+            "/requirements_version"
+        );
+        match name {
+            Some(name) => assert_eq!(
+                text(&x.facts, "cyber_essentials.requirements_name")?,
+                name,
+                "{written}"
+            ),
+            None => assert!(!has(&x.facts, "cyber_essentials.requirements_name")),
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn requirements_version_that_names_nothing_or_disagrees_is_an_error() -> Result<(), String> {
+    for (written, part) in [
+        (r#""Oakwood""#, "neither a version number"),
+        (r#""v3.3 Willow""#, "which is version 3.2"),
+        (r#""""#, "is empty"),
+        ("3.3", "must be text"),
+    ] {
+        let (at, message) = err_at(&cert(&[("requirements_version", written)]))?;
+        assert_eq!(at, "/requirements_version", "{written}");
+        assert!(message.contains(part), "{written}: {message}");
+    }
+    Ok(())
+}
+
+#[test]
+fn no_requirements_version_is_a_note_and_no_fact() -> Result<(), String> {
+    let x = ok(&cert(&[("requirements_version", "")]))?;
+    assert!(!has(&x.facts, "cyber_essentials.requirements_version"));
+    assert!(noted(
+        &x,
+        "/requirements_version",
+        &["no `requirements_version`"]
+    ));
+    Ok(())
+}
+
+#[test]
+fn scope_may_be_left_out_for_the_whole_organisation_only() -> Result<(), String> {
+    let whole = ok(&cert(&[("scope", "")]))?;
+    assert!(!has(&whole.facts, "cyber_essentials.scope"));
+    assert!(whole.notes.is_empty(), "{:?}", notes(&whole));
+    let neither = ok(&cert(&[("scope", ""), ("whole_organisation", "false")]))?;
+    assert!(!has(&neither.facts, "cyber_essentials.scope"));
+    assert!(!boolean(
+        &neither.facts,
+        "cyber_essentials.whole_organisation"
+    )?);
+    assert!(noted(
+        &neither,
+        "/scope",
+        &["neither the whole organisation nor a scope"]
+    ));
+    let (at, message) = err_at(&cert(&[("scope", r#""   ""#)]))?;
+    assert_eq!(at, "/scope");
+    assert!(message.contains("is empty"), "{message}");
     Ok(())
 }

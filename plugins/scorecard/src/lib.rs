@@ -3,11 +3,21 @@
 //! It reads the output of `scorecard --format json` (`date`, `repo{name,
 //! commit}`, `score`, `checks[]{name, score, …}`) and the same result as
 //! deps.dev serves it, which renames `repo` to `repository` and `score` to
-//! `overallScore` (the list is also accepted as `check`); a deps.dev
-//! project response, with the result under `scorecard`, is read too. It emits
-//! the `Scorecard` record:
+//! `overallScore` (the list is also accepted as `check`, and a check's score
+//! as a whole number written as text). Three deps.dev responses are read
+//! whole: the v3 (and v3alpha) project response, `GET /v3/projects/{id}`,
+//! with the result under `scorecard`; and the response of deps.dev's web API
+//! for a package version, with the result under
+//! `version.projects[N].scorecardV2`. Each project there is a different
+//! repository: with several, the one `version.links.repo` names as the
+//! package's source is read, else each is listed in an error. A v3 version
+//! response, or a response with no result, is an error that says where
+//! deps.dev keeps one. A result whose repository is not the project deps.dev
+//! files it under is an error. It emits the `Scorecard` record:
 //!
-//! - `scorecard.repo`: the repository's name, e.g. "github.com/ossf/scorecard";
+//! - `scorecard.repo`: the repository the result is about, e.g.
+//!   "github.com/ossf/scorecard" (from the result, else its deps.dev
+//!   project); the engine binds it to the product's declared identifiers;
 //! - `scorecard.date`: when Scorecard ran;
 //! - `scorecard.score`: the aggregate, 0 to 10, as a Cedar decimal ("5.6"). An
 //!   aggregate of -1 (inconclusive) or none at all gives no fact and a note;
@@ -79,45 +89,298 @@ pub fn extract(doc: &Document) -> Result<Extraction, ExtractError> {
     let root = json::parse(&doc.bytes)?;
     // No member of a result is megabytes long: refuse one anywhere.
     json::refuse_long_text(&root, 1 << 20)?;
-    // deps.dev's project response carries the result under `scorecard`; in a
-    // plain result `scorecard` is the tool's own `{version, commit}`.
-    let (result, at) = match root.get("scorecard") {
-        Some(inner) if inner.get("checks").is_some() || inner.get("overallScore").is_some() => {
-            (inner, Pointer::root().key("scorecard"))
-        }
-        _ => (&root, Pointer::root()),
-    };
+    let found = locate(&root)?;
+    let (result, at) = (found.result, &found.at);
     if !result.is_object() {
-        return Err(error("a Scorecard result must be a JSON object", &at));
+        return Err(error("a Scorecard result must be a JSON object", at));
     }
     let ours = [REPO, SCORE, CHECKS].concat();
     if !ours.iter().any(|name| result.get(name).is_some()) {
         return Err(error(
             "not an OpenSSF Scorecard result: it has no `repo`, `score` or `checks`",
-            &at,
+            at,
         ));
     }
     let mut out = Facts::new();
-    read_repo(result, &at, &mut out)?;
-    read_date(result, &at, &mut out)?;
-    read_score(result, &at, &mut out)?;
-    read_checks(result, &at, &mut out)?;
+    for (note, at) in found.notes {
+        out.note(note, at);
+    }
+    read_repo(result, at, found.project, &mut out)?;
+    read_date(result, at, &mut out)?;
+    read_score(result, at, &mut out)?;
+    read_checks(result, at, &mut out)?;
     Ok(out.finish())
 }
 
-/// `scorecard.repo`, from `repo.name`.
-fn read_repo(result: &Json, at: &Pointer, out: &mut Facts) -> Result<(), ExtractError> {
+/// Where the Scorecard result is in a document, and what the document says
+/// about the repository it is for.
+struct Found<'a> {
+    result: &'a Json,
+    at: Pointer,
+    /// The repository deps.dev files the result under ("github.com/o/r"),
+    /// with where it says so; used when the result names none itself.
+    project: Option<(String, Pointer)>,
+    notes: Vec<(String, Pointer)>,
+}
+
+impl<'a> Found<'a> {
+    fn at(result: &'a Json, at: Pointer) -> Self {
+        Self {
+            result,
+            at,
+            project: None,
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// Finds the Scorecard result: the document itself (Scorecard's own
+/// output), or where deps.dev serves it — `scorecard` in a project response
+/// (`GET /v3/projects/{id}`, also v3alpha), or `scorecardV2` of one of
+/// `version.projects[]` in the response of deps.dev's web API for a package
+/// version. A deps.dev response without a result is an error that says so
+/// and where to get one.
+fn locate(root: &Json) -> Result<Found<'_>, ExtractError> {
+    let top = Pointer::root();
+    if let Some(version) = root.get("version").filter(|v| v.is_object())
+        && let Some(projects) = version.get("projects")
+    {
+        return web_version(version, projects, &top.key("version"));
+    }
+    if let Some(key) = root.get("projectKey") {
+        let id = key.get("id").and_then(Json::as_str).unwrap_or_default();
+        let id_at = top.key("projectKey").key("id");
+        return match root.get("scorecard") {
+            Some(result) => {
+                let mut found = Found::at(result, top.key("scorecard"));
+                if !id.is_empty() {
+                    found.project = Some((id.to_owned(), id_at));
+                }
+                Ok(found)
+            }
+            None => Err(error(
+                format!(
+                    "the deps.dev project response has no `scorecard` for project `{}`: deps.dev has no OpenSSF Scorecard result for it; run Scorecard on the repository and submit its JSON output",
+                    printable(id)
+                ),
+                top,
+            )),
+        };
+    }
+    if root.get("versionKey").is_some() {
+        return Err(version_without_result(root, &top));
+    }
+    // deps.dev's project response carries the result under `scorecard`; in a
+    // plain result `scorecard` is the tool's own `{version, commit}`.
+    match root.get("scorecard") {
+        Some(inner) if inner.get("checks").is_some() || inner.get("overallScore").is_some() => {
+            Ok(Found::at(inner, top.key("scorecard")))
+        }
+        _ => Ok(Found::at(root, top)),
+    }
+}
+
+/// The result in deps.dev's web API response for a package version: the
+/// `scorecardV2` of one of `version.projects[]`. Each project is a different
+/// repository; with several, the one deps.dev names as the package's source
+/// (`version.links.repo`) is read, and when none or more than one is, each
+/// is listed in an error rather than one picked.
+fn web_version<'a>(
+    version: &'a Json,
+    projects: &'a Json,
+    at: &Pointer,
+) -> Result<Found<'a>, ExtractError> {
+    let projects_at = at.key("projects");
+    let Json::Array(projects) = projects else {
+        return Err(error(
+            "`projects` in a deps.dev version response must be an array",
+            projects_at,
+        ));
+    };
+    let mut scored = Vec::new();
+    let mut unscored = Vec::new();
+    for (i, project) in projects.iter().enumerate() {
+        let name = project_repo(project);
+        let here = projects_at.index(i);
+        match project.get("scorecardV2") {
+            Some(result) => scored.push((result, here.key("scorecardV2"), name, here)),
+            None => unscored.push(name.unwrap_or_else(|| format!("at {here}"))),
+        }
+    }
+    // At most ten names in a message, however many projects there are.
+    let listed = |names: &[String]| {
+        let mut shown: Vec<String> = names
+            .iter()
+            .take(10)
+            .map(|n| format!("`{}`", printable(n)))
+            .collect();
+        if names.len() > 10 {
+            shown.push(format!("and {} more", names.len() - 10));
+        }
+        shown.join(", ")
+    };
+    if scored.is_empty() {
+        let what = if unscored.is_empty() {
+            "no project".to_owned()
+        } else {
+            format!("no `scorecardV2` for project {}", listed(&unscored))
+        };
+        return Err(error(
+            format!(
+                "the deps.dev response has {what}: deps.dev has no OpenSSF Scorecard result for this package version; run Scorecard on the product's repository and submit its JSON output"
+            ),
+            projects_at,
+        ));
+    }
+    let source = version
+        .get("links")
+        .and_then(|l| l.get("repo"))
+        .and_then(Json::as_str)
+        .map(repository_key);
+    let chosen: Vec<usize> = if scored.len() == 1 {
+        vec![0]
+    } else {
+        scored
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, _, name, _))| {
+                source.is_some() && name.as_deref().map(repository_key) == source
+            })
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let [only] = chosen.as_slice() else {
+        let each: Vec<String> = scored
+            .iter()
+            .map(|(_, at, name, _)| format!("{} at {at}", name.as_deref().unwrap_or("(unnamed)")))
+            .collect();
+        return Err(error(
+            format!(
+                "the deps.dev response holds Scorecard results for {} repositories ({}), and `version.links.repo` does not single out the package's own: submit the result for the product's repository alone",
+                scored.len(),
+                listed(&each)
+            ),
+            projects_at,
+        ));
+    };
+    let Some((result, result_at, name, project_at)) = scored.into_iter().nth(*only) else {
+        return Err(error("no Scorecard result found", projects_at));
+    };
+    let mut found = Found::at(result, result_at);
+    if projects.len() > 1 {
+        found.notes.push((
+            format!(
+                "the deps.dev response lists {} projects: read the Scorecard result of `{}`, the package's source repository (`version.links.repo`)",
+                projects.len(),
+                printable(name.as_deref().unwrap_or_default())
+            ),
+            project_at.clone(),
+        ));
+    }
+    found.project = name.map(|n| (n, project_at.key("name")));
+    Ok(found)
+}
+
+/// A deps.dev v3 version response (`GET /v3/systems/…/versions/…`): it
+/// names the related projects but carries no Scorecard result.
+fn version_without_result(root: &Json, top: &Pointer) -> ExtractError {
+    let related: Vec<String> = match root.get("relatedProjects") {
+        Some(Json::Array(projects)) => projects
+            .iter()
+            .filter_map(|p| p.get("projectKey")?.get("id")?.as_str())
+            .map(|id| format!("`{}`", printable(id)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let hint = if related.is_empty() {
+        "it names no related project".to_owned()
+    } else {
+        format!(
+            "fetch `GET https://api.deps.dev/v3/projects/{{id}}` for the product's repository among {} and submit that response",
+            related.join(", ")
+        )
+    };
+    error(
+        format!(
+            "the deps.dev version response has no Scorecard result (deps.dev serves it with the project, not the version): {hint}"
+        ),
+        top.clone(),
+    )
+}
+
+/// The repository a deps.dev web API project names, as Scorecard names
+/// repositories: `github.com/owner/name` for `{"type": "GITHUB", "name":
+/// "owner/name"}` (GitLab and Bitbucket alike), else its `link`.
+fn project_repo(project: &Json) -> Option<String> {
+    let name = project.get("name").and_then(Json::as_str)?;
+    let host = match project.get("type").and_then(Json::as_str)? {
+        "GITHUB" => "github.com",
+        "GITLAB" => "gitlab.com",
+        "BITBUCKET" => "bitbucket.org",
+        _ => {
+            return project
+                .get("link")
+                .and_then(Json::as_str)
+                .map(repository_key);
+        }
+    };
+    Some(format!("{host}/{name}"))
+}
+
+/// A repository URL or name as `host/owner/name`, lower case: without a
+/// scheme, `git+`, user, `www.`, `.git` or trailing slash, so that
+/// `git+ssh://git@github.com/O/R.git` and `github.com/o/r` are the same.
+fn repository_key(text: &str) -> String {
+    let text = text.trim().to_ascii_lowercase();
+    let text = text.strip_prefix("git+").unwrap_or(&text);
+    let text = text.split_once("://").map_or(text, |(_, rest)| rest);
+    let text = text.split_once('@').map_or(text, |(_, rest)| rest);
+    let text = text.strip_prefix("www.").unwrap_or(text);
+    let text = text.trim_end_matches('/');
+    let text = text.strip_suffix(".git").unwrap_or(text);
+    text.replacen(':', "/", 1)
+}
+
+/// `text` with control characters replaced, for a message.
+fn printable(text: &str) -> String {
+    text.chars()
+        .take(200)
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+/// `scorecard.repo`, from `repo.name` (`repository.name` at deps.dev),
+/// else from the project deps.dev files the result under.
+fn read_repo(
+    result: &Json,
+    at: &Pointer,
+    project: Option<(String, Pointer)>,
+    out: &mut Facts,
+) -> Result<(), ExtractError> {
     let name = match member(result, REPO, at) {
         Some((Json::Object(repo), at)) => repo.get("name").map(|name| (name, at.key("name"))),
         Some((_, at)) => return Err(error("the repository must be an object with a `name`", at)),
         None => None,
     };
-    match name {
-        Some((Json::String(name), at)) => out.text("scorecard.repo", name, at),
-        Some((_, at)) => return Err(error("the repository `name` must be text", at)),
+    match (name, project) {
+        (Some((Json::String(name), at)), Some((filed, filed_at)))
+            if repository_key(name) != repository_key(&filed) =>
+        {
+            return Err(error(
+                format!(
+                    "the Scorecard result is for `{}`, but deps.dev files it under project `{}` (at {filed_at}): the response contradicts itself",
+                    printable(name),
+                    printable(&filed)
+                ),
+                at,
+            ));
+        }
+        (Some((Json::String(name), at)), _) => out.text("scorecard.repo", name, at),
+        (Some((_, at)), _) => return Err(error("the repository `name` must be text", at)),
+        (None, Some((filed, filed_at))) => out.text("scorecard.repo", filed, filed_at),
         // Required by the schema, but the document lacks it: say so and let
         // the engine report the missing evidence.
-        None => out.note("no repository name: `scorecard.repo` not emitted", at),
+        (None, None) => out.note("no repository name: `scorecard.repo` not emitted", at),
     }
     Ok(())
 }
@@ -192,7 +455,13 @@ fn read_check(check: &Json, at: &Pointer) -> Result<(String, i64), ExtractError>
     let Some(Json::String(name)) = check.get("name") else {
         return Err(error("a check must have a `name` (text)", at.key("name")));
     };
-    match check.get("score").and_then(Json::as_i64) {
+    // deps.dev's JSON may write a whole number as text ("7").
+    let score = match check.get("score") {
+        Some(Json::String(text)) => text.trim().parse::<i64>().ok(),
+        Some(other) => other.as_i64(),
+        None => None,
+    };
+    match score {
         Some(score @ -1..=10) => Ok((name.clone(), score)),
         _ => Err(error(
             "a check's `score` must be a whole number from -1 to 10",

@@ -142,7 +142,8 @@ fn check_scores_are_whole_numbers_from_minus_one_to_ten() -> Result<(), String> 
         r#"{"name":"A","score":11}"#,
         r#"{"name":"A","score":-2}"#,
         r#"{"name":"A","score":5.5}"#,
-        r#"{"name":"A","score":"5"}"#,
+        r#"{"name":"A","score":"five"}"#,
+        r#"{"name":"A","score":"11"}"#,
         r#"{"name":"A"}"#,
     ] {
         let e = err(&result(
@@ -285,5 +286,168 @@ fn byte_order_mark_is_accepted() -> Result<(), String> {
     doc.extend(result("8", "[]"));
     let x = ok("s.json", &doc)?;
     assert_eq!(decimal(&x.facts, "scorecard.score")?, "8.0");
+    Ok(())
+}
+
+#[test]
+fn deps_dev_v3_writes_check_scores_as_text() -> Result<(), String> {
+    let x = ok(
+        "a.json",
+        &result(
+            "5",
+            r#"[{"name":"A","score":"3"},{"name":"B","score":"-1"}]"#,
+        ),
+    )?;
+    assert_eq!(text_set(&x.facts, "scorecard.low_checks")?, ["A"]);
+    assert_eq!(text_set(&x.facts, "scorecard.inconclusive")?, ["B"]);
+    Ok(())
+}
+
+/// deps.dev's web API response for a package version, with `projects`.
+fn web(links_repo: &str, projects: &str) -> Vec<u8> {
+    format!(
+        r#"{{"package":{{"system":"NPM","name":"acme-app"}},"version":{{"version":"1.0.0",
+            "links":{{"repo":"{links_repo}"}},"projects":{projects}}}}}"#
+    )
+    .into_bytes()
+}
+
+fn project(name: &str, repo: &str, score: &str) -> String {
+    format!(
+        r#"{{"type":"GITHUB","name":"{name}","scorecardV2":{{"date":"2024-05-01",
+            "repo":{{"name":"{repo}"}},"check":[{{"name":"Maintained","score":10}}],"score":{score}}}}}"#
+    )
+}
+
+#[test]
+fn deps_dev_web_response_with_several_projects_reads_the_package_s_source() -> Result<(), String> {
+    let doc = web(
+        "git+https://github.com/Acme/App.git",
+        &format!(
+            "[{},{}]",
+            project("other/lib", "github.com/other/lib", "9.9"),
+            project("acme/app", "github.com/acme/app", "3.2")
+        ),
+    );
+    let x = ok("web.json", &doc)?;
+    assert_eq!(text(&x.facts, "scorecard.repo")?, "github.com/acme/app");
+    assert_eq!(decimal(&x.facts, "scorecard.score")?, "3.2");
+    assert_eq!(
+        at(&x.facts, "scorecard.score")?,
+        "/version/projects/1/scorecardV2/score"
+    );
+    assert!(
+        notes(&x)
+            .iter()
+            .any(|n| n.starts_with("/version/projects/1: ") && n.contains("`github.com/acme/app`")),
+        "{:?}",
+        notes(&x)
+    );
+    Ok(())
+}
+
+#[test]
+fn deps_dev_web_response_with_several_projects_and_no_source_lists_each() -> Result<(), String> {
+    let doc = web(
+        "https://example.com/elsewhere",
+        &format!(
+            "[{},{}]",
+            project("other/lib", "github.com/other/lib", "9.9"),
+            project("acme/app", "github.com/acme/app", "3.2")
+        ),
+    );
+    let e = err(&doc)?;
+    assert_eq!(pointer(&e.location)?, "/version/projects");
+    for part in [
+        "2 repositories",
+        "github.com/other/lib at /version/projects/0/scorecardV2",
+        "github.com/acme/app at /version/projects/1/scorecardV2",
+    ] {
+        assert!(e.message.contains(part), "{part}: {}", e.message);
+    }
+    Ok(())
+}
+
+#[test]
+fn deps_dev_web_result_for_another_repository_than_its_project_is_an_error() -> Result<(), String> {
+    let doc = web(
+        "https://github.com/acme/app",
+        &format!(
+            "[{}]",
+            project("acme/app", "github.com/someone/else", "9.0")
+        ),
+    );
+    let e = err(&doc)?;
+    assert_eq!(
+        pointer(&e.location)?,
+        "/version/projects/0/scorecardV2/repo/name"
+    );
+    assert!(e.message.contains("contradicts itself"), "{}", e.message);
+    Ok(())
+}
+
+#[test]
+fn deps_dev_web_result_without_a_repo_names_its_project() -> Result<(), String> {
+    let doc = web(
+        "https://github.com/acme/app",
+        r#"[{"type":"GITHUB","name":"acme/app","scorecardV2":{"date":"2024-05-01","check":[],"score":6}}]"#,
+    );
+    let x = ok("web.json", &doc)?;
+    assert_eq!(text(&x.facts, "scorecard.repo")?, "github.com/acme/app");
+    assert_eq!(at(&x.facts, "scorecard.repo")?, "/version/projects/0/name");
+    Ok(())
+}
+
+#[test]
+fn deps_dev_v3_version_response_points_at_the_project() -> Result<(), String> {
+    let doc = br#"{"versionKey":{"system":"NPM","name":"acme-app","version":"1.0.0"},
+        "relatedProjects":[{"projectKey":{"id":"github.com/acme/app"},
+            "relationProvenance":"UNVERIFIED_METADATA","relationType":"SOURCE_REPO"}]}"#;
+    let e = err(doc)?;
+    assert_eq!(pointer(&e.location)?, "");
+    for part in [
+        "the deps.dev version response has no Scorecard result",
+        "/v3/projects/{id}",
+        "`github.com/acme/app`",
+    ] {
+        assert!(e.message.contains(part), "{part}: {}", e.message);
+    }
+    Ok(())
+}
+
+#[test]
+fn deps_dev_v3_project_response_without_a_scorecard_says_so() -> Result<(), String> {
+    let e = err(br#"{"projectKey":{"id":"github.com/acme/app"},"starsCount":"3"}"#)?;
+    assert!(
+        e.message.contains(
+            "the deps.dev project response has no `scorecard` for project `github.com/acme/app`"
+        ),
+        "{}",
+        e.message
+    );
+    Ok(())
+}
+
+#[test]
+fn deps_dev_v3_project_result_for_another_repository_is_an_error() -> Result<(), String> {
+    let doc = br#"{"projectKey":{"id":"github.com/acme/app"},
+        "scorecard":{"repository":{"name":"github.com/other/lib"},"checks":[],"overallScore":9.5}}"#;
+    let e = err(doc)?;
+    assert_eq!(pointer(&e.location)?, "/scorecard/repository/name");
+    Ok(())
+}
+
+#[test]
+fn deps_dev_web_response_with_many_projects_lists_ten() -> Result<(), String> {
+    let projects: Vec<String> = (0..25)
+        .map(|i| project(&format!("o/r{i}"), &format!("github.com/o/r{i}"), "5"))
+        .collect();
+    let e = err(&web(
+        "https://example.com/none",
+        &format!("[{}]", projects.join(",")),
+    ))?;
+    assert!(e.message.contains("25 repositories"), "{}", e.message);
+    assert!(e.message.contains("and 15 more"), "{}", e.message);
+    assert!(!e.message.contains("github.com/o/r10 "), "{}", e.message);
     Ok(())
 }
