@@ -5,7 +5,12 @@
 //! table cell it came from, and never an approve on what the form does not
 //! say.
 
-#![expect(clippy::unwrap_used, clippy::panic, reason = "tests")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
 
 use std::path::Path;
 
