@@ -107,20 +107,73 @@ fn kind_name(form: &OfficeDocument) -> &'static str {
     }
 }
 
-/// A question code as the form writes it ("C3.2 ", "C1.1."), or `None`.
-fn question_code(cell: &str) -> Option<String> {
-    let code = cell.trim().trim_end_matches('.').trim();
+/// Characters that print as nothing: a code written with one ("C3\u{200b}.6")
+/// is the code without it.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}'
+    )
+}
+
+/// A question code as the form writes it ("C3.2 ", "C1.1.", "c3.2",
+/// "C3.6*"): `Ok(Some(code))`; `Ok(None)` for a first cell that is not a
+/// code ("Code", "E1"); an error for one that only looks like a DTAC code,
+/// its section letter written with a character from another script (a
+/// Cyrillic "С"), so that no row can hide from the reader.
+fn question_code(cell: &str) -> Result<Option<String>, String> {
+    let cleaned: String = cell.chars().filter(|c| !invisible(*c)).collect();
+    let code = cleaned
+        .trim()
+        .trim_end_matches(|c: char| c == '.' || c == '*' || c == ':' || c.is_whitespace());
     let mut chars = code.chars();
-    let section = chars.next()?;
-    if !matches!(section, 'A'..='D') {
-        return None;
-    }
+    let Some(section) = chars.next() else {
+        return Ok(None);
+    };
     let rest: &str = chars.as_str();
     let well_formed = !rest.is_empty()
         && rest.split('.').all(|part| {
             !part.is_empty() && part.len() <= 3 && part.bytes().all(|b| b.is_ascii_digit())
         });
-    well_formed.then(|| code.to_owned())
+    if !well_formed {
+        return Ok(None);
+    }
+    match section.to_ascii_uppercase() {
+        upper @ 'A'..='D' => Ok(Some(format!("{upper}{rest}"))),
+        other if other.is_ascii() => Ok(None),
+        other => Err(format!(
+            "`{code}` looks like a DTAC question code, but its first character is U+{:04X}, not a Latin letter",
+            u32::from(other)
+        )),
+    }
+}
+
+/// The answer a ticked box gives: a cell with boxes ("☐ Yes ☒ No") answers
+/// with the text after its one ticked box. `Ok(None)` for a cell without
+/// boxes; an error (why it is unanswered) when no box or more than one is
+/// ticked.
+fn ticked(text: &str) -> Result<Option<String>, String> {
+    const TICKED: &[char] = &['☒', '☑', '■'];
+    const BOXES: &[char] = &['☒', '☑', '■', '☐', '□'];
+    if !text.contains(BOXES) {
+        return Ok(None);
+    }
+    let mut answers = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(BOXES) {
+        let mark = rest.get(at..).and_then(|r| r.chars().next()).unwrap_or(' ');
+        let after = rest.get(at + mark.len_utf8()..).unwrap_or_default();
+        let end = after.find(BOXES).unwrap_or(after.len());
+        if TICKED.contains(&mark) {
+            answers.push(after.get(..end).unwrap_or_default().trim().to_owned());
+        }
+        rest = after;
+    }
+    match answers.as_slice() {
+        [one] => Ok(Some(one.clone())),
+        [] => Err("no box is ticked".to_owned()),
+        many => Err(format!("{} boxes are ticked", many.len())),
+    }
 }
 
 /// The column of a table that holds the answers, when its header row
@@ -161,9 +214,17 @@ fn answers(
     let mut answers: BTreeMap<String, FormAnswer> = BTreeMap::new();
     for table in &form.tables {
         let column = answer_column(table);
-        for row in table.rows.iter().filter(|r| !r.header) {
-            let Some(id) = question_code(row.text(0)) else {
-                continue;
+        // Header rows too: a row marked as a header is still read.
+        for row in &table.rows {
+            let id = match question_code(row.text(0)) {
+                Ok(Some(id)) => id,
+                Ok(None) => continue,
+                Err(why) => {
+                    return Err(error(
+                        format!("{why}: write the code in Latin letters"),
+                        row.cell(0).map_or(Location::Whole, office::Cell::location),
+                    ));
+                }
             };
             let Some(cell) = answer_cell(row, column) else {
                 continue;
@@ -181,6 +242,14 @@ fn answers(
                     .collect::<Vec<_>>()
                     .join("\n")
             };
+            match ticked(&text) {
+                Ok(None) => {}
+                Ok(Some(answer)) => text = answer,
+                Err(why) => {
+                    out.note(format!("{id}: {why}: read as unanswered"), location.clone());
+                    text.clear();
+                }
+            }
             if blank_form_text(&text) {
                 out.note(
                     format!(
@@ -305,13 +374,31 @@ mod tests {
 
     #[test]
     fn question_codes_as_forms_write_them() {
-        assert_eq!(question_code("C3.2 ").as_deref(), Some("C3.2"));
-        assert_eq!(question_code("C1.1.").as_deref(), Some("C1.1"));
-        assert_eq!(question_code("A10").as_deref(), Some("A10"));
-        assert_eq!(question_code("D1.4.1").as_deref(), Some("D1.4.1"));
+        let code = |text: &str| question_code(text).ok().flatten();
+        assert_eq!(code("C3.2 ").as_deref(), Some("C3.2"));
+        assert_eq!(code("C1.1.").as_deref(), Some("C1.1"));
+        assert_eq!(code("A10").as_deref(), Some("A10"));
+        assert_eq!(code("D1.4.1").as_deref(), Some("D1.4.1"));
+        assert_eq!(code("c3.6").as_deref(), Some("C3.6"));
+        assert_eq!(code("C3.6*").as_deref(), Some("C3.6"));
+        assert_eq!(code("C3\u{200b}.6").as_deref(), Some("C3.6"));
         for not in ["Code", "C", "C1..2", "E1", "C1.a", "", "1.2", "C1.2.3.4x"] {
-            assert_eq!(question_code(not), None, "{not}");
+            assert_eq!(question_code(not), Ok(None), "{not}");
         }
+        // A Cyrillic "С" would hide the row from the reader.
+        assert!(question_code("\u{0421}3.6").is_err());
+    }
+
+    #[test]
+    fn a_ticked_box_is_the_answer() {
+        assert_eq!(ticked("☐ Yes ☒ No"), Ok(Some("No".to_owned())));
+        assert_eq!(
+            ticked("☒ Provided ☐ Not provided"),
+            Ok(Some("Provided".to_owned()))
+        );
+        assert_eq!(ticked("Yes"), Ok(None));
+        assert!(ticked("☐ Yes ☐ No").is_err());
+        assert!(ticked("☒ Yes ☒ No").is_err());
     }
 
     #[test]

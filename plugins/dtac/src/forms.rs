@@ -302,10 +302,73 @@ pub fn read(question: &Question, answer: &AnswerValue) -> Reading {
         .unwrap_or_default()
         .trim_start_matches(|c: char| c.is_whitespace() || "-–—.,:;/|".contains(c))
         .trim_end();
+    if !is_negative(option)
+        && let Some(word) = hedge(rest)
+    {
+        return Reading::Invalid(format!(
+            "begins \"{option}\" but goes on \"{}\", which takes it back (\"{word}\"): answer with one of the form's options ({}) and put the detail in the supporting evidence",
+            crate::text::quote(&rest.split_whitespace().collect::<Vec<_>>().join(" ")),
+            question.options.join(" | ")
+        ));
+    }
     Reading::Option {
         option,
         rest: (!rest.is_empty()).then(|| rest.to_owned()),
     }
+}
+
+/// Words that, after a positive option, qualify it away: "Yes - but not
+/// yet", "Provided (in progress)", "Yes/No", "Yes - intend to sign".
+const HEDGES: &[&str] = &[
+    "no",
+    "not",
+    "yet",
+    "but",
+    "pending",
+    "planned",
+    "plan",
+    "plans",
+    "progress",
+    "draft",
+    "partial",
+    "partially",
+    "intend",
+    "intends",
+    "intended",
+    "tbc",
+    "tbd",
+    "except",
+    "unless",
+    "awaiting",
+    "expected",
+    "soon",
+    "future",
+    "will",
+    "unable",
+    "cannot",
+    "outside",
+];
+
+/// Options that say no (or not provided, unable to confirm, outside the
+/// UK): a qualification after them cannot make a passing fact.
+fn is_negative(option: &str) -> bool {
+    canonical(option).first().is_some_and(|t| {
+        ["no", "not", "unable", "cannot", "outside", "in"].contains(&t.word.as_str())
+    })
+}
+
+/// The word that takes a positive answer back, if one of the first words
+/// on the answer's own line does ("Yes - but not yet", "Provided (in
+/// progress)", "Yes/No"). Later lines and sentences explain ("there is no
+/// requirement for a certificate") and are kept as a note.
+fn hedge(rest: &str) -> Option<String> {
+    let line = rest.lines().next().unwrap_or_default();
+    let clause = line.split(['.', ';']).next().unwrap_or_default();
+    canonical(clause)
+        .into_iter()
+        .take(4)
+        .find(|t| HEDGES.contains(&t.word.as_str()))
+        .map(|t| t.word)
 }
 
 /// `true` or `false` as the question's yes or no option.
@@ -556,5 +619,53 @@ mod tests {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod hedge_tests {
+    use super::*;
+
+    fn reading(version: Version, id: &str, answer: &str) -> Reading {
+        let Some(question) = question(version, id) else {
+            return Reading::Invalid(format!("no question {id}"));
+        };
+        read(question, &AnswerValue::Text(answer.to_owned()))
+    }
+
+    #[test]
+    fn a_positive_answer_taken_back_is_no_answer() {
+        for answer in [
+            "Yes - but not yet",
+            "Yes/No",
+            "Yes – intend to sign",
+            "Yes, pending board approval",
+        ] {
+            assert!(
+                matches!(reading(Version::V2, "C3.2", answer), Reading::Invalid(_)),
+                "{answer}"
+            );
+        }
+        assert!(matches!(
+            reading(Version::V2, "C3.3", "Provided (in progress)"),
+            Reading::Invalid(_)
+        ));
+        // An explanation after the answer is kept, not read as a hedge.
+        assert!(matches!(
+            reading(
+                Version::V1,
+                "C1.3.2",
+                "Provided.\nAs a Class I device there is no requirement for a certificate."
+            ),
+            Reading::Option {
+                option: "Provided",
+                ..
+            }
+        ));
+        // A negative answer stays negative, whatever follows.
+        assert!(matches!(
+            reading(Version::V2, "C3.2", "No - not yet"),
+            Reading::Option { option: "No", .. }
+        ));
     }
 }
