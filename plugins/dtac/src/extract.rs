@@ -205,14 +205,8 @@ fn version(
     answers_at: &Pointer,
     out: &mut Facts,
 ) -> Result<Version, ExtractError> {
-    let only = |version: Version| -> Vec<&str> {
-        answers
-            .keys()
-            .copied()
-            .filter(|id| version.only_asks(id))
-            .collect()
-    };
-    let (v1, v2) = (only(Version::V1), only(Version::V2));
+    let ids = || answers.keys().copied();
+    let (v1, v2) = (Version::V1.only_asked(ids()), Version::V2.only_asked(ids()));
     if let Some(declared) = declared {
         let contradicting = match declared {
             Version::V1 => &v2,

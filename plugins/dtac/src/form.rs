@@ -290,14 +290,8 @@ fn version(
     answers: &BTreeMap<String, FormAnswer>,
     out: &mut Facts,
 ) -> Result<Version, ExtractError> {
-    let only = |version: Version| -> Vec<&str> {
-        answers
-            .keys()
-            .map(String::as_str)
-            .filter(|id| version.only_asks(id))
-            .collect()
-    };
-    let (v1, v2) = (only(Version::V1), only(Version::V2));
+    let ids = || answers.keys().map(String::as_str);
+    let (v1, v2) = (Version::V1.only_asked(ids()), Version::V2.only_asked(ids()));
     let (version, ids) = match (v1.is_empty(), v2.is_empty()) {
         (false, true) => (Version::V1, v1),
         (true, false) => (Version::V2, v2),
