@@ -615,7 +615,10 @@ impl Engine {
             .into_iter()
             .chain(missing_evidence)
             .collect();
-        if !product_permitted && findings.is_empty() && errored.is_empty() {
+        // An advisory that fired on the product explains Cedar's Deny as well as
+        // a blocking finding does: it reports, and does not stop approval.
+        let product_advised = advisories.iter().any(|a| a.subject.kind == "Product");
+        if !product_permitted && findings.is_empty() && !product_advised && errored.is_empty() {
             evaluation_errors.push(EvaluationError {
                 rule: "approve".into(),
                 subject: Subject {

@@ -13,7 +13,9 @@
 //! - build provenance subjects to the artefact digests the manifest declares
 //!   (`artifact_digests`, absent when none is declared, so rules that need
 //!   them ask for them);
-//! - a security.txt's `Expires` to the evaluation time (`security_txt.expired`).
+//! - a security.txt's `Expires` to the evaluation time (`security_txt.expired`);
+//! - each statement's `fix_available` to the evaluation time: a fix dated
+//!   after it is a fact problem, and the date is not used.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -174,6 +176,7 @@ pub(crate) fn join(
     unmatched.sort_by(|a, b| (&a.exposure, &a.provenance).cmp(&(&b.exposure, &b.provenance)));
     provenance(assembly, product, manifest_sha256);
     expiry(assembly, as_of);
+    future_fixes(assembly, as_of);
     bind_documents(assembly, product);
     unmatched
 }
@@ -197,6 +200,43 @@ fn expiry(assembly: &mut Assembly, as_of: jiff::Timestamp) {
         FactValue::Bool(expires <= as_of),
         provenance,
     );
+}
+
+/// A statement whose fix (`fix_available`) is dated after the evaluation
+/// time claims a fix not yet released at that time: a contradiction in the
+/// evidence, not a fix within the 14 days. It is a fact problem (so the
+/// decision is needs-evidence at best), and the date is withdrawn so that no
+/// rule judges it.
+fn future_fixes(assembly: &mut Assembly, as_of: jiff::Timestamp) {
+    for ((kind, id), entity) in &mut assembly.entities {
+        if kind != "Exposure" {
+            continue;
+        }
+        let Some(record) = entity.facts.get("fix_available") else {
+            continue;
+        };
+        let FactValue::Datetime(date) = &record.value else {
+            continue;
+        };
+        let Ok(at) = date.parse::<jiff::Timestamp>() else {
+            continue;
+        };
+        if at <= as_of {
+            continue;
+        }
+        let first = record.provenance.first().cloned().unwrap_or_default();
+        assembly.problems.push(FactProblem {
+            plugin: first.plugin,
+            document: first.document,
+            fact: format!("Exposure[{id}].fix_available"),
+            message: format!(
+                "the fix is dated {date}, after the evaluation time {}: a fix not yet released \
+                 cannot start the 14-day patching clock; correct the date",
+                crate::facts::format_datetime(as_of)
+            ),
+        });
+        entity.facts.remove("fix_available");
+    }
 }
 
 fn exposures(

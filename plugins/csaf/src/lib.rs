@@ -21,7 +21,11 @@
 //! the timestamp (`document.tracking.current_release_date`, else the
 //! vulnerability's `release_date`) and the highest CVSS v3 base score
 //! covering the product (else v2), as written, with its severity in lower
-//! case.
+//! case. `fix_available` is when a fix was released for the product: the
+//! earliest `date` of a `vendor_fix` remediation naming it (by product id or
+//! product group), which CSAF defines as "the date from which the
+//! remediation is available"; other categories (`mitigation`, `workaround`,
+//! `none_available`, `no_fix_planned`) are not fixes and give none.
 //!
 //! A product a `product_tree.relationships[]` entry defines
 //! (`default_component_of`, `optional_component_of`, `external_component_of`,
@@ -80,6 +84,7 @@ pub const FACT_PATHS: &[&str] = &[
     "Exposure.product_refs",
     "Exposure.product_scope",
     "Exposure.timestamp",
+    "Exposure.fix_available",
     "Exposure.cvss_score",
     "Exposure.severity",
 ];

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use assure_plugin_sdk::json::{self, Value as Json};
-use assure_plugin_sdk::{FactSink, Facts, Pointer, add_parent};
+use assure_plugin_sdk::{FactSink, Facts, Pointer, add_parent, time};
 
 use crate::text::{member, quote};
 
@@ -137,6 +137,8 @@ struct Info {
     hashes_at: Pointer,
     /// The pointer of the first strong hash, if any.
     strong_hash: Option<Pointer>,
+    /// The stated end of support and where it is.
+    end_of_support: Option<(String, Pointer)>,
 }
 
 impl Info {
@@ -163,6 +165,7 @@ impl Info {
             hashes,
             hashes_at: member_or_self(item, at, "hashes"),
             strong_hash,
+            end_of_support: end_of_support(item, at, out),
         }
     }
 
@@ -192,6 +195,9 @@ impl Info {
         match self.strong_hash {
             Some(first) => entity.boolean("strong_hash", true, first),
             None => entity.boolean("strong_hash", false, self.hashes_at),
+        }
+        if let Some((date, date_at)) = self.end_of_support {
+            entity.datetime("end_of_support", date, date_at);
         }
         if let Some(parent) = parent {
             add_parent(entity, "Component", parent);
@@ -238,4 +244,54 @@ fn hashes(item: &Json, at: &Pointer) -> (Vec<String>, Option<Pointer>) {
         }
     }
     (all, strong)
+}
+
+/// The CycloneDX property taxonomy's name for when the manufacturer "ceases
+/// any and all support of a component or service" (an ISO 8601 date or
+/// timestamp): `cdx:lifecycle:milestone:endOfSupport`.
+const END_OF_SUPPORT: &str = "cdx:lifecycle:milestone:endOfSupport";
+
+/// The component's stated end of support: its `properties[]` entry named
+/// [`END_OF_SUPPORT`] whose value is an RFC 3339 date-time or a bare date.
+/// A value that is neither is noted and not used; of several, the earliest
+/// stands (the stricter reading), with a note.
+fn end_of_support(item: &Json, at: &Pointer, out: &mut Facts) -> Option<(String, Pointer)> {
+    let mut found: Option<(String, Pointer)> = None;
+    for (i, property) in json::array_at(item, "properties").iter().enumerate() {
+        if json::str_at(property, "name") != Some(END_OF_SUPPORT) {
+            continue;
+        }
+        let here = at.key("properties").index(i).key("value");
+        let Some(value) = json::str_at(property, "value") else {
+            out.note(format!("`{END_OF_SUPPORT}` without a value: ignored"), &here);
+            continue;
+        };
+        if !time::is_moment(value) {
+            out.note(
+                format!(
+                    "`{END_OF_SUPPORT}` \"{}\" is not a date or an RFC 3339 date-time: ignored",
+                    quote(value)
+                ),
+                &here,
+            );
+            continue;
+        }
+        match &found {
+            Some((earlier, _)) if time::parse(earlier) <= time::parse(value) => {
+                out.note(
+                    format!("another `{END_OF_SUPPORT}`: the earliest, {earlier}, stands"),
+                    &here,
+                );
+            }
+            Some((later, _)) => {
+                out.note(
+                    format!("another `{END_OF_SUPPORT}`: the earliest, {value}, stands over {later}"),
+                    &here,
+                );
+                found = Some((value.to_owned(), here));
+            }
+            None => found = Some((value.to_owned(), here)),
+        }
+    }
+    found
 }

@@ -9,11 +9,14 @@
 //!   components at any depth, the share of components with a purl and with a
 //!   strong hash (whole percentages), whether there is a dependency graph and
 //!   how many of its references name no declared `bom-ref`, the subject's name
-//!   and version, and the generating tools;
+//!   and version, the generating tools, and the lifecycle phases the BOM
+//!   was made in (`metadata.lifecycles`, 1.5 and later);
 //! - one `Component` entity per component (nested ones too, with their parent),
 //!   identified by its purl where it has one, with its name, version, purl,
-//!   bom-ref, type, scope, supplier, licences, hashes and whether it has a
-//!   strong hash;
+//!   bom-ref, type, scope, supplier, licences, hashes, whether it has a
+//!   strong hash, and its end of support where a `properties[]` entry
+//!   `cdx:lifecycle:milestone:endOfSupport` (the CycloneDX property taxonomy)
+//!   states it;
 //! - one `Exposure` entity per `vulnerabilities[]` entry and each of its
 //!   `affects[].ref` (CycloneDX VEX), identified by
 //!   `assure_plugin_sdk::vex::exposure_id` ("CVE-… @ ref"). Its
@@ -60,6 +63,10 @@
 //! - A vulnerability without `affects` yields no `Exposure`, and a note.
 //! - `matched` and `known_exploited` are the engine's to set, and so are the
 //!   Exposure's parents.
+//! - No `fix_available`: no CycloneDX field says when a fix was released
+//!   (`published` and `updated` date the vulnerability record,
+//!   `analysis.firstIssued` and `lastUpdated` the analysis, `recommendation`
+//!   is undated text), so none is read as one.
 //!
 //! Every fact carries a JSON Pointer to where it came from; coverage facts
 //! point at the first component that lacks what they count. A text value
@@ -98,6 +105,7 @@ pub const FACT_PATHS: &[&str] = &[
     "sbom.subject_name",
     "sbom.subject_version",
     "sbom.tools",
+    "sbom.lifecycles",
     "sbom.advisory_refs",
     "sbom.embedded_vex_statements",
     "Component.name",
@@ -110,6 +118,7 @@ pub const FACT_PATHS: &[&str] = &[
     "Component.licenses",
     "Component.hashes",
     "Component.strong_hash",
+    "Component.end_of_support",
     "Exposure.vulnerability",
     "Exposure.status",
     "Exposure.status_source",

@@ -1,4 +1,4 @@
-//! `metadata`: timestamp, supplier, subject component and tools.
+//! `metadata`: timestamp, supplier, subject component, tools and lifecycles.
 
 use std::collections::BTreeSet;
 
@@ -40,6 +40,7 @@ pub(crate) fn read(root: &Json, out: &mut Facts) {
     supplier(metadata, &at, fallback, out);
     subject(metadata, &at, out);
     tools(metadata, &at, out);
+    lifecycles(metadata, &at, out);
 }
 
 fn timestamp(metadata: &Json, at: &Pointer, out: &mut Facts) {
@@ -126,4 +127,58 @@ fn label(tool: &Json) -> Option<String> {
         Some(version) => format!("{name} {version}"),
         None => name.to_owned(),
     })
+}
+
+/// The lifecycle phases CycloneDX 1.5 to 1.7 define (`metadata.lifecycles[].phase`).
+const PHASES: &[&str] = &[
+    "design",
+    "pre-build",
+    "build",
+    "post-build",
+    "operations",
+    "discovery",
+    "decommission",
+];
+
+/// `metadata.lifecycles` (CycloneDX 1.5 and later): when in the product's
+/// lifecycle the BOM's data was captured. Each entry is a pre-defined
+/// `phase` or a custom phase's `name`; both are kept as written.
+/// A phase CycloneDX does not define is noted and kept.
+fn lifecycles(metadata: &Json, at: &Pointer, out: &mut Facts) {
+    let at = at.key("lifecycles");
+    let entries = match metadata.get("lifecycles") {
+        None | Some(Json::Null) => return,
+        Some(Json::Array(entries)) => entries,
+        Some(_) => {
+            out.note("`metadata.lifecycles` is not an array: ignored", &at);
+            return;
+        }
+    };
+    let mut phases = BTreeSet::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let here = at.index(i);
+        if let Some(phase) = json::str_at(entry, "phase") {
+            if !PHASES.contains(&phase) {
+                out.note(
+                    format!(
+                        "lifecycle phase \"{}\" is not one CycloneDX defines ({}): kept as written",
+                        quote(phase),
+                        PHASES.join(", ")
+                    ),
+                    here.key("phase"),
+                );
+            }
+            phases.insert(phase.to_owned());
+        } else if let Some(name) = json::str_at(entry, "name") {
+            phases.insert(name.to_owned());
+        } else {
+            out.note(
+                "lifecycle with neither a `phase` nor a `name`: ignored",
+                &here,
+            );
+        }
+    }
+    if !phases.is_empty() {
+        out.text_set("sbom.lifecycles", phases, at);
+    }
 }

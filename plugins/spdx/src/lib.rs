@@ -13,7 +13,12 @@
 //! - one `Component` entity per package other than the subject, identified by
 //!   its purl where it has one (else `<document name>#<SPDXID>`), with its
 //!   name, version, purl, SPDXID, CPE, purpose, supplier, licences, checksums,
-//!   whether it has a strong checksum, and its advisory references.
+//!   whether it has a strong checksum, its advisory references, and its end
+//!   of support (`validUntilDate`, SPDX 2.3: "the end of the support period
+//!   for a package from the supplier").
+//!
+//! SPDX 2.3 has no field for the lifecycle phase an SBOM was generated in
+//! (CycloneDX `metadata.lifecycles`), so no `sbom.lifecycles` is emitted.
 //!
 //! The document's **subject** is what it describes: the packages named by
 //! `documentDescribes` and by `DESCRIBES` relationships from the document (or
@@ -94,6 +99,7 @@ pub const FACT_PATHS: &[&str] = &[
     "Component.licenses",
     "Component.hashes",
     "Component.strong_hash",
+    "Component.end_of_support",
     "Component.advisories",
 ];
 

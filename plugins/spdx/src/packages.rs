@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use assure_plugin_sdk::json::{self, Value as Json};
-use assure_plugin_sdk::{FactSink, Facts, Pointer};
+use assure_plugin_sdk::{FactSink, Facts, Pointer, time};
 
 use crate::text::{is_no_value, member, party_name, quote};
 
@@ -139,6 +139,8 @@ struct Info {
     hashes_at: Pointer,
     /// The pointer of the first strong checksum, if any.
     strong_hash: Option<Pointer>,
+    /// `validUntilDate`: the end of the supplier's support period.
+    end_of_support: Option<(String, Pointer)>,
 }
 
 impl Info {
@@ -176,6 +178,7 @@ impl Info {
             hashes,
             hashes_at: member_or_self(item, at, "checksums"),
             strong_hash,
+            end_of_support: valid_until(item, at, out),
         }
     }
 
@@ -209,6 +212,9 @@ impl Info {
             Some(first) => entity.boolean("strong_hash", true, first),
             None => entity.boolean("strong_hash", false, self.hashes_at),
         }
+        if let Some((date, date_at)) = self.end_of_support {
+            entity.datetime("end_of_support", date, date_at);
+        }
         if !self.advisories.is_empty() {
             entity.text_set(
                 "advisories",
@@ -217,6 +223,25 @@ impl Info {
             );
         }
     }
+}
+
+/// A package's `validUntilDate` (SPDX 2.3, 7.28: "the end of the support
+/// period for a package from the supplier"), when it is a date-time. One that
+/// is not is noted and not used.
+fn valid_until(item: &Json, at: &Pointer, out: &mut Facts) -> Option<(String, Pointer)> {
+    let date = member(item, "validUntilDate", at, out)?;
+    let here = at.key("validUntilDate");
+    if time::is_moment(&date) {
+        return Some((date, here));
+    }
+    out.note(
+        format!(
+            "`validUntilDate` \"{}\" is not an RFC 3339 date-time: ignored",
+            quote(&date)
+        ),
+        here,
+    );
+    None
 }
 
 /// The external references that matter: purl, CPEs and advisories.
