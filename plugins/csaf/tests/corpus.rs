@@ -127,6 +127,52 @@ fn bsi_converter_versions() -> Result<(), String> {
     assert_eq!(affected.len(), 5);
     for e in affected {
         assert_eq!(decimal(&e.facts, "cvss_score")?, "6.1", "{}", e.id);
+        // The vendor_fix remediation names the five affected versions and
+        // dates the fix (1.0.0-rc2): the 14-day patching clock (R2.3).
+        assert_eq!(
+            datetime(&e.facts, "fix_available")?,
+            "2022-03-14T13:10:55.000+01:00",
+            "{}",
+            e.id
+        );
+        assert_eq!(
+            at(&e.facts, "fix_available")?,
+            "/vulnerabilities/0/remediations/0/date"
+        );
+    }
+    // The fixed version is not among the remediation's products.
+    let fixed: Vec<_> = found
+        .iter()
+        .filter(|e| text(&e.facts, "status").is_ok_and(|s| s == "fixed"))
+        .collect();
+    assert_eq!(fixed.len(), 1);
+    assert!(fixed.iter().all(|e| !has(&e.facts, "fix_available")));
+    Ok(())
+}
+
+/// Red Hat's vendor fixes carry no `date`, and Cisco's remediation is a
+/// workaround: neither dates a fix, so no statement has `fix_available`.
+#[test]
+fn only_a_dated_vendor_fix_dates_a_fix() -> Result<(), String> {
+    for (name, bytes) in [
+        (
+            "rhsa-2022_0011.json",
+            &include_bytes!("corpus/csaf2.0_rhsa-2022_0011.json")[..],
+        ),
+        (
+            "rhsa-2021_5186.json",
+            include_bytes!("corpus/csaf2.0_rhsa-2021_5186.json"),
+        ),
+        (
+            "cisco-sa-20180328-smi2.json",
+            include_bytes!("corpus/csaf2.0_cisco-sa-20180328-smi2.json"),
+        ),
+    ] {
+        let x = ok(name, bytes)?;
+        assert!(!x.entities.is_empty(), "{name}");
+        for e in &x.entities {
+            assert!(!has(&e.facts, "fix_available"), "{name}: {}", e.id);
+        }
     }
     Ok(())
 }

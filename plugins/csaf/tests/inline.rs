@@ -789,3 +789,52 @@ fn broken_documents_are_errors_not_crashes() -> Result<(), String> {
     assert_eq!(at, "/vulnerabilities/0/remediations/0/details");
     Ok(())
 }
+
+/// `fix_available`: a `vendor_fix` remediation's `date`, for each product it
+/// names by id or group; the earliest of several; a mitigation or
+/// workaround, however dated, is not a fix; a date that is not a date-time is
+/// noted and not used.
+#[test]
+fn a_dated_vendor_fix_is_when_the_fix_became_available() -> Result<(), String> {
+    let x = ok(
+        "doc.json",
+        &csaf(
+            TREE,
+            r#"{"cve": "CVE-4", "product_status": {"known_affected": ["APP-1", "PLATFORM:LOG4J", "PLATFORM"]},
+                "remediations": [
+                  {"category": "vendor_fix", "date": "2024-03-01T00:00:00Z", "details": "Upgrade to 1.1", "group_ids": ["ALL"]},
+                  {"category": "vendor_fix", "date": "2024-02-01T09:00:00+01:00", "details": "Hotfix 1.0.1", "product_ids": ["APP-1"]},
+                  {"category": "vendor_fix", "date": "2024-04-01T00:00:00Z", "details": "Upgrade to 1.2", "product_ids": ["APP-1"]},
+                  {"category": "mitigation", "date": "2023-01-01T00:00:00Z", "details": "Firewall it", "product_ids": ["PLATFORM"]},
+                  {"category": "vendor_fix", "date": "soon", "details": "Upgrade", "product_ids": ["PLATFORM"]}
+                ]}"#,
+        ),
+    )?;
+    let app = entity(&x, "CVE-4 @ pkg:generic/example/app@1.0")?;
+    assert_eq!(
+        datetime(&app.facts, "fix_available")?,
+        "2024-02-01T09:00:00+01:00"
+    );
+    assert_eq!(
+        at(&app.facts, "fix_available")?,
+        "/vulnerabilities/0/remediations/1/date"
+    );
+    let log4j = entity(
+        &x,
+        "CVE-4 @ pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
+    )?;
+    assert_eq!(
+        datetime(&log4j.facts, "fix_available")?,
+        "2024-03-01T00:00:00Z"
+    );
+    let platform = entity(&x, "CVE-4 @ cpe:/o:example:platform:9")?;
+    assert!(!has(&platform.facts, "fix_available"));
+    assert!(
+        notes(&x)
+            .iter()
+            .any(|n| n.contains("remediation `date` \"soon\" is not an RFC 3339 date-time")),
+        "{:?}",
+        notes(&x)
+    );
+    Ok(())
+}

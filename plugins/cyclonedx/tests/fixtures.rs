@@ -258,12 +258,35 @@ fn documents_without_components() -> Result<(), String> {
         assert!(!has(f, "sbom.timestamp"));
         assert!(x.entities.is_empty());
     }
+    // Only the lifecycle exemplar states lifecycles.
+    for bytes in [ATTESTATION, STANDARD, SUPPLIER] {
+        assert!(!has(&ok("doc.json", bytes)?.facts, "sbom.lifecycles"));
+    }
     let x = ok("supplier.json", SUPPLIER)?;
     assert!(boolean(&x.facts, "sbom.supplier_present")?);
     assert_eq!(text(&x.facts, "sbom.supplier_name")?, "Acme, Inc.");
     assert_eq!(
         at(&x.facts, "sbom.supplier_name")?,
         "/metadata/supplier/name"
+    );
+    Ok(())
+}
+
+/// The specification's lifecycle exemplar: two pre-defined phases and a
+/// custom one, kept by its name (the CISA 2025 draft's "Generation Context").
+#[test]
+fn metadata_lifecycles() -> Result<(), String> {
+    let x = ok("lifecycle.json", LIFECYCLE)?;
+    assert_eq!(
+        text_set(&x.facts, "sbom.lifecycles")?,
+        ["build", "platform-integration-testing", "post-build"]
+    );
+    assert_eq!(at(&x.facts, "sbom.lifecycles")?, "/metadata/lifecycles");
+    // All three are defined or named: nothing to note about them.
+    assert!(
+        !notes(&x).iter().any(|n| n.contains("lifecycle")),
+        "{:?}",
+        notes(&x)
     );
     Ok(())
 }

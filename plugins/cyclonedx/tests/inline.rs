@@ -422,3 +422,76 @@ fn hostile_values_are_counted_or_noted() -> Result<(), String> {
     );
     Ok(())
 }
+
+/// `cdx:lifecycle:milestone:endOfSupport` (the CycloneDX property taxonomy):
+/// a date or a date-time is the component's end of support; anything else
+/// is noted and not used; of two, the earliest stands.
+#[test]
+fn end_of_support_from_the_property_taxonomy() -> Result<(), String> {
+    let doc = bom(r#""components":[
+        {"name":"a","purl":"pkg:npm/a@1","properties":[
+            {"name":"cdx:npm:package:path","value":"node_modules/a"},
+            {"name":"cdx:lifecycle:milestone:endOfSupport","value":"2025-06-30"}]},
+        {"name":"b","purl":"pkg:npm/b@1","properties":[
+            {"name":"cdx:lifecycle:milestone:endOfSupport","value":"2027-01-01T00:00:00Z"},
+            {"name":"cdx:lifecycle:milestone:endOfSupport","value":"2026-03-31T12:00:00+01:00"}]},
+        {"name":"c","purl":"pkg:npm/c@1","properties":[
+            {"name":"cdx:lifecycle:milestone:endOfSupport","value":"end of 2025"},
+            {"name":"cdx:lifecycle:milestone:endOfLife","value":"2020-01-01"}]},
+        {"name":"d","purl":"pkg:npm/d@1"}
+    ]"#);
+    let x = ok("eos.json", &doc)?;
+    let a = entity(&x, "pkg:npm/a@1")?;
+    assert_eq!(datetime(&a.facts, "end_of_support")?, "2025-06-30");
+    assert_eq!(
+        at(&a.facts, "end_of_support")?,
+        "/components/0/properties/1/value"
+    );
+    let b = entity(&x, "pkg:npm/b@1")?;
+    assert_eq!(
+        datetime(&b.facts, "end_of_support")?,
+        "2026-03-31T12:00:00+01:00"
+    );
+    assert_eq!(
+        at(&b.facts, "end_of_support")?,
+        "/components/1/properties/1/value"
+    );
+    // Not a date; and endOfLife (the end of sale) is not the end of support.
+    let c = entity(&x, "pkg:npm/c@1")?;
+    assert!(!has(&c.facts, "end_of_support"));
+    assert!(
+        notes(&x).iter().any(|n| n.contains("\"end of 2025\" is not a date")),
+        "{:?}",
+        notes(&x)
+    );
+    assert!(!has(&entity(&x, "pkg:npm/d@1")?.facts, "end_of_support"));
+    Ok(())
+}
+
+/// `metadata.lifecycles`: phases and custom names; a phase CycloneDX does
+/// not define is kept with a note; an entry with neither is noted.
+#[test]
+fn metadata_lifecycles_as_written() -> Result<(), String> {
+    let doc = bom(
+        r#""metadata":{"lifecycles":[{"phase":"design"},{"phase":"compile"},{"name":"uat"},{"description":"?"}]},"components":[]"#,
+    );
+    let x = ok("lc.json", &doc)?;
+    assert_eq!(
+        text_set(&x.facts, "sbom.lifecycles")?,
+        ["compile", "design", "uat"]
+    );
+    let said = notes(&x);
+    assert!(
+        said.iter()
+            .any(|n| n.contains("\"compile\" is not one CycloneDX defines")),
+        "{said:?}"
+    );
+    assert!(
+        said.iter().any(|n| n.contains("neither a `phase` nor a `name`")),
+        "{said:?}"
+    );
+    let x = ok("lc.json", &bom(r#""metadata":{"lifecycles":{"phase":"build"}},"components":[]"#))?;
+    assert!(!has(&x.facts, "sbom.lifecycles"));
+    assert!(notes(&x).iter().any(|n| n.contains("not an array")));
+    Ok(())
+}

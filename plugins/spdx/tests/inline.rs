@@ -554,3 +554,36 @@ fn hostile_values_are_counted_or_noted() -> Result<(), String> {
     assert!(entity(&x, "odd.json#/packages/0").is_ok());
     Ok(())
 }
+
+/// `validUntilDate` (SPDX 2.3: "the end of the support period for a package
+/// from the supplier") is the component's end of support; NOASSERTION or a
+/// text that is not a date-time gives none, the latter with a note. SPDX 2.3
+/// has no field for the SBOM's lifecycle phase: never `sbom.lifecycles`.
+#[test]
+fn valid_until_date_is_the_end_of_support() -> Result<(), String> {
+    let doc = with_subject(
+        r#"{"SPDXID":"SPDXRef-a","name":"a","versionInfo":"1","validUntilDate":"2025-06-30T00:00:00Z",
+            "externalRefs":[{"referenceCategory":"PACKAGE-MANAGER","referenceType":"purl","referenceLocator":"pkg:npm/a@1"}]},
+           {"SPDXID":"SPDXRef-b","name":"b","versionInfo":"1","validUntilDate":"NOASSERTION",
+            "externalRefs":[{"referenceCategory":"PACKAGE-MANAGER","referenceType":"purl","referenceLocator":"pkg:npm/b@1"}]},
+           {"SPDXID":"SPDXRef-c","name":"c","versionInfo":"1","validUntilDate":"June 2025",
+            "externalRefs":[{"referenceCategory":"PACKAGE-MANAGER","referenceType":"purl","referenceLocator":"pkg:npm/c@1"}]}"#,
+        "",
+    );
+    let x = ok("eos.spdx.json", &doc)?;
+    let a = entity(&x, "pkg:npm/a@1")?;
+    assert_eq!(datetime(&a.facts, "end_of_support")?, "2025-06-30T00:00:00Z");
+    assert_eq!(at(&a.facts, "end_of_support")?, "/packages/1/validUntilDate");
+    assert!(!has(&entity(&x, "pkg:npm/b@1")?.facts, "end_of_support"));
+    assert!(!has(&entity(&x, "pkg:npm/c@1")?.facts, "end_of_support"));
+    assert!(
+        notes(&x)
+            .iter()
+            .any(|n| n.contains("`validUntilDate` \"June 2025\" is not")),
+        "{:?}",
+        notes(&x)
+    );
+    assert!(!has(&x.facts, "sbom.lifecycles"));
+    assert_eq!(text_set(&x.facts, "sbom.tools")?, ["test"]);
+    Ok(())
+}
