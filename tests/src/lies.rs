@@ -229,11 +229,16 @@ pub enum Lie {
     /// Essentials certificate under requirements that never existed, or one
     /// scoped to the head office for a product the supplier hosts.
     OutOfScope,
+    /// Unsupported software shipped as if it were not: the SBOM itself says a
+    /// component's support has ended; a vendor fix for a high or critical
+    /// vulnerability released long ago while the product is still stated
+    /// affected; or a vendor fix dated after the evaluation time.
+    Unpatched,
 }
 
 impl Lie {
     /// Every kind of lie.
-    pub const ALL: [Lie; 10] = [
+    pub const ALL: [Lie; 11] = [
         Lie::ForeignVex,
         Lie::FutureVex,
         Lie::DisguisedId,
@@ -244,6 +249,7 @@ impl Lie {
         Lie::Profile,
         Lie::SelfJudged,
         Lie::OutOfScope,
+        Lie::Unpatched,
     ];
 
     /// Why a submission told this lie no longer deserves approval.
@@ -286,6 +292,11 @@ impl Lie {
                  certificate under requirements that never existed was never issued; a \
                  certificate for the head office says nothing about the hosted service"
             }
+            Lie::Unpatched => {
+                "a component past its supplier's end of support gets no security updates; a \
+                 critical or high fix left unapplied for more than 14 days fails Cyber \
+                 Essentials; a fix not yet released at the evaluation time is no fact to judge"
+            }
         }
     }
 
@@ -303,6 +314,7 @@ impl Lie {
             Lie::Profile => profile(case, variant),
             Lie::SelfJudged => self_judged(case, variant),
             Lie::OutOfScope => out_of_scope(case, variant),
+            Lie::Unpatched => unpatched(case, variant),
         }
     }
 }
@@ -650,6 +662,125 @@ fn out_of_scope(case: &mut Case, variant: u64) -> Option<()> {
                 set(v, "/scope", json!("Head office only"))?;
                 set(v, "/whole_organisation", json!(false))
             })
+        }
+    }
+}
+
+/// The CSAF media type.
+pub const CSAF: &str = "application/csaf+json";
+
+/// `days` before the evaluation time, as an RFC 3339 date-time.
+pub fn past(days: u64) -> String {
+    let as_of: assure_engine::jiff::Timestamp = AS_OF.parse().unwrap_or_default();
+    let earlier = as_of
+        .checked_sub(assure_engine::jiff::SignedDuration::from_hours(
+            i64::try_from(days * 24).unwrap_or(24),
+        ))
+        .unwrap_or(as_of);
+    earlier.to_string()
+}
+
+/// A CSAF 2.0 security advisory, released at `released`, saying that the
+/// component `purl` is affected by `cve` (CVSS 3.1 `score`, `severity`) and
+/// that a vendor fix is available from `fixed`.
+pub fn csaf_advisory(
+    purl: &str,
+    cve: &str,
+    score: f64,
+    severity: &str,
+    fixed: &str,
+    released: &str,
+) -> Value {
+    json!({
+        "document": {
+            "category": "csaf_security_advisory",
+            "csaf_version": "2.0",
+            "publisher": {"category": "vendor", "name": "Component Vendor", "namespace": "https://vendor.example"},
+            "title": "Security update",
+            "tracking": {
+                "current_release_date": released,
+                "id": "VENDOR-SA-1",
+                "initial_release_date": released,
+                "revision_history": [{"date": released, "number": "1", "summary": "Initial"}],
+                "status": "final",
+                "version": "1"
+            }
+        },
+        "product_tree": {
+            "full_product_names": [
+                {"name": "the component", "product_id": "COMPONENT",
+                 "product_identification_helper": {"purl": purl}}
+            ]
+        },
+        "vulnerabilities": [{
+            "cve": cve,
+            "product_status": {"known_affected": ["COMPONENT"]},
+            "remediations": [{
+                "category": "vendor_fix",
+                "date": fixed,
+                "details": "Upgrade to the fixed release",
+                "product_ids": ["COMPONENT"]
+            }],
+            "scores": [{
+                "products": ["COMPONENT"],
+                "cvss_v3": {"version": "3.1", "baseScore": score, "baseSeverity": severity,
+                            "vectorString": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"}
+            }]
+        }]
+    })
+}
+
+fn unpatched(case: &mut Case, variant: u64) -> Option<()> {
+    let (_, purl) = case.component()?;
+    match variant % 3 {
+        0 => {
+            // The SBOM says its first component's support ended 1 to 400
+            // days before the evaluation time (a date, or a date-time).
+            let days = 1 + variant / 3 % 400;
+            let when = if variant / 3 % 2 == 0 {
+                past(days)
+            } else {
+                past(days).get(..10)?.to_owned()
+            };
+            case.edit(CYCLONEDX, |v| {
+                let first = v.get_mut("components")?.as_array_mut()?.first_mut()?;
+                let object = first.as_object_mut()?;
+                let properties = object.entry("properties").or_insert_with(|| json!([]));
+                properties.as_array_mut()?.push(json!({
+                    "name": "cdx:lifecycle:milestone:endOfSupport",
+                    "value": when,
+                }));
+                Some(())
+            })
+        }
+        1 => {
+            // A vendor fix released 15 to 400 days ago for a high or
+            // critical vulnerability; the advisory still says affected.
+            let days = 15 + variant / 3 % 386;
+            let (score, severity) = if variant / 3 % 2 == 0 {
+                (7.5, "HIGH")
+            } else {
+                (9.1, "CRITICAL")
+            };
+            let fixed = past(days);
+            case.add(
+                "advisory.csaf.json",
+                CSAF,
+                &csaf_advisory(&purl, "CVE-2025-55501", score, severity, &fixed, &fixed),
+            );
+            Some(())
+        }
+        _ => {
+            // A vendor fix dated 1 to 400 days after the evaluation time,
+            // in an advisory released before it.
+            let fixed = future(1 + variant / 3 % 400);
+            let released = past(1);
+            case.add(
+                "advisory.csaf.json",
+                CSAF,
+                &csaf_advisory(&purl, "CVE-2025-55501", 7.5, "HIGH", &fixed, &released),
+            );
+            Some(())
         }
     }
 }
