@@ -56,7 +56,12 @@ fn with_end_of_support(when: &str) -> (Case, String) {
 #[test]
 fn the_approved_example_still_approves() {
     let decision = decide(&approved());
-    assert_eq!(decision.verdict, Verdict::Approve, "{:?}", findings(&decision));
+    assert_eq!(
+        decision.verdict,
+        Verdict::Approve,
+        "{:?}",
+        findings(&decision)
+    );
     assert!(advised(&decision).is_empty(), "{:?}", advised(&decision));
 }
 
@@ -82,7 +87,12 @@ fn a_component_past_its_end_of_support_is_rejected_on_that_component() {
     // Still supported at the evaluation time: nothing to find.
     let (case, _) = with_end_of_support(&future(30));
     let decision = decide(&case);
-    assert_eq!(decision.verdict, Verdict::Approve, "{:?}", findings(&decision));
+    assert_eq!(
+        decision.verdict,
+        Verdict::Approve,
+        "{:?}",
+        findings(&decision)
+    );
 }
 
 /// A CSAF advisory from the first component's vendor: high (CVSS 7.5),
@@ -114,7 +124,12 @@ fn a_high_fix_unapplied_for_15_days_is_rejected_and_13_days_is_not() {
     // Within the 14 days: the high vulnerability is advised, not blocking.
     let (case, _) = with_vendor_fix(13);
     let decision = decide(&case);
-    assert_eq!(decision.verdict, Verdict::Approve, "{:?}", findings(&decision));
+    assert_eq!(
+        decision.verdict,
+        Verdict::Approve,
+        "{:?}",
+        findings(&decision)
+    );
     assert_eq!(advised(&decision), ["R2.2"]);
 }
 
@@ -130,7 +145,12 @@ fn a_fix_months_old_on_a_fixed_statement_is_not_a_finding() {
     status.insert("fixed".into(), affected);
     case.put_json(path, &advisory);
     let decision = decide(&case);
-    assert_eq!(decision.verdict, Verdict::Approve, "{:?}", findings(&decision));
+    assert_eq!(
+        decision.verdict,
+        Verdict::Approve,
+        "{:?}",
+        findings(&decision)
+    );
 }
 
 #[test]
@@ -140,14 +160,7 @@ fn a_fix_dated_after_the_evaluation_time_is_a_fact_problem_not_a_pass() {
     case.add(
         "advisory.csaf.json",
         CSAF,
-        &csaf_advisory(
-            &purl,
-            "CVE-2025-55501",
-            7.5,
-            "HIGH",
-            &future(10),
-            &past(1),
-        ),
+        &csaf_advisory(&purl, "CVE-2025-55501", 7.5, "HIGH", &future(10), &past(1)),
     );
     let decision = decide(&case);
     assert_eq!(decision.verdict, Verdict::NeedsEvidence);
@@ -186,7 +199,9 @@ fn an_sbom_that_names_no_tool_is_rejected() {
 fn an_sbom_without_a_lifecycle_is_referred_and_still_approved() {
     let mut case = approved();
     case.edit(CYCLONEDX, |v| {
-        v.get_mut("metadata")?.as_object_mut()?.remove("lifecycles")?;
+        v.get_mut("metadata")?
+            .as_object_mut()?
+            .remove("lifecycles")?;
         Some(())
     })
     .unwrap();

@@ -263,7 +263,10 @@ fn end_of_support(item: &Json, at: &Pointer, out: &mut Facts) -> Option<(String,
         }
         let here = at.key("properties").index(i).key("value");
         let Some(value) = json::str_at(property, "value") else {
-            out.note(format!("`{END_OF_SUPPORT}` without a value: ignored"), &here);
+            out.note(
+                format!("`{END_OF_SUPPORT}` without a value: ignored"),
+                &here,
+            );
             continue;
         };
         if !time::is_moment(value) {
@@ -285,7 +288,9 @@ fn end_of_support(item: &Json, at: &Pointer, out: &mut Facts) -> Option<(String,
             }
             Some((later, _)) => {
                 out.note(
-                    format!("another `{END_OF_SUPPORT}`: the earliest, {value}, stands over {later}"),
+                    format!(
+                        "another `{END_OF_SUPPORT}`: the earliest, {value}, stands over {later}"
+                    ),
                     &here,
                 );
                 found = Some((value.to_owned(), here));

@@ -256,7 +256,11 @@ fn cdxgen_1_6_and_1_7() -> Result<(), String> {
         )?;
         // cdxgen run on the project's lock file says so: generated before the
         // build (R5.8 refers such an SBOM).
-        assert_eq!(text_set(&x.facts, "sbom.lifecycles")?, ["pre-build"], "{spec}");
+        assert_eq!(
+            text_set(&x.facts, "sbom.lifecycles")?,
+            ["pre-build"],
+            "{spec}"
+        );
         let newer = "CycloneDX 1.7 is newer than this plugin knows (1.2 to 1.6): read as 1.6";
         let said = notes(&x).iter().any(|n| n.contains(newer));
         assert_eq!(said, minor == 7, "{spec}: {:?}", notes(&x));

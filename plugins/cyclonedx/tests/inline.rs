@@ -460,7 +460,9 @@ fn end_of_support_from_the_property_taxonomy() -> Result<(), String> {
     let c = entity(&x, "pkg:npm/c@1")?;
     assert!(!has(&c.facts, "end_of_support"));
     assert!(
-        notes(&x).iter().any(|n| n.contains("\"end of 2025\" is not a date")),
+        notes(&x)
+            .iter()
+            .any(|n| n.contains("\"end of 2025\" is not a date")),
         "{:?}",
         notes(&x)
     );
@@ -487,10 +489,14 @@ fn metadata_lifecycles_as_written() -> Result<(), String> {
         "{said:?}"
     );
     assert!(
-        said.iter().any(|n| n.contains("neither a `phase` nor a `name`")),
+        said.iter()
+            .any(|n| n.contains("neither a `phase` nor a `name`")),
         "{said:?}"
     );
-    let x = ok("lc.json", &bom(r#""metadata":{"lifecycles":{"phase":"build"}},"components":[]"#))?;
+    let x = ok(
+        "lc.json",
+        &bom(r#""metadata":{"lifecycles":{"phase":"build"}},"components":[]"#),
+    )?;
     assert!(!has(&x.facts, "sbom.lifecycles"));
     assert!(notes(&x).iter().any(|n| n.contains("not an array")));
     Ok(())

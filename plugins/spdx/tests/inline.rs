@@ -572,8 +572,14 @@ fn valid_until_date_is_the_end_of_support() -> Result<(), String> {
     );
     let x = ok("eos.spdx.json", &doc)?;
     let a = entity(&x, "pkg:npm/a@1")?;
-    assert_eq!(datetime(&a.facts, "end_of_support")?, "2025-06-30T00:00:00Z");
-    assert_eq!(at(&a.facts, "end_of_support")?, "/packages/1/validUntilDate");
+    assert_eq!(
+        datetime(&a.facts, "end_of_support")?,
+        "2025-06-30T00:00:00Z"
+    );
+    assert_eq!(
+        at(&a.facts, "end_of_support")?,
+        "/packages/1/validUntilDate"
+    );
     assert!(!has(&entity(&x, "pkg:npm/b@1")?.facts, "end_of_support"));
     assert!(!has(&entity(&x, "pkg:npm/c@1")?.facts, "end_of_support"));
     assert!(
