@@ -737,7 +737,7 @@ fn unpatched(case: &mut Case, variant: u64) -> Option<()> {
             // The SBOM says its first component's support ended 1 to 400
             // days before the evaluation time (a date, or a date-time).
             let days = 1 + variant / 3 % 400;
-            let when = if variant / 3 % 2 == 0 {
+            let when = if (variant / 3).is_multiple_of(2) {
                 past(days)
             } else {
                 past(days).get(..10)?.to_owned()
@@ -757,7 +757,7 @@ fn unpatched(case: &mut Case, variant: u64) -> Option<()> {
             // A vendor fix released 15 to 400 days ago for a high or
             // critical vulnerability; the advisory still says affected.
             let days = 15 + variant / 3 % 386;
-            let (score, severity) = if variant / 3 % 2 == 0 {
+            let (score, severity) = if (variant / 3).is_multiple_of(2) {
                 (7.5, "HIGH")
             } else {
                 (9.1, "CRITICAL")
