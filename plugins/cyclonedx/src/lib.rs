@@ -105,6 +105,7 @@ pub const FACT_PATHS: &[&str] = &[
     "sbom.subject_name",
     "sbom.subject_version",
     "sbom.tools",
+    "sbom.tool_named",
     "sbom.lifecycles",
     "sbom.advisory_refs",
     "sbom.embedded_vex_statements",

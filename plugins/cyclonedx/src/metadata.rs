@@ -37,9 +37,9 @@ pub(crate) fn read(root: &Json, out: &mut Facts) {
     let metadata = metadata.unwrap_or(&empty);
 
     timestamp(metadata, &at, out);
-    supplier(metadata, &at, fallback, out);
+    supplier(metadata, &at, fallback.clone(), out);
     subject(metadata, &at, out);
-    tools(metadata, &at, out);
+    tools(metadata, &at, fallback, out);
     lifecycles(metadata, &at, out);
 }
 
@@ -95,12 +95,17 @@ fn subject(metadata: &Json, at: &Pointer, out: &mut Facts) {
 }
 
 /// `metadata.tools`: an array of tools up to 1.4; an object with
-/// `components` and `services` arrays from 1.5.
-fn tools(metadata: &Json, at: &Pointer, out: &mut Facts) {
+/// `components` and `services` arrays from 1.5. `sbom.tool_named` says
+/// whether any tool is named, so that an SBOM naming none is a fact, not a
+/// missing one.
+fn tools(metadata: &Json, at: &Pointer, fallback: Pointer, out: &mut Facts) {
     let at = at.key("tools");
     let mut names = BTreeSet::new();
     match metadata.get("tools") {
-        None => return,
+        None => {
+            out.boolean("sbom.tool_named", false, fallback);
+            return;
+        }
         Some(Json::Array(tools)) => names.extend(tools.iter().filter_map(label)),
         Some(tools @ Json::Object(_)) => {
             for key in ["components", "services"] {
@@ -112,9 +117,11 @@ fn tools(metadata: &Json, at: &Pointer, out: &mut Facts) {
                 "`metadata.tools` is neither an array nor an object: ignored",
                 &at,
             );
+            out.boolean("sbom.tool_named", false, at);
             return;
         }
     }
+    out.boolean("sbom.tool_named", !names.is_empty(), &at);
     if !names.is_empty() {
         out.text_set("sbom.tools", names, at);
     }

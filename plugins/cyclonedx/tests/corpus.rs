@@ -59,6 +59,7 @@ fn sbom(name: &str, bytes: &[u8], want: &Sbom) -> Result<Extraction, String> {
         None => assert!(!has(f, "sbom.subject_version"), "{name}"),
     }
     assert_eq!(text_set(f, "sbom.tools")?, want.tools, "{name}");
+    assert!(boolean(f, "sbom.tool_named")?, "{name}");
     // No generator here but cdxgen states `metadata.lifecycles`.
     if !want.tools.contains(&"cdxgen 12.8.4") {
         assert!(!has(f, "sbom.lifecycles"), "{name}");

@@ -478,6 +478,9 @@ fn metadata_lifecycles_as_written() -> Result<(), String> {
         r#""metadata":{"lifecycles":[{"phase":"design"},{"phase":"compile"},{"name":"uat"},{"description":"?"}]},"components":[]"#,
     );
     let x = ok("lc.json", &doc)?;
+    // It names no tool, and says so (R5.6 judges it).
+    assert!(!boolean(&x.facts, "sbom.tool_named")?);
+    assert_eq!(at(&x.facts, "sbom.tool_named")?, "/metadata");
     assert_eq!(
         text_set(&x.facts, "sbom.lifecycles")?,
         ["compile", "design", "uat"]

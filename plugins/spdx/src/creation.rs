@@ -8,7 +8,7 @@ use assure_plugin_sdk::{FactSink, Facts, Pointer};
 use crate::text::{looks_like_rfc3339, quote};
 
 /// Reads `creationInfo.created` into `sbom.timestamp` and the `Tool:`
-/// creators into `sbom.tools`.
+/// creators into `sbom.tools` (and `sbom.tool_named`).
 pub(crate) fn read(root: &Json, out: &mut Facts) {
     let at = Pointer::root().key("creationInfo");
     let info = match root.get("creationInfo") {
@@ -18,10 +18,12 @@ pub(crate) fn read(root: &Json, out: &mut Facts) {
                 "no `creationInfo`: the document says neither when nor by what it was made",
                 Pointer::root(),
             );
+            out.boolean("sbom.tool_named", false, Pointer::root());
             return;
         }
         Some(_) => {
             out.note("`creationInfo` is not an object: ignored", &at);
+            out.boolean("sbom.tool_named", false, &at);
             return;
         }
     };
@@ -49,14 +51,19 @@ fn created(info: &Json, info_at: &Pointer, out: &mut Facts) {
     }
 }
 
-/// `creators` entries `Tool: name-version`, as the text after `Tool:`.
-fn tools(info: &Json, at: &Pointer, out: &mut Facts) {
-    let at = at.key("creators");
+/// `creators` entries `Tool: name-version`, as the text after `Tool:`;
+/// `sbom.tool_named` says whether there is any.
+fn tools(info: &Json, info_at: &Pointer, out: &mut Facts) {
+    let at = info_at.key("creators");
     let creators = match info.get("creators") {
-        None | Some(Json::Null) => return,
+        None | Some(Json::Null) => {
+            out.boolean("sbom.tool_named", false, info_at);
+            return;
+        }
         Some(Json::Array(creators)) => creators,
         Some(_) => {
             out.note("`creationInfo.creators` is not an array: ignored", &at);
+            out.boolean("sbom.tool_named", false, &at);
             return;
         }
     };
@@ -72,6 +79,7 @@ fn tools(info: &Json, at: &Pointer, out: &mut Facts) {
                 .map(str::to_owned)
         })
         .collect();
+    out.boolean("sbom.tool_named", !names.is_empty(), &at);
     if !names.is_empty() {
         out.text_set("sbom.tools", names, at);
     }

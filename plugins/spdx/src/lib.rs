@@ -88,6 +88,7 @@ pub const FACT_PATHS: &[&str] = &[
     "sbom.subject_name",
     "sbom.subject_version",
     "sbom.tools",
+    "sbom.tool_named",
     "sbom.advisory_refs",
     "Component.name",
     "Component.version",

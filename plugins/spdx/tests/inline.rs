@@ -591,5 +591,15 @@ fn valid_until_date_is_the_end_of_support() -> Result<(), String> {
     );
     assert!(!has(&x.facts, "sbom.lifecycles"));
     assert_eq!(text_set(&x.facts, "sbom.tools")?, ["test"]);
+    assert!(boolean(&x.facts, "sbom.tool_named")?);
+    // Creators that are people or organisations only name no tool.
+    let x = ok(
+        "people.spdx.json",
+        &spdx(
+            r#""creationInfo":{"created":"2024-01-01T00:00:00Z","creators":["Organization: Acme"]},"packages":[]"#,
+        ),
+    )?;
+    assert!(!boolean(&x.facts, "sbom.tool_named")?);
+    assert!(!has(&x.facts, "sbom.tools"));
     Ok(())
 }
