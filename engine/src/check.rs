@@ -860,6 +860,10 @@ fn stale_data<T: crate::reference::Dataset>(
         .collect();
     rules.sort_by_cached_key(|r| crate::decision::natural_key(r));
     rules.dedup();
+    if rules.is_empty() {
+        // No rule reads what the data says: its age changes nothing.
+        return None;
+    }
     let from = match data.origin {
         crate::bundle::DataOrigin::Bundle => format!("the bundle's `{}`", data.path),
         crate::bundle::DataOrigin::Operator => format!("`{}` (given with --reference)", data.path),
@@ -881,7 +885,7 @@ fn stale_data<T: crate::reference::Dataset>(
             T::REFRESH,
             T::NAME,
         ),
-        facts: Vec::new(),
+        facts: reads.iter().map(|r| (*r).to_owned()).collect(),
         rules,
         subjects: vec![Subject {
             kind: "Product".into(),

@@ -352,9 +352,9 @@ fn own_affected(case: &mut Case) -> Option<(String, String)> {
                 &product,
                 &purl,
                 "affected",
-                "2026-10-01T00:00:00Z",
+                "2025-09-21T00:00:00Z",
             )],
-            "2026-10-01T00:00:00Z",
+            "2025-09-21T00:00:00Z",
         ),
     );
     Some((product, purl))
@@ -387,12 +387,12 @@ fn foreign_vex(case: &mut Case, variant: u64) -> Option<()> {
     };
     // Later than the submission's own statement, so it would win a
     // supersession it has no right to.
-    let foreign = statement(KEV_CVE, &other, &purl, status, "2026-11-01T00:00:00Z");
+    let foreign = statement(KEV_CVE, &other, &purl, status, "2025-09-21T12:00:00Z");
     if (variant / 8).is_multiple_of(2) {
         case.add(
             "foreign.openvex.json",
             OPENVEX,
-            &openvex(vec![foreign], "2026-11-01T00:00:00Z"),
+            &openvex(vec![foreign], "2025-09-21T12:00:00Z"),
         );
     } else {
         // In the same document as the submission's own statement.
@@ -524,7 +524,7 @@ fn invisible_reason(case: &mut Case, variant: u64) -> Option<()> {
         &product,
         &purl,
         "not_affected",
-        "2026-10-01T00:00:00Z",
+        "2025-09-21T00:00:00Z",
     );
     let object = s.as_object_mut()?;
     object.remove("justification");
@@ -532,7 +532,7 @@ fn invisible_reason(case: &mut Case, variant: u64) -> Option<()> {
     case.add(
         "invisible.openvex.json",
         OPENVEX,
-        &openvex(vec![s], "2026-10-01T00:00:00Z"),
+        &openvex(vec![s], "2025-09-21T00:00:00Z"),
     );
     Some(())
 }

@@ -546,7 +546,10 @@ fn without_a_known_exploited_catalogue_r1_is_undecided_not_passed() {
     files.insert(
         "bundle.toml".into(),
         manifest
-            .replace("[data]\nkev = \"data/kev.json\"\n", "")
+            .replace(
+                "[data.kev]\npath = \"data/kev.json\"\nmax_age_days = 30\n",
+                "",
+            )
             .into_bytes(),
     );
     let engine = Engine::new(
