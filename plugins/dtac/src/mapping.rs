@@ -164,7 +164,7 @@ pub const MAPPING: &[Row] = &[
         &[s("C3.2", YesNoMember("no_open_high"))], &[s("C3.3", YesNoMember("no_open_high"))]),
     row("dtac.custom_code", Bool, true,
         &[s("C3.3", Options(&[("Yes - Internal code review", true), ("Yes - External code review", true), ("No", true), ("No because there is no custom code", false)]))], &[]),
-    row("dtac.custom_code_reviewed", Bool, false,
+    row("dtac.custom_code_reviewed", Bool, true,
         &[s("C3.3", Options(&[("Yes - Internal code review", true), ("Yes - External code review", true), ("No", false)]))], &[]),
     row("dtac.sscop_conformant", Bool, false, &[],
         &[s("C3.4", Options(&[("Confirmed", true), ("Unable to Confirm", false)]))]),
