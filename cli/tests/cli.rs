@@ -374,7 +374,8 @@ fn init_asks_for_the_profile_and_never_writes_a_silent_false() {
         .code(0)
         .stdout(predicate::str::contains(
             "the profile leaves `patient_data`, `hosted_service`, `medical_device`, \
-             `supplier_remote_access` unanswered",
+             `supplier_remote_access`, `criticality`, `real_time_direct_care`, `device_class`, \
+             `essential_function`, `designated_critical_supplier`, `managed_service` unanswered",
         ));
     let manifest = std::fs::read_to_string(dir.path().join("submission.toml")).unwrap();
     assert!(!manifest.contains("= false"), "{manifest}");
@@ -394,7 +395,19 @@ fn init_asks_for_the_profile_and_never_writes_a_silent_false() {
         .iter()
         .find(|m| m["evidence"] == "profile")
         .unwrap();
-    assert_eq!(profile["facts"].as_array().unwrap().len(), 4);
+    assert_eq!(profile["facts"].as_array().unwrap().len(), 10);
+    // The tier questions are comments too, with their answers and the
+    // strictest, which an unanswered one is judged as.
+    assert!(
+        manifest.contains(
+            "# criticality = \"standard\" | \"high\" | \"critical\"   # Which criticality tier"
+        ),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("(unanswered: judged as \"III\")"),
+        "{manifest}"
+    );
     // Answered on the command line, the manifest keeps the product and says
     // each answer.
     assure()
@@ -412,6 +425,20 @@ fn init_asks_for_the_profile_and_never_writes_a_silent_false() {
             "--profile",
             "supplier_remote_access=yes",
         ])
+        .args([
+            "--profile",
+            "criticality=high",
+            "--profile",
+            "device_class=none",
+            "--profile",
+            "real_time_direct_care=false",
+            "--profile",
+            "essential_function=true",
+            "--profile",
+            "designated_critical_supplier=false",
+            "--profile",
+            "managed_service=false",
+        ])
         .assert()
         .code(0)
         .stdout(predicate::str::contains("unanswered").not());
@@ -421,6 +448,10 @@ fn init_asks_for_the_profile_and_never_writes_a_silent_false() {
         "hosted_service = false",
         "medical_device = false",
         "supplier_remote_access = true",
+        "criticality = \"high\"   # Which criticality tier do you claim for the product: \
+         standard, high or critical?",
+        "device_class = \"none\"   # What is its medical device class under UK MDR 2002",
+        "essential_function = true   # Does the product support an essential function",
         "name = \"CareFlow Lite\"",
     ] {
         assert!(manifest.contains(line), "{line} not in:\n{manifest}");
@@ -441,6 +472,64 @@ fn init_asks_for_the_profile_and_never_writes_a_silent_false() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("`patient` is no profile question"));
+    // So is an answer that is not one of the question's.
+    assure()
+        .arg("init")
+        .arg(dir.path())
+        .args(["--profile", "criticality=medium"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "`criticality` must be `standard`, `high` or `critical`, not `medium`",
+        ));
+    assure()
+        .arg("init")
+        .arg(dir.path())
+        .args(["--profile", "device_class=IV"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("`device_class` must be"));
+}
+
+/// An unknown tier or device class in `submission.toml` is a manifest error
+/// naming the file and the key, never a guess; so is a device class for a
+/// product that is no medical device.
+#[test]
+fn an_unknown_tier_or_device_class_is_a_manifest_error() {
+    for (answer, says) in [
+        (
+            "criticality = \"medium\"",
+            "`criticality` must be `standard`, `high` or `critical`, not `medium`",
+        ),
+        ("device_class = \"IV\"", "not `IV`"),
+        (
+            "device_class = \"IIa\"",
+            "`profile.medical_device` is false but `profile.device_class` is `IIa`",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let examples = example("approved");
+        for entry in std::fs::read_dir(&examples).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+        let manifest = std::fs::read_to_string(dir.path().join("submission.toml")).unwrap();
+        let key = answer.split(" = ").next().unwrap();
+        let manifest: String = manifest
+            .lines()
+            .map(|l| if l.starts_with(&format!("{key} = ")) { answer.to_owned() } else { l.to_owned() })
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(manifest.contains(answer), "{manifest}");
+        std::fs::write(dir.path().join("submission.toml"), manifest).unwrap();
+        assure()
+            .arg("check")
+            .arg(dir.path())
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("submission.toml"))
+            .stderr(predicate::str::contains(says));
+    }
 }
 
 /// On a terminal, `assure init` asks each profile question; an empty answer

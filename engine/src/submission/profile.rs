@@ -67,6 +67,24 @@ impl Tier {
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|t| t.as_str() == text)
     }
+
+    /// What in a profile implies the tier (any one is enough), for people
+    /// and generated documents.
+    pub fn implied_by(self) -> &'static str {
+        match self {
+            Tier::Standard => "nothing below (the least a product can be)",
+            Tier::High => {
+                "an essential function of an NHS organisation (NIS, CAF-aligned DSPT); a class I \
+                 or IIa medical device (UK MDR 2002); a managed service (Cyber Security and \
+                 Resilience Bill); a hosted service holding patient data"
+            }
+            Tier::Critical => {
+                "real-time or near-real-time direct care (DTAC v2.0 C1.2); a class IIb or III \
+                 medical device (UK MDR 2002); a designated critical supplier (Cyber Security \
+                 and Resilience Bill)"
+            }
+        }
+    }
 }
 
 impl TryFrom<String> for Tier {
