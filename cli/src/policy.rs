@@ -236,8 +236,9 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
     let mut out = String::new();
     match args.format {
         ControlsFormat::Csv => {
-            let mut rows =
-                vec![["control", "rule", "title", "severity", "advisory", "tier"].map(String::from)];
+            let mut rows = vec![
+                ["control", "rule", "title", "severity", "advisory", "tier"].map(String::from),
+            ];
             for (control, rules) in &map {
                 for rule in rules {
                     rows.push([
@@ -348,7 +349,9 @@ fn tiers(bundle: &Bundle) -> Vec<(Tier, String)> {
                     "every rule without a tier annotation ({} rules)",
                     rules.len()
                 ),
-                (_, true) => "no rule of its own yet (the rules of the tiers below apply)".to_owned(),
+                (_, true) => {
+                    "no rule of its own yet (the rules of the tiers below apply)".to_owned()
+                }
                 (_, false) => rules
                     .iter()
                     .map(|r| format!("{} {}", r.id, r.title))

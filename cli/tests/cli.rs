@@ -56,7 +56,7 @@ fn readme_first_command_rejects_the_example_naming_rules_and_pointers() {
             "CVE-2021-44228 (affected, known exploited) in pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
         ))
         .stdout(predicate::str::contains(
-            "rules     115: 2 failed, 1 advised, 112 passed",
+            "rules     121: 2 failed, 1 advised, 118 passed",
         ))
         .stdout(predicate::str::contains("sbom.cdx.json#/vulnerabilities/0"))
         .stdout(predicate::str::contains(
@@ -517,7 +517,13 @@ fn an_unknown_tier_or_device_class_is_a_manifest_error() {
         let key = answer.split(" = ").next().unwrap();
         let manifest: String = manifest
             .lines()
-            .map(|l| if l.starts_with(&format!("{key} = ")) { answer.to_owned() } else { l.to_owned() })
+            .map(|l| {
+                if l.starts_with(&format!("{key} = ")) {
+                    answer.to_owned()
+                } else {
+                    l.to_owned()
+                }
+            })
             .collect::<Vec<_>>()
             .join("\n");
         assert!(manifest.contains(answer), "{manifest}");
@@ -901,8 +907,93 @@ fn controls_map_each_control_to_its_rules_in_three_formats() {
         .stdout
         .clone();
     let csv = String::from_utf8(csv).unwrap();
-    assert!(csv.starts_with("control,rule,title,severity,advisory\n"));
+    assert!(csv.starts_with("control,rule,title,severity,advisory,tier\n"));
     assert!(csv.lines().any(|l| l.contains(",R5.2,")));
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("Cyber Essentials Plus,R6.12,") && l.ends_with(",false,high")),
+        "{csv}"
+    );
+}
+
+/// README "Criticality tiers": `assure controls` prints each tier, what
+/// implies it and the rules it adds, read from the `@tier` annotations.
+#[test]
+fn controls_print_the_criticality_tiers_and_the_rules_each_adds() {
+    let table = assure()
+        .args(["controls"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8(table).unwrap();
+    assert!(
+        table.contains("criticality tiers: the rules apply the stricter"),
+        "{table}"
+    );
+    let high = table
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("high      implied by:"))
+        .nth(1)
+        .unwrap();
+    for rule in ["R2.3 ", "R6.12 ", "R7.11 "] {
+        assert!(high.contains(rule), "{rule} not in {high}");
+    }
+    assert!(!high.contains("R2.2 "), "{high}");
+    assert!(
+        table.contains("implied by: real-time or near-real-time direct care (DTAC v2.0 C1.2)"),
+        "{table}"
+    );
+    let markdown = assure()
+        .args(["controls", "--format", "markdown"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let markdown = String::from_utf8(markdown).unwrap();
+    assert!(
+        markdown.contains("| criticality tier | implied by (any one) | rules it adds |"),
+        "{markdown}"
+    );
+    assert!(
+        markdown
+            .lines()
+            .any(|l| l.starts_with("| high |")
+                && l.contains("R7.11 Penetration tester CREST or CHECK")),
+        "{markdown}"
+    );
+}
+
+/// A `@tier` the loader does not know, or on a rule that does not test the
+/// tier, stops the bundle from loading, naming the policy.
+#[test]
+fn a_bad_tier_annotation_is_refused() {
+    for (from, to, says) in [
+        (
+            "@tier(\"high\")\n@message(\"A high vulnerability",
+            "@tier(\"medium\")\n@message(\"A high vulnerability",
+            "`@tier(\"medium\")` must be `high` or `critical`",
+        ),
+        (
+            "@id(\"R3.1\")",
+            "@id(\"R3.1\")\n@tier(\"critical\")",
+            "policy `R3.1`: it has a `@tier` annotation but its condition does not read",
+        ),
+    ] {
+        let dir = copy_baseline();
+        let file = dir.path().join("vulnerabilities.cedar");
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+        assure()
+            .args(["policy", "validate"])
+            .arg(dir.path())
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(says));
+    }
 }
 
 #[test]

@@ -1009,7 +1009,10 @@ fn context(profile: &Profile, as_of: jiff::Timestamp) -> Result<Context, Error> 
             "criticality".to_owned(),
             RestrictedExpression::new_string(tier.as_str().to_owned()),
         ),
-        ("tier".to_owned(), RestrictedExpression::new_long(tier.level())),
+        (
+            "tier".to_owned(),
+            RestrictedExpression::new_long(tier.level()),
+        ),
         (
             "claimed_tier".to_owned(),
             RestrictedExpression::new_long(profile.claimed_tier().level()),
@@ -1054,9 +1057,10 @@ fn unanswered_profile(
             rule.reads.iter().any(|read| {
                 read.root == "context"
                     && read.path.first().is_some_and(|p| p == "profile")
-                    && read.path.get(1).is_none_or(|k| {
-                        Profile::depends_on(k).iter().any(|d| keys.contains(d))
-                    })
+                    && read
+                        .path
+                        .get(1)
+                        .is_none_or(|k| Profile::depends_on(k).iter().any(|d| keys.contains(d)))
             })
         })
         .map(|rule| rule.id.clone())

@@ -206,7 +206,7 @@ impl Submission {
         check_count(root, &manifest, &options.limits)?;
 
         let mut problems = product_problems(&manifest.product);
-    problems.extend(manifest.profile.problems());
+        problems.extend(manifest.profile.problems());
         let mut trust = Vec::new();
         let mut seen = BTreeSet::new();
         let mut evidence = Vec::new();

@@ -23,7 +23,11 @@ fn blocking(decision: &Decision) -> Vec<&str> {
 }
 
 fn advised(decision: &Decision) -> Vec<&str> {
-    decision.advisories.iter().map(|f| f.rule.as_str()).collect()
+    decision
+        .advisories
+        .iter()
+        .map(|f| f.rule.as_str())
+        .collect()
 }
 
 /// The approved CareFlow with an open CVSS 8.1 exposure (CycloneDX
@@ -64,7 +68,11 @@ fn a_high_exposure_is_advised_at_standard_and_rejected_at_critical() {
         blocking(&standard),
         standard.missing_evidence
     );
-    assert!(advised(&standard).contains(&"R2.2"), "{:?}", advised(&standard));
+    assert!(
+        advised(&standard).contains(&"R2.2"),
+        "{:?}",
+        advised(&standard)
+    );
 
     // The same evidence claimed at the critical tier: R2.3 blocks, on the
     // exposure.
@@ -74,7 +82,11 @@ fn a_high_exposure_is_advised_at_standard_and_rejected_at_critical() {
     assert_eq!(blocking(&critical), ["R2.3"]);
     let finding = critical.findings.iter().find(|f| f.rule == "R2.3").unwrap();
     assert_eq!(finding.subject.kind, "Exposure");
-    assert!(finding.subject.id.contains("CVE-2025-99881"), "{}", finding.subject.id);
+    assert!(
+        finding.subject.id.contains("CVE-2025-99881"),
+        "{}",
+        finding.subject.id
+    );
 
     // Implied rather than claimed: a class IIb device with standard claimed
     // is judged critical too, and the understatement is referred (R29.2).
@@ -83,8 +95,16 @@ fn a_high_exposure_is_advised_at_standard_and_rejected_at_critical() {
     case.manifest.profile.device_class = Some(DeviceClass::IIb);
     let implied = decide(&case);
     assert_eq!(implied.verdict, Verdict::Reject);
-    assert!(blocking(&implied).contains(&"R2.3"), "{:?}", blocking(&implied));
-    assert!(advised(&implied).contains(&"R29.2"), "{:?}", advised(&implied));
+    assert!(
+        blocking(&implied).contains(&"R2.3"),
+        "{:?}",
+        blocking(&implied)
+    );
+    assert!(
+        advised(&implied).contains(&"R29.2"),
+        "{:?}",
+        advised(&implied)
+    );
 }
 
 #[test]
@@ -102,9 +122,18 @@ fn a_manifest_that_does_not_say_its_tier_is_judged_as_critical() {
     // Nothing the strictest tier asks of CareFlow fails (it has CE Plus, a
     // CREST tester and no open high exposure), so the verdict is
     // needs-evidence only for the questions, each named.
-    assert_eq!(decision.verdict, Verdict::NeedsEvidence, "{:?}", blocking(&decision));
+    assert_eq!(
+        decision.verdict,
+        Verdict::NeedsEvidence,
+        "{:?}",
+        blocking(&decision)
+    );
     assert!(decision.findings.is_empty());
-    let asked: Vec<&str> = decision.missing_evidence.iter().map(|m| m.evidence.as_str()).collect();
+    let asked: Vec<&str> = decision
+        .missing_evidence
+        .iter()
+        .map(|m| m.evidence.as_str())
+        .collect();
     assert_eq!(asked, ["profile"]);
     let profile = decision.missing_evidence.first().unwrap();
     assert_eq!(
@@ -118,15 +147,29 @@ fn a_manifest_that_does_not_say_its_tier_is_judged_as_critical() {
             "profile.managed_service",
         ]
     );
-    assert!(profile.ask.contains("`criticality` (standard, high, critical; judged as critical)"), "{}", profile.ask);
+    assert!(
+        profile
+            .ask
+            .contains("`criticality` (standard, high, critical; judged as critical)"),
+        "{}",
+        profile.ask
+    );
     for rule in ["R2.3", "R6.12", "R7.11", "R29.1", "R29.2", "R29.3"] {
-        assert!(profile.rules.iter().any(|r| r == rule), "{rule} not in {:?}", profile.rules);
+        assert!(
+            profile.rules.iter().any(|r| r == rule),
+            "{rule} not in {:?}",
+            profile.rules
+        );
     }
     // A claim with no class: unanswered inputs count as their strictest, so
     // the claim is understated and the critical tier applies.
     case.manifest.profile.criticality = Some(Tier::High);
     let decision = decide(&case);
-    assert!(advised(&decision).contains(&"R29.3"), "{:?}", advised(&decision));
+    assert!(
+        advised(&decision).contains(&"R29.3"),
+        "{:?}",
+        advised(&decision)
+    );
 
     // And judged as critical, it rejects what the critical tier rejects.
     let mut case = careflow_with_a_high_exposure();
@@ -146,7 +189,11 @@ fn the_examples_say_their_tiers() {
     ] {
         let case = Case::load(&example(name)).unwrap();
         let profile = &case.manifest.profile;
-        assert!(profile.unanswered().is_empty(), "{name}: {:?}", profile.unanswered());
+        assert!(
+            profile.unanswered().is_empty(),
+            "{name}: {:?}",
+            profile.unanswered()
+        );
         assert_eq!(profile.claimed_tier(), tier, "{name}");
         assert_eq!(profile.implied_tier(), tier, "{name}: the claim is honest");
     }

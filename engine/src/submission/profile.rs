@@ -477,9 +477,7 @@ impl Profile {
     /// `implied_tier` on the inputs; any other on itself.
     pub fn depends_on(read: &str) -> Vec<&str> {
         match read {
-            "criticality" | "tier" => std::iter::once("criticality")
-                .chain(TIER_INPUTS)
-                .collect(),
+            "criticality" | "tier" => std::iter::once("criticality").chain(TIER_INPUTS).collect(),
             "claimed_tier" => vec!["criticality"],
             "implied_tier" => TIER_INPUTS.to_vec(),
             other => vec![other],
@@ -515,7 +513,11 @@ impl Profile {
             }
             match key {
                 "criticality" => {
-                    self.criticality = Some(if value { Tier::Critical } else { Tier::Standard });
+                    self.criticality = Some(if value {
+                        Tier::Critical
+                    } else {
+                        Tier::Standard
+                    });
                 }
                 "device_class" => {
                     self.device_class = Some(if value {
@@ -549,7 +551,10 @@ mod tests {
         assert_eq!(p.tier(), Tier::Standard);
         p.device_class = Some(DeviceClass::IIa);
         p.medical_device = Some(true);
-        assert_eq!((p.claimed_tier(), p.implied_tier()), (Tier::Standard, Tier::High));
+        assert_eq!(
+            (p.claimed_tier(), p.implied_tier()),
+            (Tier::Standard, Tier::High)
+        );
         assert_eq!(p.tier(), Tier::High);
         p.criticality = Some(Tier::Critical);
         assert_eq!(p.tier(), Tier::Critical);
@@ -557,8 +562,14 @@ mod tests {
         p.real_time_direct_care = Some(true);
         assert_eq!(p.tier(), Tier::Critical);
         // A hosted service holding patient data is high on its own.
-        assert_eq!(Profile::answered(true, true, false, false).tier(), Tier::High);
-        assert_eq!(Profile::answered(true, false, false, false).tier(), Tier::Standard);
+        assert_eq!(
+            Profile::answered(true, true, false, false).tier(),
+            Tier::High
+        );
+        assert_eq!(
+            Profile::answered(true, false, false, false).tier(),
+            Tier::Standard
+        );
     }
 
     #[test]
@@ -586,11 +597,17 @@ mod tests {
     #[test]
     fn unknown_values_name_the_key() {
         let e = profile("criticality = \"medium\"\n").unwrap_err();
-        assert!(e.contains("`criticality` must be `standard`, `high` or `critical`, not `medium`"), "{e}");
+        assert!(
+            e.contains("`criticality` must be `standard`, `high` or `critical`, not `medium`"),
+            "{e}"
+        );
         let e = profile("device_class = \"IV\"\n").unwrap_err();
         assert!(e.contains("`device_class` must be"), "{e}");
         assert!(e.contains("not `IV`"), "{e}");
-        assert!(profile("device_class = \"iia\"\n").is_err(), "classes are written as the regulations write them");
+        assert!(
+            profile("device_class = \"iia\"\n").is_err(),
+            "classes are written as the regulations write them"
+        );
         assert!(profile("criticality = 3\n").is_err());
     }
 
@@ -612,8 +629,18 @@ mod tests {
     fn a_device_class_without_a_device_is_a_problem() {
         let p = profile("medical_device = false\ndevice_class = \"IIa\"\n").unwrap();
         assert_eq!(p.problems().len(), 1);
-        assert!(profile("medical_device = true\ndevice_class = \"IIa\"\n").unwrap().problems().is_empty());
-        assert!(profile("medical_device = false\ndevice_class = \"none\"\n").unwrap().problems().is_empty());
+        assert!(
+            profile("medical_device = true\ndevice_class = \"IIa\"\n")
+                .unwrap()
+                .problems()
+                .is_empty()
+        );
+        assert!(
+            profile("medical_device = false\ndevice_class = \"none\"\n")
+                .unwrap()
+                .problems()
+                .is_empty()
+        );
     }
 
     #[test]
