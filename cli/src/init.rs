@@ -145,6 +145,15 @@ pub fn run(args: &InitArgs) -> Outcome {
     {
         ask(&mut report.manifest.profile);
     }
+    // Answers that contradict each other would write a manifest `check`
+    // refuses: refuse them here instead.
+    let problems = report.manifest.profile.problems();
+    if !problems.is_empty() {
+        for problem in problems {
+            let _ = writeln!(anstream::stderr(), "error: {problem}");
+        }
+        return Outcome::Error;
+    }
     let text = submission::report_to_toml(&report);
     if args.dry_run {
         let _ = anstream::stdout().write_all(text.as_bytes());

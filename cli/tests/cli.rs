@@ -490,6 +490,16 @@ fn init_asks_for_the_profile_and_never_writes_a_silent_false() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("`device_class` must be"));
+    // And answers that contradict each other.
+    assure()
+        .arg("init")
+        .arg(dir.path())
+        .args(["--profile", "device_class=IIa"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "`profile.medical_device` is false but `profile.device_class` is `IIa`",
+        ));
 }
 
 /// An unknown tier or device class in `submission.toml` is a manifest error
