@@ -72,7 +72,10 @@ fn approved_example_approves_with_exit_0() {
         .current_dir(root())
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("APPROVE"));
+        .stdout(predicate::str::contains("APPROVE"))
+        .stdout(predicate::str::contains(
+            "  tier      high (claimed high, implied by the profile high)",
+        ));
 }
 
 #[test]

@@ -19,10 +19,10 @@ use cedar_policy::{
 use crate::bundle::{Bundle, PluginBinary, ReferenceData, Rule};
 use crate::codecache::CodeCache;
 use crate::decision::{
-    BundleRef, Citation, Contribution, ControlOutcome, DataInput, Decision, DocumentError,
-    DocumentNote, EngineRef, EvaluationError, EvidenceInput, FORMAT, FactsReport, Finding, Inputs,
-    MissingEvidence, Outcome, PluginInput, ProductRef, RuleOutcome, Subject, SubjectDetails,
-    Verdict,
+    BundleRef, Citation, Contribution, ControlOutcome, CriticalityRef, DataInput, Decision,
+    DocumentError, DocumentNote, EngineRef, EvaluationError, EvidenceInput, FORMAT, FactsReport,
+    Finding, Inputs, MissingEvidence, Outcome, PluginInput, ProductRef, RuleOutcome, Subject,
+    SubjectDetails, Verdict,
 };
 use crate::error::Error;
 use crate::facts::{self, Assembly, FactMap, FactValue, Provenance};
@@ -730,6 +730,11 @@ impl Engine {
                 version: product.version.clone(),
                 supplier: product.supplier.clone(),
                 identifiers: product.identifiers.clone(),
+                criticality: CriticalityRef {
+                    tier: profile.tier().as_str(),
+                    claimed: profile.claimed_tier().as_str(),
+                    implied: profile.implied_tier().as_str(),
+                },
             },
             evaluated_at: facts::format_datetime(as_of),
             engine: EngineRef {

@@ -79,6 +79,11 @@ fn a_high_exposure_is_advised_at_standard_and_rejected_at_critical() {
     case.manifest.profile.criticality = Some(Tier::Critical);
     let critical = decide(&case);
     assert_eq!(critical.verdict, Verdict::Reject);
+    let tier = &critical.product.criticality;
+    assert_eq!(
+        (tier.tier, tier.claimed, tier.implied),
+        ("critical", "critical", "standard")
+    );
     assert_eq!(blocking(&critical), ["R2.3"]);
     let finding = critical.findings.iter().find(|f| f.rule == "R2.3").unwrap();
     assert_eq!(finding.subject.kind, "Exposure");
@@ -119,6 +124,11 @@ fn a_manifest_that_does_not_say_its_tier_is_judged_as_critical() {
     profile.designated_critical_supplier = None;
     profile.managed_service = None;
     let decision = decide(&case);
+    let tier = &decision.product.criticality;
+    assert_eq!(
+        (tier.tier, tier.claimed, tier.implied),
+        ("critical", "critical", "critical")
+    );
     // Nothing the strictest tier asks of CareFlow fails (it has CE Plus, a
     // CREST tester and no open high exposure), so the verdict is
     // needs-evidence only for the questions, each named.
