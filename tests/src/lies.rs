@@ -689,7 +689,7 @@ fn future_document(case: &mut Case, variant: u64) -> Option<()> {
 }
 
 fn profile(case: &mut Case, variant: u64) -> Option<()> {
-    let key = match variant % 5 {
+    let key = match variant % 7 {
         0 => {
             // The MDS2 form says the supplier has remote access.
             let path = mds2_path(case)?;
@@ -706,7 +706,17 @@ fn profile(case: &mut Case, variant: u64) -> Option<()> {
         1 => &mut case.manifest.profile.patient_data,
         2 => &mut case.manifest.profile.hosted_service,
         3 => &mut case.manifest.profile.medical_device,
-        _ => &mut case.manifest.profile.supplier_remote_access,
+        4 => &mut case.manifest.profile.supplier_remote_access,
+        5 => {
+            // The tier claimed, left out: judged critical, and asked for.
+            case.manifest.profile.criticality = None;
+            return Some(());
+        }
+        _ => {
+            // A tier input left out: judged as its strictest (class III).
+            case.manifest.profile.device_class = None;
+            return Some(());
+        }
     };
     // Left unanswered.
     *key = None;
