@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use anstyle::{AnsiColor, Style};
 use assure_engine::decision::natural_key as natural;
+use assure_engine::submission::Tier;
 use assure_engine::{Bundle, Engine, Limits};
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -235,8 +236,9 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
     let mut out = String::new();
     match args.format {
         ControlsFormat::Csv => {
-            let mut rows =
-                vec![["control", "rule", "title", "severity", "advisory"].map(String::from)];
+            let mut rows = vec![
+                ["control", "rule", "title", "severity", "advisory", "tier"].map(String::from),
+            ];
             for (control, rules) in &map {
                 for rule in rules {
                     rows.push([
@@ -245,6 +247,7 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
                         rule.title.clone(),
                         rule.severity.to_string(),
                         rule.advisory.to_string(),
+                        rule.tier.unwrap_or(Tier::Standard).as_str().to_owned(),
                     ]);
                 }
             }
@@ -270,6 +273,19 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
                     listed.join("<br>")
                 );
             }
+            let _ = writeln!(
+                out,
+                "\n| criticality tier | implied by (any one) | rules it adds |\n|---|---|---|"
+            );
+            for (tier, rules) in tiers(&bundle) {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} |",
+                    tier.as_str(),
+                    crate::render::markdown_text(tier.implied_by()),
+                    crate::render::markdown_text(&rules)
+                );
+            }
         }
         ControlsFormat::Table => {
             let width = map
@@ -290,6 +306,21 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
             }
             let _ = writeln!(
                 out,
+                "\ncriticality tiers: the rules apply the stricter of the tier claimed \
+                 (`criticality`) and the tier the profile implies; a tier's rules apply above it too"
+            );
+            for (tier, rules) in tiers(&bundle) {
+                let _ = writeln!(
+                    out,
+                    "  {:<8}  implied by: {}\n  {:<8}  adds: {}",
+                    tier.as_str(),
+                    tier.implied_by(),
+                    "",
+                    crate::render::terminal_text(&rules)
+                );
+            }
+            let _ = writeln!(
+                out,
                 "\n{} controls, {} rules, bundle {} v{}",
                 map.len(),
                 bundle.rules.iter().filter(|r| r.is_forbid()).count(),
@@ -300,6 +331,36 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
     }
     let _ = anstream::stdout().write_all(out.as_bytes());
     Outcome::Success
+}
+
+/// Each criticality tier and the rules it adds (`@tier`), as text.
+fn tiers(bundle: &Bundle) -> Vec<(Tier, String)> {
+    Tier::ALL
+        .into_iter()
+        .map(|tier| {
+            let mut rules: Vec<&assure_engine::Rule> = bundle
+                .rules
+                .iter()
+                .filter(|r| r.is_forbid() && r.tier.unwrap_or(Tier::Standard) == tier)
+                .collect();
+            rules.sort_by_key(|r| natural(&r.id));
+            let text = match (tier, rules.is_empty()) {
+                (Tier::Standard, _) => format!(
+                    "every rule without a tier annotation ({} rules)",
+                    rules.len()
+                ),
+                (_, true) => {
+                    "no rule of its own yet (the rules of the tiers below apply)".to_owned()
+                }
+                (_, false) => rules
+                    .iter()
+                    .map(|r| format!("{} {}", r.id, r.title))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            };
+            (tier, text)
+        })
+        .collect()
 }
 
 /// Rows as CSV (RFC 4180, by the `csv` crate: any field holding a comma,

@@ -100,6 +100,11 @@ pub struct Rule {
     pub remediation: String,
     /// `@advisory`: reported, never blocking.
     pub advisory: bool,
+    /// `@tier`: the lowest criticality tier at which the rule applies
+    /// (`high`, `critical`); none for a rule of every tier. The rule's
+    /// condition tests `context.profile.tier` itself: the annotation says so
+    /// to people and to generated documents.
+    pub tier: Option<crate::submission::Tier>,
     /// `permit` or `forbid`.
     pub effect: Effect,
     /// The action the policy is scoped to (`approve`, `accept`), if any.
@@ -791,12 +796,40 @@ fn rule_of(policy: &Policy, file: &str) -> Result<Rule, Vec<String>> {
             false
         }
     };
+    let tier = match policy.annotation("tier").map(str::trim) {
+        None => None,
+        Some(text) => match crate::submission::Tier::parse(text) {
+            Some(t) if t != crate::submission::Tier::Standard => Some(t),
+            _ => {
+                problems.push(format!(
+                    "policy `{id}`: `@tier(\"{text}\")` must be `high` or `critical`, the lowest tier the rule applies at; leave it out for a rule of every tier"
+                ));
+                None
+            }
+        },
+    };
     if !problems.is_empty() {
         return Err(problems);
     }
     let est = policy.to_json().ok();
     let reads = est.as_ref().map(policy_reads).unwrap_or_default();
     let mentions = est.as_ref().map(policy_mentions).unwrap_or_default();
+    // An annotated tier must be one the condition tests, or the annotation
+    // would tell people something the rule does not do.
+    if tier.is_some()
+        && !reads.iter().any(|read| {
+            read.root == "context"
+                && read.path.first().is_some_and(|p| p == "profile")
+                && read
+                    .path
+                    .get(1)
+                    .is_some_and(|k| k == "tier" || k == "criticality")
+        })
+    {
+        return Err(vec![format!(
+            "policy `{id}`: it has a `@tier` annotation but its condition does not read `context.profile.tier` (or `criticality`)"
+        )]);
+    }
     let action = match policy.action_constraint() {
         cedar_policy::ActionConstraint::Eq(uid) => Some(uid.id().unescaped().to_owned()),
         _ => None,
@@ -821,6 +854,7 @@ fn rule_of(policy: &Policy, file: &str) -> Result<Rule, Vec<String>> {
         message,
         remediation,
         advisory,
+        tier,
         effect: policy.effect(),
         action,
         resource_type,

@@ -1,5 +1,5 @@
 //! How an SBOM was made (R5.6–R5.8), components past their end of support
-//! (R18.4) and the Cyber Essentials 14-day patching rule (R2.3), end to end:
+//! (R18.4) and the Cyber Essentials 14-day patching rule (R2.4), end to end:
 //! the approved example with one thing changed, through the plugins, the
 //! engine's joins and the rules, judged as a user sees it (verdict, finding,
 //! subject).
@@ -137,7 +137,7 @@ fn a_high_fix_unapplied_for_15_days_is_rejected_and_13_days_is_not() {
     assert_eq!(decision.verdict, Verdict::Reject);
     assert_eq!(
         findings(&decision),
-        [("R2.3".to_owned(), format!("CVE-2025-55501 @ {purl}"))]
+        [("R2.4".to_owned(), format!("CVE-2025-55501 @ {purl}"))]
     );
     assert_eq!(advised(&decision), ["R2.2"]);
 

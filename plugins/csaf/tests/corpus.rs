@@ -128,7 +128,7 @@ fn bsi_converter_versions() -> Result<(), String> {
     for e in affected {
         assert_eq!(decimal(&e.facts, "cvss_score")?, "6.1", "{}", e.id);
         // The vendor_fix remediation names the five affected versions and
-        // dates the fix (1.0.0-rc2): the 14-day patching clock (R2.3).
+        // dates the fix (1.0.0-rc2): the 14-day patching clock (R2.4).
         assert_eq!(
             datetime(&e.facts, "fix_available")?,
             "2022-03-14T13:10:55.000+01:00",

@@ -38,7 +38,7 @@
 //! It emits no `fix_available`: OpenVEX 0.2.0's `action_statement_timestamp`
 //! is "the timestamp when the action statement was issued", and the action
 //! may be a mitigation or a workaround, not the release of a fix, so it does
-//! not start the Cyber Essentials 14-day clock (R2.3).
+//! not start the Cyber Essentials 14-day clock (R2.4).
 //!
 //! Every fact carries a JSON Pointer to where it came from. The plugin never
 //! panics, whatever the input.
