@@ -7,6 +7,7 @@
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
 use assure_engine::decision::{Decision, Verdict};
+use assure_engine::submission::Tier;
 use assure_tests::lies::{CSAF, CYCLONEDX, Case, csaf_advisory, future, past};
 use assure_tests::{as_of, builtin_engine, example};
 use serde_json::json;
@@ -115,11 +116,24 @@ fn a_component_past_its_end_of_support_is_rejected_on_that_component() {
     );
 }
 
+/// The approved example at the standard criticality tier (claimed so, and
+/// neither an essential function nor hosted by the supplier), where an open
+/// high vulnerability on its own only advises (R2.2; R2.3 blocks it from the
+/// high tier up), so that what blocks here is the 14-day rule.
+fn standard_tier() -> Case {
+    let mut case = approved();
+    let profile = &mut case.manifest.profile;
+    profile.criticality = Some(Tier::Standard);
+    profile.essential_function = Some(false);
+    profile.hosted_service = Some(false);
+    case
+}
+
 /// A CSAF advisory from the first component's vendor: high (CVSS 7.5),
 /// still `known_affected`, with a vendor fix released `days` before the
 /// evaluation time.
 fn with_vendor_fix(days: u64) -> (Case, String) {
-    let mut case = approved();
+    let mut case = standard_tier();
     let (_, purl) = case.component().unwrap();
     let fixed = past(days);
     case.add(
@@ -128,6 +142,18 @@ fn with_vendor_fix(days: u64) -> (Case, String) {
         &csaf_advisory(&purl, "CVE-2025-55501", 7.5, "HIGH", &fixed, &fixed),
     );
     (case, purl)
+}
+
+#[test]
+fn the_standard_tier_example_approves() {
+    let decision = decide(&standard_tier());
+    assert_eq!(
+        decision.verdict,
+        Verdict::Approve,
+        "{:?} {:?}",
+        findings(&decision),
+        decision.missing_evidence
+    );
 }
 
 #[test]
@@ -175,7 +201,7 @@ fn a_fix_months_old_on_a_fixed_statement_is_not_a_finding() {
 
 #[test]
 fn a_fix_dated_after_the_evaluation_time_is_a_fact_problem_not_a_pass() {
-    let mut case = approved();
+    let mut case = standard_tier();
     let (_, purl) = case.component().unwrap();
     case.add(
         "advisory.csaf.json",
