@@ -187,12 +187,7 @@ impl<'a> Reader<'a> {
         let monitoring = required_bool(section, "monitoring_24x7", at)?;
         let customers = required_bool(section, "notifies_customers", at)?;
         let nhs_england = required_bool(section, "notifies_nhs_england", at)?;
-        let hours = required_count(
-            section,
-            "notification_hours",
-            MAX_NOTIFICATION_HOURS,
-            at,
-        )?;
+        let hours = required_count(section, "notification_hours", MAX_NOTIFICATION_HOURS, at)?;
         let exercise = self.past_date(section, "board_exercise_date", at)?;
         out.boolean(
             "assurance.security_monitoring_24x7",
@@ -230,7 +225,11 @@ impl<'a> Reader<'a> {
     ) -> Result<(), ExtractError> {
         let immutable = required_bool(section, "immutable", at)?;
         let tested = self.past_date(section, "restore_tested", at)?;
-        out.boolean("assurance.backups_immutable", immutable, at.key("immutable"));
+        out.boolean(
+            "assurance.backups_immutable",
+            immutable,
+            at.key("immutable"),
+        );
         out.datetime(
             "assurance.backup_restore_tested",
             tested.text(),
@@ -277,7 +276,11 @@ impl<'a> Reader<'a> {
             year_text,
             at.key("assessment_year"),
         );
-        out.datetime("assurance.dspt_year_ends", year_ends, at.key("assessment_year"));
+        out.datetime(
+            "assurance.dspt_year_ends",
+            year_ends,
+            at.key("assessment_year"),
+        );
         out.datetime(
             "assurance.dspt_published",
             published.text(),
@@ -296,7 +299,10 @@ fn development(
     let framework = required_text(section, "framework", at)?;
     let tested = required_bool(section, "tests_before_release", at)?;
     let by_default = required_bool(section, "secure_by_default", at)?;
-    let framework = if NO_FRAMEWORK.iter().any(|w| w.eq_ignore_ascii_case(framework)) {
+    let framework = if NO_FRAMEWORK
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(framework))
+    {
         out.note(
             format!(
                 "`framework` \"{}\" names no framework: `assurance.secure_development_framework` is \"none\"",
@@ -436,7 +442,10 @@ fn iso27001_edition(text: &str) -> Option<&'static str> {
                 .filter(|c| !c.is_whitespace())
                 .collect::<String>()
                 .to_ascii_uppercase();
-            if !matches!(name.as_str(), "ISO/IEC27001" | "ISO27001" | "BSENISO/IEC27001") {
+            if !matches!(
+                name.as_str(),
+                "ISO/IEC27001" | "ISO27001" | "BSENISO/IEC27001"
+            ) {
                 return None;
             }
             year.trim()
@@ -510,7 +519,15 @@ mod tests {
             assessment_year_end("2099-00").as_deref(),
             Some("2100-06-30T23:59:59Z")
         );
-        for bad in ["2025-27", "2025/26", "2025-2026", "25-26", "2025-2", "+025-26", "1998-99"] {
+        for bad in [
+            "2025-27",
+            "2025/26",
+            "2025-2026",
+            "25-26",
+            "2025-2",
+            "+025-26",
+            "1998-99",
+        ] {
             assert_eq!(assessment_year_end(bad), None, "{bad}");
         }
     }
