@@ -30,6 +30,7 @@ fn reads(plugin: &str) -> &'static [&'static str] {
         "mds2" => &[media::CSV],
         "cyber-essentials" => &[media::CYBER_ESSENTIALS_JSON],
         "pentest" => &[media::PENTEST_JSON],
+        "supplier-assurance" => &[media::SUPPLIER_ASSURANCE_JSON],
         "slsa" => &[media::IN_TOTO_JSON, media::DSSE_JSON],
         "scorecard" => &[media::SCORECARD_JSON],
         other => panic!("no media types listed for plugin `{other}`"),
