@@ -4,7 +4,7 @@
 //! approved, and the user sees why — the finding, the fact problem or the
 //! unreadable document.
 
-#![expect(clippy::unwrap_used, reason = "tests")]
+#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
 use assure_engine::CheckOptions;
 use assure_engine::decision::{Decision, Verdict};
