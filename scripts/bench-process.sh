@@ -41,7 +41,7 @@ for n in $SIZES; do
   submissions+=("$work/generated-$n")
 done
 
-as_of=2026-11-28T00:00:00Z
+as_of=2025-09-22T00:00:00Z
 for submission in "${submissions[@]}"; do
   name=$(basename "$submission")
   check="$assure check $submission --format json --as-of $as_of"

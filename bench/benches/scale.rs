@@ -30,7 +30,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn options() -> CheckOptions {
     CheckOptions {
-        as_of: "2026-11-28T00:00:00Z".parse().unwrap(),
+        as_of: "2025-09-22T00:00:00Z".parse().unwrap(),
     }
 }
 

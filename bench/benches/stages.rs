@@ -45,7 +45,7 @@ fn root() -> PathBuf {
 
 fn options() -> CheckOptions {
     CheckOptions {
-        as_of: "2026-11-28T00:00:00Z".parse().unwrap(),
+        as_of: "2025-09-22T00:00:00Z".parse().unwrap(),
     }
 }
 
@@ -276,7 +276,7 @@ fn context(submission: &Submission) -> Context {
     Context::from_pairs([
         (
             "now".to_owned(),
-            RestrictedExpression::new_datetime("2026-11-28T00:00:00Z"),
+            RestrictedExpression::new_datetime("2025-09-22T00:00:00Z"),
         ),
         ("profile".to_owned(), profile),
     ])

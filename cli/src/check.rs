@@ -109,6 +109,14 @@ pub struct CheckArgs {
     #[arg(long = "limit", value_name = "NAME=VALUE", value_parser = parse_limit)]
     pub limits: Vec<(String, u64)>,
 
+    /// Judge with a newer copy of the bundle's reference data than the
+    /// bundle's own, as `NAME=FILE`: `kev=known_exploited_vulnerabilities.json`
+    /// (checked against CISA's schema) or `nhs_alerts=FILE`. Refused unless it
+    /// validates and is newer; its version and digest are in the decision and
+    /// the signed record. May be repeated, once per name.
+    #[arg(long = "reference", value_name = "NAME=FILE", value_parser = parse_reference)]
+    pub references: Vec<(String, PathBuf)>,
+
     /// Write a signed decision record to FILE: a DSSE envelope holding an
     /// in-toto Statement (subjects: the evidence files and their SHA-256;
     /// predicate: an SLSA Verification Summary with the verdict and findings).
@@ -212,7 +220,9 @@ pub fn run(args: &CheckArgs) -> Outcome {
     }
 
     let t = Instant::now();
-    let engine = match Engine::with_code_cache(bundle, limits, args.cache.open()) {
+    let engine = match Engine::with_code_cache(bundle, limits, args.cache.open())
+        .and_then(|engine| with_references(engine, &args.references))
+    {
         Ok(engine) => engine,
         Err(e) => return fail(&e),
     };
@@ -303,7 +313,9 @@ fn batch(
     let (limits, submission_limits) = effective_limits(&bundle, overrides);
     // The batch's workers use the cores; each check runs its plugin
     // calls in turn.
-    let engine = match Engine::with_code_cache(bundle, limits, args.cache.open()) {
+    let engine = match Engine::with_code_cache(bundle, limits, args.cache.open())
+        .and_then(|engine| with_references(engine, &args.references))
+    {
         Ok(engine) => engine.with_threads(1),
         Err(e) => return fail(&e),
     };
@@ -377,6 +389,51 @@ fn default_cache_dir() -> Option<PathBuf> {
 }
 
 /// `NAME=VALUE` for `--limit`.
+fn parse_reference(text: &str) -> Result<(String, PathBuf), String> {
+    let (name, file) = text.split_once('=').ok_or_else(|| {
+        format!("`{text}` is not NAME=FILE (e.g. kev=known_exploited_vulnerabilities.json)")
+    })?;
+    let name = name.trim();
+    if !["kev", "nhs_alerts"].contains(&name) {
+        return Err(format!(
+            "`{name}` is not reference data assure knows: give `kev` or `nhs_alerts`"
+        ));
+    }
+    if file.is_empty() {
+        return Err(format!("`{text}` names no file"));
+    }
+    Ok((name.to_owned(), PathBuf::from(file)))
+}
+
+/// The engine judging with the operator's newer reference data.
+fn with_references(
+    mut engine: Engine,
+    references: &[(String, PathBuf)],
+) -> Result<Engine, assure_engine::Error> {
+    let mut seen = std::collections::BTreeSet::new();
+    for (name, path) in references {
+        if !seen.insert(name.as_str()) {
+            return Err(assure_engine::Error::Bundle(
+                assure_engine::error::BundleError::Invalid {
+                    bundle: format!("--reference {name}"),
+                    file: path.display().to_string(),
+                    problems: vec![format!("`{name}` is given more than once")],
+                },
+            ));
+        }
+        let bytes = match name.as_str() {
+            "kev" => crate::data::read_checked::<assure_engine::reference::Kev>(path)?.0,
+            _ => crate::data::read_checked::<assure_engine::reference::NhsAlerts>(path)?.0,
+        };
+        let label = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        engine = engine.with_reference(name, &label, &bytes)?;
+    }
+    Ok(engine)
+}
+
 fn parse_limit(text: &str) -> Result<(String, u64), String> {
     let (name, value) = text
         .split_once('=')

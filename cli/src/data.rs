@@ -1,10 +1,12 @@
-//! `assure data`: refresh the reference data a bundle carries.
+//! `assure data`: refresh the reference data a bundle carries, and check a
+//! copy an operator gives `assure check --reference`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use assure_engine::error::BundleError;
-use assure_engine::reference::Kev;
+use assure_engine::reference::{Dataset, Kev, NhsAlerts};
 use clap::{Args, Subcommand};
 
 use crate::{Outcome, fail};
@@ -18,85 +20,180 @@ pub struct DataArgs {
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {
     /// Check a CISA Known Exploited Vulnerabilities catalogue
-    /// (known_exploited_vulnerabilities.json, as CISA publishes it) and copy it,
-    /// byte for byte, into a bundle's source as `data/kev.json`.
-    Kev(KevArgs),
+    /// (known_exploited_vulnerabilities.json, as CISA publishes it) against
+    /// CISA's JSON Schema and copy it, byte for byte, into a bundle's source
+    /// as `data/kev.json`. Refuses a catalogue older than the one it replaces.
+    Kev(DataFileArgs),
+    /// Check a list of NHS England cyber alerts (`nhs-cyber-alerts/1`, its
+    /// JSON Schema is in the README) and copy it into a bundle's source as
+    /// `data/nhs-cyber-alerts.json`. Refuses a list older than the one it
+    /// replaces.
+    NhsAlerts(DataFileArgs),
 }
 
 #[derive(Debug, Args)]
-pub struct KevArgs {
-    /// The catalogue, as downloaded from CISA.
+pub struct DataFileArgs {
+    /// The file, as downloaded or compiled.
     pub file: PathBuf,
 
     /// The bundle source folder to update.
     #[arg(long, default_value = "policies/nhs-baseline")]
     pub bundle_dir: PathBuf,
 
-    /// Check the catalogue and say what would change, without writing.
+    /// Check the file and say what would change, without writing.
     #[arg(long)]
     pub dry_run: bool,
 }
 
 pub fn run(args: &DataArgs) -> Outcome {
     match &args.command {
-        DataCommand::Kev(kev) => run_kev(kev),
+        DataCommand::Kev(file) => install::<Kev>(file, "kev.json", |old, new| {
+            let added = new
+                .entries
+                .keys()
+                .filter(|cve| !old.entries.contains_key(*cve))
+                .count();
+            let removed = old
+                .entries
+                .keys()
+                .filter(|cve| !new.entries.contains_key(*cve))
+                .count();
+            format!("{added} added, {removed} removed")
+        }),
+        DataCommand::NhsAlerts(file) => {
+            install::<NhsAlerts>(file, "nhs-cyber-alerts.json", |old, new| {
+                let added = new
+                    .by_cve
+                    .keys()
+                    .filter(|cve| !old.by_cve.contains_key(*cve))
+                    .count();
+                let removed = old
+                    .by_cve
+                    .keys()
+                    .filter(|cve| !new.by_cve.contains_key(*cve))
+                    .count();
+                format!("{added} CVEs added, {removed} removed")
+            })
+        }
     }
 }
 
-fn run_kev(args: &KevArgs) -> Outcome {
-    let bytes = match std::fs::read(&args.file) {
-        Ok(b) => b,
-        Err(source) => {
-            return fail(&assure_engine::Error::Io {
-                action: "read",
-                path: args.file.clone(),
-                source,
-            });
-        }
+/// The JSON Schema a dataset's published form must meet.
+fn schema_of(name: &str) -> Option<&'static jsonschema::Validator> {
+    static KEV: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
+    static ALERTS: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
+    let (cell, text) = match name {
+        "kev" => (
+            &KEV,
+            include_str!("../schemas/known_exploited_vulnerabilities_schema.json"),
+        ),
+        "nhs_alerts" => (
+            &ALERTS,
+            include_str!("../schemas/nhs-cyber-alerts.schema.json"),
+        ),
+        _ => return None,
     };
-    let catalogue = match Kev::parse(&bytes) {
-        Ok(k) => k,
-        Err(problem) => {
-            return fail(&assure_engine::Error::Bundle(BundleError::Invalid {
-                bundle: "reference data".into(),
-                file: args.file.display().to_string(),
-                problems: vec![problem],
-            }));
-        }
+    cell.get_or_init(|| {
+        let schema: serde_json::Value = serde_json::from_str(text).ok()?;
+        jsonschema::draft7::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Checks a copy of dataset `name` (`kev`, `nhs_alerts`) against its
+/// published JSON Schema: every violation, with its JSON Pointer.
+pub fn validate(name: &str, bytes: &[u8]) -> Result<(), Vec<String>> {
+    let Some(validator) = schema_of(name) else {
+        return Err(vec![format!(
+            "`{name}` is not reference data assure knows: give `kev` or `nhs_alerts`"
+        )]);
     };
-    let target = args.bundle_dir.join("data").join("kev.json");
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        vec![format!(
+            "not JSON (line {}, column {}): {e}",
+            e.line(),
+            e.column()
+        )]
+    })?;
+    let mut problems: Vec<String> = validator
+        .iter_errors(&value)
+        .take(20)
+        .map(|e| {
+            let at = e.instance_path().to_string();
+            format!("{}: {e}", if at.is_empty() { "/".to_owned() } else { at })
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        problems.sort();
+        Err(problems)
+    }
+}
+
+/// Reads, validates and checks a copy of a dataset.
+pub fn read_checked<T: Dataset>(path: &Path) -> Result<(Vec<u8>, T), assure_engine::Error> {
+    let bytes = std::fs::read(path).map_err(|source| assure_engine::Error::Io {
+        action: "read",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let invalid = |problems: Vec<String>| {
+        assure_engine::Error::Bundle(BundleError::Invalid {
+            bundle: format!("reference data ({})", T::TITLE),
+            file: path.display().to_string(),
+            problems,
+        })
+    };
+    validate(T::NAME, &bytes).map_err(invalid)?;
+    let data = T::parse_dataset(&bytes).map_err(|p| invalid(vec![p]))?;
+    Ok((bytes, data))
+}
+
+fn install<T: Dataset>(
+    args: &DataFileArgs,
+    file_name: &str,
+    changes: impl Fn(&T, &T) -> String,
+) -> Outcome {
+    let (bytes, data) = match read_checked::<T>(&args.file) {
+        Ok(read) => read,
+        Err(e) => return fail(&e),
+    };
+    let target = args.bundle_dir.join("data").join(file_name);
     let previous = std::fs::read(&target)
         .ok()
-        .and_then(|b| Kev::parse(&b).ok());
+        .and_then(|b| T::parse_dataset(&b).ok());
     let mut out = anstream::stdout();
     let _ = writeln!(
         out,
-        "KEV catalogue {} (released {}): {} entries",
-        catalogue.catalog_version,
-        catalogue.date_released,
-        catalogue.entries.len()
+        "{} {} (released {}): {} entries",
+        T::TITLE,
+        data.version(),
+        data.released(),
+        data.entry_count()
     );
     if let Some(previous) = &previous {
-        let added = catalogue
-            .entries
-            .keys()
-            .filter(|cve| !previous.entries.contains_key(*cve))
-            .count();
-        let removed = previous
-            .entries
-            .keys()
-            .filter(|cve| !catalogue.entries.contains_key(*cve))
-            .count();
         let _ = writeln!(
             out,
-            "replaces {} (released {}): {added} added, {removed} removed",
-            previous.catalog_version, previous.date_released
+            "replaces {} (released {}): {}",
+            previous.version(),
+            previous.released(),
+            changes(previous, &data)
         );
-        if catalogue.date_released < previous.date_released {
+        if let (Some(new), Some(old)) = (data.released_at(), previous.released_at())
+            && new < old
+        {
             let _ = writeln!(
-                out,
-                "warning: this catalogue is older than the one it replaces"
+                anstream::stderr(),
+                "error: {} was released before the one it would replace ({}): \
+                 refusing to make the bundle's knowledge older",
+                args.file.display(),
+                previous.released()
             );
+            return Outcome::Error;
         }
     }
     if args.dry_run {
@@ -121,7 +218,7 @@ fn run_kev(args: &KevArgs) -> Outcome {
     }
     let _ = writeln!(
         out,
-        "wrote {}; rebuild assure (or the bundle) for checks to use it",
+        "wrote {}; rebuild assure (or the bundle) and re-sign it for checks to use it",
         target.display()
     );
     Outcome::Success

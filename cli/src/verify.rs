@@ -217,6 +217,39 @@ fn replay(verified: &record::VerifiedRecord, dir: &std::path::Path) -> Result<St
         );
         return Err(Outcome::Error);
     }
+    // Reference data the operator gave (`check --reference`) is not in this
+    // binary: replaying without it would judge with other knowledge.
+    let given: Vec<String> = verified
+        .assure
+        .as_ref()
+        .and_then(|a| a.get("reference_data"))
+        .and_then(serde_json::Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter(|d| d.get("origin").and_then(serde_json::Value::as_str) == Some("operator"))
+                .map(|d| {
+                    let field =
+                        |k: &str| d.get(k).and_then(serde_json::Value::as_str).unwrap_or("?");
+                    format!(
+                        "{} {} ({}, sha256:{})",
+                        field("name"),
+                        field("version"),
+                        field("path"),
+                        field("sha256")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if !given.is_empty() {
+        let _ = writeln!(
+            anstream::stderr(),
+            "error: the record was decided with reference data given with --reference: {}; \
+             replay judges with this binary's built-in data only, so it cannot reproduce it",
+            given.join(", ")
+        );
+        return Err(Outcome::Error);
+    }
     let options = LoadOptions {
         limits: assure_engine::SubmissionLimits::for_bundle(&bundle),
         ..LoadOptions::default()

@@ -17,7 +17,7 @@ fn assure() -> Command {
     cmd
 }
 
-const AS_OF: &str = "2026-11-28T00:00:00Z";
+const AS_OF: &str = "2025-09-22T00:00:00Z";
 
 #[test]
 fn a_folder_of_submissions_gives_one_line_each_in_order_and_the_worst_exit() {

@@ -11,7 +11,7 @@ use predicates::prelude::*;
 mod common;
 use common::{assure, copy_example, example, root, test_cache};
 
-const AS_OF: &str = "2026-11-28T00:00:00Z";
+const AS_OF: &str = "2025-09-22T00:00:00Z";
 
 fn json(output: &[u8]) -> serde_json::Value {
     serde_json::from_slice(output).unwrap()
@@ -528,7 +528,7 @@ fn a_vex_about_another_product_or_the_next_version_still_exits_2() {
         assure()
             .arg("check")
             .arg(dir.path())
-            .args(["--as-of", "2026-11-28T00:00:00Z"])
+            .args(["--as-of", "2025-09-22T00:00:00Z"])
             .assert()
             .code(2)
             .stdout(predicate::str::contains("R1 [critical]"))
@@ -906,7 +906,7 @@ fn limits_are_set_on_the_command_line_and_a_breach_names_them() {
         .args([
             "check",
             "--as-of",
-            "2026-11-28T00:00:00Z",
+            "2025-09-22T00:00:00Z",
             "--limit",
             "files=1",
         ])
@@ -922,7 +922,7 @@ fn limits_are_set_on_the_command_line_and_a_breach_names_them() {
         .args([
             "check",
             "--as-of",
-            "2026-11-28T00:00:00Z",
+            "2025-09-22T00:00:00Z",
             "--limit",
             "limits.input_bytes=100",
         ])

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 mod common;
 use common::{assure, root};
 
-const AS_OF: &str = "2026-11-28T00:00:00Z";
+const AS_OF: &str = "2025-09-22T00:00:00Z";
 
 fn schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
@@ -281,7 +281,7 @@ fn a_missing_member_a_bad_digest_and_a_local_time_are_refused() {
     );
 
     let mut decision = approved().clone();
-    decision["evaluated_at"] = json!("2026-11-28T01:00:00+01:00");
+    decision["evaluated_at"] = json!("2025-09-22T01:00:00+01:00");
     assert_refused(
         "an evaluation time that is not UTC",
         &decision,

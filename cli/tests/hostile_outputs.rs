@@ -12,7 +12,7 @@ use predicates::prelude::*;
 mod common;
 use common::{assure, copy_example, example};
 
-const AS_OF: &str = "2026-11-28T00:00:00Z";
+const AS_OF: &str = "2025-09-22T00:00:00Z";
 
 /// The rejected example, its product renamed to one that tries to end its
 /// line and print a verdict of its own, then reverse what follows it

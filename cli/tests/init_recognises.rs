@@ -17,7 +17,7 @@ use predicates::prelude::*;
 mod common;
 use common::{assure, example, root};
 
-const AS_OF: &str = "2026-11-28T00:00:00Z";
+const AS_OF: &str = "2025-09-22T00:00:00Z";
 
 fn generated(file: &str) -> PathBuf {
     root().join("engine/tests/fixtures/generated").join(file)

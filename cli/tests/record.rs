@@ -16,7 +16,7 @@ use predicates::prelude::*;
 mod common;
 use common::{assure, copy_example, example, root};
 
-const AS_OF: &str = "2026-11-28T00:00:00Z";
+const AS_OF: &str = "2025-09-22T00:00:00Z";
 
 /// A key pair and the rejected example's record, made once per test process.
 struct Made {
@@ -546,7 +546,7 @@ fn readme_decision_record_commands_work_as_shown() {
         "check",
         "examples/rejected",
         "--as-of",
-        "2026-11-28T00:00:00Z",
+        "2025-09-22T00:00:00Z",
         "--attest",
         "decision.dsse.json",
         "--key",

@@ -20,7 +20,7 @@ use serde_json::Value;
 mod common;
 use common::{assure, root};
 
-const AS_OF: &str = "2026-11-28T00:00:00Z";
+const AS_OF: &str = "2025-09-22T00:00:00Z";
 
 /// Every report of one `assure check` run, and the JSON decision it printed.
 struct Reports {

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod common;
 use common::{assure, root};
 
-const AS_OF: &str = "2026-11-28T00:00:00Z";
+const AS_OF: &str = "2025-09-22T00:00:00Z";
 
 /// `name@version` of every crate the `assure` binary is built from, read from
 /// `Cargo.lock` alone: the packages reachable from `assure-cli`, following

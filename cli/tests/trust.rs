@@ -10,7 +10,7 @@ use predicates::prelude::*;
 mod common;
 use common::{assure, root};
 
-const AS_OF: &str = "2026-11-28T00:00:00Z";
+const AS_OF: &str = "2025-09-22T00:00:00Z";
 
 /// Two keys and the baseline built as a bundle, signed by both.
 struct Setup {

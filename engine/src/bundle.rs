@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::BundleError;
-use crate::reference::Kev;
+use crate::reference::{Kev, NhsAlerts};
 use crate::submission::sha256_hex;
 use crate::vocabulary::{Read, Vocabulary, policy_mentions, policy_reads};
 
@@ -171,18 +171,114 @@ struct BundleToml {
 #[serde(deny_unknown_fields)]
 struct DataToml {
     /// The CISA Known Exploited Vulnerabilities catalogue, as published.
-    kev: Option<String>,
+    kev: Option<DataEntry>,
+    /// NHS England cyber alerts (`nhs-cyber-alerts/1`).
+    nhs_alerts: Option<DataEntry>,
+}
+
+/// One dataset: its file and how old it may be when a check uses it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DataEntry {
+    path: String,
+    max_age_days: u32,
+}
+
+/// The longest `max_age_days` a bundle may give a dataset: ten years.
+const MAX_DATA_AGE_DAYS: u32 = 3650;
+
+/// Where a dataset a check used came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DataOrigin {
+    /// The bundle carries it (and its signature covers it).
+    Bundle,
+    /// The operator gave it (`assure check --reference NAME=FILE`).
+    Operator,
 }
 
 /// Reference data a bundle carries, with the file it came from.
 #[derive(Debug, Clone)]
 pub struct ReferenceData<T> {
-    /// The file's path in the bundle.
+    /// The file's path in the bundle (`bundle:` citations), or the file the
+    /// operator gave.
     pub path: String,
     /// Its SHA-256.
     pub sha256: String,
     /// Its contents, checked.
     pub data: Arc<T>,
+    /// How old it may be, in days, when a check uses it (the bundle's policy).
+    pub max_age_days: u32,
+    /// Where it came from.
+    pub origin: DataOrigin,
+}
+
+impl<T: crate::reference::Dataset> ReferenceData<T> {
+    /// Its age in whole days at `as_of` (negative when released after it).
+    pub fn age_days(&self, as_of: jiff::Timestamp) -> Option<i64> {
+        let released = self.data.released_at()?;
+        let seconds = as_of.as_second() - released.as_second();
+        Some(seconds.div_euclid(86_400))
+    }
+
+    /// Whether it is older than its maximum age at `as_of`, or has no
+    /// usable release date (which cannot show it is current).
+    pub fn stale(&self, as_of: jiff::Timestamp) -> bool {
+        let Some(released) = self.data.released_at() else {
+            return true;
+        };
+        let limit = i64::from(self.max_age_days) * 86_400;
+        as_of.as_second() - released.as_second() > limit
+    }
+}
+
+/// Reads one declared dataset from the bundle's files.
+fn load_dataset<T: crate::reference::Dataset>(
+    entry: Option<&DataEntry>,
+    files: &BTreeMap<String, Vec<u8>>,
+    origin: &str,
+) -> Result<Option<ReferenceData<T>>, BundleError> {
+    let Some(entry) = entry else {
+        return Ok(None);
+    };
+    let invalid = |name: &str, problems: Vec<String>| BundleError::Invalid {
+        bundle: origin.to_owned(),
+        file: name.to_owned(),
+        problems,
+    };
+    if entry.max_age_days == 0 || entry.max_age_days > MAX_DATA_AGE_DAYS {
+        return Err(invalid(
+            "bundle.toml",
+            vec![format!(
+                "[data.{}] max_age_days = {}: give 1 to {MAX_DATA_AGE_DAYS} days",
+                T::NAME,
+                entry.max_age_days
+            )],
+        ));
+    }
+    let bytes = files
+        .get(&entry.path)
+        .ok_or_else(|| BundleError::MissingFile {
+            bundle: origin.to_owned(),
+            file: entry.path.clone(),
+        })?;
+    let data = T::parse_dataset(bytes).map_err(|e| invalid(&entry.path, vec![e]))?;
+    if data.released_at().is_none() {
+        return Err(invalid(
+            &entry.path,
+            vec![format!(
+                "its release date `{}` is not a date",
+                data.released()
+            )],
+        ));
+    }
+    Ok(Some(ReferenceData {
+        path: entry.path.clone(),
+        sha256: sha256_hex(bytes),
+        data: Arc::new(data),
+        max_age_days: entry.max_age_days,
+        origin: DataOrigin::Bundle,
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -220,6 +316,8 @@ pub struct Bundle {
     pub evidence: BTreeMap<String, EvidenceKind>,
     /// The known-exploited vulnerabilities catalogue, if the bundle carries one.
     pub kev: Option<ReferenceData<Kev>>,
+    /// NHS England's cyber alerts, if the bundle carries them.
+    pub nhs_alerts: Option<ReferenceData<NhsAlerts>>,
     /// The limits it sets (`[limits]` in `bundle.toml`), each checked
     /// against its hard ceiling.
     pub limits: crate::limits::BundleLimits,
@@ -495,18 +593,10 @@ impl Bundle {
         }
 
         // Reference data.
-        let kev = match &manifest.data.kev {
-            None => None,
-            Some(path) => {
-                let bytes = file(path)?;
-                let data = Kev::parse(bytes).map_err(|e| invalid(path, vec![e]))?;
-                Some(ReferenceData {
-                    path: path.clone(),
-                    sha256: sha256_hex(bytes),
-                    data: Arc::new(data),
-                })
-            }
-        };
+        let kev: Option<ReferenceData<Kev>> =
+            load_dataset(manifest.data.kev.as_ref(), &files, origin)?;
+        let nhs_alerts: Option<ReferenceData<NhsAlerts>> =
+            load_dataset(manifest.data.nhs_alerts.as_ref(), &files, origin)?;
 
         let digests: BTreeMap<String, String> = files
             .iter()
@@ -525,6 +615,7 @@ impl Bundle {
             plugins,
             evidence: manifest.evidence,
             kev,
+            nhs_alerts,
             limits,
             signed: None,
         })

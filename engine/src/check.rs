@@ -16,7 +16,7 @@ use cedar_policy::{
     RestrictedExpression,
 };
 
-use crate::bundle::{Bundle, PluginBinary, Rule};
+use crate::bundle::{Bundle, PluginBinary, ReferenceData, Rule};
 use crate::codecache::CodeCache;
 use crate::decision::{
     BundleRef, Citation, Contribution, ControlOutcome, DataInput, Decision, DocumentError,
@@ -56,6 +56,10 @@ pub struct Evaluation<'a> {
     pub contributions: Vec<Contribution>,
     /// Files present but not declared.
     pub unlisted: Vec<String>,
+    /// Whether reference data older than the bundle allows makes the
+    /// decision needs-evidence. A check judges its age; a policy test that
+    /// gives the joined facts (`known_exploited`) itself does not use the data.
+    pub judge_data_age: bool,
 }
 
 /// How long each stage took.
@@ -134,6 +138,42 @@ impl Engine {
     pub fn with_threads(mut self, threads: usize) -> Self {
         self.threads = threads.max(1);
         self
+    }
+
+    /// Judges with a newer copy of a dataset the bundle carries than the
+    /// bundle's own (`assure check --reference NAME=FILE`): `name` is `kev` or
+    /// `nhs_alerts`, `file` names the copy in decisions. The copy is checked
+    /// as the bundle's would be, keeps the bundle's maximum age, and is
+    /// refused when it is not newer than the bundle's, or the bundle carries
+    /// no such data (it then declares no maximum age for it).
+    pub fn with_reference(mut self, name: &str, file: &str, bytes: &[u8]) -> Result<Self, Error> {
+        let refuse = |problem: String| {
+            Error::Bundle(crate::error::BundleError::Invalid {
+                bundle: format!("--reference {name}"),
+                file: file.to_owned(),
+                problems: vec![problem],
+            })
+        };
+        match name {
+            "kev" => {
+                let current = self.bundle.kev.as_ref();
+                let replaced = newer_reference::<crate::reference::Kev>(current, file, bytes)
+                    .map_err(refuse)?;
+                self.bundle.kev = Some(replaced);
+            }
+            "nhs_alerts" => {
+                let current = self.bundle.nhs_alerts.as_ref();
+                let replaced = newer_reference::<crate::reference::NhsAlerts>(current, file, bytes)
+                    .map_err(refuse)?;
+                self.bundle.nhs_alerts = Some(replaced);
+            }
+            other => {
+                return Err(refuse(format!(
+                    "`{other}` is not reference data assure knows: give `kev` or `nhs_alerts`"
+                )));
+            }
+        }
+        Ok(self)
     }
 
     /// The bundle.
@@ -364,6 +404,7 @@ impl Engine {
                 plugins: plugins_used.into_values().collect(),
                 contributions,
                 unlisted: submission.unlisted.clone(),
+                judge_data_age: true,
             },
             &mut timings,
         )?;
@@ -394,6 +435,7 @@ impl Engine {
             plugins,
             contributions,
             unlisted,
+            judge_data_age,
         } = what;
         let started = Instant::now();
         let (entities, supplier, product_uid) = match assembly.to_entities(product) {
@@ -464,6 +506,9 @@ impl Engine {
         let mut fired: Vec<(String, Subject)> = Vec::new();
         let mut errored: Vec<(String, Subject, String)> = Vec::new();
         let mut product_permitted = false;
+        // A forbid (blocking or advisory) fired on the product: Cedar's deny
+        // of `approve` is explained by a finding or an advisory.
+        let mut product_forbidden_by_rule = false;
         for (subject, resource, action) in &subjects {
             let action_uid = facts::uid("Action", action).map_err(|m| bundle_error(bundle, m))?;
             let request = Request::new(
@@ -483,6 +528,9 @@ impl Engine {
                 if let Some(rule) = bundle.rule(id.as_ref())
                     && rule.effect == Effect::Forbid
                 {
+                    if *action == "approve" {
+                        product_forbidden_by_rule = true;
+                    }
                     fired.push((rule.id.clone(), subject.clone()));
                 }
             }
@@ -611,11 +659,32 @@ impl Engine {
                 },
             )
             .collect();
+        let stale = if judge_data_age {
+            [
+                stale_data(
+                    bundle,
+                    bundle.kev.as_ref(),
+                    &["known_exploited"],
+                    product,
+                    as_of,
+                ),
+                stale_data(
+                    bundle,
+                    bundle.nhs_alerts.as_ref(),
+                    &["nhs_alert"],
+                    product,
+                    as_of,
+                ),
+            ]
+        } else {
+            [None, None]
+        };
         let missing_evidence: Vec<MissingEvidence> = unanswered_profile(bundle, profile, product)
             .into_iter()
             .chain(missing_evidence)
+            .chain(stale.into_iter().flatten())
             .collect();
-        if !product_permitted && findings.is_empty() && errored.is_empty() {
+        if !product_permitted && !product_forbidden_by_rule && errored.is_empty() {
             evaluation_errors.push(EvaluationError {
                 rule: "approve".into(),
                 subject: Subject {
@@ -693,20 +762,132 @@ impl Engine {
                 reference_data: bundle
                     .kev
                     .iter()
-                    .map(|k| DataInput {
-                        name: "kev".into(),
-                        path: k.path.clone(),
-                        sha256: k.sha256.clone(),
-                        version: k.data.catalog_version.clone(),
-                        released: k.data.date_released.clone(),
-                        entries: k.data.entries.len(),
-                    })
+                    .map(|k| data_input(k, as_of))
+                    .chain(bundle.nhs_alerts.iter().map(|a| data_input(a, as_of)))
                     .collect(),
             },
             evaluations,
         };
         Ok(decision)
     }
+}
+
+/// A dataset the operator gave, checked, to replace `current`.
+fn newer_reference<T: crate::reference::Dataset>(
+    current: Option<&ReferenceData<T>>,
+    file: &str,
+    bytes: &[u8],
+) -> Result<ReferenceData<T>, String> {
+    let Some(current) = current else {
+        return Err(format!(
+            "the bundle carries no `{}` data, so it sets no maximum age for it: \
+             --reference only replaces data a bundle carries",
+            T::NAME
+        ));
+    };
+    let data = T::parse_dataset(bytes)?;
+    let (Some(released), Some(bundled)) = (data.released_at(), current.data.released_at()) else {
+        return Err(format!(
+            "its release date `{}` is not a date",
+            data.released()
+        ));
+    };
+    if released <= bundled {
+        return Err(format!(
+            "{} {} (released {}) is not newer than the bundle's {} (released {}): \
+             --reference only judges with newer data",
+            T::TITLE,
+            data.version(),
+            data.released(),
+            current.data.version(),
+            current.data.released()
+        ));
+    }
+    Ok(ReferenceData {
+        path: file.to_owned(),
+        sha256: crate::submission::sha256_hex(bytes),
+        data: std::sync::Arc::new(data),
+        max_age_days: current.max_age_days,
+        origin: crate::bundle::DataOrigin::Operator,
+    })
+}
+
+/// The reference data a check used, with its age at the evaluation time.
+fn data_input<T: crate::reference::Dataset>(
+    data: &ReferenceData<T>,
+    as_of: jiff::Timestamp,
+) -> DataInput {
+    DataInput {
+        name: T::NAME.into(),
+        path: data.path.clone(),
+        sha256: data.sha256.clone(),
+        version: data.data.version().to_owned(),
+        released: data.data.released().to_owned(),
+        entries: data.data.entry_count(),
+        origin: data.origin,
+        max_age_days: data.max_age_days,
+        age_days: data.age_days(as_of),
+        stale: data.stale(as_of),
+    }
+}
+
+/// A dataset too old to judge with, as missing evidence: the rules that read
+/// what it says wait for current data.
+fn stale_data<T: crate::reference::Dataset>(
+    bundle: &Bundle,
+    data: Option<&ReferenceData<T>>,
+    reads: &[&str],
+    product: &Product,
+    as_of: jiff::Timestamp,
+) -> Option<MissingEvidence> {
+    let data = data?;
+    if !data.stale(as_of) {
+        return None;
+    }
+    let age = data
+        .age_days(as_of)
+        .map_or_else(|| "of unknown age".to_owned(), |d| format!("{d} days old"));
+    let mut rules: Vec<String> = bundle
+        .rules
+        .iter()
+        .filter(|rule| {
+            rule.mentions
+                .iter()
+                .chain(&rule.reads)
+                .any(|read| read.path.iter().any(|p| reads.contains(&p.as_str())))
+        })
+        .map(|rule| rule.id.clone())
+        .collect();
+    rules.sort_by_cached_key(|r| crate::decision::natural_key(r));
+    rules.dedup();
+    let from = match data.origin {
+        crate::bundle::DataOrigin::Bundle => format!("the bundle's `{}`", data.path),
+        crate::bundle::DataOrigin::Operator => format!("`{}` (given with --reference)", data.path),
+    };
+    let on = facts::format_datetime(as_of);
+    Some(MissingEvidence {
+        evidence: format!("reference_data.{}", T::NAME),
+        title: format!("current {}", T::TITLE),
+        ask: format!(
+            "a current copy: {from} ({} {}, released {}) is {age} on {}, more than the {} days \
+             the bundle allows, so what it does not list cannot be taken as not listed. Refresh \
+             it with `{}` from the current release, then rebuild and re-sign the bundle; or judge \
+             with a newer copy: `assure check --reference {}=FILE`",
+            T::TITLE,
+            data.data.version(),
+            data.data.released(),
+            on.get(..10).unwrap_or(&on),
+            data.max_age_days,
+            T::REFRESH,
+            T::NAME,
+        ),
+        facts: Vec::new(),
+        rules,
+        subjects: vec![Subject {
+            kind: "Product".into(),
+            id: product.name.clone(),
+        }],
+    })
 }
 
 /// One plugin call: a document and a plugin that reads it.

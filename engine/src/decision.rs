@@ -440,6 +440,16 @@ pub struct DataInput {
     pub released: String,
     /// How many entries it holds.
     pub entries: usize,
+    /// Where it came from: `bundle`, or `operator` (`--reference`).
+    pub origin: crate::bundle::DataOrigin,
+    /// How old the bundle lets it be when a check uses it.
+    pub max_age_days: u32,
+    /// Its age in whole days at the evaluation time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_days: Option<i64>,
+    /// Older than `max_age_days` at the evaluation time: the decision is
+    /// needs-evidence at best, and lists it under missing evidence.
+    pub stale: bool,
 }
 
 /// The facts the rules saw.

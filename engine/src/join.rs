@@ -23,7 +23,7 @@ use crate::bundle::{Bundle, ReferenceData};
 use crate::decision::DocumentNote;
 use crate::facts::{Assembly, FactMap, FactProblem, FactValue, Provenance};
 use crate::identity::{names_product, purl_base, purl_unversioned};
-use crate::reference::Kev;
+use crate::reference::{Kev, NhsAlerts};
 use crate::submission::Product;
 
 /// A VEX statement that does not apply to the submission: it names nothing
@@ -169,7 +169,12 @@ pub(crate) fn join(
     manifest_sha256: &str,
     as_of: jiff::Timestamp,
 ) -> Vec<UnmatchedStatement> {
-    let mut unmatched = exposures(assembly, bundle.kev.as_ref(), product);
+    let mut unmatched = exposures(
+        assembly,
+        bundle.kev.as_ref(),
+        bundle.nhs_alerts.as_ref(),
+        product,
+    );
     unmatched.extend(assembly.set_aside_statements.iter().cloned());
     unmatched.sort_by(|a, b| (&a.exposure, &a.provenance).cmp(&(&b.exposure, &b.provenance)));
     provenance(assembly, product, manifest_sha256);
@@ -202,6 +207,7 @@ fn expiry(assembly: &mut Assembly, as_of: jiff::Timestamp) {
 fn exposures(
     assembly: &mut Assembly,
     kev: Option<&ReferenceData<Kev>>,
+    alerts: Option<&ReferenceData<NhsAlerts>>,
     product: &Product,
 ) -> Vec<UnmatchedStatement> {
     let index = Index::build(assembly);
@@ -326,6 +332,42 @@ fn exposures(
                 FactValue::Bool(value),
                 provenance,
             );
+        }
+        // Likewise whether an NHS England cyber alert names it.
+        if let Some(a) = alerts
+            && !ids.is_empty()
+        {
+            match ids.iter().find_map(|id| a.data.get(id)) {
+                Some(alert) => {
+                    let at = vec![data_provenance(a, format!("/alerts/{}", alert.index))];
+                    assembly.set_derived(
+                        Some(&key),
+                        "nhs_alert",
+                        FactValue::Bool(true),
+                        at.clone(),
+                    );
+                    assembly.set_derived(
+                        Some(&key),
+                        "nhs_alert_id",
+                        FactValue::Text(alert.id.clone()),
+                        at.clone(),
+                    );
+                    if !alert.severity.is_empty() {
+                        assembly.set_derived(
+                            Some(&key),
+                            "nhs_alert_severity",
+                            FactValue::Text(alert.severity.clone()),
+                            at,
+                        );
+                    }
+                }
+                None => assembly.set_derived(
+                    Some(&key),
+                    "nhs_alert",
+                    FactValue::Bool(false),
+                    vec![data_provenance(a, String::new())],
+                ),
+            }
         }
     }
     // The catalogue entries the statements name, as Vulnerability entities.

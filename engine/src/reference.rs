@@ -1,10 +1,14 @@
 //! Reference data a bundle carries: the CISA Known Exploited Vulnerabilities
-//! (KEV) catalogue, as published (`known_exploited_vulnerabilities.json`).
+//! (KEV) catalogue, as published (`known_exploited_vulnerabilities.json`),
+//! and NHS England's cyber alerts (`nhs-cyber-alerts/1`).
 //!
-//! Plugins have no network, so the bundle carries a dated snapshot; a
-//! decision records the catalogue's version and digest, so it can be
-//! replayed against the data it was made with. Refresh it with
-//! `assure data kev <file>`.
+//! Plugins have no network, so the bundle carries a dated snapshot of each;
+//! a decision records each one's version, release date, age and digest, so
+//! it can be replayed against the data it was made with. The bundle declares
+//! how old each may be (`max_age_days`): judged later than that, the data is
+//! stale and the decision is needs-evidence at best. Refresh with
+//! `assure data kev <file>` / `assure data nhs-alerts <file>`, or judge with a
+//! newer copy with `assure check --reference NAME=FILE`.
 
 use std::collections::BTreeMap;
 
@@ -150,6 +154,230 @@ impl Kev {
         self.entries
             .get(cve)
             .or_else(|| self.entries.get(&cve.to_ascii_uppercase()))
+    }
+}
+
+/// What every dataset says of itself.
+pub trait Dataset {
+    /// The name a bundle and `--reference` give it (`kev`, `nhs_alerts`).
+    const NAME: &'static str;
+    /// What it is, for a person.
+    const TITLE: &'static str;
+    /// The command that installs a new copy into a bundle's source.
+    const REFRESH: &'static str;
+    /// Reads and checks a copy.
+    fn parse_dataset(bytes: &[u8]) -> Result<Self, String>
+    where
+        Self: Sized;
+    /// Its own version.
+    fn version(&self) -> &str;
+    /// When it was released (RFC 3339 or a date).
+    fn released(&self) -> &str;
+    /// How many entries it holds.
+    fn entry_count(&self) -> usize;
+    /// When it was released, as a timestamp (a date is its midnight UTC).
+    fn released_at(&self) -> Option<jiff::Timestamp> {
+        crate::facts::normalise_datetime(self.released())?
+            .parse()
+            .ok()
+    }
+}
+
+impl Dataset for Kev {
+    const NAME: &'static str = "kev";
+    const TITLE: &'static str = "CISA Known Exploited Vulnerabilities catalogue";
+    const REFRESH: &'static str = "assure data kev FILE";
+    fn parse_dataset(bytes: &[u8]) -> Result<Self, String> {
+        Self::parse(bytes)
+    }
+    fn version(&self) -> &str {
+        &self.catalog_version
+    }
+    fn released(&self) -> &str {
+        &self.date_released
+    }
+    fn entry_count(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+/// The most alerts a list may hold.
+const MAX_ALERTS: usize = 100_000;
+
+/// One NHS England cyber alert that names vulnerabilities.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NhsAlert {
+    /// `CC-4690`.
+    pub id: String,
+    /// Its index in the list's `alerts` array.
+    pub index: usize,
+    /// The alert's title.
+    pub title: String,
+    /// When it was published (`YYYY-MM-DD`).
+    pub published: String,
+    /// "High", "Medium", "Low" or "Information only", as NHS England rates
+    /// it; empty when the list does not record it.
+    pub severity: String,
+    /// Where it is published.
+    pub url: String,
+}
+
+/// NHS England cyber alerts (`nhs-cyber-alerts/1`): the alerts that name
+/// CVEs, indexed by CVE.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NhsAlerts {
+    /// The list's version (`version`).
+    pub version: String,
+    /// When it was compiled (`released`).
+    pub released: String,
+    /// How many alerts it holds.
+    pub alert_count: usize,
+    /// Alerts by CVE id: the first alert (in list order) naming it.
+    pub by_cve: BTreeMap<String, NhsAlert>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAlerts {
+    assure_format: String,
+    #[serde(default)]
+    source: String,
+    version: String,
+    released: String,
+    alerts: Vec<RawAlert>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAlert {
+    id: String,
+    title: String,
+    published: String,
+    #[serde(default)]
+    severity: Option<String>,
+    cves: Vec<String>,
+    #[serde(default)]
+    url: String,
+}
+
+/// The severities NHS England gives its cyber alerts.
+pub const NHS_ALERT_SEVERITIES: [&str; 4] = ["High", "Medium", "Low", "Information only"];
+
+impl NhsAlerts {
+    /// Reads a list in `nhs-cyber-alerts/1`, checking it: the format marker,
+    /// every alert id (`CC-` and digits) listed once, every CVE id well
+    /// formed, every date a date, every severity one NHS England uses.
+    pub fn parse(bytes: &[u8]) -> Result<Self, String> {
+        let raw: RawAlerts = serde_json::from_slice(bytes).map_err(|e| {
+            format!(
+                "not an NHS cyber alerts list (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            )
+        })?;
+        if raw.assure_format != "nhs-cyber-alerts/1" {
+            return Err(format!(
+                "/assure_format: `{}` is not `nhs-cyber-alerts/1`",
+                raw.assure_format
+            ));
+        }
+        let _ = raw.source;
+        if raw.alerts.len() > MAX_ALERTS {
+            return Err(format!(
+                "{} alerts is more than the {MAX_ALERTS} a list may hold",
+                raw.alerts.len()
+            ));
+        }
+        if raw.version.trim().is_empty() {
+            return Err("/version: empty".into());
+        }
+        if !is_date(&raw.released) {
+            return Err(format!("/released: `{}` is not a date", raw.released));
+        }
+        let mut ids = std::collections::BTreeSet::new();
+        let mut by_cve = BTreeMap::new();
+        let alert_count = raw.alerts.len();
+        for (index, alert) in raw.alerts.into_iter().enumerate() {
+            let at = format!("/alerts/{index}");
+            let well_formed = alert.id.strip_prefix("CC-").is_some_and(|n| {
+                !n.is_empty() && n.len() <= 8 && n.bytes().all(|b| b.is_ascii_digit())
+            });
+            if !well_formed {
+                return Err(format!(
+                    "{at}/id: `{}` is not an alert id (CC-NNNN)",
+                    alert.id
+                ));
+            }
+            if !ids.insert(alert.id.clone()) {
+                return Err(format!("{at}/id: `{}` is listed twice", alert.id));
+            }
+            if !is_date(&alert.published) {
+                return Err(format!(
+                    "{at}/published: `{}` is not a date",
+                    alert.published
+                ));
+            }
+            if let Some(severity) = &alert.severity
+                && !NHS_ALERT_SEVERITIES.contains(&severity.as_str())
+            {
+                return Err(format!(
+                    "{at}/severity: `{severity}` is not one of {}",
+                    NHS_ALERT_SEVERITIES.join(", ")
+                ));
+            }
+            if alert.cves.is_empty() {
+                return Err(format!(
+                    "{at}/cves: an alert in this list names at least one CVE"
+                ));
+            }
+            let entry = NhsAlert {
+                id: alert.id,
+                index,
+                title: alert.title,
+                published: date_part(&alert.published).to_owned(),
+                severity: alert.severity.unwrap_or_default(),
+                url: alert.url,
+            };
+            for (n, cve) in alert.cves.iter().enumerate() {
+                if !is_cve(cve) {
+                    return Err(format!(
+                        "{at}/cves/{n}: `{cve}` is not a CVE id (CVE-YYYY-NNNN)"
+                    ));
+                }
+                by_cve.entry(cve.clone()).or_insert_with(|| entry.clone());
+            }
+        }
+        Ok(Self {
+            version: raw.version,
+            released: raw.released,
+            alert_count,
+            by_cve,
+        })
+    }
+
+    /// The alert naming a CVE id (compared ignoring ASCII case).
+    pub fn get(&self, cve: &str) -> Option<&NhsAlert> {
+        self.by_cve
+            .get(cve)
+            .or_else(|| self.by_cve.get(&cve.to_ascii_uppercase()))
+    }
+}
+
+impl Dataset for NhsAlerts {
+    const NAME: &'static str = "nhs_alerts";
+    const TITLE: &'static str = "NHS England cyber alerts";
+    const REFRESH: &'static str = "assure data nhs-alerts FILE";
+    fn parse_dataset(bytes: &[u8]) -> Result<Self, String> {
+        Self::parse(bytes)
+    }
+    fn version(&self) -> &str {
+        &self.version
+    }
+    fn released(&self) -> &str {
+        &self.released
+    }
+    fn entry_count(&self) -> usize {
+        self.alert_count
     }
 }
 

@@ -17,7 +17,7 @@ fn root() -> PathBuf {
 
 fn options() -> CheckOptions {
     CheckOptions {
-        as_of: "2026-11-28T00:00:00Z".parse().unwrap(),
+        as_of: "2025-09-22T00:00:00Z".parse().unwrap(),
     }
 }
 

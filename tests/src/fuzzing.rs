@@ -476,6 +476,7 @@ pub fn facts(data: &[u8]) {
             plugins: Vec::new(),
             contributions: Vec::new(),
             unlisted: Vec::new(),
+            judge_data_age: true,
         },
         &mut Timings::default(),
     );

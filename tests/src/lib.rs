@@ -27,7 +27,7 @@ pub fn example(name: &str) -> PathBuf {
 /// The evaluation time every test uses.
 pub fn as_of() -> CheckOptions {
     CheckOptions {
-        as_of: "2026-11-28T00:00:00Z"
+        as_of: "2025-09-22T00:00:00Z"
             .parse()
             .unwrap_or(assure_engine::jiff::Timestamp::UNIX_EPOCH),
     }

@@ -19,7 +19,7 @@ use assure_engine::submission::{Evidence, LoadOptions, Manifest, Submission, sha
 use serde_json::{Value, json};
 
 /// The evaluation time the lies are judged at (the tests' `--as-of`).
-pub const AS_OF: &str = "2026-11-28T00:00:00Z";
+pub const AS_OF: &str = "2025-09-22T00:00:00Z";
 
 /// A known-exploited vulnerability (it is in the bundle's KEV catalogue).
 pub const KEV_CVE: &str = "CVE-2021-44228";

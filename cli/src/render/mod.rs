@@ -180,9 +180,24 @@ fn human_styled(decision: &Decision, submission: &Path) -> String {
         }
     );
     for data in &decision.inputs.reference_data {
+        let age = data
+            .age_days
+            .map_or_else(|| "age unknown".to_owned(), |d| format!("{d} days old"));
+        let state = if data.stale {
+            paint(
+                YELLOW,
+                &format!("STALE: over the {} days allowed", data.max_age_days),
+            )
+        } else {
+            format!("at most {} days allowed", data.max_age_days)
+        };
+        let origin = match data.origin {
+            assure_engine::bundle::DataOrigin::Bundle => "",
+            assure_engine::bundle::DataOrigin::Operator => " (--reference)",
+        };
         let _ = writeln!(
             out,
-            "  data      {} {} ({} entries, released {})",
+            "  data      {} {}{origin} ({} entries, released {}; {age}, {state})",
             data.name, data.version, data.entries, data.released
         );
     }
@@ -215,11 +230,13 @@ fn human_styled(decision: &Decision, submission: &Path) -> String {
                 missing.ask
             );
             let _ = writeln!(out, "      undecided rules: {}", missing.rules.join(", "));
-            let _ = writeln!(
-                out,
-                "      {}",
-                paint(DIM, &format!("missing facts: {}", missing.facts.join(", ")))
-            );
+            if !missing.facts.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "      {}",
+                    paint(DIM, &format!("missing facts: {}", missing.facts.join(", ")))
+                );
+            }
         }
         let _ = writeln!(out);
     }
