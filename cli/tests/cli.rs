@@ -44,9 +44,10 @@ fn strip_digests(folder: &Path) {
 
 #[test]
 fn readme_first_command_rejects_the_example_naming_rules_and_pointers() {
-    // README: `cargo run --bin assure -- check examples/rejected`
+    // README: `cargo run --bin assure -- check examples/rejected`, as of the
+    // examples' evaluation time (their certificates and tests age).
     assure()
-        .args(["check", "examples/rejected"])
+        .args(["check", "examples/rejected", "--as-of", AS_OF])
         .current_dir(root())
         .assert()
         .code(2)
@@ -56,7 +57,7 @@ fn readme_first_command_rejects_the_example_naming_rules_and_pointers() {
             "CVE-2021-44228 (affected, known exploited) in pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
         ))
         .stdout(predicate::str::contains(
-            "rules     115: 2 failed, 1 advised, 112 passed",
+            "rules     136: 2 failed, 2 advised, 132 passed",
         ))
         .stdout(predicate::str::contains("sbom.cdx.json#/vulnerabilities/0"))
         .stdout(predicate::str::contains(
@@ -87,6 +88,7 @@ fn needs_evidence_example_lists_what_to_provide() {
     assert_eq!(
         kinds,
         [
+            "assurance",
             "cyber_essentials",
             "dtac",
             "pentest",
@@ -94,7 +96,8 @@ fn needs_evidence_example_lists_what_to_provide() {
             "scorecard"
         ]
     );
-    let ce = &missing[0];
+    assert_eq!(missing[0]["title"], "supplier assurance statement");
+    let ce = &missing[1];
     assert_eq!(ce["title"], "Cyber Essentials certificate");
     let rules: Vec<&str> = ce["rules"]
         .as_array()
@@ -165,6 +168,7 @@ fn removing_one_document_from_the_approved_example_asks_for_it() {
         ("dtac.json", "dtac", "R13.1"),
         ("pentest-summary.json", "pentest", "R7.1"),
         ("provenance.intoto.json", "provenance", "R20.1"),
+        ("supplier-assurance.json", "assurance", "R21.4"),
     ] {
         let dir = copy_example("approved");
         std::fs::remove_file(dir.path().join(file)).unwrap();
