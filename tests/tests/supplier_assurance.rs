@@ -81,7 +81,7 @@ fn without_a_statement_the_approved_example_asks_for_one() {
         "{}",
         missing.ask
     );
-    for rule in ["R18.4", "R21.4", "R21.8", "R29.2"] {
+    for rule in ["R18.4", "R21.4", "R21.8", "R30.2"] {
         assert!(missing.rules.iter().any(|r| r == rule), "{rule}");
     }
 }
@@ -115,7 +115,7 @@ fn a_2013_certificate_is_rejected_after_31_october_2025() {
     // On the example's evaluation date the 2013 edition is still in its
     // transition period.
     let before = decide(&case);
-    assert!(!rules(&before).contains(&"R30.1"), "{:?}", rules(&before));
+    assert!(!rules(&before).contains(&"R31.1"), "{:?}", rules(&before));
     let after = decide_at(
         &case,
         &CheckOptions {
@@ -123,7 +123,7 @@ fn a_2013_certificate_is_rejected_after_31_october_2025() {
         },
     );
     assert_eq!(after.verdict, Verdict::Reject);
-    assert!(rules(&after).contains(&"R30.1"), "{:?}", rules(&after));
+    assert!(rules(&after).contains(&"R31.1"), "{:?}", rules(&after));
 }
 
 #[test]
@@ -190,7 +190,7 @@ fn a_weak_statement_is_rejected_on_each_gap() {
         .iter()
         .map(|f| f.rule.as_str())
         .collect();
-    for rule in ["R29.1", "R29.2", "R29.3", "R29.4"] {
+    for rule in ["R30.1", "R30.2", "R30.3", "R30.4"] {
         assert!(advised.contains(&rule), "{rule}: {advised:?}");
         assert!(!fired.contains(&rule), "{rule} blocks: {fired:?}");
     }

@@ -54,7 +54,7 @@ fn a_2013_certificate_is_read_as_the_2013_edition() -> Result<(), String> {
         at(&x.facts, "assurance.iso27001_edition")?,
         "/iso27001/edition"
     );
-    // Its own expiry is later; the edition decides (R30.1).
+    // Its own expiry is later; the edition decides (R31.1).
     assert_eq!(
         datetime(&x.facts, "assurance.iso27001_expires")?,
         "2026-05-31"
