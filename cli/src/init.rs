@@ -18,19 +18,22 @@ pub struct InitArgs {
     pub dry_run: bool,
 
     /// Answer a deployment-profile question: `patient_data`, `hosted_service`,
-    /// `medical_device` or `supplier_remote_access`, `=true` or `=false`.
-    /// Repeat for each. On a terminal, the questions not answered here (nor by
-    /// an existing manifest) are asked; elsewhere they are left unanswered,
-    /// and `check` judges them as true and asks for them (needs-evidence).
-    #[arg(long = "profile", value_name = "KEY=true|false", value_parser = parse_answer)]
-    pub profile: Vec<(String, bool)>,
+    /// `medical_device`, `supplier_remote_access`, `real_time_direct_care`,
+    /// `essential_function`, `designated_critical_supplier` or
+    /// `managed_service` `=true` or `=false`; `criticality=standard|high|critical`;
+    /// `device_class=none|I|IIa|IIb|III`. Repeat for each. On a terminal, the
+    /// questions not answered here (nor by an existing manifest) are asked;
+    /// elsewhere they are left unanswered, and `check` judges each as its
+    /// strictest answer and asks for it (needs-evidence).
+    #[arg(long = "profile", value_name = "KEY=VALUE", value_parser = parse_answer)]
+    pub profile: Vec<(String, String)>,
 
     /// Never ask the profile questions, even on a terminal.
     #[arg(long)]
     pub no_prompt: bool,
 }
 
-fn parse_answer(text: &str) -> Result<(String, bool), String> {
+fn parse_answer(text: &str) -> Result<(String, String), String> {
     let keys = || {
         Profile::QUESTIONS
             .iter()
@@ -40,7 +43,7 @@ fn parse_answer(text: &str) -> Result<(String, bool), String> {
     };
     let (key, value) = text
         .split_once('=')
-        .ok_or_else(|| format!("expected KEY=true or KEY=false, with KEY one of {}", keys()))?;
+        .ok_or_else(|| format!("expected KEY=VALUE, with KEY one of {}", keys()))?;
     let key = key.trim();
     if !Profile::QUESTIONS.iter().any(|(k, _)| *k == key) {
         return Err(format!(
@@ -48,12 +51,10 @@ fn parse_answer(text: &str) -> Result<(String, bool), String> {
             keys()
         ));
     }
-    let value = match value.trim() {
-        "true" | "yes" => true,
-        "false" | "no" => false,
-        other => return Err(format!("`{other}` is not true or false")),
-    };
-    Ok((key.to_owned(), value))
+    // The same parsing as the manifest's, so every answer `init` takes is
+    // one `check` reads.
+    Profile::default().set_answer(key, value)?;
+    Ok((key.to_owned(), value.trim().to_owned()))
 }
 
 /// Asks each unanswered profile question on the terminal; an empty or
@@ -62,23 +63,34 @@ fn ask(profile: &mut Profile) {
     let stdin = std::io::stdin();
     let mut err = anstream::stderr();
     for (key, question) in Profile::QUESTIONS {
-        if profile.get(key).is_some() {
+        if profile.answer(key).is_some() {
             continue;
         }
-        let _ = write!(err, "{question} [y/n, empty to leave unanswered] ");
+        let hint = if Profile::is_yes_no(key) {
+            "y/n".to_owned()
+        } else {
+            Profile::answers(key).join("/")
+        };
+        let _ = write!(err, "{question} [{hint}, empty to leave unanswered] ");
         let _ = err.flush();
         let mut line = String::new();
         if stdin.lock().read_line(&mut line).unwrap_or(0) == 0 {
             return;
         }
-        match line.trim().to_ascii_lowercase().as_str() {
-            "y" | "yes" | "true" => {
-                profile.set(key, true);
+        let answer = line.trim();
+        if Profile::is_yes_no(key) {
+            match answer.to_ascii_lowercase().as_str() {
+                "y" | "yes" | "true" => {
+                    profile.set(key, true);
+                }
+                "n" | "no" | "false" => {
+                    profile.set(key, false);
+                }
+                _ => {}
             }
-            "n" | "no" | "false" => {
-                profile.set(key, false);
-            }
-            _ => {}
+        } else {
+            // An answer that is not one of the names leaves it unanswered.
+            let _ = profile.set_answer(key, answer);
         }
     }
 }
@@ -121,7 +133,10 @@ pub fn run(args: &InitArgs) -> Outcome {
         Err(e) => return fail(&e),
     };
     for (key, value) in &args.profile {
-        report.manifest.profile.set(key, *value);
+        if let Err(message) = report.manifest.profile.set_answer(key, value) {
+            let _ = writeln!(anstream::stderr(), "error: {message}");
+            return Outcome::Error;
+        }
     }
     if !args.no_prompt
         && !report.manifest.profile.unanswered().is_empty()
@@ -129,6 +144,15 @@ pub fn run(args: &InitArgs) -> Outcome {
         && std::io::stderr().is_terminal()
     {
         ask(&mut report.manifest.profile);
+    }
+    // Answers that contradict each other would write a manifest `check`
+    // refuses: refuse them here instead.
+    let problems = report.manifest.profile.problems();
+    if !problems.is_empty() {
+        for problem in problems {
+            let _ = writeln!(anstream::stderr(), "error: {problem}");
+        }
+        return Outcome::Error;
     }
     let text = submission::report_to_toml(&report);
     if args.dry_run {
@@ -158,9 +182,9 @@ pub fn run(args: &InitArgs) -> Outcome {
     if !unanswered.is_empty() {
         let _ = writeln!(
             out,
-            "the profile leaves {} unanswered: `assure check` judges each as true (the stricter \
-             answer) and says needs-evidence until it is answered in [profile] \
-             (or `assure init --profile KEY=true|false`)",
+            "the profile leaves {} unanswered: `assure check` judges each as its strictest \
+             answer (true, device class III, tier critical) and says needs-evidence until it is \
+             answered in [profile] (or `assure init --profile KEY=VALUE`)",
             unanswered
                 .iter()
                 .map(|k| format!("`{k}`"))

@@ -33,6 +33,7 @@ fn no_cache_writes_nothing() {
         .env("ASSURE_CACHE_DIR", home.path().join("cache"))
         .args(["check", "--no-cache"])
         .arg(example("needs-evidence"))
+        .args(["--as-of", "2025-09-22T00:00:00Z"])
         .assert()
         .code(3);
     assert!(
@@ -50,6 +51,7 @@ fn the_second_run_reads_compiled_code_from_the_cache() {
             .args(["check", "--timings", "--cache-dir"])
             .arg(&cache)
             .arg(example("needs-evidence"))
+            .args(["--as-of", "2025-09-22T00:00:00Z"])
             .assert()
             .code(3)
     };
@@ -69,6 +71,7 @@ fn the_default_cache_is_under_xdg_cache_home_and_private() {
     assure(home.path())
         .arg("check")
         .arg(example("needs-evidence"))
+        .args(["--as-of", "2025-09-22T00:00:00Z"])
         .assert()
         .code(3);
     let cache = home.path().join("xdg").join("assure");
@@ -93,6 +96,7 @@ fn a_cache_directory_others_may_write_to_is_refused_and_the_check_still_runs() {
         .args(["check", "--cache-dir"])
         .arg(&open)
         .arg(example("needs-evidence"))
+        .args(["--as-of", "2025-09-22T00:00:00Z"])
         .assert()
         .code(3)
         .stderr(predicate::str::contains("other users may write to it"));

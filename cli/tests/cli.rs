@@ -44,8 +44,20 @@ fn strip_digests(folder: &Path) {
 
 #[test]
 fn readme_first_command_rejects_the_example_naming_rules_and_pointers() {
-    // README: `cargo run --bin assure -- check examples/rejected`, as of the
-    // examples' evaluation time (their certificates and tests age).
+    // README: `cargo run --bin assure -- check examples/rejected`, as it
+    // runs today: the bundled catalogue is stale and the example's
+    // certificates have expired, and it is still a reject, saying so.
+    assure()
+        .args(["check", "examples/rejected"])
+        .current_dir(root())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("R1 [critical]"))
+        .stdout(predicate::str::contains("rules     142: "))
+        .stdout(predicate::str::contains(
+            "current CISA Known Exploited Vulnerabilities catalogue",
+        ));
+    // As of the examples' evaluation time, the rule counts stay put.
     assure()
         .args(["check", "examples/rejected", "--as-of", AS_OF])
         .current_dir(root())
@@ -57,7 +69,7 @@ fn readme_first_command_rejects_the_example_naming_rules_and_pointers() {
             "CVE-2021-44228 (affected, known exploited) in pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
         ))
         .stdout(predicate::str::contains(
-            "rules     136: 2 failed, 2 advised, 132 passed",
+            "rules     142: 2 failed, 2 advised, 138 passed",
         ))
         .stdout(predicate::str::contains("sbom.cdx.json#/vulnerabilities/0"))
         .stdout(predicate::str::contains(
@@ -72,7 +84,10 @@ fn approved_example_approves_with_exit_0() {
         .current_dir(root())
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("APPROVE"));
+        .stdout(predicate::str::contains("APPROVE"))
+        .stdout(predicate::str::contains(
+            "  tier      high (claimed high, implied by the profile high)",
+        ));
 }
 
 #[test]
@@ -268,7 +283,11 @@ fn symlink_escaping_the_folder_is_refused() {
 fn missing_digest_is_refused_under_require_digests() {
     let dir = copy_example("approved");
     strip_digests(dir.path());
-    assure().arg("check").arg(dir.path()).assert().code(0);
+    assure()
+        .args(["check", "--as-of", AS_OF])
+        .arg(dir.path())
+        .assert()
+        .code(0);
     assure()
         .args(["check", "--require-digests"])
         .arg(dir.path())
@@ -287,7 +306,7 @@ fn malformed_sbom_needs_evidence_naming_file_and_line() {
     .unwrap();
     strip_digests(dir.path());
     assure()
-        .arg("check")
+        .args(["check", "--as-of", AS_OF])
         .arg(dir.path())
         .assert()
         .code(3)
@@ -378,7 +397,8 @@ fn init_asks_for_the_profile_and_never_writes_a_silent_false() {
         .code(0)
         .stdout(predicate::str::contains(
             "the profile leaves `patient_data`, `hosted_service`, `medical_device`, \
-             `supplier_remote_access` unanswered",
+             `supplier_remote_access`, `criticality`, `real_time_direct_care`, `device_class`, \
+             `essential_function`, `designated_critical_supplier`, `managed_service` unanswered",
         ));
     let manifest = std::fs::read_to_string(dir.path().join("submission.toml")).unwrap();
     assert!(!manifest.contains("= false"), "{manifest}");
@@ -398,7 +418,19 @@ fn init_asks_for_the_profile_and_never_writes_a_silent_false() {
         .iter()
         .find(|m| m["evidence"] == "profile")
         .unwrap();
-    assert_eq!(profile["facts"].as_array().unwrap().len(), 4);
+    assert_eq!(profile["facts"].as_array().unwrap().len(), 10);
+    // The tier questions are comments too, with their answers and the
+    // strictest, which an unanswered one is judged as.
+    assert!(
+        manifest.contains(
+            "# criticality = \"standard\" | \"high\" | \"critical\"   # Which criticality tier"
+        ),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("(unanswered: judged as \"III\")"),
+        "{manifest}"
+    );
     // Answered on the command line, the manifest keeps the product and says
     // each answer.
     assure()
@@ -416,6 +448,20 @@ fn init_asks_for_the_profile_and_never_writes_a_silent_false() {
             "--profile",
             "supplier_remote_access=yes",
         ])
+        .args([
+            "--profile",
+            "criticality=high",
+            "--profile",
+            "device_class=none",
+            "--profile",
+            "real_time_direct_care=false",
+            "--profile",
+            "essential_function=true",
+            "--profile",
+            "designated_critical_supplier=false",
+            "--profile",
+            "managed_service=false",
+        ])
         .assert()
         .code(0)
         .stdout(predicate::str::contains("unanswered").not());
@@ -425,6 +471,10 @@ fn init_asks_for_the_profile_and_never_writes_a_silent_false() {
         "hosted_service = false",
         "medical_device = false",
         "supplier_remote_access = true",
+        "criticality = \"high\"   # Which criticality tier do you claim for the product: \
+         standard, high or critical?",
+        "device_class = \"none\"   # What is its medical device class under UK MDR 2002",
+        "essential_function = true   # Does the product support an essential function",
         "name = \"CareFlow Lite\"",
     ] {
         assert!(manifest.contains(line), "{line} not in:\n{manifest}");
@@ -445,6 +495,80 @@ fn init_asks_for_the_profile_and_never_writes_a_silent_false() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("`patient` is no profile question"));
+    // So is an answer that is not one of the question's.
+    assure()
+        .arg("init")
+        .arg(dir.path())
+        .args(["--profile", "criticality=medium"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "`criticality` must be `standard`, `high` or `critical`, not `medium`",
+        ));
+    assure()
+        .arg("init")
+        .arg(dir.path())
+        .args(["--profile", "device_class=IV"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("`device_class` must be"));
+    // And answers that contradict each other.
+    assure()
+        .arg("init")
+        .arg(dir.path())
+        .args(["--profile", "device_class=IIa"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "`profile.medical_device` is false but `profile.device_class` is `IIa`",
+        ));
+}
+
+/// An unknown tier or device class in `submission.toml` is a manifest error
+/// naming the file and the key, never a guess; so is a device class for a
+/// product that is no medical device.
+#[test]
+fn an_unknown_tier_or_device_class_is_a_manifest_error() {
+    for (answer, says) in [
+        (
+            "criticality = \"medium\"",
+            "`criticality` must be `standard`, `high` or `critical`, not `medium`",
+        ),
+        ("device_class = \"IV\"", "not `IV`"),
+        (
+            "device_class = \"IIa\"",
+            "`profile.medical_device` is false but `profile.device_class` is `IIa`",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let examples = example("approved");
+        for entry in std::fs::read_dir(&examples).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+        let manifest = std::fs::read_to_string(dir.path().join("submission.toml")).unwrap();
+        let key = answer.split(" = ").next().unwrap();
+        let manifest: String = manifest
+            .lines()
+            .map(|l| {
+                if l.starts_with(&format!("{key} = ")) {
+                    answer.to_owned()
+                } else {
+                    l.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(manifest.contains(answer), "{manifest}");
+        std::fs::write(dir.path().join("submission.toml"), manifest).unwrap();
+        assure()
+            .arg("check")
+            .arg(dir.path())
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("submission.toml"))
+            .stderr(predicate::str::contains(says));
+    }
 }
 
 /// On a terminal, `assure init` asks each profile question; an empty answer
@@ -509,7 +633,7 @@ fn a_vex_about_another_product_or_the_next_version_still_exits_2() {
             "@context": "https://openvex.dev/ns/v0.2.0",
             "@id": "https://example.com/vex/1",
             "author": "Northwind Health Ltd",
-            "timestamp": "2026-11-01T00:00:00Z",
+            "timestamp": "2025-09-21T12:00:00Z",
             "version": 1,
             "statements": [{
                 "vulnerability": { "name": "CVE-2021-44228" },
@@ -635,7 +759,9 @@ fn data_kev_checks_a_catalogue_and_copies_it_into_the_bundle() {
         ])
         .assert()
         .success()
-        .stdout(predicate::str::contains("KEV catalogue"))
+        .stdout(predicate::str::contains(
+            "Known Exploited Vulnerabilities catalogue 2025.08.25",
+        ))
         .stdout(predicate::str::contains("not written"));
     assert!(!written.exists());
     assure()
@@ -686,11 +812,13 @@ fn copy_baseline() -> tempfile::TempDir {
         }
     }
     std::fs::create_dir(dir.path().join("data")).unwrap();
-    std::fs::copy(
-        source.join("data/kev.json"),
-        dir.path().join("data/kev.json"),
-    )
-    .unwrap();
+    for name in ["kev.json", "nhs-cyber-alerts.json"] {
+        std::fs::copy(
+            source.join("data").join(name),
+            dir.path().join("data").join(name),
+        )
+        .unwrap();
+    }
     dir
 }
 
@@ -816,8 +944,93 @@ fn controls_map_each_control_to_its_rules_in_three_formats() {
         .stdout
         .clone();
     let csv = String::from_utf8(csv).unwrap();
-    assert!(csv.starts_with("control,rule,title,severity,advisory\n"));
+    assert!(csv.starts_with("control,rule,title,severity,advisory,tier\n"));
     assert!(csv.lines().any(|l| l.contains(",R5.2,")));
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("Cyber Essentials Plus,R6.12,") && l.ends_with(",false,high")),
+        "{csv}"
+    );
+}
+
+/// README "Criticality tiers": `assure controls` prints each tier, what
+/// implies it and the rules it adds, read from the `@tier` annotations.
+#[test]
+fn controls_print_the_criticality_tiers_and_the_rules_each_adds() {
+    let table = assure()
+        .args(["controls"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8(table).unwrap();
+    assert!(
+        table.contains("criticality tiers: the rules apply the stricter"),
+        "{table}"
+    );
+    let high = table
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("high      implied by:"))
+        .nth(1)
+        .unwrap();
+    for rule in ["R2.3 ", "R6.12 ", "R7.11 "] {
+        assert!(high.contains(rule), "{rule} not in {high}");
+    }
+    assert!(!high.contains("R2.2 "), "{high}");
+    assert!(
+        table.contains("implied by: real-time or near-real-time direct care (DTAC v2.0 C1.2)"),
+        "{table}"
+    );
+    let markdown = assure()
+        .args(["controls", "--format", "markdown"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let markdown = String::from_utf8(markdown).unwrap();
+    assert!(
+        markdown.contains("| criticality tier | implied by (any one) | rules it adds |"),
+        "{markdown}"
+    );
+    assert!(
+        markdown
+            .lines()
+            .any(|l| l.starts_with("| high |")
+                && l.contains("R7.11 Penetration tester CREST or CHECK")),
+        "{markdown}"
+    );
+}
+
+/// A `@tier` the loader does not know, or on a rule that does not test the
+/// tier, stops the bundle from loading, naming the policy.
+#[test]
+fn a_bad_tier_annotation_is_refused() {
+    for (from, to, says) in [
+        (
+            "@tier(\"high\")\n@message(\"A high vulnerability",
+            "@tier(\"medium\")\n@message(\"A high vulnerability",
+            "`@tier(\"medium\")` must be `high` or `critical`",
+        ),
+        (
+            "@id(\"R3.1\")",
+            "@id(\"R3.1\")\n@tier(\"critical\")",
+            "policy `R3.1`: it has a `@tier` annotation but its condition does not read",
+        ),
+    ] {
+        let dir = copy_baseline();
+        let file = dir.path().join("vulnerabilities.cedar");
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+        assure()
+            .args(["policy", "validate"])
+            .arg(dir.path())
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(says));
+    }
 }
 
 #[test]

@@ -138,7 +138,7 @@ fn a_decision_under_a_signed_bundle_validates() {
         .arg("--plugin-key")
         .arg(path("alice.key"))
         .args(["--expires", "2027-06-01T00:00:00Z"])
-        .args(["--created", "2026-11-01T00:00:00Z"])
+        .args(["--created", "2025-09-01T00:00:00Z"])
         .assert()
         .success();
     assure()

@@ -49,7 +49,7 @@ impl Setup {
             .arg(self.path(out))
             .arg("--plugin-key")
             .arg(self.path("alice.key"))
-            .args(["--expires", expires, "--created", "2026-11-01T00:00:00Z"])
+            .args(["--expires", expires, "--created", "2025-09-01T00:00:00Z"])
             .assert()
             .success();
     }
@@ -291,7 +291,7 @@ fn tampered_extra_and_missing_files_are_refused() {
 fn freshness_attacks_are_refused() {
     let setup = Setup::new();
     // Expired relative to --as-of.
-    setup.build("old.bundle", "2026-11-27T00:00:00Z");
+    setup.build("old.bundle", "2025-09-21T00:00:00Z");
     setup.sign("old.bundle", "alice");
     setup.sign("old.bundle", "bob");
     setup
@@ -309,11 +309,13 @@ fn freshness_attacks_are_refused() {
         }
     }
     std::fs::create_dir_all(v2.join("data")).unwrap();
-    std::fs::copy(
-        root().join("policies/nhs-baseline/data/kev.json"),
-        v2.join("data/kev.json"),
-    )
-    .unwrap();
+    for name in ["kev.json", "nhs-cyber-alerts.json"] {
+        std::fs::copy(
+            root().join("policies/nhs-baseline/data").join(name),
+            v2.join("data").join(name),
+        )
+        .unwrap();
+    }
     let toml = std::fs::read_to_string(v2.join("bundle.toml")).unwrap();
     std::fs::write(
         v2.join("bundle.toml"),

@@ -100,6 +100,11 @@ pub struct Rule {
     pub remediation: String,
     /// `@advisory`: reported, never blocking.
     pub advisory: bool,
+    /// `@tier`: the lowest criticality tier at which the rule applies
+    /// (`high`, `critical`); none for a rule of every tier. The rule's
+    /// condition tests `context.profile.tier` itself: the annotation says so
+    /// to people and to generated documents.
+    pub tier: Option<crate::submission::Tier>,
     /// `permit` or `forbid`.
     pub effect: Effect,
     /// The action the policy is scoped to (`approve`, `accept`), if any.
@@ -136,6 +141,35 @@ pub struct PluginBinary {
     pub bytes: Arc<[u8]>,
 }
 
+/// A document the rules' `@control`s cite, with the edition they were
+/// checked against and when (`[[source]]` in `bundle.toml`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The start of the controls it covers (`DTAC v2`, `SSCoP`): a control
+    /// belongs to the source with the longest key it starts with.
+    pub key: String,
+    /// The document, its author and title.
+    pub document: String,
+    /// The edition or date the rules follow.
+    pub edition: String,
+    /// Where it is published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// When the rules were last checked against it (`YYYY-MM` or `YYYY-MM-DD`).
+    pub checked: String,
+}
+
+impl Source {
+    /// Whether `control` belongs to this source: it is the key, or starts
+    /// with it followed by a space, a colon or a bracket.
+    pub fn covers(&self, control: &str) -> bool {
+        control
+            .strip_prefix(self.key.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', ':', '(', ',']))
+    }
+}
+
 /// What a kind of evidence is, for telling a supplier what to provide.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -161,6 +195,9 @@ struct BundleToml {
     evidence: BTreeMap<String, EvidenceKind>,
     #[serde(default)]
     data: DataToml,
+    /// The documents the rules' controls cite (`[[source]]`).
+    #[serde(default, rename = "source")]
+    sources: Vec<Source>,
     /// Limits the bundle sets (`crate::limits::TABLE` names them).
     #[serde(default)]
     limits: BTreeMap<String, u64>,
@@ -229,6 +266,47 @@ impl<T: crate::reference::Dataset> ReferenceData<T> {
         };
         let limit = i64::from(self.max_age_days) * 86_400;
         as_of.as_second() - released.as_second() > limit
+    }
+}
+
+/// Checks the `[[source]]` list: every key given once, every field filled,
+/// `checked` a year and month (or a date).
+fn check_sources(sources: Vec<Source>) -> Result<Vec<Source>, Vec<String>> {
+    let mut problems = Vec::new();
+    let mut keys = BTreeSet::new();
+    for (n, source) in sources.iter().enumerate() {
+        let at = format!("[[source]] {} (`{}`)", n + 1, source.key);
+        if source.key.trim().is_empty()
+            || source.document.trim().is_empty()
+            || source.edition.trim().is_empty()
+        {
+            problems.push(format!(
+                "{at}: `key`, `document` and `edition` must not be empty"
+            ));
+        }
+        if !keys.insert(source.key.clone()) {
+            problems.push(format!("{at}: the key is given twice"));
+        }
+        let checked = source.checked.as_bytes();
+        let digits = |r: std::ops::Range<usize>| {
+            checked
+                .get(r)
+                .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
+        };
+        let month =
+            checked.len() >= 7 && digits(0..4) && checked.get(4) == Some(&b'-') && digits(5..7);
+        let date = checked.len() == 10 && checked.get(7) == Some(&b'-') && digits(8..10);
+        if !(month && (checked.len() == 7 || date)) {
+            problems.push(format!(
+                "{at}: checked = \"{}\" is not YYYY-MM or YYYY-MM-DD",
+                source.checked
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(sources)
+    } else {
+        Err(problems)
     }
 }
 
@@ -318,6 +396,8 @@ pub struct Bundle {
     pub kev: Option<ReferenceData<Kev>>,
     /// NHS England's cyber alerts, if the bundle carries them.
     pub nhs_alerts: Option<ReferenceData<NhsAlerts>>,
+    /// The documents its controls cite, with the edition checked.
+    pub sources: Vec<Source>,
     /// The limits it sets (`[limits]` in `bundle.toml`), each checked
     /// against its hard ceiling.
     pub limits: crate::limits::BundleLimits,
@@ -362,6 +442,15 @@ pub fn files_digest(files: &BTreeMap<String, String>) -> String {
 }
 
 impl Bundle {
+    /// The source a control belongs to: the one with the longest key it
+    /// starts with.
+    pub fn source_of(&self, control: &str) -> Option<&Source> {
+        self.sources
+            .iter()
+            .filter(|s| s.covers(control))
+            .max_by_key(|s| s.key.len())
+    }
+
     /// The built-in NHS baseline bundle, checked against the digest pinned
     /// when this binary was built.
     pub fn builtin() -> Result<Self, BundleError> {
@@ -593,6 +682,7 @@ impl Bundle {
         }
 
         // Reference data.
+        let sources = check_sources(manifest.sources).map_err(|p| invalid("bundle.toml", p))?;
         let kev: Option<ReferenceData<Kev>> =
             load_dataset(manifest.data.kev.as_ref(), &files, origin)?;
         let nhs_alerts: Option<ReferenceData<NhsAlerts>> =
@@ -616,6 +706,7 @@ impl Bundle {
             evidence: manifest.evidence,
             kev,
             nhs_alerts,
+            sources,
             limits,
             signed: None,
         })
@@ -791,12 +882,40 @@ fn rule_of(policy: &Policy, file: &str) -> Result<Rule, Vec<String>> {
             false
         }
     };
+    let tier = match policy.annotation("tier").map(str::trim) {
+        None => None,
+        Some(text) => match crate::submission::Tier::parse(text) {
+            Some(t) if t != crate::submission::Tier::Standard => Some(t),
+            _ => {
+                problems.push(format!(
+                    "policy `{id}`: `@tier(\"{text}\")` must be `high` or `critical`, the lowest tier the rule applies at; leave it out for a rule of every tier"
+                ));
+                None
+            }
+        },
+    };
     if !problems.is_empty() {
         return Err(problems);
     }
     let est = policy.to_json().ok();
     let reads = est.as_ref().map(policy_reads).unwrap_or_default();
     let mentions = est.as_ref().map(policy_mentions).unwrap_or_default();
+    // An annotated tier must be one the condition tests, or the annotation
+    // would tell people something the rule does not do.
+    if tier.is_some()
+        && !reads.iter().any(|read| {
+            read.root == "context"
+                && read.path.first().is_some_and(|p| p == "profile")
+                && read
+                    .path
+                    .get(1)
+                    .is_some_and(|k| k == "tier" || k == "criticality")
+        })
+    {
+        return Err(vec![format!(
+            "policy `{id}`: it has a `@tier` annotation but its condition does not read `context.profile.tier` (or `criticality`)"
+        )]);
+    }
     let action = match policy.action_constraint() {
         cedar_policy::ActionConstraint::Eq(uid) => Some(uid.id().unescaped().to_owned()),
         _ => None,
@@ -821,6 +940,7 @@ fn rule_of(policy: &Policy, file: &str) -> Result<Rule, Vec<String>> {
         message,
         remediation,
         advisory,
+        tier,
         effect: policy.effect(),
         action,
         resource_type,

@@ -19,10 +19,10 @@ use cedar_policy::{
 use crate::bundle::{Bundle, PluginBinary, ReferenceData, Rule};
 use crate::codecache::CodeCache;
 use crate::decision::{
-    BundleRef, Citation, Contribution, ControlOutcome, DataInput, Decision, DocumentError,
-    DocumentNote, EngineRef, EvaluationError, EvidenceInput, FORMAT, FactsReport, Finding, Inputs,
-    MissingEvidence, Outcome, PluginInput, ProductRef, RuleOutcome, Subject, SubjectDetails,
-    Verdict,
+    BundleRef, Citation, Contribution, ControlOutcome, CriticalityRef, DataInput, Decision,
+    DocumentError, DocumentNote, EngineRef, EvaluationError, EvidenceInput, FORMAT, FactsReport,
+    Finding, Inputs, MissingEvidence, Outcome, PluginInput, ProductRef, RuleOutcome, Subject,
+    SubjectDetails, Verdict,
 };
 use crate::error::Error;
 use crate::facts::{self, Assembly, FactMap, FactValue, Provenance};
@@ -730,6 +730,11 @@ impl Engine {
                 version: product.version.clone(),
                 supplier: product.supplier.clone(),
                 identifiers: product.identifiers.clone(),
+                criticality: CriticalityRef {
+                    tier: profile.tier().as_str(),
+                    claimed: profile.claimed_tier().as_str(),
+                    implied: profile.implied_tier().as_str(),
+                },
             },
             evaluated_at: facts::format_datetime(as_of),
             engine: EngineRef {
@@ -860,6 +865,10 @@ fn stale_data<T: crate::reference::Dataset>(
         .collect();
     rules.sort_by_cached_key(|r| crate::decision::natural_key(r));
     rules.dedup();
+    if rules.is_empty() {
+        // No rule reads what the data says: its age changes nothing.
+        return None;
+    }
     let from = match data.origin {
         crate::bundle::DataOrigin::Bundle => format!("the bundle's `{}`", data.path),
         crate::bundle::DataOrigin::Operator => format!("`{}` (given with --reference)", data.path),
@@ -881,7 +890,7 @@ fn stale_data<T: crate::reference::Dataset>(
             T::REFRESH,
             T::NAME,
         ),
-        facts: Vec::new(),
+        facts: reads.iter().map(|r| (*r).to_owned()).collect(),
         rules,
         subjects: vec![Subject {
             kind: "Product".into(),
@@ -1171,13 +1180,44 @@ fn bundle_error(bundle: &Bundle, message: String) -> Error {
 }
 
 fn context(profile: &Profile, as_of: jiff::Timestamp) -> Result<Context, Error> {
-    let profile = RestrictedExpression::new_record(Profile::QUESTIONS.iter().map(|(key, _)| {
+    let mut fields: Vec<(String, RestrictedExpression)> = Profile::QUESTIONS
+        .iter()
+        .filter(|(key, _)| Profile::is_yes_no(key))
+        .map(|(key, _)| {
+            (
+                (*key).to_owned(),
+                RestrictedExpression::new_bool(profile.effective(key)),
+            )
+        })
+        .collect();
+    // The tier: the stricter of the claimed and the implied, as a name and a
+    // number (1 standard, 2 high, 3 critical), with both sides of it so a
+    // rule can compare them.
+    let tier = profile.tier();
+    fields.extend([
         (
-            (*key).to_owned(),
-            RestrictedExpression::new_bool(profile.effective(key)),
-        )
-    }))
-    .map_err(|e| crate::error::PluginError::Host(e.to_string()))?;
+            "criticality".to_owned(),
+            RestrictedExpression::new_string(tier.as_str().to_owned()),
+        ),
+        (
+            "tier".to_owned(),
+            RestrictedExpression::new_long(tier.level()),
+        ),
+        (
+            "claimed_tier".to_owned(),
+            RestrictedExpression::new_long(profile.claimed_tier().level()),
+        ),
+        (
+            "implied_tier".to_owned(),
+            RestrictedExpression::new_long(profile.implied_tier().level()),
+        ),
+        (
+            "device_class".to_owned(),
+            RestrictedExpression::new_string(profile.effective_device_class().as_str().to_owned()),
+        ),
+    ]);
+    let profile = RestrictedExpression::new_record(fields)
+        .map_err(|e| crate::error::PluginError::Host(e.to_string()))?;
     Context::from_pairs([
         (
             "now".to_owned(),
@@ -1207,7 +1247,10 @@ fn unanswered_profile(
             rule.reads.iter().any(|read| {
                 read.root == "context"
                     && read.path.first().is_some_and(|p| p == "profile")
-                    && read.path.get(1).is_none_or(|k| keys.contains(&k.as_str()))
+                    && read
+                        .path
+                        .get(1)
+                        .is_none_or(|k| Profile::depends_on(k).iter().any(|d| keys.contains(d)))
             })
         })
         .map(|rule| rule.id.clone())
@@ -1218,10 +1261,14 @@ fn unanswered_profile(
         evidence: "profile".into(),
         title: "Deployment profile".into(),
         ask: format!(
-            "answer {} in submission.toml [profile] with true or false (`assure init --profile KEY=true|false`); \
-             until then each is judged as true, the stricter answer",
+            "answer {} in submission.toml [profile] (`assure init --profile KEY=VALUE`); \
+             until then each is judged as its strictest answer",
             keys.iter()
-                .map(|k| format!("`{k}`"))
+                .map(|k| format!(
+                    "`{k}` ({}; judged as {})",
+                    Profile::answers(k).join(", "),
+                    Profile::strictest(k)
+                ))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),

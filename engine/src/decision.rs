@@ -110,6 +110,22 @@ pub struct ProductRef {
     /// Its other identifiers from the manifest (purl, CPE, UDI…).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub identifiers: Vec<String>,
+    /// The criticality tier its rules were applied at.
+    pub criticality: CriticalityRef,
+}
+
+/// The criticality tier the rules applied (`context.profile.tier`), and
+/// both sides of it, so a reader sees why a tier's rules applied.
+#[derive(Debug, Clone, Serialize)]
+pub struct CriticalityRef {
+    /// The tier applied: the stricter of the claimed and the implied.
+    pub tier: &'static str,
+    /// The tier the profile claims (`criticality`); `critical` when
+    /// unanswered.
+    pub claimed: &'static str,
+    /// The tier the profile's other answers imply (an unanswered one
+    /// counts as its strictest answer).
+    pub implied: &'static str,
 }
 
 /// The engine.

@@ -152,8 +152,13 @@ fn text(facts: &FactMap, path: &str) -> Option<String> {
 /// The provenance of an engine-derived fact that cites the bundle's
 /// reference data.
 fn data_provenance<T>(data: &ReferenceData<T>, location: String) -> Provenance {
+    let document = match data.origin {
+        crate::bundle::DataOrigin::Bundle => format!("bundle:{}", data.path),
+        // Given with `check --reference`: not the bundle's.
+        crate::bundle::DataOrigin::Operator => format!("reference:{}", data.path),
+    };
     Provenance {
-        document: format!("bundle:{}", data.path),
+        document,
         document_sha256: data.sha256.clone(),
         plugin: "assure".into(),
         plugin_sha256: String::new(),

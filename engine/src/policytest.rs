@@ -291,14 +291,19 @@ fn run_case(
             .map(|p| p.artifact_sha256.clone())
             .unwrap_or_default(),
     };
-    let profile = case
+    let stated_profile = case
         .profile
         .clone()
         .or_else(|| defaults.profile.clone())
-        .unwrap_or_default()
-        // A decision table states only the answers that matter to a case;
-        // the others are `false` here (a submission's unanswered ones are not).
-        .or(false);
+        .unwrap_or_default();
+    let claimed = stated_profile.criticality;
+    // A decision table states only the answers that matter to a case; the
+    // others are `false` here, a device class `none` (a submission's
+    // unanswered ones are not) ...
+    let mut profile = stated_profile.or(false);
+    // ... and the claimed tier is the one the answers imply, so R29
+    // (criticality understated) speaks only in a case that states a claim.
+    profile.criticality = Some(claimed.unwrap_or_else(|| profile.implied_tier()));
 
     // Defaults, without what the case unsets, then the case's own facts.
     let mut stated: BTreeMap<String, toml::Value> = defaults

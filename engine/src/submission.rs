@@ -19,10 +19,12 @@ use crate::error::{Error, SubmissionError, TrustError};
 use crate::media;
 
 mod init;
+mod profile;
 
 pub use init::{
     FileNote, InitReport, init, init_report, manifest_to_toml, printable, report_to_toml,
 };
+pub use profile::{DeviceClass, Profile, TIER_INPUTS, Tier};
 
 /// The manifest's file name at the root of a submission folder.
 pub const MANIFEST: &str = "submission.toml";
@@ -99,117 +101,6 @@ impl Product {
             .iter()
             .map(|d| format!("sha256:{}", d.trim().to_ascii_lowercase()))
             .collect()
-    }
-}
-
-/// The product's deployment profile: it reaches the policies as
-/// `context.profile`. Each question must be answered: a key left out is
-/// not `false` (that would make fewer rules apply) but unanswered, judged as
-/// `true` — the stricter answer, under which more rules apply — and listed
-/// as missing evidence, so the verdict is needs-evidence at best.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct Profile {
-    /// The product stores or processes patient data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub patient_data: Option<bool>,
-    /// The supplier hosts the product as a service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hosted_service: Option<bool>,
-    /// The product is (or contains) a medical device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub medical_device: Option<bool>,
-    /// The supplier has remote access for support.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supplier_remote_access: Option<bool>,
-}
-
-impl Profile {
-    /// Every question, with the question a person answers.
-    pub const QUESTIONS: [(&'static str, &'static str); 4] = [
-        (
-            "patient_data",
-            "Does the product store or process patient data?",
-        ),
-        (
-            "hosted_service",
-            "Does the supplier host the product as a service?",
-        ),
-        (
-            "medical_device",
-            "Is the product (or does it contain) a medical device?",
-        ),
-        (
-            "supplier_remote_access",
-            "Does the supplier have remote access to the product for support?",
-        ),
-    ];
-
-    /// A profile with every question answered.
-    pub fn answered(
-        patient_data: bool,
-        hosted_service: bool,
-        medical_device: bool,
-        supplier_remote_access: bool,
-    ) -> Self {
-        Self {
-            patient_data: Some(patient_data),
-            hosted_service: Some(hosted_service),
-            medical_device: Some(medical_device),
-            supplier_remote_access: Some(supplier_remote_access),
-        }
-    }
-
-    /// The answer to a question by its key, `None` when unanswered or no
-    /// such question.
-    pub fn get(&self, key: &str) -> Option<bool> {
-        match key {
-            "patient_data" => self.patient_data,
-            "hosted_service" => self.hosted_service,
-            "medical_device" => self.medical_device,
-            "supplier_remote_access" => self.supplier_remote_access,
-            _ => None,
-        }
-    }
-
-    /// Sets the answer to a question by its key; false when no such question.
-    pub fn set(&mut self, key: &str, value: bool) -> bool {
-        let slot = match key {
-            "patient_data" => &mut self.patient_data,
-            "hosted_service" => &mut self.hosted_service,
-            "medical_device" => &mut self.medical_device,
-            "supplier_remote_access" => &mut self.supplier_remote_access,
-            _ => return false,
-        };
-        *slot = Some(value);
-        true
-    }
-
-    /// The value the rules see: the answer, or `true` when unanswered (the
-    /// stricter reading: more rules apply).
-    pub fn effective(&self, key: &str) -> bool {
-        self.get(key).unwrap_or(true)
-    }
-
-    /// The keys of the questions not answered, in order.
-    pub fn unanswered(&self) -> Vec<&'static str> {
-        Self::QUESTIONS
-            .iter()
-            .map(|(key, _)| *key)
-            .filter(|key| self.get(key).is_none())
-            .collect()
-    }
-
-    /// Each unanswered question answered `value` (decision tables state
-    /// only the answers that matter to a case).
-    #[must_use]
-    pub fn or(mut self, value: bool) -> Self {
-        for (key, _) in Self::QUESTIONS {
-            if self.get(key).is_none() {
-                self.set(key, value);
-            }
-        }
-        self
     }
 }
 
@@ -315,6 +206,7 @@ impl Submission {
         check_count(root, &manifest, &options.limits)?;
 
         let mut problems = product_problems(&manifest.product);
+        problems.extend(manifest.profile.problems());
         let mut trust = Vec::new();
         let mut seen = BTreeSet::new();
         let mut evidence = Vec::new();
@@ -442,6 +334,7 @@ pub fn validate_manifest(
     let manifest = parse_manifest(path, bytes)?;
     check_count(path, &manifest, &options.limits)?;
     let mut problems = product_problems(&manifest.product);
+    problems.extend(manifest.profile.problems());
     let mut trust = Vec::new();
     let mut seen = BTreeSet::new();
     for (i, entry) in manifest.evidence.iter().enumerate() {

@@ -354,9 +354,9 @@ fn own_affected(case: &mut Case) -> Option<(String, String)> {
                 &product,
                 &purl,
                 "affected",
-                "2026-10-01T00:00:00Z",
+                "2025-09-21T00:00:00Z",
             )],
-            "2026-10-01T00:00:00Z",
+            "2025-09-21T00:00:00Z",
         ),
     );
     Some((product, purl))
@@ -389,12 +389,12 @@ fn foreign_vex(case: &mut Case, variant: u64) -> Option<()> {
     };
     // Later than the submission's own statement, so it would win a
     // supersession it has no right to.
-    let foreign = statement(KEV_CVE, &other, &purl, status, "2026-11-01T00:00:00Z");
+    let foreign = statement(KEV_CVE, &other, &purl, status, "2025-09-21T12:00:00Z");
     if (variant / 8).is_multiple_of(2) {
         case.add(
             "foreign.openvex.json",
             OPENVEX,
-            &openvex(vec![foreign], "2026-11-01T00:00:00Z"),
+            &openvex(vec![foreign], "2025-09-21T12:00:00Z"),
         );
     } else {
         // In the same document as the submission's own statement.
@@ -526,7 +526,7 @@ fn invisible_reason(case: &mut Case, variant: u64) -> Option<()> {
         &product,
         &purl,
         "not_affected",
-        "2026-10-01T00:00:00Z",
+        "2025-09-21T00:00:00Z",
     );
     let object = s.as_object_mut()?;
     object.remove("justification");
@@ -534,7 +534,7 @@ fn invisible_reason(case: &mut Case, variant: u64) -> Option<()> {
     case.add(
         "invisible.openvex.json",
         OPENVEX,
-        &openvex(vec![s], "2026-10-01T00:00:00Z"),
+        &openvex(vec![s], "2025-09-21T00:00:00Z"),
     );
     Some(())
 }
@@ -695,7 +695,7 @@ fn future_document(case: &mut Case, variant: u64) -> Option<()> {
 }
 
 fn profile(case: &mut Case, variant: u64) -> Option<()> {
-    let key = match variant % 5 {
+    let key = match variant % 7 {
         0 => {
             // The MDS2 form says the supplier has remote access.
             let path = mds2_path(case)?;
@@ -712,7 +712,17 @@ fn profile(case: &mut Case, variant: u64) -> Option<()> {
         1 => &mut case.manifest.profile.patient_data,
         2 => &mut case.manifest.profile.hosted_service,
         3 => &mut case.manifest.profile.medical_device,
-        _ => &mut case.manifest.profile.supplier_remote_access,
+        4 => &mut case.manifest.profile.supplier_remote_access,
+        5 => {
+            // The tier claimed, left out: judged critical, and asked for.
+            case.manifest.profile.criticality = None;
+            return Some(());
+        }
+        _ => {
+            // A tier input left out: judged as its strictest (class III).
+            case.manifest.profile.device_class = None;
+            return Some(());
+        }
     };
     // Left unanswered.
     *key = None;

@@ -231,7 +231,7 @@ fn an_expired_cyber_essentials_certificate_fires_r6_relative_to_as_of() {
     let valid = decide_as_of(path, "2026-06-01T00:00:00Z");
     assert!(!fired(&valid, "R6.1"), "{:?}", valid.findings);
     assert!(!fired(&valid, "R6.3") && !fired(&valid, "R6.4"));
-    let expired = decide_as_of(path, "2025-09-22T00:00:00Z");
+    let expired = decide_as_of(path, "2026-11-28T00:00:00Z");
     assert!(fired(&expired, "R6.1"));
     assert_eq!(expired.verdict, Verdict::Reject);
     let finding = expired.findings.iter().find(|f| f.rule == "R6.1").unwrap();
@@ -253,7 +253,7 @@ fn an_expired_cyber_essentials_certificate_fires_r6_relative_to_as_of() {
 fn a_pen_test_four_hundred_days_old_fires_r7() {
     // Tested 2026-01-19.
     let path = "plugins/pentest/examples/careflow-pentest-2026.json";
-    let recent = decide_as_of(path, "2025-09-22T00:00:00Z");
+    let recent = decide_as_of(path, "2026-11-28T00:00:00Z");
     assert!(!fired(&recent, "R7.1"), "{:?}", recent.findings);
     let old = decide_as_of(path, "2027-02-23T00:00:00Z"); // 400 days later
     assert!(fired(&old, "R7.1"));
@@ -264,7 +264,7 @@ fn a_pen_test_four_hundred_days_old_fires_r7() {
 fn missing_evidence_names_the_kind_and_the_rules_waiting() {
     let decision = decide_as_of(
         "plugins/pentest/examples/careflow-pentest-2026.json",
-        "2025-09-22T00:00:00Z",
+        "2026-11-28T00:00:00Z",
     );
     assert_eq!(decision.verdict, Verdict::NeedsEvidence);
     let kinds: Vec<&str> = decision

@@ -113,8 +113,8 @@ fn a_component_installed_on_the_submitted_platform_binds_to_it() {
     let doc = format!(
         r#"{{"document": {{"category": "csaf_security_advisory", "csaf_version": "2.0",
             "title": "Agent on MedBox OS", "publisher": {{"category": "vendor", "name": "Example", "namespace": "https://example.com"}},
-            "tracking": {{"id": "EX-1", "status": "final", "version": "1", "initial_release_date": "2026-05-01T00:00:00Z",
-                "current_release_date": "2026-05-01T00:00:00Z", "revision_history": [{{"date": "2026-05-01T00:00:00Z", "number": "1", "summary": "first"}}]}}}},
+            "tracking": {{"id": "EX-1", "status": "final", "version": "1", "initial_release_date": "2025-05-01T00:00:00Z",
+                "current_release_date": "2025-05-01T00:00:00Z", "revision_history": [{{"date": "2025-05-01T00:00:00Z", "number": "1", "summary": "first"}}]}}}},
           "product_tree": {{
             "full_product_names": [
               {{"name": "Remote agent 2.0", "product_id": "AGENT",

@@ -411,13 +411,14 @@ when { !resource.strong_hash };
         .to_vec(),
     );
     let manifest = String::from_utf8(files["bundle.toml"].clone()).unwrap();
-    assert!(manifest.contains("    \"binding.cedar\",\n]"));
+    assert!(manifest.contains("policies = [\n"));
     files.insert(
         "bundle.toml".into(),
         manifest
-            .replace(
-                "    \"binding.cedar\",\n]",
-                "    \"binding.cedar\",\n    \"components.cedar\",\n]",
+            .replacen(
+                "policies = [\n",
+                "policies = [\n    \"components.cedar\",\n",
+                1,
             )
             .into_bytes(),
     );
@@ -546,7 +547,10 @@ fn without_a_known_exploited_catalogue_r1_is_undecided_not_passed() {
     files.insert(
         "bundle.toml".into(),
         manifest
-            .replace("[data]\nkev = \"data/kev.json\"\n", "")
+            .replace(
+                "[data.kev]\npath = \"data/kev.json\"\nmax_age_days = 30\n",
+                "",
+            )
             .into_bytes(),
     );
     let engine = Engine::new(

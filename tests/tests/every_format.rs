@@ -223,7 +223,7 @@ fn an_expired_security_txt_is_marked_at_the_evaluation_time() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("security.txt"),
-        "Contact: mailto:security@northwindhealth.co.uk\nExpires: 2026-06-30T00:00:00Z\n\
+        "Contact: mailto:security@northwindhealth.co.uk\nExpires: 2025-06-30T00:00:00Z\n\
          Policy: https://northwindhealth.co.uk/security/policy\n",
     )
     .unwrap();
@@ -233,7 +233,7 @@ fn an_expired_security_txt_is_marked_at_the_evaluation_time() {
          [[evidence]]\npath = \"security.txt\"\n",
     )
     .unwrap();
-    // Tests evaluate as of 2026-11-28: after the Expires date.
+    // Tests evaluate as of 2025-09-22: after the Expires date.
     let decision = check(builtin_engine().unwrap(), dir.path()).unwrap();
     assert_eq!(
         product(&decision, "security_txt.expired"),
@@ -252,7 +252,7 @@ fn an_expired_security_txt_is_marked_at_the_evaluation_time() {
         .check(
             &submission,
             &assure_engine::CheckOptions {
-                as_of: "2026-01-01T00:00:00Z".parse().unwrap(),
+                as_of: "2025-01-01T00:00:00Z".parse().unwrap(),
             },
         )
         .unwrap();

@@ -279,7 +279,10 @@ fn seed() {
     let mut no_kev = text.clone();
     no_kev.remove("data/kev.json");
     if let Some(toml) = no_kev.get_mut("bundle.toml") {
-        let s = String::from_utf8_lossy(toml).replace("kev = \"data/kev.json\"", "");
+        let s = String::from_utf8_lossy(toml).replace(
+            "[data.kev]\npath = \"data/kev.json\"\nmax_age_days = 30\n",
+            "",
+        );
         *toml = s.into_bytes();
     }
     write(

@@ -72,12 +72,14 @@ const READ_FIELDS: &[(&str, &str)] = &[
     ("pentest-summary.json", "/accreditation"),
     ("pentest-summary.json", "/owasp_top10_in_scope"),
     ("pentest-summary.json", "/findings/0/status"),
-    ("dtac.json", "/answers/C1.2.4"),
-    ("dtac.json", "/answers/C1.2.5"),
+    // The example's DTAC is v1.0: safety case and hazard log, the clinical
+    // safety officer, DSPT, ICO registration, custom code review, supplier MFA.
+    ("dtac.json", "/answers/C1.1.2"),
+    ("dtac.json", "/answers/C1.2"),
+    ("dtac.json", "/answers/C2.3.1"),
     ("dtac.json", "/answers/C2.1"),
-    ("dtac.json", "/answers/C2.2.1"),
+    ("dtac.json", "/answers/C3.3"),
     ("dtac.json", "/answers/C3.4"),
-    ("dtac.json", "/answers/C3.5.1"),
     ("scorecard.json", "/score"),
     ("provenance.intoto.json", "/subject"),
     ("provenance.intoto.json", "/predicate/runDetails"),

@@ -74,12 +74,12 @@ fn an_openvex_statement_about_another_product_does_not_clear_log4shell() {
         "pkg:npm/unrelated-product@1.0.0",
         LOG4J,
         "not_affected",
-        "2026-11-01T00:00:00Z",
+        "2025-09-21T12:00:00Z",
     );
     case.add(
         "vex.openvex.json",
         OPENVEX,
-        &openvex(vec![lie], "2026-11-01T00:00:00Z"),
+        &openvex(vec![lie], "2025-09-21T12:00:00Z"),
     );
     let decision = decide(&case);
     still_rejected_on_log4shell(&decision, "pkg:npm/unrelated-product@1.0.0");
@@ -89,11 +89,11 @@ fn an_openvex_statement_about_another_product_does_not_clear_log4shell() {
 fn a_fixed_statement_for_the_next_version_does_not_clear_this_one() {
     let mut case = case("rejected");
     let next = "pkg:maven/uk.co.northwindhealth.careflow/careflow-reports@1.4.0";
-    let lie = statement(KEV_CVE, next, LOG4J, "fixed", "2026-11-01T00:00:00Z");
+    let lie = statement(KEV_CVE, next, LOG4J, "fixed", "2025-09-21T12:00:00Z");
     case.add(
         "vex.openvex.json",
         OPENVEX,
-        &openvex(vec![lie], "2026-11-01T00:00:00Z"),
+        &openvex(vec![lie], "2025-09-21T12:00:00Z"),
     );
     still_rejected_on_log4shell(&decide(&case), "careflow-reports@1.4.0");
 }
@@ -106,7 +106,7 @@ fn a_cyclonedx_vex_bom_about_another_product_does_not_clear_log4shell() {
         "specVersion": "1.6",
         "version": 1,
         "metadata": {
-            "timestamp": "2026-11-01T00:00:00Z",
+            "timestamp": "2025-09-21T12:00:00Z",
             "component": {
                 "type": "application", "bom-ref": "other", "name": "Other Product",
                 "version": "1.3.0", "purl": "pkg:generic/other/other-product@1.3.0"
@@ -132,10 +132,10 @@ fn a_csaf_advisory_whose_product_tree_lacks_the_product_does_not_clear_log4shell
             "publisher": { "category": "vendor", "name": "Other", "namespace": "https://other.example" },
             "title": "Other Product and log4j",
             "tracking": {
-                "current_release_date": "2026-11-01T00:00:00Z",
+                "current_release_date": "2025-09-21T12:00:00Z",
                 "id": "OTHER-2026-1",
-                "initial_release_date": "2026-11-01T00:00:00Z",
-                "revision_history": [{ "date": "2026-11-01T00:00:00Z", "number": "1", "summary": "Initial" }],
+                "initial_release_date": "2025-09-21T12:00:00Z",
+                "revision_history": [{ "date": "2025-09-21T12:00:00Z", "number": "1", "summary": "Initial" }],
                 "status": "final",
                 "version": "1"
             }
@@ -327,14 +327,14 @@ fn an_impact_statement_of_invisible_characters_is_no_justification() {
         &case.product_ref(),
         &purl,
         "not_affected",
-        "2026-10-01T00:00:00Z",
+        "2025-09-21T00:00:00Z",
     );
     s.as_object_mut().unwrap().remove("justification");
     s["impact_statement"] = json!("\u{200B}\u{200B}");
     case.add(
         "invisible.openvex.json",
         OPENVEX,
-        &openvex(vec![s], "2026-10-01T00:00:00Z"),
+        &openvex(vec![s], "2025-09-21T00:00:00Z"),
     );
     let decision = decide(&case);
     assert_eq!(decision.verdict, Verdict::Reject);
@@ -525,7 +525,7 @@ fn a_pen_test_dated_tomorrow_is_rejected_on_r27_5() {
 
 #[test]
 fn dtac_answers_completed_in_2030_or_two_years_ago_are_rejected() {
-    for (completed, rule) in [("2030-01-01", "R27.2"), ("2024-10-01", "R27.3")] {
+    for (completed, rule) in [("2030-01-01", "R27.2"), ("2024-08-01", "R27.3")] {
         let mut case = case("approved");
         case.edit(DTAC, |v| {
             v["completed"] = json!(completed);

@@ -628,17 +628,29 @@ fn inventory(page: &mut Page, decision: &Decision) {
     if inputs.reference_data.is_empty() {
         page.el("p", &[], "The bundle carries no reference data.");
     } else {
-        page.raw("<table class=\"reference-data\"><thead><tr><th scope=\"col\">Data</th><th scope=\"col\">Version</th><th scope=\"col\">Released</th><th scope=\"col\">Entries</th><th scope=\"col\">SHA-256</th></tr></thead>\n<tbody>\n");
+        page.raw("<table class=\"reference-data\"><thead><tr><th scope=\"col\">Data</th><th scope=\"col\">Version</th><th scope=\"col\">Released</th><th scope=\"col\">Entries</th><th scope=\"col\">Age</th><th scope=\"col\">SHA-256</th></tr></thead>\n<tbody>\n");
         for data in &inputs.reference_data {
             page.raw("<tr>");
             page.el(
                 "th",
                 &[("scope", "row")],
-                &format!("{} ({})", data.name, data.path),
+                &match data.origin {
+                    assure_engine::bundle::DataOrigin::Bundle => {
+                        format!("{} ({})", data.name, data.path)
+                    }
+                    assure_engine::bundle::DataOrigin::Operator => {
+                        format!("{} ({}, given with --reference)", data.name, data.path)
+                    }
+                },
             );
             page.el("td", &[], &data.version);
             page.el("td", &[], &data.released);
             page.el("td", &[], &data.entries.to_string());
+            page.el(
+                "td",
+                &[],
+                &super::markdown::data_age(data).replace("**", ""),
+            );
             page.el("td", &[("class", "digest")], &data.sha256);
             page.raw("</tr>\n");
         }

@@ -233,11 +233,16 @@ fn inventory(out: &mut String, decision: &Decision) {
     for data in &inputs.reference_data {
         let _ = writeln!(
             out,
-            "- reference data {} {} ({} entries, released {}): `{}`",
+            "- reference data {} {}{} ({} entries, released {}; {}): `{}`",
             md(&data.name),
             md(&data.version),
+            match data.origin {
+                assure_engine::bundle::DataOrigin::Bundle => "",
+                assure_engine::bundle::DataOrigin::Operator => " (given with --reference)",
+            },
             data.entries,
             md(&data.released),
+            data_age(data),
             code(&data.sha256)
         );
     }
@@ -286,4 +291,22 @@ fn code(text: &str) -> String {
             c => c,
         })
         .collect()
+}
+
+/// A dataset's age at the evaluation time and whether the bundle allows it.
+pub(crate) fn data_age(data: &assure_engine::decision::DataInput) -> String {
+    let age = data
+        .age_days
+        .map_or_else(|| "age unknown".to_owned(), |d| format!("{d} days old"));
+    if data.stale {
+        format!(
+            "{age}, **stale**: over the {} days the bundle allows",
+            data.max_age_days
+        )
+    } else {
+        format!(
+            "{age}, within the {} days the bundle allows",
+            data.max_age_days
+        )
+    }
 }

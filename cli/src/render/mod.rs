@@ -133,6 +133,12 @@ fn human_styled(decision: &Decision, submission: &Path) -> String {
         "  product   {} {} (supplier: {})",
         p.name, p.version, p.supplier
     );
+    let c = &decision.product.criticality;
+    let _ = writeln!(
+        out,
+        "  tier      {} (claimed {}, implied by the profile {})",
+        c.tier, c.claimed, c.implied
+    );
     let _ = writeln!(
         out,
         "  bundle    {} v{} (sha256:{})",

@@ -312,13 +312,43 @@ fn to_toml(manifest: &Manifest, notes: &BTreeMap<&str, String>, skipped: &[FileN
         ..manifest.clone()
     };
     let mut body = toml::to_string_pretty(&head).unwrap_or_default();
+    // Each answered profile question with the question as a comment, so a
+    // reader knows what `criticality = "high"` answers.
+    if let Some(at) = body.find("[profile]\n") {
+        let (before, section) = body.split_at(at);
+        let section: String = section
+            .split_inclusive('\n')
+            .map(|line| {
+                let key = line.split(" = ").next().unwrap_or_default();
+                match Profile::QUESTIONS.iter().find(|(k, _)| *k == key) {
+                    Some((_, question)) if manifest.profile.answer(key).is_some() => {
+                        format!("{}   # {question}\n", line.trim_end())
+                    }
+                    _ => line.to_owned(),
+                }
+            })
+            .collect();
+        body = format!("{before}{section}");
+    }
     // Each unanswered profile question as a comment to answer, under
-    // `[profile]`: never a silent `false`.
+    // `[profile]`: never a silent `false`, and never a silent tier.
     let unanswered: String = Profile::QUESTIONS
         .iter()
-        .filter(|(key, _)| manifest.profile.get(key).is_none())
+        .filter(|(key, _)| manifest.profile.answer(key).is_none())
         .map(|(key, question)| {
-            format!("# {key} = true or false   # {question} (unanswered: judged as true)\n")
+            if Profile::is_yes_no(key) {
+                format!("# {key} = true or false   # {question} (unanswered: judged as true)\n")
+            } else {
+                let answers: Vec<String> = Profile::answers(key)
+                    .iter()
+                    .map(|a| format!("\"{a}\""))
+                    .collect();
+                format!(
+                    "# {key} = {}   # {question} (unanswered: judged as \"{}\")\n",
+                    answers.join(" | "),
+                    Profile::strictest(key)
+                )
+            }
         })
         .collect();
     if !unanswered.is_empty() {

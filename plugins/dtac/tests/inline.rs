@@ -240,7 +240,9 @@ fn v1_questions_that_share_a_code_with_v2_are_v1_questions() -> Result<(), Strin
         at(&x.facts, "dtac.clinical_risk_management_system")?,
         "/answers/C1.1.1/answer"
     );
-    // "No because there is no custom code": an option that gives no fact.
+    // "No because there is no custom code": no custom code, so no review to
+    // judge.
+    assert!(!boolean(&x.facts, "dtac.custom_code")?);
     assert!(!has(&x.facts, "dtac.custom_code_reviewed"));
     // v1.0 C3.6 is load testing, not logging.
     assert!(!has(&x.facts, "dtac.audit_logging"));
