@@ -53,7 +53,7 @@ fn readme_first_command_rejects_the_example_naming_rules_and_pointers() {
         .assert()
         .code(2)
         .stdout(predicate::str::contains("R1 [critical]"))
-        .stdout(predicate::str::contains("rules     142: "))
+        .stdout(predicate::str::contains("rules     146: "))
         .stdout(predicate::str::contains(
             "current CISA Known Exploited Vulnerabilities catalogue",
         ));
@@ -69,7 +69,7 @@ fn readme_first_command_rejects_the_example_naming_rules_and_pointers() {
             "CVE-2021-44228 (affected, known exploited) in pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
         ))
         .stdout(predicate::str::contains(
-            "rules     142: 2 failed, 2 advised, 138 passed",
+            "rules     146: 2 failed, 2 advised, 142 passed",
         ))
         .stdout(predicate::str::contains("sbom.cdx.json#/vulnerabilities/0"))
         .stdout(predicate::str::contains(
