@@ -40,7 +40,7 @@ struct Cli {
 enum Command {
     /// Check a submission against the policy bundle and give a verdict.
     #[command(after_help = EXIT_CODES)]
-    Check(check::CheckArgs),
+    Check(Box<check::CheckArgs>),
     /// Write a submission.toml for the files in a folder, with their digests.
     Init(init::InitArgs),
     /// Run a bundle's policy tests (decision tables), with rule coverage.

@@ -53,7 +53,7 @@ fn readme_first_command_rejects_the_example_naming_rules_and_pointers() {
         .assert()
         .code(2)
         .stdout(predicate::str::contains("R1 [critical]"))
-        .stdout(predicate::str::contains("rules     127: "))
+        .stdout(predicate::str::contains("rules     151: "))
         .stdout(predicate::str::contains(
             "current CISA Known Exploited Vulnerabilities catalogue",
         ));
@@ -69,7 +69,7 @@ fn readme_first_command_rejects_the_example_naming_rules_and_pointers() {
             "CVE-2021-44228 (affected, known exploited) in pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
         ))
         .stdout(predicate::str::contains(
-            "rules     127: 2 failed, 2 advised, 123 passed",
+            "rules     146: 2 failed, 2 advised, 142 passed",
         ))
         .stdout(predicate::str::contains("sbom.cdx.json#/vulnerabilities/0"))
         .stdout(predicate::str::contains(
@@ -103,6 +103,7 @@ fn needs_evidence_example_lists_what_to_provide() {
     assert_eq!(
         kinds,
         [
+            "assurance",
             "cyber_essentials",
             "dtac",
             "pentest",
@@ -110,7 +111,8 @@ fn needs_evidence_example_lists_what_to_provide() {
             "scorecard"
         ]
     );
-    let ce = &missing[0];
+    assert_eq!(missing[0]["title"], "supplier assurance statement");
+    let ce = &missing[1];
     assert_eq!(ce["title"], "Cyber Essentials certificate");
     let rules: Vec<&str> = ce["rules"]
         .as_array()
@@ -181,6 +183,7 @@ fn removing_one_document_from_the_approved_example_asks_for_it() {
         ("dtac.json", "dtac", "R13.1"),
         ("pentest-summary.json", "pentest", "R7.1"),
         ("provenance.intoto.json", "provenance", "R20.1"),
+        ("supplier-assurance.json", "assurance", "R21.4"),
     ] {
         let dir = copy_example("approved");
         std::fs::remove_file(dir.path().join(file)).unwrap();

@@ -137,6 +137,14 @@ fn the_record_is_an_in_toto_statement_with_a_verification_summary() {
         assure["reference_data"][0]["version"],
         decision["inputs"]["reference_data"][0]["version"]
     );
+    // Each dataset's age at the recorded time, and that it was current.
+    for data in assure["reference_data"].as_array().unwrap() {
+        assert_eq!(data["origin"], "bundle", "{data}");
+        assert_eq!(data["stale"], false, "{data}");
+        assert_eq!(data["max_age_days"], 30, "{data}");
+        assert!(data["age_days"].as_i64().unwrap() <= 30, "{data}");
+    }
+    assert_eq!(assure["reference_data"][1]["name"], "nhs_alerts");
 }
 
 #[test]

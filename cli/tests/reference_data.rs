@@ -5,7 +5,12 @@
 //! older or malformed one; `assure data kev` checks a catalogue against
 //! CISA's schema and refuses to make the bundle's knowledge older.
 
-#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
 
 use std::path::{Path, PathBuf};
 
@@ -379,4 +384,53 @@ fn an_open_statement_named_in_an_nhs_cyber_alert_is_rejected_on_r1_2() {
         .iter()
         .any(|e| e["document"] == "reference:alerts.json" && e["location"] == "/alerts/1");
     assert!(cites_alert, "{finding}");
+}
+
+#[test]
+fn a_record_made_with_reference_data_names_it_and_replay_refuses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let newer = newer_kev(dir.path(), "CVE-2025-48924");
+    let keys = dir.path().join("records");
+    assure()
+        .args(["key", "generate", "--out"])
+        .arg(&keys)
+        .assert()
+        .success();
+    let record = dir.path().join("decision.dsse.json");
+    assure()
+        .args(["check", "--as-of", "2025-11-02T00:00:00Z", "--attest"])
+        .arg(&record)
+        .arg("--key")
+        .arg(dir.path().join("records.key"))
+        .arg("--reference")
+        .arg(format!("kev={}", newer.display()))
+        .arg(example("rejected"))
+        .assert()
+        .code(2);
+    let text = std::fs::read_to_string(&record).unwrap();
+    let envelope: serde_json::Value = serde_json::from_str(&text).unwrap();
+    use base64::Engine as _;
+    let payload = base64::engine::general_purpose::STANDARD
+        .decode(envelope["payload"].as_str().unwrap())
+        .unwrap();
+    let statement: serde_json::Value = serde_json::from_slice(&payload).unwrap();
+    let data = statement["predicate"]["assure"]["reference_data"][0].clone();
+    assert_eq!(data["origin"], "operator", "{data}");
+    assert_eq!(data["version"], "2025.10.30", "{data}");
+    assert_eq!(
+        data["sha256"],
+        hex::encode(sha2::Sha256::digest(std::fs::read(&newer).unwrap()))
+    );
+    // Replay has only the built-in data: it says so rather than differing.
+    assure()
+        .args(["verify"])
+        .arg(&record)
+        .arg("--trust")
+        .arg(dir.path().join("records.pub"))
+        .arg("--submission")
+        .arg(example("rejected"))
+        .arg("--replay")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("given with --reference"));
 }

@@ -244,6 +244,8 @@ pub(crate) const RESERVED: &[&str] = &[
     "pentest.external",
     "scorecard.names_product",
     "cyber_essentials.scope_names_product",
+    "assurance.names_product",
+    "assurance.names_supplier",
 ];
 /// Product attributes the engine sets from the manifest's `[product]`.
 pub(crate) const MANIFEST_ATTRIBUTES: &[&str] = &["name", "version", "supplier"];

@@ -600,7 +600,11 @@ fn organisation(name: &str) -> String {
 ///   gitlab / bitbucket purl); absent when none is declared, so the rule
 ///   that binds it asks for one;
 /// - `cyber_essentials.scope_names_product`: the certificate's scope text
-///   names the product (compared after [`crate::identity::folded`]).
+///   names the product (compared after [`crate::identity::folded`]);
+/// - `assurance.names_product`: the supplier assurance statement names the
+///   product and, when it names a version, the submitted version (a
+///   statement about another version does not count for this one);
+///   `assurance.names_supplier`: it is the supplier's.
 fn bind_documents(assembly: &mut Assembly, product: &Product) {
     let same_text = |a: &str, b: &str| crate::identity::folded(a) == crate::identity::folded(b);
     let same_org = |a: &str, b: &str| organisation(a) == organisation(b);
@@ -684,6 +688,22 @@ fn bind_documents(assembly: &mut Assembly, product: &Product) {
         let wanted = crate::identity::folded(&product.name);
         let names = !wanted.is_empty() && crate::identity::folded(&scope).contains(&wanted);
         derived.push(("cyber_essentials.scope_names_product", names, at));
+    }
+    if let Some((name, at)) = get(assembly, "assurance.product_name") {
+        let mut names = same_text(&name, &product.name);
+        let mut at = at;
+        if let Some((version, version_at)) = get(assembly, "assurance.product_version") {
+            names = names && same_text(&version, &product.version);
+            at.extend(version_at);
+        }
+        derived.push(("assurance.names_product", names, at));
+    }
+    if let Some((name, at)) = get(assembly, "assurance.supplier_name") {
+        derived.push((
+            "assurance.names_supplier",
+            same_org(&name, &product.supplier),
+            at,
+        ));
     }
     for (path, value, at) in derived {
         assembly.set_derived(None, path, FactValue::Bool(value), at);

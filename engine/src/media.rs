@@ -36,6 +36,9 @@ pub const DTAC_JSON: &str = "application/vnd.assure.dtac+json";
 pub const CYBER_ESSENTIALS_JSON: &str = "application/vnd.assure.cyber-essentials+json";
 /// A penetration test summary (assure's format, `pentest-summary/1`).
 pub const PENTEST_JSON: &str = "application/vnd.assure.pentest+json";
+/// The supplier's own assurance statement (assure's format,
+/// `supplier-assurance/1`).
+pub const SUPPLIER_ASSURANCE_JSON: &str = "application/vnd.assure.supplier-assurance+json";
 /// CSV (an MDS2 form's export).
 pub const CSV: &str = "text/csv";
 /// A word-processing document in Office Open XML (`.docx`).

@@ -30,6 +30,7 @@ fn reads(plugin: &str) -> &'static [&'static str] {
         "mds2" => &[media::CSV],
         "cyber-essentials" => &[media::CYBER_ESSENTIALS_JSON],
         "pentest" => &[media::PENTEST_JSON],
+        "supplier-assurance" => &[media::SUPPLIER_ASSURANCE_JSON],
         "slsa" => &[media::IN_TOTO_JSON, media::DSSE_JSON],
         "scorecard" => &[media::SCORECARD_JSON],
         other => panic!("no media types listed for plugin `{other}`"),
@@ -115,5 +116,5 @@ fn every_format_submission_is_recognised_but_its_covering_letter() {
             (other, _) => panic!("{path}: {other:?}"),
         }
     }
-    assert_eq!(recognised, 12);
+    assert_eq!(recognised, 13);
 }

@@ -22,7 +22,7 @@ use assure_trust::keys::PrivateKey;
 use serde::{Deserialize, Serialize};
 
 /// The plugins with a fuzz target each (`plugin_<name>`, `-` as `_`).
-pub const PLUGINS: [&str; 11] = [
+pub const PLUGINS: [&str; 12] = [
     "cyclonedx",
     "spdx",
     "openvex",
@@ -32,6 +32,7 @@ pub const PLUGINS: [&str; 11] = [
     "mds2",
     "cyber-essentials",
     "pentest",
+    "supplier-assurance",
     "slsa",
     "scorecard",
 ];
@@ -552,6 +553,7 @@ pub fn target(target: &str) -> Option<fn(&[u8])> {
         "plugin_mds2" => |d: &[u8]| plugin("mds2", d),
         "plugin_cyber_essentials" => |d: &[u8]| plugin("cyber-essentials", d),
         "plugin_pentest" => |d: &[u8]| plugin("pentest", d),
+        "plugin_supplier_assurance" => |d: &[u8]| plugin("supplier-assurance", d),
         "plugin_slsa" => |d: &[u8]| plugin("slsa", d),
         "plugin_scorecard" => |d: &[u8]| plugin("scorecard", d),
         _ => return None,
@@ -560,7 +562,7 @@ pub fn target(target: &str) -> Option<fn(&[u8])> {
 }
 
 /// Every target's name.
-pub const TARGETS: [&str; 18] = [
+pub const TARGETS: [&str; 19] = [
     "manifest",
     "bundle_archive",
     "bundle_manifest",
@@ -577,6 +579,7 @@ pub const TARGETS: [&str; 18] = [
     "plugin_mds2",
     "plugin_cyber_essentials",
     "plugin_pentest",
+    "plugin_supplier_assurance",
     "plugin_slsa",
     "plugin_scorecard",
 ];

@@ -199,6 +199,8 @@ pub const PENTEST: &str = "application/vnd.assure.pentest+json";
 pub const CYBER_ESSENTIALS: &str = "application/vnd.assure.cyber-essentials+json";
 /// OpenSSF Scorecard.
 pub const SCORECARD: &str = "application/vnd.ossf.scorecard+json";
+/// The supplier's own assurance statement.
+pub const ASSURANCE: &str = "application/vnd.assure.supplier-assurance+json";
 
 /// One kind of lie. `variant` picks among its forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -594,7 +596,7 @@ pub fn mds2_path(case: &Case) -> Option<String> {
 fn other_subject(case: &mut Case, variant: u64) -> Option<()> {
     const OTHER: &str = "Bellweather Dispatch";
     const OTHER_SUPPLIER: &str = "Crowmarsh Systems Ltd";
-    match variant % 9 {
+    match variant % 12 {
         0 => case.edit(CYCLONEDX, |v| {
             set(v, "/metadata/component/name", json!(OTHER))
         }),
@@ -608,6 +610,9 @@ fn other_subject(case: &mut Case, variant: u64) -> Option<()> {
         6 => case.edit(CYBER_ESSENTIALS, |v| {
             set(v, "/organisation", json!(OTHER_SUPPLIER))
         }),
+        9 => case.edit(ASSURANCE, |v| set(v, "/product", json!(OTHER))),
+        10 => case.edit(ASSURANCE, |v| set(v, "/product_version", json!("99.1.0"))),
+        11 => case.edit(ASSURANCE, |v| set(v, "/supplier", json!(OTHER_SUPPLIER))),
         7 => {
             let path = mds2_path(case)?;
             let csv = case.text(&path)?;
@@ -786,10 +791,10 @@ fn unpatched(case: &mut Case, variant: u64) -> Option<()> {
 }
 
 fn future_document(case: &mut Case, variant: u64) -> Option<()> {
-    let days = 1 + variant / 8 % 400;
+    let days = 1 + variant / 9 % 400;
     let date = future_date(days);
     let when = future(days);
-    match variant % 8 {
+    match variant % 9 {
         0 => case.edit(PENTEST, |v| set(v, "/date", json!(date))),
         1 => case.edit(PENTEST, |v| set(v, "/retest_date", json!(date))),
         2 => case.edit(DTAC, |v| set(v, "/completed", json!(date))),
@@ -809,6 +814,7 @@ fn future_document(case: &mut Case, variant: u64) -> Option<()> {
             case.put(&path, mds2_with(&csv, &["DOC-7"], &date).into_bytes());
             Some(())
         }
+        8 => case.edit(ASSURANCE, |v| set(v, "/statement_date", json!(date))),
         _ => case.edit(OPENVEX, |v| {
             // Every statement of the supplier's VEX made in the future.
             for s in v.get_mut("statements")?.as_array_mut()? {

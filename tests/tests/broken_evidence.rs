@@ -55,6 +55,11 @@ const JSON_FORMATS: &[(&str, &str, &str)] = &[
         PENTEST_EXAMPLE,
     ),
     (
+        "supplier-assurance",
+        "application/vnd.assure.supplier-assurance+json",
+        "plugins/supplier-assurance/examples/careflow-assurance-2025.json",
+    ),
+    (
         "slsa",
         "application/vnd.in-toto+json",
         "plugins/slsa/tests/fixtures/slsa_github-actions-workflow_v1_example.json",

@@ -78,6 +78,11 @@ fn every_document_goes_to_its_plugin() {
             &["pentest"],
         ),
         (
+            "supplier-assurance.json",
+            "application/vnd.assure.supplier-assurance+json",
+            &["supplier-assurance"],
+        ),
+        (
             "provenance.intoto.json",
             "application/vnd.in-toto+json",
             &["slsa"],
@@ -138,6 +143,11 @@ fn each_plugin_contributes_its_facts() {
     has_fact("pentest.json", "pentest", "pentest.open_high");
     has_fact("provenance.intoto.json", "slsa", "provenance.builder_id");
     has_fact("scorecard.json", "scorecard", "scorecard.score");
+    has_fact(
+        "supplier-assurance.json",
+        "supplier-assurance",
+        "assurance.incident_notification_hours",
+    );
     assert_eq!(
         contributed[&("sbom.cdx.json", "cyclonedx")].entities["Component"],
         62
@@ -183,6 +193,16 @@ fn each_plugin_contributes_its_facts() {
     assert_eq!(
         product(&decision, "cyber_essentials.plus"),
         FactValue::Bool(true)
+    );
+    // The engine binds the supplier assurance statement: it is the
+    // supplier's, about another product (CareFlow).
+    assert_eq!(
+        product(&decision, "assurance.names_supplier"),
+        FactValue::Bool(true)
+    );
+    assert_eq!(
+        product(&decision, "assurance.names_product"),
+        FactValue::Bool(false)
     );
     // SPDX components are kept beside the CycloneDX ones; the SPDX SBOM's
     // product facts are set aside, with a note saying so.

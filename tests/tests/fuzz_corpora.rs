@@ -114,6 +114,7 @@ replay!(
     plugin_mds2,
     plugin_cyber_essentials,
     plugin_pentest,
+    plugin_supplier_assurance,
     plugin_slsa,
     plugin_scorecard,
 );

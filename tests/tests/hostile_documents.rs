@@ -174,6 +174,10 @@ fn nesting_100000_deep_is_an_error_for_each_document_not_a_crash() {
         ("spdx.json", "application/spdx+json"),
         ("ce.json", "application/vnd.assure.cyber-essentials+json"),
         ("pentest.json", "application/vnd.assure.pentest+json"),
+        (
+            "assurance.json",
+            "application/vnd.assure.supplier-assurance+json",
+        ),
         ("intoto.json", "application/vnd.in-toto+json"),
         ("scorecard.json", "application/vnd.ossf.scorecard+json"),
     ];

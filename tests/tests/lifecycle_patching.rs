@@ -1,5 +1,5 @@
 //! How an SBOM was made (R5.6–R5.8), components past their end of support
-//! (R18.4) and the Cyber Essentials 14-day patching rule (R2.4), end to end:
+//! (R18.6) and the Cyber Essentials 14-day patching rule (R2.4), end to end:
 //! the approved example with one thing changed, through the plugins, the
 //! engine's joins and the rules, judged as a user sees it (verdict, finding,
 //! subject).
@@ -91,7 +91,7 @@ fn a_component_past_its_end_of_support_is_rejected_on_that_component() {
     let (case, purl) = with_end_of_support(&past(30)[..10]);
     let decision = decide(&case);
     assert_eq!(decision.verdict, Verdict::Reject);
-    assert_eq!(findings(&decision), [("R18.4".to_owned(), purl.clone())]);
+    assert_eq!(findings(&decision), [("R18.6".to_owned(), purl.clone())]);
     let finding = &decision.findings[0];
     assert_eq!(finding.subject.kind, "Component");
     // The finding cites the SBOM's property.

@@ -54,10 +54,11 @@ const EVIDENCE: &[(&str, &str, bool)] = &[
     ("pentest-summary.json", "pentest", true),
     ("provenance.intoto.json", "slsa", true),
     ("scorecard.json", "scorecard", true),
+    ("supplier-assurance.json", "supplier-assurance", true),
 ];
 
 /// JSON evidence files (indexes into [`EVIDENCE`]).
-const JSON: &[usize] = &[0, 1, 3, 5, 6, 7, 8];
+const JSON: &[usize] = &[0, 1, 3, 5, 6, 7, 8, 9];
 
 /// Fields a rule reads, as (file, JSON Pointer): removing one leaves a rule
 /// undecided or fires it. Not here, because the plugins derive them by
@@ -87,6 +88,11 @@ const READ_FIELDS: &[(&str, &str)] = &[
     ("sbom.cdx.json", "/bomFormat"),
     ("sbom.cdx.json", "/metadata/component"),
     ("sbom.cdx.json", "/dependencies"),
+    ("supplier-assurance.json", "/statement_date"),
+    ("supplier-assurance.json", "/development"),
+    ("supplier-assurance.json", "/incident_response"),
+    ("supplier-assurance.json", "/dspt"),
+    ("supplier-assurance.json", "/support"),
 ];
 
 /// One fault. Offsets are fractions of the file's length (in 1/65536ths),
@@ -159,7 +165,7 @@ fn code_cache() -> CodeCache {
 /// The built-in bundle with the plugin reading `EVIDENCE[evidence]` replaced
 /// by the `trap` fixture; one engine per plugin, built on first use.
 fn trap_engine(evidence: usize) -> &'static Engine {
-    static ENGINES: [OnceLock<Engine>; EVIDENCE.len()] = [const { OnceLock::new() }; 9];
+    static ENGINES: [OnceLock<Engine>; EVIDENCE.len()] = [const { OnceLock::new() }; 10];
     static TRAP: OnceLock<Vec<u8>> = OnceLock::new();
     ENGINES[evidence].get_or_init(|| {
         let trap = TRAP.get_or_init(|| hostile::component("trap").unwrap());

@@ -6,7 +6,7 @@
 use super::shape::{MAX_DEPTH, Shape, summarise};
 use super::{
     CSAF_JSON, CYBER_ESSENTIALS_JSON, CYCLONEDX_JSON, DSSE_JSON, DTAC_JSON, IN_TOTO_JSON, JSON,
-    OPENVEX_JSON, PENTEST_JSON, Recognition, SCORECARD_JSON, SPDX_JSON,
+    OPENVEX_JSON, PENTEST_JSON, Recognition, SCORECARD_JSON, SPDX_JSON, SUPPLIER_ASSURANCE_JSON,
 };
 
 /// What one format makes of the document.
@@ -496,7 +496,7 @@ fn scorecard(root: &Shape) -> Claim {
 
 /// assure's own formats, named by `assure_format`.
 fn assure_format(root: &Shape) -> Claim {
-    const FORMATS: [(&str, &str, &str); 3] = [
+    const FORMATS: [(&str, &str, &str); 4] = [
         ("dtac-answers/", DTAC_JSON, "DTAC answers"),
         (
             "cyber-essentials/",
@@ -504,6 +504,11 @@ fn assure_format(root: &Shape) -> Claim {
             "Cyber Essentials certificate",
         ),
         ("pentest-summary/", PENTEST_JSON, "penetration test summary"),
+        (
+            "supplier-assurance/",
+            SUPPLIER_ASSURANCE_JSON,
+            "supplier assurance statement",
+        ),
     ];
     let Some(marker) = root.get("assure_format") else {
         return Claim::No;
@@ -521,7 +526,7 @@ fn assure_format(root: &Shape) -> Claim {
         format: "one of assure's formats",
         reason: format!(
             "`assure_format` is {}, not one this version reads (`dtac-answers/1`, \
-             `cyber-essentials/1`, `pentest-summary/1`)",
+             `cyber-essentials/1`, `pentest-summary/1`, `supplier-assurance/1`)",
             marker
                 .str()
                 .map_or_else(|| marker.kind().to_owned(), |s| format!("`{s}`"))

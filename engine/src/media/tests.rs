@@ -227,6 +227,11 @@ fn each_json_format_by_its_members() {
             PENTEST_JSON,
             "penetration test summary (`pentest-summary/1`)",
         ),
+        (
+            r#"{"assure_format":"supplier-assurance/1"}"#,
+            SUPPLIER_ASSURANCE_JSON,
+            "supplier assurance statement (`supplier-assurance/1`)",
+        ),
     ];
     for (doc, media_type, format) in cases {
         assert_eq!(recognised("x.json", doc.as_bytes(), media_type), *format);
