@@ -69,7 +69,7 @@ fn readme_first_command_rejects_the_example_naming_rules_and_pointers() {
             "CVE-2021-44228 (affected, known exploited) in pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
         ))
         .stdout(predicate::str::contains(
-            "rules     146: 2 failed, 2 advised, 142 passed",
+            "rules     151: 2 failed, 2 advised, 147 passed",
         ))
         .stdout(predicate::str::contains("sbom.cdx.json#/vulnerabilities/0"))
         .stdout(predicate::str::contains(
