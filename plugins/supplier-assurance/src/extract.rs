@@ -119,6 +119,9 @@ struct Reader<'a> {
     statement: &'a Moment<'a>,
 }
 
+/// A section of the statement, with where it is.
+type Section<'a> = (&'a Map<String, Json>, Pointer);
+
 impl<'a> Reader<'a> {
     /// A section the statement gives: an object holding every required
     /// member. `None` when the statement does not give it.
@@ -128,7 +131,7 @@ impl<'a> Reader<'a> {
         required: &[&str],
         known: &[&str],
         out: &mut Facts,
-    ) -> Result<Option<(&'a Map<String, Json>, Pointer)>, ExtractError> {
+    ) -> Result<Option<Section<'a>>, ExtractError> {
         let at = Pointer::root().key(name);
         let section = match self.root.get(name) {
             None => return Ok(None),
