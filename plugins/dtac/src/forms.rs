@@ -293,7 +293,7 @@ pub fn read(question: &Question, answer: &AnswerValue) -> Reading {
     let Some((option, _, end)) = best else {
         return Reading::Invalid(format!(
             "is \"{}\", not one of the form's options ({})",
-            crate::text::quote(&text.split_whitespace().collect::<Vec<_>>().join(" ")),
+            assure_plugin_sdk::text::quote(&text.split_whitespace().collect::<Vec<_>>().join(" ")),
             question.options.join(" | ")
         ));
     };
@@ -307,7 +307,7 @@ pub fn read(question: &Question, answer: &AnswerValue) -> Reading {
     {
         return Reading::Invalid(format!(
             "begins \"{option}\" but goes on \"{}\", which takes it back (\"{word}\"): answer with one of the form's options ({}) and put the detail in the supporting evidence",
-            crate::text::quote(&rest.split_whitespace().collect::<Vec<_>>().join(" ")),
+            assure_plugin_sdk::text::quote(&rest.split_whitespace().collect::<Vec<_>>().join(" ")),
             question.options.join(" | ")
         ));
     }

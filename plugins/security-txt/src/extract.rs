@@ -11,7 +11,9 @@ use crate::fields::{
     is_language_tag, placeholder, uri_scheme,
 };
 use crate::signed::{self, Body};
-use crate::text::{self, quote};
+use assure_plugin_sdk::text::quote;
+
+use crate::text;
 
 /// Comment lines of the RFC 9116 examples and the securitytxt.org template,
 /// lower case. Left in, they are worth a note, not a problem: real files

@@ -1,10 +1,8 @@
 //! The plugin over the real advisories in `corpus/` (see `corpus/PROVENANCE.md`):
 //! each test asserts what a reviewer reads off the document by hand.
 
-mod common;
-
+use crate::common::*;
 use assure_plugin_sdk::Entity;
-use common::*;
 
 fn statements<'a>(x: &'a assure_plugin_sdk::Extraction, cve: &str) -> Vec<&'a Entity> {
     x.entities
@@ -21,7 +19,7 @@ fn scope_has(e: &Entity, reference: &str) -> bool {
 fn red_hat_packages_on_three_platforms_keep_each_platform_s_cpe() -> Result<(), String> {
     let x = ok(
         "rhsa-2022_0011.json",
-        include_bytes!("corpus/csaf2.0_rhsa-2022_0011.json"),
+        include_bytes!("../corpus/csaf2.0_rhsa-2022_0011.json"),
     )?;
     let found = statements(&x, "CVE-2020-10188");
     assert_eq!(found.len(), 15);
@@ -56,7 +54,7 @@ fn red_hat_packages_on_three_platforms_keep_each_platform_s_cpe() -> Result<(), 
 fn red_hat_container_images_on_openshift() -> Result<(), String> {
     let x = ok(
         "rhsa-2021_5186.json",
-        include_bytes!("corpus/csaf2.0_rhsa-2021_5186.json"),
+        include_bytes!("../corpus/csaf2.0_rhsa-2021_5186.json"),
     )?;
     for cve in ["CVE-2021-4104", "CVE-2021-4125"] {
         let found = statements(&x, cve);
@@ -84,7 +82,7 @@ fn red_hat_container_images_on_openshift() -> Result<(), String> {
 fn red_hat_single_fix() -> Result<(), String> {
     let x = ok(
         "rhsa-2021_5217.json",
-        include_bytes!("corpus/csaf2.0_rhsa-2021_5217.json"),
+        include_bytes!("../corpus/csaf2.0_rhsa-2021_5217.json"),
     )?;
     let found = statements(&x, "CVE-2021-4133");
     assert_eq!(found.len(), 1);
@@ -100,7 +98,7 @@ fn red_hat_single_fix() -> Result<(), String> {
 fn cisco_smart_install_affects_259_products_at_9_8() -> Result<(), String> {
     let x = ok(
         "cisco-sa-20180328-smi2.json",
-        include_bytes!("corpus/csaf2.0_cisco-sa-20180328-smi2.json"),
+        include_bytes!("../corpus/csaf2.0_cisco-sa-20180328-smi2.json"),
     )?;
     let found = statements(&x, "CVE-2018-0171");
     assert_eq!(found.len(), 259);
@@ -116,7 +114,7 @@ fn cisco_smart_install_affects_259_products_at_9_8() -> Result<(), String> {
 fn bsi_converter_versions() -> Result<(), String> {
     let x = ok(
         "bsi-2022-0001.json",
-        include_bytes!("corpus/csaf2.0_bsi-2022-0001.json"),
+        include_bytes!("../corpus/csaf2.0_bsi-2022-0001.json"),
     )?;
     let found = statements(&x, "CVE-2022-27193");
     assert_eq!(found.len(), 6);
@@ -157,15 +155,15 @@ fn only_a_dated_vendor_fix_dates_a_fix() -> Result<(), String> {
     for (name, bytes) in [
         (
             "rhsa-2022_0011.json",
-            &include_bytes!("corpus/csaf2.0_rhsa-2022_0011.json")[..],
+            &include_bytes!("../corpus/csaf2.0_rhsa-2022_0011.json")[..],
         ),
         (
             "rhsa-2021_5186.json",
-            include_bytes!("corpus/csaf2.0_rhsa-2021_5186.json"),
+            include_bytes!("../corpus/csaf2.0_rhsa-2021_5186.json"),
         ),
         (
             "cisco-sa-20180328-smi2.json",
-            include_bytes!("corpus/csaf2.0_cisco-sa-20180328-smi2.json"),
+            include_bytes!("../corpus/csaf2.0_cisco-sa-20180328-smi2.json"),
         ),
     ] {
         let x = ok(name, bytes)?;
@@ -181,7 +179,7 @@ fn only_a_dated_vendor_fix_dates_a_fix() -> Result<(), String> {
 fn vex_use_case_under_investigation() -> Result<(), String> {
     let x = ok(
         "2022-evd-uc-05-001.json",
-        include_bytes!("corpus/csaf2.0-vex_2022-evd-uc-05-001.json"),
+        include_bytes!("../corpus/csaf2.0-vex_2022-evd-uc-05-001.json"),
     )?;
     let found = statements(&x, "CVE-2021-44228");
     assert_eq!(found.len(), 1);

@@ -1,16 +1,15 @@
 //! The plugin over real CSAF documents (see `fixtures/README.md`).
 
-mod common;
+use crate::common::*;
 
-use common::*;
-
-const VEX_AFFECTED: &[u8] = include_bytes!("fixtures/csaf2.0-vex_2022-evd-uc-01-a-001.json");
-const VEX_NOT_AFFECTED: &[u8] = include_bytes!("fixtures/csaf2.0-vex_2022-evd-uc-01-na-001.json");
-const BSI: &[u8] = include_bytes!("fixtures/csaf2.0_bsi-2022-0001.json");
-const RED_HAT: &[u8] = include_bytes!("fixtures/csaf2.0_rhsa-2019_1862.json");
-const OPENSHIFT: &[u8] = include_bytes!("fixtures/csaf2.0_rhsa-2021_5186.json");
+const VEX_AFFECTED: &[u8] = include_bytes!("../fixtures/csaf2.0-vex_2022-evd-uc-01-a-001.json");
+const VEX_NOT_AFFECTED: &[u8] =
+    include_bytes!("../fixtures/csaf2.0-vex_2022-evd-uc-01-na-001.json");
+const BSI: &[u8] = include_bytes!("../fixtures/csaf2.0_bsi-2022-0001.json");
+const RED_HAT: &[u8] = include_bytes!("../fixtures/csaf2.0_rhsa-2019_1862.json");
+const OPENSHIFT: &[u8] = include_bytes!("../fixtures/csaf2.0_rhsa-2021_5186.json");
 const PROVIDER_METADATA: &[u8] =
-    include_bytes!("fixtures/csaf2.0_provider-metadata-example-01.json");
+    include_bytes!("../fixtures/csaf2.0_provider-metadata-example-01.json");
 
 /// Where the one product of the two VEX use-case documents is defined.
 const VEX_PRODUCT_AT: &str = "/product_tree/branches/0/branches/0/branches/0/product";
@@ -189,7 +188,7 @@ fn red_hat_informational_advisory_has_no_vulnerabilities() -> Result<(), String>
 
 #[test]
 fn provider_metadata_is_not_an_advisory() -> Result<(), String> {
-    let (message, at) = err_at(PROVIDER_METADATA)?;
+    let (at, message) = err_at(PROVIDER_METADATA)?;
     assert_eq!(at, "/document");
     assert!(message.contains("provider-metadata.json"), "{message}");
     assert!(message.contains("not a CSAF advisory"), "{message}");

@@ -3,11 +3,9 @@
 
 #![expect(clippy::indexing_slicing, reason = "tests")]
 
-mod common;
-
+use crate::common::*;
 use assure_plugin_csaf::{FACT_PATHS, MEDIA_TYPE, describe};
 use assure_plugin_sdk::Location;
-use common::*;
 
 /// A CSAF 2.0 VEX document with this product tree and these vulnerabilities
 /// (JSON text).
@@ -618,25 +616,25 @@ fn header_errors() -> Result<(), String> {
         ),
     ];
     for (doc, pointer, message) in cases {
-        let (m, at) = err_at(doc)?;
+        let (at, m) = err_at(doc)?;
         assert_eq!(at, pointer, "{m}");
         assert!(m.contains(message), "{m}");
     }
-    let (m, _) = err_at(br#"{"title":"hello"}"#)?;
+    let (_, m) = err_at(br#"{"title":"hello"}"#)?;
     assert!(m.contains("`document` is missing"), "{m}");
     Ok(())
 }
 
 #[test]
 fn unknown_and_contradicting_statuses_are_errors() -> Result<(), String> {
-    let (m, at) = err_at(&csaf(
+    let (at, m) = err_at(&csaf(
         TREE,
         r#"{"cve":"CVE-1","product_status":{"known_affected":["APP-1"],"probably_fine":["LOG4J"]}}"#,
     ))?;
     assert_eq!(at, "/vulnerabilities/0/product_status/probably_fine");
     assert!(m.contains("not a CSAF product status"), "{m}");
 
-    let (m, at) = err_at(&csaf(
+    let (at, m) = err_at(&csaf(
         TREE,
         r#"{"cve":"CVE-1","product_status":{"known_not_affected":["APP-1"],"last_affected":["LOG4J","APP-1"]}}"#,
     ))?;
@@ -697,7 +695,7 @@ fn wrong_types_are_errors_with_pointers() -> Result<(), String> {
         (r#"3"#, "/vulnerabilities/0"),
     ];
     for (v, pointer) in vulns {
-        let (m, at) = err_at(&csaf(TREE, v))?;
+        let (at, m) = err_at(&csaf(TREE, v))?;
         assert_eq!(at, pointer, "{m}");
     }
     let trees = [
@@ -733,11 +731,11 @@ fn wrong_types_are_errors_with_pointers() -> Result<(), String> {
         ),
     ];
     for (tree, pointer) in trees {
-        let (m, at) = err_at(&csaf(tree, ""))?;
+        let (at, m) = err_at(&csaf(tree, ""))?;
         assert_eq!(at, pointer, "{m}");
     }
     let doc = br#"{"document":{"category":"csaf_vex","csaf_version":"2.0"},"vulnerabilities":{}}"#;
-    let (m, at) = err_at(doc)?;
+    let (at, m) = err_at(doc)?;
     assert_eq!(at, "/vulnerabilities");
     assert!(m.contains("must be an array, not an object"), "{m}");
     Ok(())
@@ -774,13 +772,13 @@ fn broken_documents_are_errors_not_crashes() -> Result<(), String> {
     assert!(err(deep.as_bytes())?.message.contains("recursion limit"));
     // A 50 MB CVE and a 50 MB remediation.
     let huge = "C".repeat(50 * 1024 * 1024);
-    let (m, at) = err_at(&csaf(
+    let (at, m) = err_at(&csaf(
         TREE,
         &format!(r#"{{"cve":"{huge}","product_status":{{"fixed":["APP-1"]}}}}"#),
     ))?;
     assert_eq!(at, "/vulnerabilities/0/cve");
     assert!(m.len() < 300 && m.contains("bytes"), "{m}");
-    let (_, at) = err_at(&csaf(
+    let (at, _) = err_at(&csaf(
         TREE,
         &format!(
             r#"{{"cve":"CVE-1","product_status":{{"fixed":["APP-1"]}},"remediations":[{{"category":"vendor_fix","details":"{huge}","product_ids":["APP-1"]}}]}}"#

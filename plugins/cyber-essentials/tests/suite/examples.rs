@@ -1,16 +1,14 @@
 //! The plugin over the documented examples (see `examples/README.md`), and
 //! the examples, the schema and the plugin held to each other.
 
-mod common;
-
+use crate::common::schema::{cedar_record, keys_at, sorted, strings_at, validate};
+use crate::common::*;
 use assure_plugin_cyber_essentials as ce;
-use common::schema::{cedar_record, keys_at, sorted, strings_at, validate};
-use common::*;
 
-const PLUS: &[u8] = include_bytes!("../examples/northwind-ce-plus-2025.json");
-const BASIC: &[u8] = include_bytes!("../examples/northwind-ce-2024.json");
-const SCHEMA: &str = include_str!("../schema/cyber-essentials.schema.json");
-const CEDAR: &str = include_str!("../../../policies/nhs-baseline/schema.cedarschema");
+const PLUS: &[u8] = include_bytes!("../../examples/northwind-ce-plus-2025.json");
+const BASIC: &[u8] = include_bytes!("../../examples/northwind-ce-2024.json");
+const SCHEMA: &str = include_str!("../../schema/cyber-essentials.schema.json");
+const CEDAR: &str = include_str!("../../../../policies/nhs-baseline/schema.cedarschema");
 
 #[test]
 fn plus_for_the_whole_organisation() -> Result<(), String> {

@@ -1,10 +1,8 @@
 //! The plugin over small inline documents: levels, the expiry rule, errors
 //! with their pointers, and hostile input.
 
-mod common;
-
+use crate::common::*;
 use assure_plugin_sdk::Location;
-use common::*;
 
 /// A certificate with `members` (JSON object members) replacing the defaults.
 fn cert(members: &[(&str, &str)]) -> Vec<u8> {

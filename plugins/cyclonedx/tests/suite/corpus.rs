@@ -9,22 +9,20 @@
 //! every `dependencies[].ref` / `dependsOn[]` checked against the declared
 //! `bom-ref`s.
 
-mod common;
-
+use crate::common::*;
 use assure_plugin_sdk::Extraction;
-use common::*;
 
-const PY_REQUIREMENTS: &[u8] = include_bytes!("corpus/cyclonedx-py_requirements.cdx1.6.json");
-const PY_POETRY: &[u8] = include_bytes!("corpus/cyclonedx-py_poetry.cdx1.6.json");
-const PY_ENVIRONMENT: &[u8] = include_bytes!("corpus/cyclonedx-py_environment.cdx1.5.json");
-const CARGO_1_3: &[u8] = include_bytes!("corpus/cargo-cyclonedx_ward-roster.cdx1.3.json");
-const CARGO_1_5: &[u8] = include_bytes!("corpus/cargo-cyclonedx_ward-roster.cdx1.5.json");
-const CDXGEN_1_6: &[u8] = include_bytes!("corpus/cdxgen_theatre-board.cdx1.6.json");
-const CDXGEN_1_7: &[u8] = include_bytes!("corpus/cdxgen_theatre-board.cdx1.7.json");
-const CYCLONEDX_NPM: &[u8] = include_bytes!("corpus/cyclonedx-npm_theatre-board.cdx1.6.json");
-const TRIVY_NPM: &[u8] = include_bytes!("corpus/trivy_npm-cyclonedx.cdx1.7.json");
-const TRIVY_CENTOS: &[u8] = include_bytes!("corpus/trivy_centos-7-cyclonedx.json");
-const SYFT: &[u8] = include_bytes!("corpus/syft-1.20.0_git-repo.cdx1.6.json");
+const PY_REQUIREMENTS: &[u8] = include_bytes!("../corpus/cyclonedx-py_requirements.cdx1.6.json");
+const PY_POETRY: &[u8] = include_bytes!("../corpus/cyclonedx-py_poetry.cdx1.6.json");
+const PY_ENVIRONMENT: &[u8] = include_bytes!("../corpus/cyclonedx-py_environment.cdx1.5.json");
+const CARGO_1_3: &[u8] = include_bytes!("../corpus/cargo-cyclonedx_ward-roster.cdx1.3.json");
+const CARGO_1_5: &[u8] = include_bytes!("../corpus/cargo-cyclonedx_ward-roster.cdx1.5.json");
+const CDXGEN_1_6: &[u8] = include_bytes!("../corpus/cdxgen_theatre-board.cdx1.6.json");
+const CDXGEN_1_7: &[u8] = include_bytes!("../corpus/cdxgen_theatre-board.cdx1.7.json");
+const CYCLONEDX_NPM: &[u8] = include_bytes!("../corpus/cyclonedx-npm_theatre-board.cdx1.6.json");
+const TRIVY_NPM: &[u8] = include_bytes!("../corpus/trivy_npm-cyclonedx.cdx1.7.json");
+const TRIVY_CENTOS: &[u8] = include_bytes!("../corpus/trivy_centos-7-cyclonedx.json");
+const SYFT: &[u8] = include_bytes!("../corpus/syft-1.20.0_git-repo.cdx1.6.json");
 
 /// What a reviewer reads off an SBOM's header and counts.
 struct Sbom {

@@ -1,34 +1,34 @@
 //! The plugin over real CycloneDX documents (see `fixtures/README.md`).
 
-mod common;
+use crate::common::*;
 
-use common::*;
-
-const LARAVEL: &[u8] = include_bytes!("fixtures/bom-examples_laravel-7.12.0_bom.1.4.json");
-const BOM_1_3: &[u8] = include_bytes!("fixtures/bom-examples_VEX_bom.json");
-const SPEC_1_5: &[u8] = include_bytes!("fixtures/spec-testdata_valid-bom-1.5.json");
-const SPEC_1_6: &[u8] = include_bytes!("fixtures/spec-testdata_valid-bom-1.6.json");
-const CBOM: &[u8] = include_bytes!("fixtures/bom-examples_CBOM_Certificate_1.6.json");
-const SAASBOM_1_4: &[u8] = include_bytes!("fixtures/bom-examples_SaaSBOM_apigateway.json");
-const SAASBOM_1_6: &[u8] = include_bytes!("fixtures/spec-testdata_valid-saasbom-1.6.json");
-const ATTESTATION: &[u8] = include_bytes!("fixtures/spec-testdata_valid-attestation-1.6.json");
-const STANDARD: &[u8] = include_bytes!("fixtures/spec-testdata_valid-standard-1.6.json");
-const HASHES: &[u8] = include_bytes!("fixtures/spec-testdata_valid-component-hashes-1.6.json");
-const FORMULATION: &[u8] = include_bytes!("fixtures/spec-testdata_valid-formulation-1.6.json");
-const LIFECYCLE: &[u8] = include_bytes!("fixtures/spec-testdata_valid-metadata-lifecycle-1.6.json");
-const SUPPLIER: &[u8] = include_bytes!("fixtures/spec-testdata_valid-metadata-supplier-1.6.json");
+const LARAVEL: &[u8] = include_bytes!("../fixtures/bom-examples_laravel-7.12.0_bom.1.4.json");
+const BOM_1_3: &[u8] = include_bytes!("../fixtures/bom-examples_VEX_bom.json");
+const SPEC_1_5: &[u8] = include_bytes!("../fixtures/spec-testdata_valid-bom-1.5.json");
+const SPEC_1_6: &[u8] = include_bytes!("../fixtures/spec-testdata_valid-bom-1.6.json");
+const CBOM: &[u8] = include_bytes!("../fixtures/bom-examples_CBOM_Certificate_1.6.json");
+const SAASBOM_1_4: &[u8] = include_bytes!("../fixtures/bom-examples_SaaSBOM_apigateway.json");
+const SAASBOM_1_6: &[u8] = include_bytes!("../fixtures/spec-testdata_valid-saasbom-1.6.json");
+const ATTESTATION: &[u8] = include_bytes!("../fixtures/spec-testdata_valid-attestation-1.6.json");
+const STANDARD: &[u8] = include_bytes!("../fixtures/spec-testdata_valid-standard-1.6.json");
+const HASHES: &[u8] = include_bytes!("../fixtures/spec-testdata_valid-component-hashes-1.6.json");
+const FORMULATION: &[u8] = include_bytes!("../fixtures/spec-testdata_valid-formulation-1.6.json");
+const LIFECYCLE: &[u8] =
+    include_bytes!("../fixtures/spec-testdata_valid-metadata-lifecycle-1.6.json");
+const SUPPLIER: &[u8] =
+    include_bytes!("../fixtures/spec-testdata_valid-metadata-supplier-1.6.json");
 const VEX_AFFECTED: &[u8] =
-    include_bytes!("fixtures/bom-examples_VEX_CISA-Case-1_vex-affected.json");
-const VEX_FIXED: &[u8] = include_bytes!("fixtures/bom-examples_VEX_CISA-Case-1_vex-fixed.json");
+    include_bytes!("../fixtures/bom-examples_VEX_CISA-Case-1_vex-affected.json");
+const VEX_FIXED: &[u8] = include_bytes!("../fixtures/bom-examples_VEX_CISA-Case-1_vex-fixed.json");
 const VEX_NOT_AFFECTED: &[u8] =
-    include_bytes!("fixtures/bom-examples_VEX_CISA-Case-1_vex-not_affected.json");
+    include_bytes!("../fixtures/bom-examples_VEX_CISA-Case-1_vex-not_affected.json");
 const VEX_UNDER_INVESTIGATION: &[u8] =
-    include_bytes!("fixtures/bom-examples_VEX_CISA-Case-1_vex-under_investigation.json");
-const VEX_BOM_LINK: &[u8] = include_bytes!("fixtures/bom-examples_VEX_vex.json");
+    include_bytes!("../fixtures/bom-examples_VEX_CISA-Case-1_vex-under_investigation.json");
+const VEX_BOM_LINK: &[u8] = include_bytes!("../fixtures/bom-examples_VEX_vex.json");
 const VULNERABILITY_1_5: &[u8] =
-    include_bytes!("fixtures/spec-testdata_valid-vulnerability-1.5.json");
+    include_bytes!("../fixtures/spec-testdata_valid-vulnerability-1.5.json");
 const VULNERABILITY_1_6: &[u8] =
-    include_bytes!("fixtures/spec-testdata_valid-vulnerability-1.6.json");
+    include_bytes!("../fixtures/spec-testdata_valid-vulnerability-1.6.json");
 
 /// Every fixture.
 const ALL: [&[u8]; 20] = [

@@ -1,10 +1,8 @@
 //! The plugin over small inline documents: errors, nesting, the dependency
 //! graph, duplicates, metadata variants and hostile shapes.
 
-mod common;
-
+use crate::common::*;
 use assure_plugin_sdk::Location;
-use common::*;
 
 /// A minimal CycloneDX 1.6 document with extra top-level members.
 fn bom(members: &str) -> Vec<u8> {

@@ -1,23 +1,21 @@
 //! CycloneDX VEX: `Exposure` entities from real VEX documents (see
 //! `fixtures/README.md`) and from small inline ones.
 
-mod common;
-
+use crate::common::*;
 use assure_plugin_sdk::{Entity, Extraction};
-use common::*;
 
 const VEX_AFFECTED: &[u8] =
-    include_bytes!("fixtures/bom-examples_VEX_CISA-Case-1_vex-affected.json");
-const VEX_FIXED: &[u8] = include_bytes!("fixtures/bom-examples_VEX_CISA-Case-1_vex-fixed.json");
+    include_bytes!("../fixtures/bom-examples_VEX_CISA-Case-1_vex-affected.json");
+const VEX_FIXED: &[u8] = include_bytes!("../fixtures/bom-examples_VEX_CISA-Case-1_vex-fixed.json");
 const VEX_NOT_AFFECTED: &[u8] =
-    include_bytes!("fixtures/bom-examples_VEX_CISA-Case-1_vex-not_affected.json");
+    include_bytes!("../fixtures/bom-examples_VEX_CISA-Case-1_vex-not_affected.json");
 const VEX_UNDER_INVESTIGATION: &[u8] =
-    include_bytes!("fixtures/bom-examples_VEX_CISA-Case-1_vex-under_investigation.json");
-const VEX_BOM_LINK: &[u8] = include_bytes!("fixtures/bom-examples_VEX_vex.json");
+    include_bytes!("../fixtures/bom-examples_VEX_CISA-Case-1_vex-under_investigation.json");
+const VEX_BOM_LINK: &[u8] = include_bytes!("../fixtures/bom-examples_VEX_vex.json");
 const VULNERABILITY_1_5: &[u8] =
-    include_bytes!("fixtures/spec-testdata_valid-vulnerability-1.5.json");
+    include_bytes!("../fixtures/spec-testdata_valid-vulnerability-1.5.json");
 const VULNERABILITY_1_6: &[u8] =
-    include_bytes!("fixtures/spec-testdata_valid-vulnerability-1.6.json");
+    include_bytes!("../fixtures/spec-testdata_valid-vulnerability-1.6.json");
 
 const VEX_NOTE: &str = ": CycloneDX document with vulnerabilities but no components: read as VEX (Exposure entities), not as an SBOM";
 

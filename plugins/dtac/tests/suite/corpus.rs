@@ -1,11 +1,9 @@
 //! Real documents: a DTAC v1.0 form as a real supplier completed it,
 //! transcribed to the JSON answer format. See `corpus/PROVENANCE.md`.
 
-mod common;
+use crate::common::{at, boolean, has, noted, notes, ok, text};
 
-use common::{at, boolean, has, noted, notes, ok, text};
-
-const RCPCH: &[u8] = include_bytes!("corpus/rcpch-dgc-dtac-v1.json");
+const RCPCH: &[u8] = include_bytes!("../corpus/rcpch-dgc-dtac-v1.json");
 
 /// The facts a reviewer reads off RCPCH's completed v1.0 form by hand.
 #[test]

@@ -1,16 +1,14 @@
 //! The plugin over the documented examples (see `examples/README.md`), and
 //! the examples, the schema and the plugin held to each other.
 
-mod common;
+use crate::common::schema::{cedar_record, keys_at, sorted, strings_at, validate};
+use crate::common::*;
 
-use common::schema::{cedar_record, keys_at, sorted, strings_at, validate};
-use common::*;
-
-const V2: &[u8] = include_bytes!("../examples/careflow-dtac-v2.json");
-const V1: &[u8] = include_bytes!("../examples/careflow-dtac-v1.json");
-const CHARTER: &[u8] = include_bytes!("../examples/careflow-dtac-v2-charter.json");
-const SCHEMA: &str = include_str!("../schema/dtac-answers.schema.json");
-const CEDAR: &str = include_str!("../../../policies/nhs-baseline/schema.cedarschema");
+const V2: &[u8] = include_bytes!("../../examples/careflow-dtac-v2.json");
+const V1: &[u8] = include_bytes!("../../examples/careflow-dtac-v1.json");
+const CHARTER: &[u8] = include_bytes!("../../examples/careflow-dtac-v2-charter.json");
+const SCHEMA: &str = include_str!("../../schema/dtac-answers.schema.json");
+const CEDAR: &str = include_str!("../../../../policies/nhs-baseline/schema.cedarschema");
 
 #[test]
 fn version_2_0() -> Result<(), String> {
@@ -438,7 +436,7 @@ fn every_fact_is_read_or_kept_for_a_reason() -> Result<(), String> {
     }
     let join =
         std::fs::read_to_string(format!("{root}/engine/src/join.rs")).map_err(|e| e.to_string())?;
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     for fact in assure_plugin_dtac::describe().fact_paths {
         let field = fact.strip_prefix("dtac.").ok_or(fact.as_str())?;
         let in_rule = policies.contains(&format!("resource.dtac.{field}"))

@@ -8,13 +8,13 @@ use assure_plugin_dtac::{MEDIA_TYPE, read};
 use assure_plugin_sdk::office::{DOCX_MEDIA_TYPE, ODT_MEDIA_TYPE};
 use assure_plugin_sdk::{Document, ExtractError, Extraction, Location, Value};
 
-const DOCX: &[u8] = include_bytes!("../../sdk/tests/fixtures/office/rcpch-dtac.docx");
-const ODT: &[u8] = include_bytes!("../../sdk/tests/fixtures/office/rcpch-dtac.odt");
+const DOCX: &[u8] = include_bytes!("../../../sdk/tests/fixtures/office/rcpch-dtac.docx");
+const ODT: &[u8] = include_bytes!("../../../sdk/tests/fixtures/office/rcpch-dtac.odt");
 const LIBREOFFICE_DOCX: &[u8] =
-    include_bytes!("../../sdk/tests/fixtures/office/rcpch-dtac-libreoffice.docx");
-const TRANSCRIBED: &[u8] = include_bytes!("corpus/rcpch-dgc-dtac-v1.json");
+    include_bytes!("../../../sdk/tests/fixtures/office/rcpch-dtac-libreoffice.docx");
+const TRANSCRIBED: &[u8] = include_bytes!("../corpus/rcpch-dgc-dtac-v1.json");
 const NOT_A_FORM: &[u8] =
-    include_bytes!("../../sdk/tests/fixtures/office/libreoffice-features.docx");
+    include_bytes!("../../../sdk/tests/fixtures/office/libreoffice-features.docx");
 
 fn run(bytes: &[u8], media_type: &str) -> Result<Extraction, ExtractError> {
     read(&Document {

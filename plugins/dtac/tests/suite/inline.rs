@@ -1,10 +1,8 @@
 //! The plugin over small inline documents: version detection, normalisation,
 //! errors with their pointers, and hostile input.
 
-mod common;
-
+use crate::common::*;
 use assure_plugin_sdk::Location;
-use common::*;
 
 /// A document with `answers` (a JSON object's members) and extra top-level
 /// members.

@@ -1,67 +1,67 @@
-//! Helpers shared by the integration tests: run the plugin, find facts.
+//! The plugin under test, through the SDK's harness
+//! (`assure_plugin_sdk::testing`), and the helpers every test file shares.
 
 #![allow(dead_code, reason = "each test file uses a different subset")]
 
-use assure_plugin_mds2::extract;
-use assure_plugin_sdk::{Document, ExtractError, Extraction, Fact, Location, Value};
+use assure_plugin_sdk::testing;
+pub use assure_plugin_sdk::testing::{Harness, notes, place};
+use assure_plugin_sdk::{ExtractError, Extraction, Fact};
+
+/// The plugin, as the tests run it.
+pub const PLUGIN: Harness = Harness {
+    name: "mds2.csv",
+    media_type: "application/vnd.assure.mds2+csv",
+    extract: assure_plugin_mds2::extract,
+};
 
 /// Runs the plugin over `bytes`.
 pub fn run(bytes: &[u8]) -> Result<Extraction, ExtractError> {
-    extract(&Document {
-        name: "mds2.csv".to_owned(),
-        media_type: "application/vnd.assure.mds2+csv".to_owned(),
-        bytes: bytes.to_vec(),
-    })
+    PLUGIN.run(bytes)
 }
 
 /// Runs the plugin and expects an extraction.
 pub fn ok(bytes: &[u8]) -> Result<Extraction, String> {
-    run(bytes).map_err(|e| format!("unexpected error: {} at {:?}", e.message, e.location))
+    PLUGIN.ok(bytes)
 }
 
 /// Runs the plugin and expects an error.
 pub fn err(bytes: &[u8]) -> Result<ExtractError, String> {
-    match run(bytes) {
-        Ok(extraction) => Err(format!("expected an error, got {extraction:?}")),
-        Err(e) => Ok(e),
-    }
+    PLUGIN.err(bytes)
+}
+
+/// A fact path as the plugin writes it: `mds2.` and `path`.
+fn full(path: &str) -> String {
+    format!("mds2.{path}")
 }
 
 /// The one fact at `path` (`mds2.` is added).
 pub fn fact<'a>(x: &'a Extraction, path: &str) -> Result<&'a Fact, String> {
-    let path = format!("mds2.{path}");
-    let mut found = x.facts.iter().filter(|f| f.path == path);
-    match (found.next(), found.next()) {
-        (Some(fact), None) => Ok(fact),
-        (None, _) => Err(format!("no fact {path}")),
-        (Some(_), Some(_)) => Err(format!("more than one fact {path}")),
-    }
+    testing::fact(&x.facts, &full(path))
 }
 
 /// Whether there is a fact at `path` (`mds2.` is added).
 pub fn has(x: &Extraction, path: &str) -> bool {
-    x.facts.iter().any(|f| f.path == format!("mds2.{path}"))
+    testing::has(&x.facts, &full(path))
 }
 
 pub fn long(x: &Extraction, path: &str) -> Result<i64, String> {
-    match fact(x, path)?.value {
-        Value::Long(n) => Ok(n),
-        ref other => Err(format!("{path} is {other:?}, not a long")),
-    }
+    testing::long(&x.facts, &full(path))
+}
+
+pub fn boolean(x: &Extraction, path: &str) -> Result<bool, String> {
+    testing::boolean(&x.facts, &full(path))
 }
 
 pub fn text(x: &Extraction, path: &str) -> Result<String, String> {
-    match &fact(x, path)?.value {
-        Value::Text(s) => Ok(s.clone()),
-        other => Err(format!("{path} is {other:?}, not text")),
-    }
+    testing::text(&x.facts, &full(path))
 }
 
 pub fn datetime(x: &Extraction, path: &str) -> Result<String, String> {
-    match &fact(x, path)?.value {
-        Value::Datetime(s) => Ok(s.clone()),
-        other => Err(format!("{path} is {other:?}, not a datetime")),
-    }
+    testing::datetime(&x.facts, &full(path))
+}
+
+pub fn text_set(x: &Extraction, path: &str) -> Result<Vec<String>, String> {
+    testing::text_set(&x.facts, &full(path))
 }
 
 /// Where a fact came from: "line N" or "whole".
@@ -69,25 +69,7 @@ pub fn at(x: &Extraction, path: &str) -> Result<String, String> {
     Ok(place(&fact(x, path)?.location))
 }
 
-pub fn place(location: &Location) -> String {
-    match location {
-        Location::Line(n) => format!("line {n}"),
-        Location::Whole => "whole".to_owned(),
-        Location::Pointer(p) => format!("pointer {p}"),
-    }
-}
-
-/// Notes as "line N: message" or "whole: message".
-pub fn notes(x: &Extraction) -> Vec<String> {
-    x.notes
-        .iter()
-        .map(|n| format!("{}: {}", place(&n.location), n.message))
-        .collect()
-}
-
 /// Whether some note is at `place` and contains `text`.
 pub fn noted(x: &Extraction, place: &str, text: &str) -> bool {
-    notes(x)
-        .iter()
-        .any(|n| n.starts_with(&format!("{place}: ")) && n.contains(text))
+    testing::noted(x, place, &[text])
 }

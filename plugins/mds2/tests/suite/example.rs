@@ -1,10 +1,8 @@
 //! The plugin over the invented example export (see `examples/README.md`).
 
-mod common;
+use crate::common::*;
 
-use common::*;
-
-const PUMP: &[u8] = include_bytes!("../examples/corvane-voluflow3-mds2.csv");
+const PUMP: &[u8] = include_bytes!("../../examples/corvane-voluflow3-mds2.csv");
 
 #[test]
 fn infusion_pump_metadata_and_count() -> Result<(), String> {

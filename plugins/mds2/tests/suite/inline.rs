@@ -1,9 +1,7 @@
 //! The plugin over small exports written here: headers or none, column
 //! orders, delimiters, quoting, answers, ids, duplicates, and broken files.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn without_a_header_the_columns_are_id_answer_note() -> Result<(), String> {
@@ -494,7 +492,7 @@ fn describe_and_schema_agree() {
         info.media_types,
         ["text/csv", "application/vnd.assure.mds2+csv"]
     );
-    let schema = include_str!("../../../policies/nhs-baseline/schema.cedarschema");
+    let schema = include_str!("../../../../policies/nhs-baseline/schema.cedarschema");
     let block = schema
         .split("type Mds2 = {")
         .nth(1)

@@ -1,131 +1,34 @@
-//! Helpers shared by the integration tests: run the plugin, find facts.
+//! The plugin under test, through the SDK's harness
+//! (`assure_plugin_sdk::testing`), and the helpers every test file shares.
 
 #![allow(dead_code, reason = "each test file uses a different subset")]
 
-use assure_plugin_openvex::extract;
-use assure_plugin_sdk::{Document, Entity, ExtractError, Extraction, Fact, Location, Value};
+pub use assure_plugin_sdk::testing::*;
+use assure_plugin_sdk::{ExtractError, Extraction};
+
+/// The plugin, as the tests run it.
+pub const PLUGIN: Harness = Harness {
+    name: "doc.json",
+    media_type: "application/openvex+json",
+    extract: assure_plugin_openvex::extract,
+};
 
 /// Runs the plugin over `bytes`, named `name`.
 pub fn run(name: &str, bytes: &[u8]) -> Result<Extraction, ExtractError> {
-    extract(&Document {
-        name: name.to_owned(),
-        media_type: "application/openvex+json".to_owned(),
-        bytes: bytes.to_vec(),
-    })
+    PLUGIN.run_named(name, bytes)
 }
 
 /// Runs the plugin and expects an extraction.
 pub fn ok(name: &str, bytes: &[u8]) -> Result<Extraction, String> {
-    run(name, bytes).map_err(|e| format!("unexpected error: {} at {:?}", e.message, e.location))
+    PLUGIN.ok_named(name, bytes)
 }
 
 /// Runs the plugin and expects an error.
 pub fn err(bytes: &[u8]) -> Result<ExtractError, String> {
-    match run("doc.json", bytes) {
-        Ok(extraction) => Err(format!("expected an error, got {extraction:?}")),
-        Err(e) => Ok(e),
-    }
+    PLUGIN.err(bytes)
 }
 
-/// The one fact at `path`.
-pub fn fact<'a>(facts: &'a [Fact], path: &str) -> Result<&'a Fact, String> {
-    let mut found = facts.iter().filter(|f| f.path == path);
-    match (found.next(), found.next()) {
-        (Some(fact), None) => Ok(fact),
-        (None, _) => Err(format!("no fact {path}")),
-        (Some(_), Some(_)) => Err(format!("more than one fact {path}")),
-    }
-}
-
-/// Whether there is a fact at `path`.
-pub fn has(facts: &[Fact], path: &str) -> bool {
-    facts.iter().any(|f| f.path == path)
-}
-
-pub fn long(facts: &[Fact], path: &str) -> Result<i64, String> {
-    match fact(facts, path)?.value {
-        Value::Long(n) => Ok(n),
-        ref other => Err(format!("{path} is {other:?}, not a long")),
-    }
-}
-
-pub fn boolean(facts: &[Fact], path: &str) -> Result<bool, String> {
-    match fact(facts, path)?.value {
-        Value::Boolean(b) => Ok(b),
-        ref other => Err(format!("{path} is {other:?}, not a boolean")),
-    }
-}
-
-pub fn text(facts: &[Fact], path: &str) -> Result<String, String> {
-    match &fact(facts, path)?.value {
-        Value::Text(s) => Ok(s.clone()),
-        other => Err(format!("{path} is {other:?}, not text")),
-    }
-}
-
-pub fn datetime(facts: &[Fact], path: &str) -> Result<String, String> {
-    match &fact(facts, path)?.value {
-        Value::Datetime(s) => Ok(s.clone()),
-        other => Err(format!("{path} is {other:?}, not a datetime")),
-    }
-}
-
-pub fn text_set(facts: &[Fact], path: &str) -> Result<Vec<String>, String> {
-    match &fact(facts, path)?.value {
-        Value::TextSet(s) => Ok(s.clone()),
-        other => Err(format!("{path} is {other:?}, not a text set")),
-    }
-}
-
-/// The JSON Pointer a fact's location names.
-pub fn at(facts: &[Fact], path: &str) -> Result<String, String> {
-    pointer(&fact(facts, path)?.location)
-}
-
-pub fn pointer(location: &Location) -> Result<String, String> {
-    match location {
-        Location::Pointer(p) => Ok(p.clone()),
-        other => Err(format!("{other:?} is not a pointer")),
-    }
-}
-
-/// The one entity with `id`.
-pub fn entity<'a>(extraction: &'a Extraction, id: &str) -> Result<&'a Entity, String> {
-    let mut found = extraction.entities.iter().filter(|e| e.id == id);
-    match (found.next(), found.next()) {
-        (Some(entity), None) => Ok(entity),
-        (None, _) => Err(format!("no entity {id}")),
-        (Some(_), Some(_)) => Err(format!("more than one entity {id}")),
-    }
-}
-
-/// Every entity with `id` (statements about one subject of different
-/// products share it).
-pub fn entities<'a>(extraction: &'a Extraction, id: &str) -> Vec<&'a Entity> {
-    extraction.entities.iter().filter(|e| e.id == id).collect()
-}
-
-/// Notes as "pointer: message".
-pub fn notes(extraction: &Extraction) -> Vec<String> {
-    extraction
-        .notes
-        .iter()
-        .map(|n| match &n.location {
-            Location::Pointer(p) => format!("{p}: {}", n.message),
-            other => format!("{other:?}: {}", n.message),
-        })
-        .collect()
-}
-
-pub fn decimal(facts: &[Fact], path: &str) -> Result<String, String> {
-    match &fact(facts, path)?.value {
-        Value::Decimal(s) => Ok(s.clone()),
-        other => Err(format!("{path} is {other:?}, not a decimal")),
-    }
-}
-
-/// The error's message and JSON Pointer.
+/// Runs the plugin, expects an error, and returns its pointer and message.
 pub fn err_at(bytes: &[u8]) -> Result<(String, String), String> {
-    let e = err(bytes)?;
-    Ok((e.message.clone(), pointer(&e.location)?))
+    PLUGIN.err_at(bytes)
 }

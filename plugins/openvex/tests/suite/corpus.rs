@@ -6,12 +6,10 @@
 //! `vulnerability.aliases`, `status`, `justification`, `impact_statement`,
 //! each product's `@id` and its `subcomponents[]."@id"`.
 
-mod common;
+use crate::common::*;
 
-use common::*;
-
-const TRIVY: &[u8] = include_bytes!("corpus/trivy_trivy.openvex.json");
-const OCI: &[u8] = include_bytes!("corpus/trivy_oci.openvex.json");
+const TRIVY: &[u8] = include_bytes!("../corpus/trivy_trivy.openvex.json");
+const OCI: &[u8] = include_bytes!("../corpus/trivy_oci.openvex.json");
 
 /// trivy's VEX for its Go binary: (vulnerability, first alias,
 /// justification, subcomponent), every statement `not_affected` about one

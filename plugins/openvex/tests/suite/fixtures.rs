@@ -1,15 +1,13 @@
 //! The plugin over real OpenVEX documents (see `fixtures/README.md`).
 
-mod common;
+use crate::common::*;
 
-use common::*;
-
-const DEMO: &[u8] = include_bytes!("fixtures/vexctl_demo.vex.json");
-const LEGACY: &[u8] = include_bytes!("fixtures/vexctl_images.vex.legacy-v0.0.1.json");
-const TWO_VULNS: &[u8] = include_bytes!("fixtures/vexctl_sample-2vulns.openvex.json");
-const HISTORY: &[u8] = include_bytes!("fixtures/vexctl_sample-history.openvex.json");
-const V020: &[u8] = include_bytes!("fixtures/vexctl_v020-1.vex.json");
-const GO_VEX: &[u8] = include_bytes!("fixtures/go-vex_v0.2.0.json");
+const DEMO: &[u8] = include_bytes!("../fixtures/vexctl_demo.vex.json");
+const LEGACY: &[u8] = include_bytes!("../fixtures/vexctl_images.vex.legacy-v0.0.1.json");
+const TWO_VULNS: &[u8] = include_bytes!("../fixtures/vexctl_sample-2vulns.openvex.json");
+const HISTORY: &[u8] = include_bytes!("../fixtures/vexctl_sample-history.openvex.json");
+const V020: &[u8] = include_bytes!("../fixtures/vexctl_v020-1.vex.json");
+const GO_VEX: &[u8] = include_bytes!("../fixtures/go-vex_v0.2.0.json");
 
 const NGINX: &str =
     "pkg:oci/nginx@sha256%3A13d22ec63300e16014d4a42aed735207a8b33c223cff19627dd3042e5a10a3a0";

@@ -3,11 +3,9 @@
 
 #![expect(clippy::indexing_slicing, reason = "tests")]
 
-mod common;
-
+use crate::common::*;
 use assure_plugin_openvex::{FACT_PATHS, MEDIA_TYPE, describe};
 use assure_plugin_sdk::Location;
-use common::*;
 
 /// An OpenVEX 0.2.0 document with these statements (JSON text).
 fn vex(statements: &str) -> Vec<u8> {
@@ -466,10 +464,10 @@ fn context_must_be_openvex() -> Result<(), String> {
         br#"{"@context":7,"statements":[]}"#,
         br#"{"@context":"https://openvex.dev.evil/ns/v0.2.0","statements":[]}"#,
     ] {
-        let (message, at) = err_at(doc)?;
+        let (at, message) = err_at(doc)?;
         assert_eq!(at, "/@context", "{message}");
     }
-    let (message, _) = err_at(br#"{"@context":"https://example.com/","statements":[]}"#)?;
+    let (_, message) = err_at(br#"{"@context":"https://example.com/","statements":[]}"#)?;
     assert!(message.contains("not an OpenVEX document"), "{message}");
 
     let x = ok(
@@ -518,11 +516,11 @@ fn unknown_status_and_missing_parts_are_errors() -> Result<(), String> {
         ),
     ];
     for (s, pointer, message) in cases {
-        let (m, at) = err_at(&vex(&s))?;
+        let (at, m) = err_at(&vex(&s))?;
         assert_eq!(at, pointer, "{m}");
         assert!(m.contains(message), "{m}");
     }
-    let (m, at) = err_at(br#"{"@context":"https://openvex.dev/ns/v0.2.0"}"#)?;
+    let (at, m) = err_at(br#"{"@context":"https://openvex.dev/ns/v0.2.0"}"#)?;
     assert_eq!(at, "/statements", "{m}");
     Ok(())
 }
@@ -577,10 +575,10 @@ fn wrong_types_are_errors_with_pointers() -> Result<(), String> {
         ("[]".to_owned(), "/statements/0"),
     ];
     for (s, pointer) in cases {
-        let (m, at) = err_at(&vex(&s))?;
+        let (at, m) = err_at(&vex(&s))?;
         assert_eq!(at, pointer, "{m}");
     }
-    let (m, at) = err_at(br#"{"@context":"https://openvex.dev/ns/v0.2.0","statements":{}}"#)?;
+    let (at, m) = err_at(br#"{"@context":"https://openvex.dev/ns/v0.2.0","statements":{}}"#)?;
     assert_eq!(at, "/statements");
     assert!(m.contains("must be an array, not an object"), "{m}");
     Ok(())
@@ -636,12 +634,12 @@ fn broken_documents_are_errors_not_crashes() -> Result<(), String> {
     assert!(e.message.contains("not valid JSON") || e.message.contains("unexpected"));
     // A 50 MB vulnerability name, and a 50 MB justification.
     let huge = "A".repeat(50 * 1024 * 1024);
-    let (m, at) = err_at(&vex(&format!(
+    let (at, m) = err_at(&vex(&format!(
         r#"{{"vulnerability":{{"name":"{huge}"}},"products":["p"],"status":"fixed"}}"#
     )))?;
     assert_eq!(at, "/statements/0/vulnerability/name");
     assert!(m.contains("bytes long"), "{}", m.get(..200).unwrap_or(&m));
-    let (m, at) = err_at(&vex(&statement(&format!(
+    let (at, m) = err_at(&vex(&statement(&format!(
         r#""products":["p"],"status":"not_affected","justification":"{huge}""#
     ))))?;
     assert_eq!(at, "/statements/0/justification");

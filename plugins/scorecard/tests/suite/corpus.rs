@@ -1,9 +1,7 @@
 //! The plugin over the real documents in `corpus/` (see `corpus/PROVENANCE.md`):
 //! each test asserts what a reviewer reads off the document by hand.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn sorted(mut names: Vec<String>) -> Vec<String> {
     names.sort();
@@ -18,7 +16,7 @@ fn names(list: &[&str]) -> Vec<String> {
 fn deps_dev_web_response_for_a_go_module() -> Result<(), String> {
     let x = ok(
         "hb-go-pkg.json",
-        include_bytes!("corpus/depsdev-web_go_hb-go-pkg_v0.0.2.json"),
+        include_bytes!("../corpus/depsdev-web_go_hb-go-pkg_v0.0.2.json"),
     )?;
     let f = &x.facts;
     assert_eq!(text(f, "scorecard.repo")?, "github.com/hb-go/pkg");
@@ -60,7 +58,7 @@ fn deps_dev_web_response_for_a_go_module() -> Result<(), String> {
 fn deps_dev_web_response_for_a_maven_artifact() -> Result<(), String> {
     let x = ok(
         "spring-context.json",
-        include_bytes!("corpus/depsdev-web_maven_spring-context_5.3.20.json"),
+        include_bytes!("../corpus/depsdev-web_maven_spring-context_5.3.20.json"),
     )?;
     let f = &x.facts;
     assert_eq!(
@@ -89,7 +87,7 @@ fn deps_dev_web_response_for_a_maven_artifact() -> Result<(), String> {
 
 #[test]
 fn deps_dev_web_response_without_a_scorecard_says_so() -> Result<(), String> {
-    let e = err(include_bytes!("corpus/depsdev-web_go_hb-chen-deps.json"))?;
+    let e = err(include_bytes!("../corpus/depsdev-web_go_hb-chen-deps.json"))?;
     assert!(
         e.message.contains(
             "the deps.dev response has no `scorecardV2` for project `github.com/hb-chen/deps`"
@@ -105,7 +103,7 @@ fn deps_dev_web_response_without_a_scorecard_says_so() -> Result<(), String> {
 fn scorecard_s_own_output() -> Result<(), String> {
     let x = ok(
         "check3.json",
-        include_bytes!("corpus/scorecard-testdata_check3.json"),
+        include_bytes!("../corpus/scorecard-testdata_check3.json"),
     )?;
     let f = &x.facts;
     assert_eq!(text(f, "scorecard.repo")?, "org/name");

@@ -1,11 +1,9 @@
 //! The plugin over real Scorecard files (see `fixtures/README.md`).
 
-mod common;
+use crate::common::*;
 
-use common::*;
-
-const CHECK3: &[u8] = include_bytes!("fixtures/scorecard-testdata_check3.json");
-const SCHEMA: &[u8] = include_bytes!("fixtures/scorecard_json.v2.schema");
+const CHECK3: &[u8] = include_bytes!("../fixtures/scorecard-testdata_check3.json");
+const SCHEMA: &[u8] = include_bytes!("../fixtures/scorecard_json.v2.schema");
 
 #[test]
 fn check3() -> Result<(), String> {

@@ -1,10 +1,8 @@
 //! The plugin over small inline documents: the deps.dev dialect, aggregate
 //! scores, malformed checks and hostile shapes.
 
-mod common;
-
+use crate::common::*;
 use assure_plugin_sdk::Location;
-use common::*;
 
 /// A Scorecard v2 result with the given aggregate and checks.
 fn result(score: &str, checks: &str) -> Vec<u8> {

@@ -2,13 +2,11 @@
 //! `corpus/PROVENANCE.md`). Each expected value was read off the file by
 //! hand: its lines are short and numbered below where a fact points at one.
 
-mod common;
+use crate::common::*;
 
-use common::*;
-
-const ALPHAGOV: &[u8] = include_bytes!("corpus/alphagov_template_security.txt");
-const SIGNED: &[u8] = include_bytes!("corpus/harmless-systems_signed_security.txt");
-const BIGBANK: &[u8] = include_bytes!("corpus/bigbank_draft_security.txt");
+const ALPHAGOV: &[u8] = include_bytes!("../corpus/alphagov_template_security.txt");
+const SIGNED: &[u8] = include_bytes!("../corpus/harmless-systems_signed_security.txt");
+const BIGBANK: &[u8] = include_bytes!("../corpus/bigbank_draft_security.txt");
 
 /// GDS's file as committed: the fields are right, but `Expires: DATE_EXP`
 /// (line 12) is a placeholder its build fills in, and line 14, `Generated at:

@@ -1,10 +1,8 @@
 //! The plugin over a real security.txt (see `fixtures/README.md`).
 
-mod common;
+use crate::common::*;
 
-use common::*;
-
-const TEMPLATE: &[u8] = include_bytes!("fixtures/securitytxt-project_template_security.txt");
+const TEMPLATE: &[u8] = include_bytes!("../fixtures/securitytxt-project_template_security.txt");
 
 #[test]
 fn securitytxt_org_template_is_invalid() -> Result<(), String> {

@@ -2,10 +2,8 @@
 //! expired, with two Expires, templates, violations, and broken files. Their
 //! domains use the reserved `.test` top-level domain (RFC 2606).
 
-mod common;
-
+use crate::common::*;
 use assure_plugin_sdk::Location;
-use common::*;
 
 /// A complete, valid file: every field RFC 9116 defines, CSAF, and an
 /// extension field.
@@ -566,7 +564,7 @@ fn describe_names_every_fact() {
 
 #[test]
 fn fact_paths_are_in_the_schema() {
-    let schema = include_str!("../../../policies/nhs-baseline/schema.cedarschema");
+    let schema = include_str!("../../../../policies/nhs-baseline/schema.cedarschema");
     let block = schema
         .split("type SecurityTxt = {")
         .nth(1)

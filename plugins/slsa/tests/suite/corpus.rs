@@ -7,23 +7,21 @@
 //! and `predicate.buildDefinition.buildType` (v1) or `predicate.builder.id`
 //! and `predicate.buildType` (v0.2) read off it.
 
-mod common;
-
+use crate::common::*;
 use assure_plugin_sdk::Extraction;
-use common::*;
 
 const GENERIC_V2_0: &[u8] =
-    include_bytes!("corpus/slsa-github-generator-v2.0.0_generic_workflow_dispatch.intoto.jsonl");
+    include_bytes!("../corpus/slsa-github-generator-v2.0.0_generic_workflow_dispatch.intoto.jsonl");
 const GENERIC_V1_2: &[u8] =
-    include_bytes!("corpus/slsa-github-generator-v1.2.2_annotated-tag.intoto.jsonl");
+    include_bytes!("../corpus/slsa-github-generator-v1.2.2_annotated-tag.intoto.jsonl");
 const CONTAINER_BASED: &[u8] =
-    include_bytes!("corpus/slsa-github-generator-v2.1.0_container-based.sigstore.json");
+    include_bytes!("../corpus/slsa-github-generator-v2.1.0_container-based.sigstore.json");
 const RULES_LINT: &[u8] =
-    include_bytes!("corpus/bazel-contrib_rules_lint-v1.3.1.tar.gz.sigstore.json");
-const NPM: &[u8] = include_bytes!("corpus/npm-registry_attestations_sigstore-2.3.1.json");
-const PYPI_SLSA: &[u8] = include_bytes!("corpus/pypi-attestations-0.0.19_slsa.attestation.json");
+    include_bytes!("../corpus/bazel-contrib_rules_lint-v1.3.1.tar.gz.sigstore.json");
+const NPM: &[u8] = include_bytes!("../corpus/npm-registry_attestations_sigstore-2.3.1.json");
+const PYPI_SLSA: &[u8] = include_bytes!("../corpus/pypi-attestations-0.0.19_slsa.attestation.json");
 const PYPI_PROVENANCE: &[u8] =
-    include_bytes!("corpus/pypi-attestations-0.0.19_pypi-provenance.json");
+    include_bytes!("../corpus/pypi-attestations-0.0.19_pypi-provenance.json");
 
 /// What a reviewer reads off one provenance document.
 struct Provenance {

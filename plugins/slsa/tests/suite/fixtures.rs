@@ -1,11 +1,9 @@
 //! The plugin over the SLSA specification's example (see `fixtures/README.md`),
 //! bare and wrapped in a DSSE envelope.
 
-mod common;
+use crate::common::*;
 
-use common::*;
-
-const EXAMPLE: &[u8] = include_bytes!("fixtures/slsa_github-actions-workflow_v1_example.json");
+const EXAMPLE: &[u8] = include_bytes!("../fixtures/slsa_github-actions-workflow_v1_example.json");
 
 const BUILDER: &str = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_go_slsa3.yml@refs/tags/v0.0.1";
 const BUILD_TYPE: &str = "https://slsa.dev/github-actions-workflow/v1?draft";

@@ -1,10 +1,8 @@
 //! The plugin over small inline statements and envelopes: versions, other
 //! predicates, subjects and digests, envelope errors and hostile shapes.
 
-mod common;
-
+use crate::common::*;
 use assure_plugin_sdk::Location;
-use common::*;
 
 const SHA256: &str = "fe4fe40ac7250263c5dbe1cf3138912f3f416140aa248637a60d65fe22c47da4";
 

@@ -8,14 +8,12 @@
 //! those with a SHA-256 or stronger checksum (percentages rounded down), and
 //! whether a `CONTAINS`/`DEPENDS_ON`-like relationship joins two packages.
 
-mod common;
+use crate::common::*;
 
-use common::*;
-
-const SYFT: &[u8] = include_bytes!("corpus/syft-0.83.0_kong-atc-router.spdx.json");
-const TRIVY_CONDA: &[u8] = include_bytes!("corpus/trivy_conda-spdx.json");
-const TRIVY_CENTOS: &[u8] = include_bytes!("corpus/trivy_centos-7-spdx.json");
-const CDXGEN_SPDX3: &[u8] = include_bytes!("corpus/cdxgen_theatre-board.spdx3.json");
+const SYFT: &[u8] = include_bytes!("../corpus/syft-0.83.0_kong-atc-router.spdx.json");
+const TRIVY_CONDA: &[u8] = include_bytes!("../corpus/trivy_conda-spdx.json");
+const TRIVY_CENTOS: &[u8] = include_bytes!("../corpus/trivy_centos-7-spdx.json");
+const CDXGEN_SPDX3: &[u8] = include_bytes!("../corpus/cdxgen_theatre-board.spdx3.json");
 
 /// syft 0.83 names the document itself as what it `DESCRIBES`: no package
 /// is the subject, so all 44 are components, and a note says so.

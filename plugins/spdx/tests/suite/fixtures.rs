@@ -1,14 +1,12 @@
 //! The plugin over real SPDX documents (see `fixtures/README.md`).
 
-mod common;
+use crate::common::*;
 
-use common::*;
-
-const MINIMAL: &[u8] = include_bytes!("fixtures/spdx-examples_01-MinimalSBOM.spdx2.3.json");
-const SECURITY: &[u8] = include_bytes!("fixtures/spdx-examples_04-SBOMwSecurity.spdx2.3.json");
-const EXAMPLE11: &[u8] = include_bytes!("fixtures/spdx-examples_example11_sbom.spdx2.3.json");
+const MINIMAL: &[u8] = include_bytes!("../fixtures/spdx-examples_01-MinimalSBOM.spdx2.3.json");
+const SECURITY: &[u8] = include_bytes!("../fixtures/spdx-examples_04-SBOMwSecurity.spdx2.3.json");
+const EXAMPLE11: &[u8] = include_bytes!("../fixtures/spdx-examples_example11_sbom.spdx2.3.json");
 const EXAMPLE14: &[u8] =
-    include_bytes!("fixtures/spdx-examples_example14_examplemaven-enriched.spdx2.3.json");
+    include_bytes!("../fixtures/spdx-examples_example14_examplemaven-enriched.spdx2.3.json");
 
 const ALL: [&[u8]; 4] = [MINIMAL, SECURITY, EXAMPLE11, EXAMPLE14];
 

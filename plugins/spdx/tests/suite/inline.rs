@@ -1,10 +1,8 @@
 //! The plugin over small inline documents: errors, the subject, NOASSERTION,
 //! relationships, duplicates and hostile shapes.
 
-mod common;
-
+use crate::common::*;
 use assure_plugin_sdk::Location;
-use common::*;
 
 /// A minimal SPDX 2.3 document with extra top-level members, and a
 /// `creationInfo` unless the members bring their own.

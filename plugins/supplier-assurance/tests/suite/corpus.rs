@@ -2,9 +2,7 @@
 //! (see its README): what it reads from each, or where it refuses it. What
 //! the gate decides on each is `tests/tests/supplier_assurance.rs`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn corpus(name: &str) -> Result<Vec<u8>, String> {
     let path = format!("{}/tests/corpus/{name}", env!("CARGO_MANIFEST_DIR"));

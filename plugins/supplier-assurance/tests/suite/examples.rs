@@ -1,16 +1,14 @@
 //! The plugin over the documented examples (see `examples/README.md`), and
 //! the examples, the schema and the plugin held to each other.
 
-mod common;
-
+use crate::common::schema::{cedar_record, keys_at, sorted, strings_at, validate};
+use crate::common::*;
 use assure_plugin_supplier_assurance as assurance;
-use common::schema::{cedar_record, keys_at, sorted, strings_at, validate};
-use common::*;
 
-const GOOD: &[u8] = include_bytes!("../examples/careflow-assurance-2025.json");
-const WEAK: &[u8] = include_bytes!("../examples/careflow-assurance-2024-iso2013.json");
-const SCHEMA: &str = include_str!("../schema/supplier-assurance.schema.json");
-const CEDAR: &str = include_str!("../../../policies/nhs-baseline/schema.cedarschema");
+const GOOD: &[u8] = include_bytes!("../../examples/careflow-assurance-2025.json");
+const WEAK: &[u8] = include_bytes!("../../examples/careflow-assurance-2024-iso2013.json");
+const SCHEMA: &str = include_str!("../../schema/supplier-assurance.schema.json");
+const CEDAR: &str = include_str!("../../../../policies/nhs-baseline/schema.cedarschema");
 
 #[test]
 fn a_full_statement_gives_every_fact_where_it_stands() -> Result<(), String> {

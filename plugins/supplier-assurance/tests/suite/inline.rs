@@ -1,11 +1,9 @@
 //! The plugin over small inline statements: the format marker, sections,
 //! dates, DSPT years, ISO/IEC 27001 editions, and hostile input.
 
-mod common;
-
+use crate::common::*;
 use assure_plugin_sdk::Location;
 use assure_plugin_supplier_assurance::{MAX_DOCUMENT_BYTES, MAX_REPORTED_TO};
-use common::*;
 
 /// A statement with the required members, and `extra` top-level members
 /// (`"key": value` pairs, written as JSON).
