@@ -1,6 +1,4 @@
-//! CycloneDX values the SDK does not read for us: scores as Cedar decimals,
-//! and timestamps, whose fraction may be longer than the nine digits the
-//! SDK's date reader takes.
+//! CycloneDX values: scores as Cedar decimals, and timestamps as instants.
 
 use assure_plugin_sdk::time::{self, Instant};
 
@@ -8,28 +6,11 @@ use assure_plugin_sdk::time::{self, Instant};
 /// scaled by this.
 const DECIMAL_SCALE: i128 = 10_000;
 
-/// The most fractional-second digits the SDK reads; further ones add
-/// nothing to ordering.
-const MAX_FRACTION_DIGITS: usize = 9;
-
 /// An RFC 3339 date-time (not a bare date) as an instant, for ordering
 /// statements; `None` when `text` is not one. Tools write fractions longer
 /// than nine digits, which RFC 3339 allows: they are cut to nine.
 pub(crate) fn instant(text: &str) -> Option<Instant> {
-    if !time::looks_like_rfc3339(text) {
-        return None;
-    }
-    let (head, rest) = text.split_at_checked(19)?;
-    let Some(fraction) = rest.strip_prefix('.') else {
-        return time::parse(text);
-    };
-    let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
-    if digits <= MAX_FRACTION_DIGITS {
-        return time::parse(text);
-    }
-    let kept = fraction.get(..MAX_FRACTION_DIGITS)?;
-    let offset = fraction.get(digits..)?;
-    time::parse(&format!("{head}.{kept}{offset}"))
+    time::parse(&time::normalize_datetime(text)?)
 }
 
 /// A decimal number's text (`7.5`, `10`, `9.85e0`) as an integer scaled by

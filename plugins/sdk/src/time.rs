@@ -185,6 +185,39 @@ pub fn looks_like_rfc3339(text: &str) -> bool {
         && b.len() == at + 6
 }
 
+/// The most fractional-second digits the host reads; [`normalize_datetime`]
+/// cuts longer fractions to this.
+const MAX_FRACTION_DIGITS: usize = 9;
+
+/// An RFC 3339 date-time (not a bare date) in the form to emit: `T` and `Z`
+/// upper case, a fraction longer than nine digits cut to nine (RFC 3339
+/// allows any number; the host reads no more, and they add nothing to
+/// ordering). `None` when `text` is not one or names no real moment.
+pub fn normalize_datetime(text: &str) -> Option<String> {
+    if !looks_like_rfc3339(text) {
+        return None;
+    }
+    let date = text.get(..10)?;
+    let clock = text.get(11..19)?;
+    let rest = text.get(19..)?;
+    let (fraction, offset) = match rest.strip_prefix('.') {
+        Some(after_dot) => {
+            let digits = after_dot.bytes().take_while(u8::is_ascii_digit).count();
+            (after_dot.get(..digits)?, after_dot.get(digits..)?)
+        }
+        None => ("", rest),
+    };
+    let fraction = fraction.get(..MAX_FRACTION_DIGITS).unwrap_or(fraction);
+    let dot = if fraction.is_empty() { "" } else { "." };
+    let offset = if offset.eq_ignore_ascii_case("z") {
+        "Z"
+    } else {
+        offset
+    };
+    let out = format!("{date}T{clock}{dot}{fraction}{offset}");
+    is_moment(&out).then_some(out)
+}
+
 /// The year, month and day of `YYYY-MM-DD` at the start of `b`.
 fn date_part(b: &[u8]) -> Option<(u32, u32, u32)> {
     if !(byte_is(b, 4, b"-") && byte_is(b, 7, b"-")) {
@@ -420,5 +453,45 @@ mod tests {
             read("2026-04-20T09:30:00+01:00").as_deref(),
             Ok("2026-04-20T09:30:00+01:00")
         );
+    }
+
+    #[test]
+    fn datetimes_normalized_for_emitting() {
+        let ok = |s: &str| normalize_datetime(s).unwrap_or_default();
+        assert_eq!(ok("2021-12-31T18:37:07z"), "2021-12-31T18:37:07Z");
+        assert_eq!(ok("2026-03-01T00:00:00+01:00"), "2026-03-01T00:00:00+01:00");
+        assert_eq!(
+            ok("2024-02-29t23:59:60.5-05:30"),
+            "2024-02-29T23:59:60.5-05:30"
+        );
+        assert_eq!(
+            ok("2024-01-01T00:00:00.123456789123Z"),
+            "2024-01-01T00:00:00.123456789Z"
+        );
+        for bad in [
+            "",
+            "2021-12-31",
+            "2021-12-31T18:37Z",
+            "2021-12-31 18:37:07Z",
+            "2021-12-31T18:37:07",
+            "2021-12-31T18:37:07.Z",
+            "2021-12-31T18:37:07+0100",
+            "2021-12-31T18:37:07+01:00x",
+            "2021-13-01T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "2100-02-29T00:00:00Z",
+            "2021-04-31T00:00:00Z",
+            "2021-12-00T00:00:00Z",
+            "2021-12-31T24:00:00Z",
+            "2021-12-31T23:60:00Z",
+            "2021-12-31T23:59:61Z",
+            "2021-12-31T23:59:59+24:00",
+            "YYYY-MM-DDThh:mm:ssZ",
+            "31/12/2021",
+            "２０２１-12-31T00:00:00Z",
+        ] {
+            assert_eq!(normalize_datetime(bad), None, "{bad}");
+        }
+        assert!(normalize_datetime("2000-02-29T00:00:00Z").is_some());
     }
 }
