@@ -154,7 +154,7 @@ fn stage_time(engine: &Engine, submission: &Submission, stage: &str, iters: u64)
 }
 
 fn engine_stages(c: &mut Criterion) {
-    let engine = Engine::new(Bundle::builtin().unwrap(), Limits::default()).unwrap();
+    let engine = Engine::new(Bundle::builtin().unwrap()).unwrap();
     let mut group = c.benchmark_group("stage");
     for folder in FOLDERS {
         let submission = load(folder);
@@ -337,7 +337,7 @@ fn cedar(c: &mut Criterion) {
 }
 
 fn render_and_check(c: &mut Criterion) {
-    let engine = Engine::new(Bundle::builtin().unwrap(), Limits::default()).unwrap();
+    let engine = Engine::new(Bundle::builtin().unwrap()).unwrap();
     let mut render = c.benchmark_group("render");
     let mut decisions = Vec::new();
     for folder in FOLDERS {
@@ -358,9 +358,10 @@ fn render_and_check(c: &mut Criterion) {
             b.iter(|| engine.check(submission, &options()).unwrap());
         });
     }
-    let one_thread = Engine::new(Bundle::builtin().unwrap(), Limits::default())
-        .unwrap()
-        .with_threads(1);
+    let one_thread = Engine::builder(Bundle::builtin().unwrap())
+        .threads(1)
+        .build()
+        .unwrap();
     for (folder, submission, _) in &decisions {
         let short = folder.rsplit('/').next().unwrap_or(folder);
         check.bench_function(format!("whole, one thread {short}"), |b| {

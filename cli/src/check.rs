@@ -4,40 +4,16 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use assure_engine::{CheckOptions, CodeCache, Engine, Limits, LoadOptions, Submission, Verdict};
-use clap::{Args, ValueEnum};
+use assure_engine::batch::{BatchOptions, Entry, Listing};
+use assure_engine::{CheckOptions, CodeCache, Engine, Submission, Verdict};
+use assure_report::Format;
+use clap::Args;
 
-use crate::{Outcome, fail, render};
+use crate::{ExitStatus, fail};
 
-/// How to print the decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// A summary and the findings, for a person at a terminal.
-    Human,
-    /// The decision as JSON (`assure.decision/v1`), deterministic for a given `--as-of`.
-    Json,
-    /// SARIF 2.1.0: one reporting rule per policy, results located in the evidence.
-    Sarif,
-    /// JUnit XML: one test case per rule.
-    Junit,
-    /// Markdown, for CI job summaries and pull-request comments.
-    Markdown,
-    /// One self-contained HTML report.
-    Html,
-}
-
-impl Format {
-    /// The format's name on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Human => "human",
-            Format::Json => "json",
-            Format::Sarif => "sarif",
-            Format::Junit => "junit",
-            Format::Markdown => "markdown",
-            Format::Html => "html",
-        }
-    }
+/// `--format FORMAT`.
+fn parse_format(text: &str) -> Result<Format, String> {
+    text.parse().map_err(|e: assure_report::UnknownFormat| e.to_string())
 }
 
 /// `--output FORMAT=PATH`.
@@ -45,9 +21,7 @@ fn parse_output(text: &str) -> Result<(Format, PathBuf), String> {
     let (format, path) = text
         .split_once('=')
         .ok_or_else(|| format!("`{text}` is not FORMAT=PATH (e.g. sarif=assure.sarif)"))?;
-    let format = Format::from_str(format, true).map_err(|_| {
-        format!("`{format}` is not a format: use human, json, sarif, junit, markdown or html")
-    })?;
+    let format: Format = format.parse().map_err(|e: assure_report::UnknownFormat| e.to_string())?;
     if path.is_empty() {
         return Err(format!("`{text}` names no file"));
     }
@@ -67,7 +41,7 @@ pub struct CheckArgs {
     pub jobs: Option<std::num::NonZeroUsize>,
 
     /// The format printed on standard output.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, default_value = "human", value_parser = parse_format)]
     pub format: Format,
 
     /// Also write the decision in FORMAT to PATH (repeatable), e.g.
@@ -136,7 +110,7 @@ pub struct CheckArgs {
     pub cache: CacheArgs,
 }
 
-pub fn run(args: &CheckArgs) -> Outcome {
+pub fn run(args: &CheckArgs) -> ExitStatus {
     let started = Instant::now();
     let as_of = match &args.as_of {
         None => assure_engine::jiff::Timestamp::now(),
@@ -148,7 +122,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
                         anstream::stderr(),
                         "error: `--as-of {text}` is not an RFC 3339 date-time (e.g. 2026-11-28T00:00:00Z)"
                     );
-                    return Outcome::Error;
+                    return ExitStatus::Error;
                 }
             }
         }
@@ -157,7 +131,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
         Ok(o) => o,
         Err(message) => {
             let _ = writeln!(anstream::stderr(), "error: {message}");
-            return Outcome::Error;
+            return ExitStatus::Error;
         }
     };
 
@@ -173,26 +147,15 @@ pub fn run(args: &CheckArgs) -> Outcome {
                     "error: cannot read the signing key {}: {e}",
                     path.display()
                 );
-                return Outcome::Error;
+                return ExitStatus::Error;
             }
         },
     };
 
-    let listing = match crate::batch::submissions(&args.submissions) {
+    let listing = match assure_engine::batch::list(&args.submissions) {
         Ok(listing) => listing,
-        Err(message) => {
-            let _ = writeln!(anstream::stderr(), "error: {message}");
-            return Outcome::Error;
-        }
+        Err(e) => return fail(&e.into()),
     };
-    let submission_path = match listing {
-        crate::batch::Listing::One(path) => path,
-        crate::batch::Listing::Batch(list) => {
-            return batch(args, &list, as_of, &overrides, signing_key.is_some());
-        }
-    };
-    let submission_path = &submission_path;
-
     // The bundle first: it sets the limits the submission is read under.
     let mut stages: Vec<(String, Duration)> = Vec::new();
     let t = Instant::now();
@@ -200,15 +163,36 @@ pub fn run(args: &CheckArgs) -> Outcome {
         Ok(b) => b,
         Err(outcome) => return outcome,
     };
-    let (limits, submission_limits) = effective_limits(&bundle, &overrides);
     stages.push(("load bundle".into(), t.elapsed()));
+    let submission_path = match listing {
+        Listing::One(path) => path,
+        Listing::Batch(list) => {
+            if signing_key.is_some() {
+                let _ = writeln!(
+                    anstream::stderr(),
+                    "error: `--attest` signs one decision: check the submissions one at a time to record each"
+                );
+                return ExitStatus::Error;
+            }
+            // The batch's workers use the cores; each check runs its plugin
+            // calls in turn.
+            return match engine(args, bundle, &overrides, 1) {
+                Ok(engine) => crate::batch::run(args, &engine, &list, as_of),
+                Err(e) => fail(&e),
+            };
+        }
+    };
+    let submission_path = &submission_path;
 
     let t = Instant::now();
-    let options = LoadOptions {
-        require_digests: args.require_digests,
-        limits: submission_limits,
+    let engine = match engine(args, bundle, &overrides, 0) {
+        Ok(engine) => engine,
+        Err(e) => return fail(&e),
     };
-    let submission = match Submission::load(submission_path, &options) {
+    stages.push(("start plugin sandbox".into(), t.elapsed()));
+
+    let t = Instant::now();
+    let submission = match Submission::load(submission_path, &engine.load_options(args.require_digests)) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
@@ -216,17 +200,8 @@ pub fn run(args: &CheckArgs) -> Outcome {
     // Nothing is written over what is judged.
     if let Err(message) = refuse_overwriting(args, &[submission_path.as_path()]) {
         let _ = writeln!(anstream::stderr(), "error: {message}");
-        return Outcome::Error;
+        return ExitStatus::Error;
     }
-
-    let t = Instant::now();
-    let engine = match Engine::with_code_cache(bundle, limits, args.cache.open())
-        .and_then(|engine| with_references(engine, &args.references))
-    {
-        Ok(engine) => engine,
-        Err(e) => return fail(&e),
-    };
-    stages.push(("start plugin sandbox".into(), t.elapsed()));
 
     let (decision, timings) = match engine.check(&submission, &CheckOptions { as_of }) {
         Ok(result) => result,
@@ -235,16 +210,16 @@ pub fn run(args: &CheckArgs) -> Outcome {
     stages.extend(timings.stages);
 
     let t = Instant::now();
+    let name = submission_path.display().to_string();
     for (format, path) in &args.outputs {
-        let text = render::report(format.name(), &decision, submission_path);
+        let text = assure_report::render(*format, &decision, &name);
         if let Err(e) = crate::output::write(path, text.as_bytes()) {
             let _ = writeln!(
                 anstream::stderr(),
-                "error: cannot write the {} report to {}: {e}",
-                format.name(),
+                "error: cannot write the {format} report to {}: {e}",
                 path.display()
             );
-            return Outcome::Error;
+            return ExitStatus::Error;
         }
     }
     if let (Some(path), Some(key)) = (&args.attest, &signing_key) {
@@ -255,19 +230,12 @@ pub fn run(args: &CheckArgs) -> Outcome {
                 "error: cannot write the decision record to {}: {e}",
                 path.display()
             );
-            return Outcome::Error;
+            return ExitStatus::Error;
         }
     }
-    let text = render::report(args.format.name(), &decision, submission_path);
-    let mut stdout = anstream::stdout();
-    // A closed pipe (`assure check … | head`) is not an error.
-    if let Err(e) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        let _ = writeln!(anstream::stderr(), "error: cannot write the decision: {e}");
-        return Outcome::Error;
+    let text = assure_report::render(args.format, &decision, &name);
+    if let Err(outcome) = crate::output::print(&text) {
+        return outcome;
     }
     stages.push(("render".into(), t.elapsed()));
 
@@ -285,47 +253,60 @@ pub fn run(args: &CheckArgs) -> Outcome {
     }
 
     match decision.verdict {
-        Verdict::Approve => Outcome::Success,
-        Verdict::Reject => Outcome::Rejected,
-        Verdict::NeedsEvidence => Outcome::NeedsEvidence,
+        Verdict::Approve => ExitStatus::Success,
+        Verdict::Reject => ExitStatus::Rejected,
+        Verdict::NeedsEvidence => ExitStatus::NeedsEvidence,
     }
 }
 
-/// Several submissions, or a folder of them: checked as a batch.
-fn batch(
+/// The engine for `bundle` with the operator's limits, code cache and
+/// reference data; `threads` 0 for one plugin call per core.
+fn engine(
     args: &CheckArgs,
-    list: &[crate::batch::Entry],
-    as_of: assure_engine::jiff::Timestamp,
+    bundle: assure_engine::Bundle,
     overrides: &[(String, u64)],
-    signing: bool,
-) -> Outcome {
-    if signing {
-        let _ = writeln!(
-            anstream::stderr(),
-            "error: `--attest` signs one decision: check the submissions one at a time to record each"
-        );
-        return Outcome::Error;
+    threads: usize,
+) -> Result<Engine, assure_engine::Error> {
+    let mut builder = Engine::builder(bundle)
+        .limits(overrides)
+        .code_cache(args.cache.open());
+    if threads > 0 {
+        builder = builder.threads(threads);
     }
-    let bundle = match args.bundle.load(as_of) {
-        Ok(b) => b,
-        Err(outcome) => return outcome,
-    };
-    let (limits, submission_limits) = effective_limits(&bundle, overrides);
-    // The batch's workers use the cores; each check runs its plugin
-    // calls in turn.
-    let engine = match Engine::with_code_cache(bundle, limits, args.cache.open())
-        .and_then(|engine| with_references(engine, &args.references))
-    {
-        Ok(engine) => engine.with_threads(1),
-        Err(e) => return fail(&e),
-    };
-    crate::batch::run(args, &engine, list, as_of, submission_limits)
+    for (name, path) in &args.references {
+        let bytes = match name.as_str() {
+            "kev" => crate::data::read_checked::<assure_engine::reference::Kev>(path)?.0,
+            _ => crate::data::read_checked::<assure_engine::reference::NhsAlerts>(path)?.0,
+        };
+        let label = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        builder = builder.reference(name, &label, bytes);
+    }
+    builder.build()
+}
+
+/// How a batch is loaded and judged.
+pub fn batch_options(args: &CheckArgs, engine: &Engine, as_of: assure_engine::jiff::Timestamp, entries: &[Entry]) -> BatchOptions {
+    let jobs = args
+        .jobs
+        .map(std::num::NonZeroUsize::get)
+        .or_else(|| std::thread::available_parallelism().ok().map(std::num::NonZeroUsize::get))
+        .unwrap_or(1)
+        .min(entries.len())
+        .max(1);
+    BatchOptions {
+        load: engine.load_options(args.require_digests),
+        check: CheckOptions { as_of },
+        jobs: std::num::NonZeroUsize::new(jobs).unwrap_or(std::num::NonZeroUsize::MIN),
+    }
 }
 
 /// Refuses an `--output` or `--attest` path that is a file of one of the
 /// submission `folders` (the manifest, evidence, anything present).
 pub fn refuse_overwriting(args: &CheckArgs, folders: &[&std::path::Path]) -> Result<(), String> {
-    let inputs = crate::output::Inputs::of(folders.iter().copied());
+    let inputs = crate::output::JudgedFiles::of(folders.iter().copied());
     for (format, path) in &args.outputs {
         inputs.refuse(&format!("the {} report", format.name()), path)?;
     }
@@ -405,35 +386,6 @@ fn parse_reference(text: &str) -> Result<(String, PathBuf), String> {
     Ok((name.to_owned(), PathBuf::from(file)))
 }
 
-/// The engine judging with the operator's newer reference data.
-fn with_references(
-    mut engine: Engine,
-    references: &[(String, PathBuf)],
-) -> Result<Engine, assure_engine::Error> {
-    let mut seen = std::collections::BTreeSet::new();
-    for (name, path) in references {
-        if !seen.insert(name.as_str()) {
-            return Err(assure_engine::Error::Bundle(
-                assure_engine::error::BundleError::Invalid {
-                    bundle: format!("--reference {name}"),
-                    file: path.display().to_string(),
-                    problems: vec![format!("`{name}` is given more than once")],
-                },
-            ));
-        }
-        let bytes = match name.as_str() {
-            "kev" => crate::data::read_checked::<assure_engine::reference::Kev>(path)?.0,
-            _ => crate::data::read_checked::<assure_engine::reference::NhsAlerts>(path)?.0,
-        };
-        let label = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        engine = engine.with_reference(name, &label, &bytes)?;
-    }
-    Ok(engine)
-}
-
 fn parse_limit(text: &str) -> Result<(String, u64), String> {
     let (name, value) = text
         .split_once('=')
@@ -485,18 +437,4 @@ fn limit_overrides(args: &CheckArgs) -> Result<Vec<(String, u64)>, String> {
         })?;
     }
     Ok(out)
-}
-
-/// The defaults, then the bundle's limits, then the operator's.
-fn effective_limits(
-    bundle: &assure_engine::Bundle,
-    overrides: &[(String, u64)],
-) -> (Limits, assure_engine::SubmissionLimits) {
-    let mut plugin = Limits::for_bundle(bundle);
-    let mut submission = assure_engine::SubmissionLimits::for_bundle(bundle);
-    for (name, value) in overrides {
-        plugin.set(name, *value);
-        submission.set(name, *value);
-    }
-    (plugin, submission)
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use assure_engine::submission::{self, FileNote, InitReport, MANIFEST, Profile};
 use clap::Args;
 
-use crate::{Outcome, fail};
+use crate::{ExitStatus, fail};
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -127,7 +127,7 @@ fn tell(out: &mut impl Write, report: &InitReport) {
     }
 }
 
-pub fn run(args: &InitArgs) -> Outcome {
+pub fn run(args: &InitArgs) -> ExitStatus {
     let mut report = match submission::init_report(&args.folder) {
         Ok(r) => r,
         Err(e) => return fail(&e),
@@ -135,7 +135,7 @@ pub fn run(args: &InitArgs) -> Outcome {
     for (key, value) in &args.profile {
         if let Err(message) = report.manifest.profile.set_answer(key, value) {
             let _ = writeln!(anstream::stderr(), "error: {message}");
-            return Outcome::Error;
+            return ExitStatus::Error;
         }
     }
     if !args.no_prompt
@@ -152,14 +152,14 @@ pub fn run(args: &InitArgs) -> Outcome {
         for problem in problems {
             let _ = writeln!(anstream::stderr(), "error: {problem}");
         }
-        return Outcome::Error;
+        return ExitStatus::Error;
     }
     let text = submission::report_to_toml(&report);
     if args.dry_run {
         let _ = anstream::stdout().write_all(text.as_bytes());
         // The manifest is on stdout: the notes go to stderr.
         tell(&mut anstream::stderr(), &report);
-        return Outcome::Success;
+        return ExitStatus::Success;
     }
     let manifest = &report.manifest;
     let path = args.folder.join(MANIFEST);
@@ -199,5 +199,5 @@ pub fn run(args: &InitArgs) -> Outcome {
             args.folder.display()
         );
     }
-    Outcome::Success
+    ExitStatus::Success
 }

@@ -8,7 +8,7 @@ use assure_engine::record::{self, MAX_ENVELOPE_BYTES, RecordError};
 use assure_trust::keys::PublicKey;
 use clap::Args;
 
-use crate::Outcome;
+use crate::ExitStatus;
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -39,12 +39,12 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
-fn trust_failure(message: &str) -> Outcome {
+fn trust_failure(message: &str) -> ExitStatus {
     let _ = writeln!(anstream::stderr(), "error: {message}");
-    Outcome::TrustFailure
+    ExitStatus::TrustFailure
 }
 
-pub fn run(args: &VerifyArgs) -> Outcome {
+pub fn run(args: &VerifyArgs) -> ExitStatus {
     let mut keys = Vec::new();
     for path in &args.trust {
         match PublicKey::read_pem_file(path) {
@@ -55,7 +55,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
                     "error: trusted key {}: {e}",
                     path.display()
                 );
-                return Outcome::Error;
+                return ExitStatus::Error;
             }
         }
     }
@@ -68,7 +68,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
             "error: cannot read {}: {e}",
             args.record.display()
         );
-        return Outcome::Error;
+        return ExitStatus::Error;
     }
     if bytes.len() as u64 > MAX_ENVELOPE_BYTES {
         return trust_failure(&format!(
@@ -81,7 +81,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
         Ok(v) => v,
         Err(RecordError::Trust(assure_trust::TrustError::InvalidTrustConfig { reason })) => {
             let _ = writeln!(anstream::stderr(), "error: {reason}");
-            return Outcome::Error;
+            return ExitStatus::Error;
         }
         Err(e) => {
             return trust_failure(&format!("{} does not verify: {e}", args.record.display()));
@@ -149,7 +149,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
                 let _ = write!(
                     message,
                     "\n  {}: {}",
-                    crate::render::terminal_text(&m.name),
+                    assure_report::terminal_text(&m.name),
                     m.problem
                 );
             }
@@ -177,12 +177,12 @@ pub fn run(args: &VerifyArgs) -> Outcome {
     }
     let mut stdout = anstream::stdout();
     let _ = stdout.write_all(out.as_bytes());
-    Outcome::Success
+    ExitStatus::Success
 }
 
 /// Re-runs the check the record describes and compares the decisions.
-fn replay(verified: &record::VerifiedRecord, dir: &std::path::Path) -> Result<String, Outcome> {
-    use assure_engine::{Bundle, CheckOptions, Engine, Limits, LoadOptions, Submission};
+fn replay(verified: &record::VerifiedRecord, dir: &std::path::Path) -> Result<String, ExitStatus> {
+    use assure_engine::{Bundle, CheckOptions, Engine, Submission};
     let recorded = |pointer: &str| {
         verified
             .assure
@@ -215,7 +215,7 @@ fn replay(verified: &record::VerifiedRecord, dir: &std::path::Path) -> Result<St
              carries sha256:{} — replay needs the same bundle",
             bundle.digest
         );
-        return Err(Outcome::Error);
+        return Err(ExitStatus::Error);
     }
     // Reference data the operator gave (`check --reference`) is not in this
     // binary: replaying without it would judge with other knowledge.
@@ -248,15 +248,11 @@ fn replay(verified: &record::VerifiedRecord, dir: &std::path::Path) -> Result<St
              replay judges with this binary's built-in data only, so it cannot reproduce it",
             given.join(", ")
         );
-        return Err(Outcome::Error);
+        return Err(ExitStatus::Error);
     }
-    let options = LoadOptions {
-        limits: assure_engine::SubmissionLimits::for_bundle(&bundle),
-        ..LoadOptions::default()
-    };
-    let submission = Submission::load(dir, &options).map_err(|e| crate::fail(&e))?;
-    let limits = Limits::for_bundle(&bundle);
-    let engine = Engine::new(bundle, limits).map_err(|e| crate::fail(&e))?;
+    let engine = Engine::new(bundle).map_err(|e| crate::fail(&e))?;
+    let submission =
+        Submission::load(dir, &engine.load_options(false)).map_err(|e| crate::fail(&e))?;
     let (decision, _) = engine
         .check(&submission, &CheckOptions { as_of })
         .map_err(|e| crate::fail(&e))?;

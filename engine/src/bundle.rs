@@ -198,6 +198,9 @@ struct BundleToml {
     /// The documents the rules' controls cite (`[[source]]`).
     #[serde(default, rename = "source")]
     sources: Vec<Source>,
+    /// The frameworks in the order reports show them.
+    #[serde(default)]
+    frameworks: Vec<String>,
     /// Limits the bundle sets (`crate::limits::TABLE` names them).
     #[serde(default)]
     limits: BTreeMap<String, u64>,
@@ -225,7 +228,7 @@ struct DataEntry {
 const MAX_DATA_AGE_DAYS: u32 = 3650;
 
 /// Where a dataset a check used came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DataOrigin {
     /// The bundle carries it (and its signature covers it).
@@ -398,6 +401,10 @@ pub struct Bundle {
     pub nhs_alerts: Option<ReferenceData<NhsAlerts>>,
     /// The documents its controls cite, with the edition checked.
     pub sources: Vec<Source>,
+    /// The frameworks (`DTAC`, `DSPT`…) in the order its readers expect
+    /// them; a decision lists controls in this order, then the other
+    /// frameworks by name.
+    pub frameworks: Vec<String>,
     /// The limits it sets (`[limits]` in `bundle.toml`), each checked
     /// against its hard ceiling.
     pub limits: crate::limits::BundleLimits,
@@ -408,7 +415,7 @@ pub struct Bundle {
 }
 
 /// A published bundle's verified signatures.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Signed {
     /// The SHA-256 of its `bundle.json`.
     pub manifest_sha256: String,
@@ -707,6 +714,7 @@ impl Bundle {
             kev,
             nhs_alerts,
             sources,
+            frameworks: manifest.frameworks,
             limits,
             signed: None,
         })

@@ -42,6 +42,11 @@ pub enum Error {
     #[diagnostic(transparent)]
     Bundle(#[from] BundleError),
 
+    /// The folders named for a batch could not be listed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Batch(#[from] crate::batch::ListError),
+
     /// The plugin host could not be set up, or a plugin could not be loaded.
     #[error(transparent)]
     #[diagnostic(transparent)]

@@ -8,13 +8,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use cedar_policy::{Entities, Entity, EntityId, EntityTypeName, EntityUid, RestrictedExpression};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::plugin::{self, Extraction};
 use crate::vocabulary::{FactType, LookupError, Vocabulary};
 
 /// A fact's value, checked against its declared type.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum FactValue {
     /// A boolean.
@@ -45,7 +45,7 @@ impl std::fmt::Display for FactValue {
 }
 
 /// Where a fact came from: the plugin, the document and the place in it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Provenance {
     /// The evidence file, relative to the submission.
     pub document: String,
@@ -60,7 +60,7 @@ pub struct Provenance {
 }
 
 /// One fact, with every place that stated it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FactRecord {
     /// The value.
     pub value: FactValue,
@@ -84,7 +84,7 @@ pub struct AssembledEntity {
 
 /// A problem with what a plugin returned: the document's facts cannot all be
 /// trusted, so the decision is needs-evidence at best.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct FactProblem {
     /// The plugin.
     pub plugin: String,
@@ -98,7 +98,7 @@ pub struct FactProblem {
 
 /// A statement replaced by a later one (by its `timestamp`) from another
 /// document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Superseded {
     /// The entity (`Exposure[CVE-… @ pkg:…]`).
     pub entity: String,

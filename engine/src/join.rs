@@ -19,7 +19,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::bundle::{Bundle, ReferenceData};
 use crate::decision::DocumentNote;
@@ -31,7 +31,7 @@ use crate::submission::Product;
 /// A VEX statement that does not apply to the submission: it names nothing
 /// submitted, is about another product or version, or is dated after the
 /// evaluation time. Listed, never dropped.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnmatchedStatement {
     /// The `Exposure` entity id.
     pub exposure: String,
@@ -40,7 +40,7 @@ pub struct UnmatchedStatement {
     /// What the statement names.
     pub product_refs: Vec<String>,
     /// The product the statement is about, when it says (`product_scope`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub product_scope: Vec<String>,
     /// Why it does not apply.
     pub reason: String,
@@ -327,6 +327,7 @@ fn exposures(
                          the known-exploited catalogue; give its CVE id as an alias"
                     ),
                     location: first.location.clone(),
+                    region: None,
                 });
             }
         }

@@ -11,17 +11,21 @@
 //! command-line tool does that.
 //!
 //! ```no_run
-//! use assure_engine::{Bundle, CheckOptions, Engine, LoadOptions, Limits, Submission};
+//! use assure_engine::{Bundle, CheckOptions, Engine, Submission};
 //!
 //! # fn main() -> Result<(), assure_engine::Error> {
-//! let engine = Engine::new(Bundle::builtin()?, Limits::default())?;
-//! let submission = Submission::load("examples/approved".as_ref(), &LoadOptions::default())?;
+//! // The bundle's own limits, then the caller's overrides, within the ceilings.
+//! let engine = Engine::builder(Bundle::builtin()?)
+//!     .limit("deadline_ms", 5_000)
+//!     .build()?;
+//! let submission = Submission::load("examples/approved".as_ref(), &engine.load_options(false))?;
 //! let (decision, _timings) = engine.check(&submission, &CheckOptions { as_of: jiff::Timestamp::now() })?;
 //! println!("{}: {}", decision.verdict, decision.summary);
 //! # Ok(())
 //! # }
 //! ```
 
+pub mod batch;
 pub mod bundle;
 mod check;
 pub mod codecache;
@@ -34,6 +38,7 @@ pub mod join;
 pub mod limits;
 pub mod media;
 pub mod plugin;
+pub mod position;
 pub mod policytest;
 pub mod record;
 pub mod reference;
@@ -41,7 +46,7 @@ pub mod submission;
 pub mod vocabulary;
 
 pub use bundle::{Bundle, Rule, Severity, TrustConfig};
-pub use check::{CheckOptions, Engine, Evaluation, Timings};
+pub use check::{CheckOptions, Engine, EngineBuilder, Evaluation, Timings, verdict};
 pub use codecache::CodeCache;
 pub use decision::{Decision, Finding, Verdict};
 pub use error::Error;

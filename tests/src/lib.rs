@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use assure_engine::{Bundle, CheckOptions, Decision, Engine, Limits, LoadOptions, Submission};
+use assure_engine::{Bundle, CheckOptions, Decision, Engine, LoadOptions, Submission};
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -40,7 +40,7 @@ pub fn builtin_engine() -> Result<&'static Engine, String> {
     ENGINE
         .get_or_init(|| {
             let bundle = Bundle::builtin().map_err(|e| e.to_string())?;
-            Engine::new(bundle, Limits::default()).map_err(|e| e.to_string())
+            Engine::new(bundle).map_err(|e| e.to_string())
         })
         .as_ref()
         .map_err(Clone::clone)
@@ -102,7 +102,7 @@ fn collect(
 #[expect(clippy::panic, reason = "a test helper: a mismatch fails the test")]
 pub fn sole_document_error(decision: &Decision, document: &str) -> (&'static str, String) {
     match decision.document_errors.as_slice() {
-        [e] if e.document == document => (e.kind, e.message.clone()),
+        [e] if e.document == document => (e.kind.as_str(), e.message.clone()),
         errors => panic!("expected one error, for {document}: {errors:#?}"),
     }
 }

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use assure_engine::decision::{Decision, Finding, Verdict};
 
-use super::{OUTCOMES, controls_by_framework, natural_order, outcome_counts, subject_text};
+use crate::view::{OUTCOMES, controls_by_framework, natural_order, outcome_counts, subject_text};
 
 /// At most this many rows in a findings table.
 const MAX_FINDINGS: usize = 30;
@@ -87,7 +87,7 @@ pub fn markdown(decision: &Decision) -> String {
                 out,
                 "- {}{place} ({}): {}",
                 md(&e.document),
-                md(e.kind),
+                md(e.kind.as_str()),
                 md(&e.message)
             );
         }
@@ -252,9 +252,9 @@ fn inventory(out: &mut String, decision: &Decision) {
 /// Text for a Markdown paragraph, list item or table cell: every character
 /// that could start markup (emphasis, links, images, HTML, code, table
 /// cells) is escaped, and line breaks, control and format characters are
-/// visible escapes ([`super::inert::inert`]).
+/// visible escapes ([`crate::inert::inert`]).
 pub(crate) fn md(text: &str) -> String {
-    let text = super::inert::inert(text);
+    let text = crate::inert::inert(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         // GitHub turns `https://…`, `www.…`, e-mail addresses and `@team`
