@@ -3,7 +3,8 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
-use assure_engine::submission::{self, FileNote, InitReport, MANIFEST, Profile};
+use assure_engine::init::{self, FileNote, InitReport};
+use assure_engine::submission::{MANIFEST, Profile};
 use clap::Args;
 
 use crate::{ExitStatus, fail};
@@ -120,15 +121,15 @@ fn tell(out: &mut impl Write, report: &InitReport) {
             let _ = writeln!(
                 out,
                 "  {}: {}",
-                submission::printable(&n.path),
-                submission::printable(&n.note)
+                init::printable(&n.path),
+                init::printable(&n.note)
             );
         }
     }
 }
 
 pub fn run(args: &InitArgs) -> ExitStatus {
-    let mut report = match submission::init_report(&args.folder) {
+    let mut report = match init::init_report(&args.folder) {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
@@ -154,7 +155,7 @@ pub fn run(args: &InitArgs) -> ExitStatus {
         }
         return ExitStatus::Error;
     }
-    let text = submission::report_to_toml(&report);
+    let text = init::report_to_toml(&report);
     if args.dry_run {
         let _ = anstream::stdout().write_all(text.as_bytes());
         // The manifest is on stdout: the notes go to stderr.

@@ -4,7 +4,6 @@
 //! This binary only parses arguments, calls the engine and renders; the work
 //! is in the `assure-engine` library.
 
-mod batch;
 mod check;
 mod data;
 mod init;

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use anstyle::{AnsiColor, Style};
 use assure_engine::decision::natural_key as natural;
 use assure_engine::submission::Tier;
-use assure_engine::{Bundle, Engine};
+use assure_engine::{Bundle, Engine, TrustedBundle};
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::{ExitStatus, fail};
@@ -102,8 +102,9 @@ pub fn test(args: &TestArgs) -> ExitStatus {
         );
         return ExitStatus::TrustFailure;
     } else {
+        // The author's own source folder: what they run their tests on.
         match Bundle::from_source_dir(&args.dir) {
-            Ok(b) => b,
+            Ok(b) => TrustedBundle::authors_own(b),
             Err(e) => return fail(&e),
         }
     };
@@ -218,7 +219,9 @@ pub fn validate(args: &ValidateArgs) -> ExitStatus {
 pub fn controls(args: &ControlsArgs) -> ExitStatus {
     let bundle = match &args.dir {
         Some(dir) => Bundle::from_source_dir(dir),
-        None => Bundle::builtin().map_err(assure_engine::Error::from),
+        None => TrustedBundle::builtin()
+            .map(TrustedBundle::into_inner)
+            .map_err(assure_engine::Error::from),
     };
     let bundle = match bundle {
         Ok(b) => b,

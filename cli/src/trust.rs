@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use assure_engine::{Bundle, TrustConfig};
+use assure_engine::{Bundle, TrustConfig, TrustedBundle};
 use assure_trust::TrustError;
 use assure_trust::bundle::{self as tb, BuildSpec, LoadedBundle};
 use assure_trust::keys::{self, PrivateKey, PublicKey};
@@ -74,14 +74,14 @@ fn read_private_key(path: &Path) -> Result<PrivateKey, ExitStatus> {
 impl BundleTrustArgs {
     /// The bundle to judge with: the built-in one, or a published bundle that
     /// verified. `now` is the evaluation time (expiry is checked against it).
-    pub fn load(&self, now: jiff::Timestamp) -> Result<Bundle, ExitStatus> {
+    pub fn load(&self, now: jiff::Timestamp) -> Result<TrustedBundle, ExitStatus> {
         let Some(path) = &self.bundle else {
             if !self.trust.is_empty() {
                 return Err(usage(
                     "`--trust` is for a published bundle: pass it with `--bundle <file>`",
                 ));
             }
-            return Bundle::builtin().map_err(|e| crate::fail(&e.into()));
+            return TrustedBundle::builtin().map_err(|e| crate::fail(&e.into()));
         };
         if self.trust.is_empty() {
             let _ = writeln!(
@@ -98,7 +98,7 @@ impl BundleTrustArgs {
             threshold: self.threshold,
             state: self.state.clone().unwrap_or_else(default_state),
         };
-        Bundle::load_signed(path, &config, now).map_err(|e| crate::fail(&e))
+        TrustedBundle::load_signed(path, &config, now).map_err(|e| crate::fail(&e))
     }
 }
 

@@ -48,30 +48,7 @@ impl Entry {
     }
 }
 
-/// A folder that could not be listed as submissions.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-pub enum ListError {
-    /// A folder could not be read.
-    #[error("cannot read `{}`: {source}", path.display())]
-    #[diagnostic(code(assure::batch::unreadable))]
-    Unreadable {
-        /// The folder or entry.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
-    /// A folder holds no submission, and no folder inside it does.
-    #[error("{} holds no {MANIFEST}, and no folder directly inside it does", path.display())]
-    #[diagnostic(
-        code(assure::batch::empty),
-        help("name a submission folder (it holds {MANIFEST}), or a folder of them")
-    )]
-    NoSubmissions {
-        /// The folder.
-        path: PathBuf,
-    },
-}
+pub use crate::error::ListError;
 
 /// The submissions named by `paths`: each folder holding a
 /// `submission.toml`; a single folder without one stands for the folders

@@ -39,7 +39,7 @@ use crate::reference::{Kev, NhsAlerts};
 use crate::submission::sha256_hex;
 use crate::vocabulary::{Read, Vocabulary, policy_mentions, policy_reads};
 
-mod builtin {
+pub(crate) mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_bundle.rs"));
 }
 
@@ -458,83 +458,6 @@ impl Bundle {
             .max_by_key(|s| s.key.len())
     }
 
-    /// The built-in NHS baseline bundle, checked against the digest pinned
-    /// when this binary was built.
-    pub fn builtin() -> Result<Self, BundleError> {
-        let files: BTreeMap<String, Vec<u8>> = builtin::FILES
-            .iter()
-            .map(|(path, bytes)| ((*path).to_owned(), bytes.to_vec()))
-            .collect();
-        let bundle = Self::from_files("built-in", files)?;
-        if bundle.digest != builtin::DIGEST {
-            return Err(BundleError::Digest {
-                bundle: bundle.name,
-                expected: builtin::DIGEST.to_owned(),
-                found: bundle.digest,
-            });
-        }
-        Ok(bundle)
-    }
-
-    /// Loads a published bundle — a `.bundle` file or a folder holding
-    /// `bundle.json` and `bundle.json.dsse` — and verifies it before anything
-    /// in it is used: the threshold of trusted signatures, the exact file
-    /// list and digests, every plugin's pin and signature, expiry at `now`
-    /// and the anti-rollback state, which records it when it is accepted.
-    /// There is no unverified path.
-    pub fn load_signed(
-        path: &std::path::Path,
-        trust: &TrustConfig,
-        now: jiff::Timestamp,
-    ) -> Result<Self, crate::Error> {
-        let source_name = path.display().to_string();
-        let untrusted = |error| crate::Error::BundleTrust {
-            source_name: source_name.clone(),
-            error,
-        };
-        let loaded = assure_trust::bundle::load(path).map_err(untrusted)?;
-        let mut state = assure_trust::state::State::load(&trust.state).map_err(untrusted)?;
-        let verified =
-            assure_trust::bundle::verify(&loaded, &trust.keys, trust.threshold, now, &mut state)
-                .map_err(untrusted)?;
-        let mut bundle = Self::from_files(&source_name, verified.files.clone())?;
-        if bundle.name != verified.manifest.name || bundle.version != verified.manifest.version {
-            return Err(BundleError::Invalid {
-                bundle: source_name.clone(),
-                file: "bundle.toml".into(),
-                problems: vec![format!(
-                    "names {} v{}, but the signed bundle.json says {} v{}",
-                    bundle.name, bundle.version, verified.manifest.name, verified.manifest.version
-                )],
-            }
-            .into());
-        }
-        // Every plugin the engine will run is one the trust layer checked
-        // against the bundle's allowed plugin signers.
-        for plugin in &bundle.plugins {
-            let signed = verified.plugin_signers.iter().any(|(p, signers)| {
-                !signers.is_empty()
-                    && verified
-                        .files
-                        .get(p)
-                        .is_some_and(|b| sha256_hex(b) == plugin.sha256)
-            });
-            if !signed {
-                return Err(untrusted(assure_trust::TrustError::PluginUnsigned {
-                    plugin: plugin.name.clone(),
-                }));
-            }
-        }
-        // Recorded only once the bundle is known to load.
-        state.save().map_err(untrusted)?;
-        bundle.signed = Some(Signed {
-            manifest_sha256: verified.digest.clone(),
-            signers: verified.signers.iter().map(|k| k.to_hex()).collect(),
-            expires: crate::facts::format_datetime(verified.manifest.expires),
-        });
-        Ok(bundle)
-    }
-
     /// Loads a bundle's source folder (a `bundle.toml` and the files it
     /// names), as policy authors work on it: every file under `dir` except
     /// `tests/` and Markdown. A plugin the folder does not hold is taken from
@@ -727,7 +650,7 @@ impl Bundle {
 
     /// The entity types the schema lets `action` apply to as its resource.
     pub fn resources_of(&self, action: &str) -> BTreeSet<String> {
-        let Ok(uid) = crate::facts::uid("Action", action) else {
+        let Ok(uid) = crate::vocabulary::uid("Action", action) else {
             return BTreeSet::new();
         };
         self.schema

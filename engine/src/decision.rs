@@ -6,11 +6,13 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::facts::{DocumentNote, UnmatchedStatement};
+pub use crate::position::Region;
+
 use crate::bundle::Severity;
 use std::collections::BTreeMap;
 
 use crate::facts::{Assembly, FactMap, FactProblem, FactValue, Provenance, Superseded};
-use crate::join::UnmatchedStatement;
 use crate::plugin::Extraction;
 
 /// The format identifier written into every decision.
@@ -352,21 +354,6 @@ pub struct Citation {
     pub region: Option<Region>,
 }
 
-/// Where a value is in a document's text: lines and columns from 1,
-/// columns in Unicode code points; the end is the character after the
-/// value's last.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Region {
-    /// The line the value starts on.
-    pub start_line: usize,
-    /// The column it starts at.
-    pub start_column: usize,
-    /// The line it ends on.
-    pub end_line: usize,
-    /// The column after its last character.
-    pub end_column: usize,
-}
-
 /// Why a document could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -459,23 +446,6 @@ pub struct EvaluationError {
     pub subject: Subject,
     /// Cedar's error.
     pub message: String,
-}
-
-/// A plugin's note about a document.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DocumentNote {
-    /// The evidence file.
-    pub document: String,
-    /// The plugin.
-    pub plugin: String,
-    /// The note.
-    pub message: String,
-    /// Where.
-    pub location: String,
-    /// Where that is in the document's text, when it is a JSON Pointer
-    /// found in it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<Region>,
 }
 
 /// Every input of the decision.

@@ -11,11 +11,11 @@
 //! command-line tool does that.
 //!
 //! ```no_run
-//! use assure_engine::{Bundle, CheckOptions, Engine, Submission};
+//! use assure_engine::{CheckOptions, Engine, Submission, TrustedBundle};
 //!
 //! # fn main() -> Result<(), assure_engine::Error> {
 //! // The bundle's own limits, then the caller's overrides, within the ceilings.
-//! let engine = Engine::builder(Bundle::builtin()?)
+//! let engine = Engine::builder(TrustedBundle::builtin()?)
 //!     .limit("deadline_ms", 5_000)
 //!     .build()?;
 //! let submission = Submission::load("examples/approved".as_ref(), &engine.load_options(false))?;
@@ -34,6 +34,7 @@ pub mod error;
 pub mod fact_use;
 pub mod facts;
 pub mod identity;
+pub mod init;
 pub mod join;
 pub mod limits;
 pub mod media;
@@ -42,15 +43,19 @@ pub mod position;
 pub mod policytest;
 pub mod record;
 pub mod reference;
+pub mod time;
+pub mod trusted;
 pub mod submission;
 pub mod vocabulary;
 
 pub use bundle::{Bundle, Rule, Severity, TrustConfig};
+pub use trusted::{TrustBasis, TrustedBundle};
 pub use check::{CheckOptions, Engine, EngineBuilder, Evaluation, Timings, verdict};
 pub use codecache::CodeCache;
 pub use decision::{Decision, Finding, Verdict};
 pub use error::Error;
-pub use plugin::{Limits, PluginHost};
-pub use submission::{LoadOptions, Submission, SubmissionLimits};
+pub use limits::{SandboxLimits, SubmissionLimits};
+pub use plugin::PluginHost;
+pub use submission::{LoadOptions, Submission};
 
 pub use jiff;

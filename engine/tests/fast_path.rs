@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use assure_engine::codecache::CodeStats;
-use assure_engine::{Bundle, CheckOptions, CodeCache, Engine, LoadOptions, Submission};
+use assure_engine::{TrustedBundle, CheckOptions, CodeCache, Engine, LoadOptions, Submission};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -28,7 +28,7 @@ fn engine(cache: Option<&Path>) -> Engine {
 /// An engine making at most `threads` plugin calls at once (0: one per core).
 fn engine_on(cache: Option<&Path>, threads: usize) -> Engine {
     let cache = cache.map(|dir| CodeCache::open(dir).unwrap());
-    let mut builder = Engine::builder(Bundle::builtin().unwrap()).code_cache(cache);
+    let mut builder = Engine::builder(TrustedBundle::builtin().unwrap()).code_cache(cache);
     if threads > 0 {
         builder = builder.threads(threads);
     }

@@ -649,7 +649,7 @@ fn inventory(page: &mut Page, decision: &Decision) {
             page.el(
                 "td",
                 &[],
-                &crate::markdown::data_age(data).replace("**", ""),
+                &crate::view::data_age(data).replace("**", ""),
             );
             page.el("td", &[("class", "digest")], &data.sha256);
             page.raw("</tr>\n");

@@ -9,12 +9,37 @@ use assure_engine::decision::{
 };
 use assure_engine::facts::FactValue;
 
-use crate::{inert, markdown};
+use crate::inert;
 
 /// Supplier text made inert for Markdown: one line, no markup, links or
 /// mentions.
 pub fn markdown_text(text: &str) -> String {
-    markdown::md(text)
+    let text = crate::inert::inert(text);
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        // GitHub turns `https://…`, `www.…`, e-mail addresses and `@team`
+        // into links and mentions even without markup: an invisible word
+        // joiner after `@` and `:`, and before the dot of `www.`, breaks
+        // each trigger.
+        if c == '.'
+            && out
+                .get(out.len().saturating_sub(3)..)
+                .is_some_and(|tail| tail.eq_ignore_ascii_case("www"))
+        {
+            out.push('\u{2060}');
+        }
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '!' | '#' | '~' | '&' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+        if matches!(c, '@' | ':') {
+            out.push('\u{2060}');
+        }
+    }
+    out
 }
 
 /// Supplier text made safe for a terminal line: line breaks, control
@@ -241,6 +266,24 @@ pub fn natural_order(rules: &[String]) -> Vec<&str> {
     let mut sorted: Vec<&str> = rules.iter().map(String::as_str).collect();
     sorted.sort_by_key(|r| natural_key(r));
     sorted
+}
+
+/// A dataset's age at the evaluation time and whether the bundle allows it.
+pub fn data_age(data: &assure_engine::decision::DataInput) -> String {
+    let age = data
+        .age_days
+        .map_or_else(|| "age unknown".to_owned(), |d| format!("{d} days old"));
+    if data.stale {
+        format!(
+            "{age}, **stale**: over the {} days the bundle allows",
+            data.max_age_days
+        )
+    } else {
+        format!(
+            "{age}, within the {} days the bundle allows",
+            data.max_age_days
+        )
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use assure_engine::decision::Verdict;
-use assure_engine::{Bundle, Engine};
+use assure_engine::{Bundle, Engine, TrustedBundle};
 use assure_tests::{
     builtin_engine, builtin_files, bundle_with_cyclonedx_plugin, check, example, hostile,
 };
@@ -53,7 +53,7 @@ fn examples_give_their_verdicts() {
 
 #[test]
 fn builtin_bundle_is_pinned_and_matches_its_source() {
-    let builtin = Bundle::builtin().unwrap();
+    let builtin = TrustedBundle::builtin().unwrap();
     let from_source = Bundle::from_files("source", builtin_files().unwrap()).unwrap();
     assert_eq!(
         builtin.digest, from_source.digest,
@@ -420,7 +420,9 @@ when { !resource.strong_hash };
             )
             .into_bytes(),
     );
-    let engine = Engine::new(Bundle::from_files("test", files).unwrap())
+    let engine = Engine::new(TrustedBundle::authors_own(
+        Bundle::from_files("test", files).unwrap(),
+    ))
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(laravel(), dir.path().join("bom.json")).unwrap();
@@ -548,7 +550,9 @@ fn without_a_known_exploited_catalogue_r1_is_undecided_not_passed() {
             )
             .into_bytes(),
     );
-    let engine = Engine::new(Bundle::from_files("test", files).unwrap())
+    let engine = Engine::new(TrustedBundle::authors_own(
+        Bundle::from_files("test", files).unwrap(),
+    ))
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(

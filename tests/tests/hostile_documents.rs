@@ -17,9 +17,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use assure_engine::decision::Verdict;
-use assure_engine::{
-    CodeCache, Decision, Engine, LoadOptions, Submission, SubmissionLimits,
-};
+use assure_engine::{CodeCache, Decision, Engine, LoadOptions, Submission, SubmissionLimits};
 use assure_tests::{as_of, builtin_engine, check, example};
 
 /// A submission folder holding `documents` (name, media type, bytes).
@@ -113,7 +111,7 @@ fn a_100_mb_file_over_the_file_limit_is_refused_naming_file_and_limit() {
 #[test]
 fn a_100_mb_file_over_the_plugin_input_cap_is_a_limit_error() {
     let code = tempfile::tempdir().unwrap();
-    let engine = Engine::builder(assure_engine::Bundle::builtin().unwrap())
+    let engine = Engine::builder(assure_engine::TrustedBundle::builtin().unwrap())
         .limit("input_bytes", 64 * 1024 * 1024)
         .code_cache(Some(CodeCache::open(code.path()).unwrap()))
         .build()

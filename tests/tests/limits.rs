@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use assure_engine::decision::Verdict;
-use assure_engine::{Bundle, Engine, Submission};
+use assure_engine::{Bundle, Engine, Submission, TrustedBundle};
 use assure_tests::{as_of, builtin_files, example, hostile, root};
 
 /// The built-in bundle's files with `[limits]` appended to `bundle.toml`
@@ -29,7 +29,7 @@ fn bundle_with(limits: &str, cyclonedx: Option<Vec<u8>>) -> Result<Bundle, Strin
 /// Checks `folder` the way `assure check` does: the bundle's limits for the
 /// submission and for the plugins.
 fn check(bundle: Bundle, folder: &std::path::Path) -> Result<assure_engine::Decision, String> {
-    let engine = Engine::new(bundle).map_err(|e| e.to_string())?;
+    let engine = Engine::new(TrustedBundle::authors_own(bundle)).map_err(|e| e.to_string())?;
     let submission =
         Submission::load(folder, &engine.load_options(false)).map_err(|e| e.to_string())?;
     engine
@@ -214,7 +214,7 @@ fn limits_outside_their_ceilings_refuse_the_bundle() {
 
 #[test]
 fn the_engine_refuses_limits_above_their_ceilings() {
-    let bundle = Bundle::builtin().unwrap();
+    let bundle = TrustedBundle::builtin().unwrap();
     let error = Engine::builder(bundle)
         .limit("deadline_ms", 3_600_000)
         .build()

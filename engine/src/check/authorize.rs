@@ -16,7 +16,7 @@ use crate::facts::{self, Assembly};
 use crate::submission::{Product, Profile};
 use std::time::Instant;
 
-use super::Timings;
+use super::engine::Timings;
 
 /// The Cedar responses, as rules and subjects.
 pub(super) struct Authorized {

@@ -14,7 +14,7 @@ use crate::facts::{self, Assembly, Provenance};
 use crate::plugin::{CallError, Extraction, Loaded};
 use crate::submission::{Evidence, Submission};
 
-use super::{Engine, Timings};
+use super::engine::{Engine, Timings};
 
 /// What extraction yields: the assembled facts and what a decision records
 /// about how they were read.

@@ -5,7 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::decision::{Decision, Region};
+use crate::decision::Decision;
+use crate::position::Region;
 use crate::position::{Span, locate_all};
 use crate::submission::Submission;
 

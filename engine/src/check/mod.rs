@@ -11,15 +11,15 @@
 //! ```
 
 mod authorize;
+mod engine;
 mod explain;
 mod extract;
 mod locate;
 mod setup;
 pub mod verdict;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use crate::bundle::Bundle;
 use crate::decision::{
     BundleRef, Contribution, CriticalityRef, Decision, DocumentError, DocumentNote, EngineRef,
     EvidenceInput, FORMAT, FactsReport, Inputs, PluginInput, ProductRef,
@@ -27,9 +27,9 @@ use crate::decision::{
 use crate::error::Error;
 use crate::facts::{self, Assembly};
 use crate::join::{self, UnmatchedStatement};
-use crate::plugin::{PluginCache, PluginHost};
 use crate::submission::{Product, Profile, Submission};
 
+pub use engine::{CheckOptions, Engine, Timings};
 pub use setup::EngineBuilder;
 use verdict::Grounds;
 
@@ -65,72 +65,7 @@ pub struct Evaluation<'a> {
     pub judge_data_age: bool,
 }
 
-/// How long each stage took.
-#[derive(Debug, Clone, Default)]
-pub struct Timings {
-    /// (stage, time), in order.
-    pub stages: Vec<(String, Duration)>,
-}
-
-impl Timings {
-    fn record(&mut self, stage: impl Into<String>, since: Instant) {
-        self.stages.push((stage.into(), since.elapsed()));
-    }
-
-    /// The sum of all stages.
-    pub fn total(&self) -> Duration {
-        self.stages.iter().map(|(_, d)| *d).sum()
-    }
-}
-
-/// Options for one check.
-#[derive(Debug, Clone)]
-pub struct CheckOptions {
-    /// The evaluation time.
-    pub as_of: jiff::Timestamp,
-}
-
-/// The engine: a verified bundle and a plugin sandbox. Build it once with
-/// [`Engine::builder`] and check many submissions; plugins are compiled on
-/// first use and reused.
-pub struct Engine {
-    bundle: Bundle,
-    host: PluginHost,
-    cache: PluginCache,
-    threads: usize,
-    submission_limits: crate::submission::SubmissionLimits,
-}
-
-impl std::fmt::Debug for Engine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine")
-            .field("bundle", &self.bundle.name)
-            .finish_non_exhaustive()
-    }
-}
-
 impl Engine {
-    /// The bundle.
-    pub fn bundle(&self) -> &Bundle {
-        &self.bundle
-    }
-
-    /// The plugin sandbox.
-    pub fn host(&self) -> &PluginHost {
-        &self.host
-    }
-
-    /// How to load a submission for this engine: under the limits the
-    /// bundle and the caller set, refusing evidence without a declared
-    /// digest when `require_digests`.
-    #[must_use]
-    pub fn load_options(&self, require_digests: bool) -> crate::submission::LoadOptions {
-        crate::submission::LoadOptions {
-            require_digests,
-            limits: self.submission_limits.clone(),
-        }
-    }
-
     /// Checks a submission: extract, join, then [`Engine::evaluate`].
     pub fn check(
         &self,

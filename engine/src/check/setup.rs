@@ -5,18 +5,18 @@
 
 use std::num::NonZeroUsize;
 
-use crate::bundle::{Bundle, ReferenceData};
+use crate::bundle::ReferenceData;
+use crate::trusted::TrustedBundle;
 use crate::codecache::CodeCache;
 use crate::error::Error;
-use crate::plugin::{Limits, PluginCache, PluginHost};
-use crate::submission::SubmissionLimits;
+use crate::plugin::{PluginCache, PluginHost};
 
-use super::Engine;
+use super::engine::Engine;
 
 /// Builds an [`Engine`]: `Engine::builder(bundle).limit("fuel", n).build()`.
 #[must_use = "an engine builder does nothing until `build` is called"]
 pub struct EngineBuilder {
-    bundle: Bundle,
+    bundle: TrustedBundle,
     overrides: Vec<(String, u64)>,
     code_cache: Option<CodeCache>,
     threads: Option<usize>,
@@ -35,7 +35,7 @@ impl std::fmt::Debug for EngineBuilder {
 
 impl Engine {
     /// A builder for an engine judging with `bundle`.
-    pub fn builder(bundle: Bundle) -> EngineBuilder {
+    pub fn builder(bundle: TrustedBundle) -> EngineBuilder {
         EngineBuilder {
             bundle,
             overrides: Vec::new(),
@@ -47,7 +47,7 @@ impl Engine {
 
     /// An engine for `bundle` under its own limits, compiling each plugin
     /// it uses: `Engine::builder(bundle).build()`.
-    pub fn new(bundle: Bundle) -> Result<Self, Error> {
+    pub fn new(bundle: TrustedBundle) -> Result<Self, Error> {
         Self::builder(bundle).build()
     }
 }
@@ -99,14 +99,15 @@ impl EngineBuilder {
     /// reference data replaced, the sandbox set up.
     pub fn build(self) -> Result<Engine, Error> {
         let EngineBuilder {
-            mut bundle,
+            bundle,
             overrides,
             code_cache,
             threads,
             references,
         } = self;
-        let mut limits = Limits::for_bundle(&bundle);
-        let mut submission_limits = SubmissionLimits::for_bundle(&bundle);
+        let mut bundle = bundle.into_inner();
+        let mut limits = bundle.limits.sandbox();
+        let mut submission_limits = bundle.limits.submission();
         for (name, value) in &overrides {
             crate::limits::check(name, *value)?;
             limits.set(name, *value);

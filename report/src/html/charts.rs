@@ -4,7 +4,7 @@
 
 use assure_engine::decision::{Decision, Finding, Outcome};
 
-use super::Page;
+use super::page::Page;
 use crate::view::{OUTCOMES, SEVERITIES, controls_by_framework, outcome_counts};
 
 /// Findings by severity, and controls by framework and outcome, as inline SVG.

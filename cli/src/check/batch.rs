@@ -18,7 +18,7 @@ use assure_report::Format;
 use assure_report::batch::Counts;
 
 use crate::ExitStatus;
-use crate::check::CheckArgs;
+use super::args::{CheckArgs, batch_options, refuse_overwriting};
 
 /// Checks the batch `entries` and reports it.
 pub fn run(
@@ -40,11 +40,11 @@ pub fn run(
     let started = Instant::now();
     let list: Vec<&Path> = entries.iter().map(Entry::path).collect();
     // Nothing is written over what is judged.
-    if let Err(message) = crate::check::refuse_overwriting(args, &list) {
+    if let Err(message) = refuse_overwriting(args, &list) {
         let _ = writeln!(anstream::stderr(), "error: {message}");
         return ExitStatus::Error;
     }
-    let options = crate::check::batch_options(args, engine, as_of, entries);
+    let options = batch_options(args, engine, as_of, entries);
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(list.len() as u64);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
