@@ -9,7 +9,7 @@ use assure_engine::error::BundleError;
 use assure_engine::reference::{Dataset, Kev, NhsAlerts};
 use clap::{Args, Subcommand};
 
-use crate::{Outcome, fail};
+use crate::{ExitStatus, fail};
 
 #[derive(Debug, Args)]
 pub struct DataArgs {
@@ -45,7 +45,7 @@ pub struct DataFileArgs {
     pub dry_run: bool,
 }
 
-pub fn run(args: &DataArgs) -> Outcome {
+pub fn run(args: &DataArgs) -> ExitStatus {
     match &args.command {
         DataCommand::Kev(file) => install::<Kev>(file, "kev.json", |old, new| {
             let added = new
@@ -157,7 +157,7 @@ fn install<T: Dataset>(
     args: &DataFileArgs,
     file_name: &str,
     changes: impl Fn(&T, &T) -> String,
-) -> Outcome {
+) -> ExitStatus {
     let (bytes, data) = match read_checked::<T>(&args.file) {
         Ok(read) => read,
         Err(e) => return fail(&e),
@@ -193,12 +193,12 @@ fn install<T: Dataset>(
                 args.file.display(),
                 previous.released()
             );
-            return Outcome::Error;
+            return ExitStatus::Error;
         }
     }
     if args.dry_run {
         let _ = writeln!(out, "dry run: {} not written", target.display());
-        return Outcome::Success;
+        return ExitStatus::Success;
     }
     if let Some(parent) = target.parent()
         && let Err(source) = std::fs::create_dir_all(parent)
@@ -221,5 +221,5 @@ fn install<T: Dataset>(
         "wrote {}; rebuild assure (or the bundle) and re-sign it for checks to use it",
         target.display()
     );
-    Outcome::Success
+    ExitStatus::Success
 }

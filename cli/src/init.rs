@@ -3,10 +3,11 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
-use assure_engine::submission::{self, FileNote, InitReport, MANIFEST, Profile};
+use assure_engine::init::{self, FileNote, InitReport};
+use assure_engine::submission::{MANIFEST, Profile};
 use clap::Args;
 
-use crate::{Outcome, fail};
+use crate::{ExitStatus, fail};
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -120,22 +121,22 @@ fn tell(out: &mut impl Write, report: &InitReport) {
             let _ = writeln!(
                 out,
                 "  {}: {}",
-                submission::printable(&n.path),
-                submission::printable(&n.note)
+                init::printable(&n.path),
+                init::printable(&n.note)
             );
         }
     }
 }
 
-pub fn run(args: &InitArgs) -> Outcome {
-    let mut report = match submission::init_report(&args.folder) {
+pub fn run(args: &InitArgs) -> ExitStatus {
+    let mut report = match init::init_report(&args.folder) {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
     for (key, value) in &args.profile {
         if let Err(message) = report.manifest.profile.set_answer(key, value) {
             let _ = writeln!(anstream::stderr(), "error: {message}");
-            return Outcome::Error;
+            return ExitStatus::Error;
         }
     }
     if !args.no_prompt
@@ -152,14 +153,14 @@ pub fn run(args: &InitArgs) -> Outcome {
         for problem in problems {
             let _ = writeln!(anstream::stderr(), "error: {problem}");
         }
-        return Outcome::Error;
+        return ExitStatus::Error;
     }
-    let text = submission::report_to_toml(&report);
+    let text = init::report_to_toml(&report);
     if args.dry_run {
         let _ = anstream::stdout().write_all(text.as_bytes());
         // The manifest is on stdout: the notes go to stderr.
         tell(&mut anstream::stderr(), &report);
-        return Outcome::Success;
+        return ExitStatus::Success;
     }
     let manifest = &report.manifest;
     let path = args.folder.join(MANIFEST);
@@ -199,5 +200,5 @@ pub fn run(args: &InitArgs) -> Outcome {
             args.folder.display()
         );
     }
-    Outcome::Success
+    ExitStatus::Success
 }

@@ -4,13 +4,11 @@
 //! This binary only parses arguments, calls the engine and renders; the work
 //! is in the `assure-engine` library.
 
-mod batch;
 mod check;
 mod data;
 mod init;
 mod output;
 mod policy;
-mod render;
 mod trust;
 mod verify;
 
@@ -62,9 +60,9 @@ enum Command {
     Verify(verify::VerifyArgs),
 }
 
-/// The process outcome; its number is the exit code.
+/// How the process ends; its number is the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub enum ExitStatus {
     /// 0: approved, or a command that succeeded.
     Success = 0,
     /// 1: usage or internal error.
@@ -79,7 +77,7 @@ pub enum Outcome {
     NotChecked = 5,
 }
 
-impl Termination for Outcome {
+impl Termination for ExitStatus {
     fn report(self) -> ExitCode {
         ExitCode::from(self as u8)
     }
@@ -87,25 +85,25 @@ impl Termination for Outcome {
 
 /// Prints an engine error the way miette renders diagnostics, and maps it to
 /// its exit code.
-pub fn fail(error: &assure_engine::Error) -> Outcome {
-    let report = render::diagnostic(error);
+pub fn fail(error: &assure_engine::Error) -> ExitStatus {
+    let report = assure_report::diagnostic(error);
     let _ = std::io::Write::write_all(&mut anstream::stderr(), report.as_bytes());
     if error.is_trust_failure() {
-        Outcome::TrustFailure
+        ExitStatus::TrustFailure
     } else {
-        Outcome::Error
+        ExitStatus::Error
     }
 }
 
-fn main() -> Outcome {
+fn main() -> ExitStatus {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
-                Outcome::Error
+                ExitStatus::Error
             } else {
-                Outcome::Success
+                ExitStatus::Success
             };
         }
     };

@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use anstyle::{AnsiColor, Style};
 use assure_engine::decision::natural_key as natural;
 use assure_engine::submission::Tier;
-use assure_engine::{Bundle, Engine, Limits};
+use assure_engine::{Bundle, Engine, TrustedBundle};
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::{Outcome, fail};
+use crate::{ExitStatus, fail};
 
 /// The bundle source folder commands default to.
 const DEFAULT_DIR: &str = "policies/nhs-baseline";
@@ -87,7 +87,7 @@ fn paint(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")
 }
 
-pub fn test(args: &TestArgs) -> Outcome {
+pub fn test(args: &TestArgs) -> ExitStatus {
     let bundle = if args.bundle.bundle.is_some() {
         match args.bundle.load(jiff::Timestamp::now()) {
             Ok(b) => b,
@@ -100,15 +100,15 @@ pub fn test(args: &TestArgs) -> Outcome {
             args.dir.display(),
             args.dir.display()
         );
-        return Outcome::TrustFailure;
+        return ExitStatus::TrustFailure;
     } else {
+        // The author's own source folder: what they run their tests on.
         match Bundle::from_source_dir(&args.dir) {
-            Ok(b) => b,
+            Ok(b) => TrustedBundle::authors_own(b),
             Err(e) => return fail(&e),
         }
     };
-    let limits = Limits::for_bundle(&bundle);
-    let engine = match Engine::new(bundle, limits) {
+    let engine = match Engine::new(bundle) {
         Ok(e) => e,
         Err(e) => return fail(&e),
     };
@@ -121,7 +121,7 @@ pub fn test(args: &TestArgs) -> Outcome {
                 "{} {problem}",
                 paint(AnsiColor::Red.on_default().bold(), "error:")
             );
-            return Outcome::Error;
+            return ExitStatus::Error;
         }
     };
     let mut out = String::new();
@@ -195,13 +195,13 @@ pub fn test(args: &TestArgs) -> Outcome {
     );
     let _ = anstream::stdout().write_all(out.as_bytes());
     if report.failed() > 0 || coverage_failed {
-        Outcome::Error
+        ExitStatus::Error
     } else {
-        Outcome::Success
+        ExitStatus::Success
     }
 }
 
-pub fn validate(args: &ValidateArgs) -> Outcome {
+pub fn validate(args: &ValidateArgs) -> ExitStatus {
     match Bundle::from_source_dir(&args.dir) {
         Ok(bundle) => {
             let _ = writeln!(
@@ -210,16 +210,18 @@ pub fn validate(args: &ValidateArgs) -> Outcome {
                 args.dir.display(),
                 bundle.rules.len()
             );
-            Outcome::Success
+            ExitStatus::Success
         }
         Err(e) => fail(&e),
     }
 }
 
-pub fn controls(args: &ControlsArgs) -> Outcome {
+pub fn controls(args: &ControlsArgs) -> ExitStatus {
     let bundle = match &args.dir {
         Some(dir) => Bundle::from_source_dir(dir),
-        None => Bundle::builtin().map_err(assure_engine::Error::from),
+        None => TrustedBundle::builtin()
+            .map(TrustedBundle::into_inner)
+            .map_err(assure_engine::Error::from),
     };
     let bundle = match bundle {
         Ok(b) => b,
@@ -248,7 +250,7 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
                     "error: no [[source]] in bundle.toml covers these controls: {}",
                     uncovered.join("; ")
                 );
-                return Outcome::Error;
+                return ExitStatus::Error;
             }
         },
         ControlsFormat::Csv => {
@@ -271,7 +273,7 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
                 Ok(text) => out.push_str(&text),
                 Err(e) => {
                     let _ = writeln!(anstream::stderr(), "error: cannot write the CSV: {e}");
-                    return Outcome::Error;
+                    return ExitStatus::Error;
                 }
             }
         }
@@ -280,12 +282,12 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
             for (control, rules) in &map {
                 let listed: Vec<String> = rules
                     .iter()
-                    .map(|r| crate::render::markdown_text(&format!("{} {}", r.id, r.title)))
+                    .map(|r| assure_report::markdown_text(&format!("{} {}", r.id, r.title)))
                     .collect();
                 let _ = writeln!(
                     out,
                     "| {} | {} |",
-                    crate::render::markdown_text(control),
+                    assure_report::markdown_text(control),
                     listed.join("<br>")
                 );
             }
@@ -298,8 +300,8 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
                     out,
                     "| {} | {} | {} |",
                     tier.as_str(),
-                    crate::render::markdown_text(tier.implied_by()),
-                    crate::render::markdown_text(&rules)
+                    assure_report::markdown_text(tier.implied_by()),
+                    assure_report::markdown_text(&rules)
                 );
             }
         }
@@ -316,8 +318,8 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
                 let _ = writeln!(
                     out,
                     "{:<width$}  {}",
-                    crate::render::terminal_text(control),
-                    crate::render::terminal_text(&ids.join(", "))
+                    assure_report::terminal_text(control),
+                    assure_report::terminal_text(&ids.join(", "))
                 );
             }
             let _ = writeln!(
@@ -332,7 +334,7 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
                     tier.as_str(),
                     tier.implied_by(),
                     "",
-                    crate::render::terminal_text(&rules)
+                    assure_report::terminal_text(&rules)
                 );
             }
             let _ = writeln!(
@@ -346,14 +348,14 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
         }
     }
     let _ = anstream::stdout().write_all(out.as_bytes());
-    Outcome::Success
+    ExitStatus::Success
 }
 
 /// The baseline document: its tiers, every rule (in file and rule order)
 /// with the source of each control, and the sources. Errs with the controls
 /// no source covers.
 fn baseline_document(bundle: &Bundle) -> Result<String, Vec<String>> {
-    use crate::render::markdown_text as md;
+    use assure_report::markdown_text as md;
     let mut uncovered: Vec<String> = Vec::new();
     let mut out = String::new();
     let _ = writeln!(

@@ -5,13 +5,13 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use assure_engine::{Bundle, TrustConfig};
+use assure_engine::{Bundle, TrustConfig, TrustedBundle};
 use assure_trust::TrustError;
 use assure_trust::bundle::{self as tb, BuildSpec, LoadedBundle};
 use assure_trust::keys::{self, PrivateKey, PublicKey};
 use clap::{Args, Subcommand};
 
-use crate::Outcome;
+use crate::ExitStatus;
 
 /// Which bundle to judge with, and what to trust it by.
 #[derive(Debug, Args)]
@@ -46,18 +46,18 @@ fn default_state() -> PathBuf {
 }
 
 /// Prints a trust failure (exit 4).
-fn untrusted(what: &str, error: &TrustError) -> Outcome {
+fn untrusted(what: &str, error: &TrustError) -> ExitStatus {
     let _ = writeln!(anstream::stderr(), "error: {what}: {error}");
-    Outcome::TrustFailure
+    ExitStatus::TrustFailure
 }
 
 /// Prints a usage error (exit 1).
-fn usage(message: &str) -> Outcome {
+fn usage(message: &str) -> ExitStatus {
     let _ = writeln!(anstream::stderr(), "error: {message}");
-    Outcome::Error
+    ExitStatus::Error
 }
 
-fn read_public_keys(paths: &[PathBuf]) -> Result<Vec<PublicKey>, Outcome> {
+fn read_public_keys(paths: &[PathBuf]) -> Result<Vec<PublicKey>, ExitStatus> {
     paths
         .iter()
         .map(|p| {
@@ -67,21 +67,21 @@ fn read_public_keys(paths: &[PathBuf]) -> Result<Vec<PublicKey>, Outcome> {
         .collect()
 }
 
-fn read_private_key(path: &Path) -> Result<PrivateKey, Outcome> {
+fn read_private_key(path: &Path) -> Result<PrivateKey, ExitStatus> {
     PrivateKey::read_pem_file(path).map_err(|e| untrusted(&format!("key {}", path.display()), &e))
 }
 
 impl BundleTrustArgs {
     /// The bundle to judge with: the built-in one, or a published bundle that
     /// verified. `now` is the evaluation time (expiry is checked against it).
-    pub fn load(&self, now: jiff::Timestamp) -> Result<Bundle, Outcome> {
+    pub fn load(&self, now: jiff::Timestamp) -> Result<TrustedBundle, ExitStatus> {
         let Some(path) = &self.bundle else {
             if !self.trust.is_empty() {
                 return Err(usage(
                     "`--trust` is for a published bundle: pass it with `--bundle <file>`",
                 ));
             }
-            return Bundle::builtin().map_err(|e| crate::fail(&e.into()));
+            return TrustedBundle::builtin().map_err(|e| crate::fail(&e.into()));
         };
         if self.trust.is_empty() {
             let _ = writeln!(
@@ -91,14 +91,14 @@ impl BundleTrustArgs {
                  used unverified",
                 path.display()
             );
-            return Err(Outcome::TrustFailure);
+            return Err(ExitStatus::TrustFailure);
         }
         let config = TrustConfig {
             keys: read_public_keys(&self.trust)?,
             threshold: self.threshold,
             state: self.state.clone().unwrap_or_else(default_state),
         };
-        Bundle::load_signed(path, &config, now).map_err(|e| crate::fail(&e))
+        TrustedBundle::load_signed(path, &config, now).map_err(|e| crate::fail(&e))
     }
 }
 
@@ -125,7 +125,7 @@ pub enum KeyCommand {
     },
 }
 
-pub fn key(args: &KeyArgs) -> Outcome {
+pub fn key(args: &KeyArgs) -> ExitStatus {
     match &args.command {
         KeyCommand::Generate { out } => {
             let private = keys::generate();
@@ -146,7 +146,7 @@ pub fn key(args: &KeyArgs) -> Outcome {
                 pub_path.display(),
                 private.key_id().to_hex()
             );
-            Outcome::Success
+            ExitStatus::Success
         }
         KeyCommand::Id { key } => {
             // It may be a private key: kept where it is wiped on drop.
@@ -162,7 +162,7 @@ pub fn key(args: &KeyArgs) -> Outcome {
             match id {
                 Ok(id) => {
                     let _ = writeln!(anstream::stdout(), "{}", id.to_hex());
-                    Outcome::Success
+                    ExitStatus::Success
                 }
                 Err(e) => untrusted(&key.display().to_string(), &e),
             }
@@ -209,7 +209,7 @@ pub enum PluginCommand {
     },
 }
 
-pub fn plugin(args: &PluginArgs) -> Outcome {
+pub fn plugin(args: &PluginArgs) -> ExitStatus {
     match &args.command {
         PluginCommand::Sign { key, plugin, out } => {
             let key = match read_private_key(key) {
@@ -234,7 +234,7 @@ pub fn plugin(args: &PluginArgs) -> Outcome {
                 target.display(),
                 key.key_id().to_hex()
             );
-            Outcome::Success
+            ExitStatus::Success
         }
         PluginCommand::Verify { plugin, trust } => {
             let keys = match read_public_keys(trust) {
@@ -254,7 +254,7 @@ pub fn plugin(args: &PluginArgs) -> Outcome {
                         "{name}: signed over the whole component by {}",
                         ids.join(", ")
                     );
-                    Outcome::Success
+                    ExitStatus::Success
                 }
                 Err(e) => untrusted(&name, &e),
             }
@@ -324,7 +324,7 @@ pub enum BundleCommand {
     },
 }
 
-fn time(text: Option<&str>, flag: &str) -> Result<jiff::Timestamp, Outcome> {
+fn time(text: Option<&str>, flag: &str) -> Result<jiff::Timestamp, ExitStatus> {
     match text {
         // Whole seconds: what a manifest records.
         None => jiff::Timestamp::from_second(jiff::Timestamp::now().as_second())
@@ -335,7 +335,7 @@ fn time(text: Option<&str>, flag: &str) -> Result<jiff::Timestamp, Outcome> {
     }
 }
 
-fn write_bundle(path: &Path, bundle: &LoadedBundle) -> Result<(), Outcome> {
+fn write_bundle(path: &Path, bundle: &LoadedBundle) -> Result<(), ExitStatus> {
     if path.is_dir() {
         // A folder bundle: rewrite its envelope.
         let envelope = bundle
@@ -354,13 +354,13 @@ fn write_bundle(path: &Path, bundle: &LoadedBundle) -> Result<(), Outcome> {
         .map_err(|e| usage(&format!("cannot write {}: {e}", path.display())))
 }
 
-pub fn bundle(args: &BundleArgs) -> Outcome {
+pub fn bundle(args: &BundleArgs) -> ExitStatus {
     match run_bundle(args) {
         Ok(o) | Err(o) => o,
     }
 }
 
-fn run_bundle(args: &BundleArgs) -> Result<Outcome, Outcome> {
+fn run_bundle(args: &BundleArgs) -> Result<ExitStatus, ExitStatus> {
     let mut out = String::new();
     match &args.command {
         BundleCommand::Build {
@@ -539,5 +539,5 @@ fn run_bundle(args: &BundleArgs) -> Result<Outcome, Outcome> {
         }
     }
     let _ = anstream::stdout().write_all(out.as_bytes());
-    Ok(Outcome::Success)
+    Ok(ExitStatus::Success)
 }

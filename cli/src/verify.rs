@@ -8,7 +8,7 @@ use assure_engine::record::{self, MAX_ENVELOPE_BYTES, RecordError};
 use assure_trust::keys::PublicKey;
 use clap::Args;
 
-use crate::Outcome;
+use crate::ExitStatus;
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -39,12 +39,12 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
-fn trust_failure(message: &str) -> Outcome {
+fn trust_failure(message: &str) -> ExitStatus {
     let _ = writeln!(anstream::stderr(), "error: {message}");
-    Outcome::TrustFailure
+    ExitStatus::TrustFailure
 }
 
-pub fn run(args: &VerifyArgs) -> Outcome {
+pub fn run(args: &VerifyArgs) -> ExitStatus {
     let mut keys = Vec::new();
     for path in &args.trust {
         match PublicKey::read_pem_file(path) {
@@ -55,7 +55,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
                     "error: trusted key {}: {e}",
                     path.display()
                 );
-                return Outcome::Error;
+                return ExitStatus::Error;
             }
         }
     }
@@ -68,7 +68,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
             "error: cannot read {}: {e}",
             args.record.display()
         );
-        return Outcome::Error;
+        return ExitStatus::Error;
     }
     if bytes.len() as u64 > MAX_ENVELOPE_BYTES {
         return trust_failure(&format!(
@@ -81,7 +81,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
         Ok(v) => v,
         Err(RecordError::Trust(assure_trust::TrustError::InvalidTrustConfig { reason })) => {
             let _ = writeln!(anstream::stderr(), "error: {reason}");
-            return Outcome::Error;
+            return ExitStatus::Error;
         }
         Err(e) => {
             return trust_failure(&format!("{} does not verify: {e}", args.record.display()));
@@ -149,7 +149,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
                 let _ = write!(
                     message,
                     "\n  {}: {}",
-                    crate::render::terminal_text(&m.name),
+                    assure_report::terminal_text(&m.name),
                     m.problem
                 );
             }
@@ -177,132 +177,25 @@ pub fn run(args: &VerifyArgs) -> Outcome {
     }
     let mut stdout = anstream::stdout();
     let _ = stdout.write_all(out.as_bytes());
-    Outcome::Success
+    ExitStatus::Success
 }
 
-/// Re-runs the check the record describes and compares the decisions.
-fn replay(verified: &record::VerifiedRecord, dir: &std::path::Path) -> Result<String, Outcome> {
-    use assure_engine::{Bundle, CheckOptions, Engine, Limits, LoadOptions, Submission};
-    let recorded = |pointer: &str| {
-        verified
-            .assure
-            .as_ref()
-            .and_then(|a| a.pointer(pointer))
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned)
-    };
-    let (Some(recorded_digest), Some(recorded_bundle)) =
-        (recorded("/decision_sha256"), recorded("/bundle/digest"))
-    else {
-        return Err(trust_failure(
-            "the record carries no assure decision digest to replay against",
-        ));
-    };
-    let Ok(as_of) = verified
-        .time_verified
-        .parse::<assure_engine::jiff::Timestamp>()
-    else {
-        return Err(trust_failure(&format!(
-            "the record's time `{}` is not an RFC 3339 time",
-            verified.time_verified
-        )));
-    };
-    let bundle = Bundle::builtin().map_err(|e| crate::fail(&e.into()))?;
-    if bundle.digest != recorded_bundle {
-        let _ = writeln!(
-            anstream::stderr(),
-            "error: the record was decided with bundle sha256:{recorded_bundle}; this assure \
-             carries sha256:{} — replay needs the same bundle",
-            bundle.digest
-        );
-        return Err(Outcome::Error);
-    }
-    // Reference data the operator gave (`check --reference`) is not in this
-    // binary: replaying without it would judge with other knowledge.
-    let given: Vec<String> = verified
-        .assure
-        .as_ref()
-        .and_then(|a| a.get("reference_data"))
-        .and_then(serde_json::Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter(|d| d.get("origin").and_then(serde_json::Value::as_str) == Some("operator"))
-                .map(|d| {
-                    let field =
-                        |k: &str| d.get(k).and_then(serde_json::Value::as_str).unwrap_or("?");
-                    format!(
-                        "{} {} ({}, sha256:{})",
-                        field("name"),
-                        field("version"),
-                        field("path"),
-                        field("sha256")
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    if !given.is_empty() {
-        let _ = writeln!(
-            anstream::stderr(),
-            "error: the record was decided with reference data given with --reference: {}; \
-             replay judges with this binary's built-in data only, so it cannot reproduce it",
-            given.join(", ")
-        );
-        return Err(Outcome::Error);
-    }
-    let options = LoadOptions {
-        limits: assure_engine::SubmissionLimits::for_bundle(&bundle),
-        ..LoadOptions::default()
-    };
-    let submission = Submission::load(dir, &options).map_err(|e| crate::fail(&e))?;
-    let limits = Limits::for_bundle(&bundle);
-    let engine = Engine::new(bundle, limits).map_err(|e| crate::fail(&e))?;
-    let (decision, _) = engine
-        .check(&submission, &CheckOptions { as_of })
+/// Re-runs the check the record describes with the built-in bundle and
+/// compares the decisions.
+fn replay(verified: &record::VerifiedRecord, dir: &std::path::Path) -> Result<String, ExitStatus> {
+    use assure_engine::record::{Replay, ReplayError};
+    let engine = assure_engine::TrustedBundle::builtin()
+        .map_err(assure_engine::Error::from)
+        .and_then(assure_engine::Engine::new)
         .map_err(|e| crate::fail(&e))?;
-    let digest = assure_engine::submission::sha256_hex(decision.to_json().as_bytes());
-    if digest == recorded_digest {
-        return Ok(format!(
-            "re-ran as of {}: the same decision (sha256:{digest})",
-            verified.time_verified
-        ));
+    match verified.replay(&engine, dir) {
+        Ok(same @ Replay::Same { .. }) => Ok(same.to_string()),
+        Ok(different) => Err(trust_failure(&different.to_string())),
+        Err(ReplayError::Engine(e)) => Err(crate::fail(&e)),
+        Err(e) if e.is_trust_failure() => Err(trust_failure(&e.to_string())),
+        Err(e) => {
+            let _ = writeln!(anstream::stderr(), "error: {e}");
+            Err(ExitStatus::Error)
+        }
     }
-    let mut message = format!(
-        "the replay as of {} gives a different decision (sha256:{digest}, recorded sha256:{recorded_digest})",
-        verified.time_verified
-    );
-    let was = recorded("/verdict").unwrap_or_default();
-    if was != decision.verdict.as_str() {
-        message.push_str(&format!(
-            "\n  verdict: recorded {was}, now {}",
-            decision.verdict
-        ));
-    }
-    let rules = |list: Option<&serde_json::Value>| -> Vec<String> {
-        list.and_then(serde_json::Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|f| f.get("rule").and_then(serde_json::Value::as_str))
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let before = rules(verified.assure.as_ref().and_then(|a| a.get("findings")));
-    let now: Vec<String> = decision.findings.iter().map(|f| f.rule.clone()).collect();
-    if before != now {
-        message.push_str(&format!(
-            "\n  findings: recorded [{}], now [{}]",
-            before.join(", "),
-            now.join(", ")
-        ));
-    }
-    let engine_was = recorded("/engine/version").unwrap_or_default();
-    if engine_was != decision.engine.version {
-        message.push_str(&format!(
-            "\n  engine: recorded assure {engine_was}, now {}",
-            decision.engine.version
-        ));
-    }
-    Err(trust_failure(&message))
 }

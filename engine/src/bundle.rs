@@ -39,7 +39,7 @@ use crate::reference::{Kev, NhsAlerts};
 use crate::submission::sha256_hex;
 use crate::vocabulary::{Read, Vocabulary, policy_mentions, policy_reads};
 
-mod builtin {
+pub(crate) mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_bundle.rs"));
 }
 
@@ -198,6 +198,9 @@ struct BundleToml {
     /// The documents the rules' controls cite (`[[source]]`).
     #[serde(default, rename = "source")]
     sources: Vec<Source>,
+    /// The frameworks in the order reports show them.
+    #[serde(default)]
+    frameworks: Vec<String>,
     /// Limits the bundle sets (`crate::limits::TABLE` names them).
     #[serde(default)]
     limits: BTreeMap<String, u64>,
@@ -225,7 +228,7 @@ struct DataEntry {
 const MAX_DATA_AGE_DAYS: u32 = 3650;
 
 /// Where a dataset a check used came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DataOrigin {
     /// The bundle carries it (and its signature covers it).
@@ -398,6 +401,10 @@ pub struct Bundle {
     pub nhs_alerts: Option<ReferenceData<NhsAlerts>>,
     /// The documents its controls cite, with the edition checked.
     pub sources: Vec<Source>,
+    /// The frameworks (`DTAC`, `DSPT`…) in the order its readers expect
+    /// them; a decision lists controls in this order, then the other
+    /// frameworks by name.
+    pub frameworks: Vec<String>,
     /// The limits it sets (`[limits]` in `bundle.toml`), each checked
     /// against its hard ceiling.
     pub limits: crate::limits::BundleLimits,
@@ -408,7 +415,7 @@ pub struct Bundle {
 }
 
 /// A published bundle's verified signatures.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Signed {
     /// The SHA-256 of its `bundle.json`.
     pub manifest_sha256: String,
@@ -449,83 +456,6 @@ impl Bundle {
             .iter()
             .filter(|s| s.covers(control))
             .max_by_key(|s| s.key.len())
-    }
-
-    /// The built-in NHS baseline bundle, checked against the digest pinned
-    /// when this binary was built.
-    pub fn builtin() -> Result<Self, BundleError> {
-        let files: BTreeMap<String, Vec<u8>> = builtin::FILES
-            .iter()
-            .map(|(path, bytes)| ((*path).to_owned(), bytes.to_vec()))
-            .collect();
-        let bundle = Self::from_files("built-in", files)?;
-        if bundle.digest != builtin::DIGEST {
-            return Err(BundleError::Digest {
-                bundle: bundle.name,
-                expected: builtin::DIGEST.to_owned(),
-                found: bundle.digest,
-            });
-        }
-        Ok(bundle)
-    }
-
-    /// Loads a published bundle — a `.bundle` file or a folder holding
-    /// `bundle.json` and `bundle.json.dsse` — and verifies it before anything
-    /// in it is used: the threshold of trusted signatures, the exact file
-    /// list and digests, every plugin's pin and signature, expiry at `now`
-    /// and the anti-rollback state, which records it when it is accepted.
-    /// There is no unverified path.
-    pub fn load_signed(
-        path: &std::path::Path,
-        trust: &TrustConfig,
-        now: jiff::Timestamp,
-    ) -> Result<Self, crate::Error> {
-        let source_name = path.display().to_string();
-        let untrusted = |error| crate::Error::BundleTrust {
-            source_name: source_name.clone(),
-            error,
-        };
-        let loaded = assure_trust::bundle::load(path).map_err(untrusted)?;
-        let mut state = assure_trust::state::State::load(&trust.state).map_err(untrusted)?;
-        let verified =
-            assure_trust::bundle::verify(&loaded, &trust.keys, trust.threshold, now, &mut state)
-                .map_err(untrusted)?;
-        let mut bundle = Self::from_files(&source_name, verified.files.clone())?;
-        if bundle.name != verified.manifest.name || bundle.version != verified.manifest.version {
-            return Err(BundleError::Invalid {
-                bundle: source_name.clone(),
-                file: "bundle.toml".into(),
-                problems: vec![format!(
-                    "names {} v{}, but the signed bundle.json says {} v{}",
-                    bundle.name, bundle.version, verified.manifest.name, verified.manifest.version
-                )],
-            }
-            .into());
-        }
-        // Every plugin the engine will run is one the trust layer checked
-        // against the bundle's allowed plugin signers.
-        for plugin in &bundle.plugins {
-            let signed = verified.plugin_signers.iter().any(|(p, signers)| {
-                !signers.is_empty()
-                    && verified
-                        .files
-                        .get(p)
-                        .is_some_and(|b| sha256_hex(b) == plugin.sha256)
-            });
-            if !signed {
-                return Err(untrusted(assure_trust::TrustError::PluginUnsigned {
-                    plugin: plugin.name.clone(),
-                }));
-            }
-        }
-        // Recorded only once the bundle is known to load.
-        state.save().map_err(untrusted)?;
-        bundle.signed = Some(Signed {
-            manifest_sha256: verified.digest.clone(),
-            signers: verified.signers.iter().map(|k| k.to_hex()).collect(),
-            expires: crate::facts::format_datetime(verified.manifest.expires),
-        });
-        Ok(bundle)
     }
 
     /// Loads a bundle's source folder (a `bundle.toml` and the files it
@@ -707,6 +637,7 @@ impl Bundle {
             kev,
             nhs_alerts,
             sources,
+            frameworks: manifest.frameworks,
             limits,
             signed: None,
         })
@@ -719,7 +650,7 @@ impl Bundle {
 
     /// The entity types the schema lets `action` apply to as its resource.
     pub fn resources_of(&self, action: &str) -> BTreeSet<String> {
-        let Ok(uid) = crate::facts::uid("Action", action) else {
+        let Ok(uid) = crate::vocabulary::uid("Action", action) else {
             return BTreeSet::new();
         };
         self.schema

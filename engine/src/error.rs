@@ -42,6 +42,11 @@ pub enum Error {
     #[diagnostic(transparent)]
     Bundle(#[from] BundleError),
 
+    /// The folders named for a batch could not be listed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Batch(#[from] ListError),
+
     /// The plugin host could not be set up, or a plugin could not be loaded.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -242,3 +247,29 @@ pub(crate) fn bullet(items: &[String]) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A folder that could not be listed as submissions.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ListError {
+    /// A folder could not be read.
+    #[error("cannot read `{}`: {source}", path.display())]
+    #[diagnostic(code(assure::batch::unreadable))]
+    Unreadable {
+        /// The folder or entry.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A folder holds no submission, and no folder inside it does.
+    #[error("{} holds no submission.toml, and no folder directly inside it does", path.display())]
+    #[diagnostic(
+        code(assure::batch::empty),
+        help("name a submission folder (it holds submission.toml), or a folder of them")
+    )]
+    NoSubmissions {
+        /// The folder.
+        path: PathBuf,
+    },
+}
+

@@ -7,14 +7,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use cedar_policy::{Entities, Entity, EntityId, EntityTypeName, EntityUid, RestrictedExpression};
-use serde::Serialize;
+use cedar_policy::{Entities, Entity, EntityUid, RestrictedExpression};
+use serde::{Deserialize, Serialize};
 
 use crate::plugin::{self, Extraction};
 use crate::vocabulary::{FactType, LookupError, Vocabulary};
+pub use crate::time::{format_datetime, normalise_datetime};
+pub use crate::vocabulary::uid;
 
 /// A fact's value, checked against its declared type.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum FactValue {
     /// A boolean.
@@ -45,7 +47,7 @@ impl std::fmt::Display for FactValue {
 }
 
 /// Where a fact came from: the plugin, the document and the place in it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Provenance {
     /// The evidence file, relative to the submission.
     pub document: String,
@@ -60,7 +62,7 @@ pub struct Provenance {
 }
 
 /// One fact, with every place that stated it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FactRecord {
     /// The value.
     pub value: FactValue,
@@ -84,7 +86,7 @@ pub struct AssembledEntity {
 
 /// A problem with what a plugin returned: the document's facts cannot all be
 /// trusted, so the decision is needs-evidence at best.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct FactProblem {
     /// The plugin.
     pub plugin: String,
@@ -98,7 +100,7 @@ pub struct FactProblem {
 
 /// A statement replaced by a later one (by its `timestamp`) from another
 /// document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Superseded {
     /// The entity (`Exposure[CVE-… @ pkg:…]`).
     pub entity: String,
@@ -151,9 +153,9 @@ pub struct Assembly {
     pending: Vec<(Provenance, Vec<Stated>)>,
     /// VEX statements set aside before they could merge or supersede: about
     /// another product or version, or dated after the evaluation time.
-    pub set_aside_statements: Vec<crate::join::UnmatchedStatement>,
+    pub set_aside_statements: Vec<UnmatchedStatement>,
     /// Notes the engine makes while joining (ids it cannot look up…).
-    pub notes: Vec<crate::decision::DocumentNote>,
+    pub notes: Vec<DocumentNote>,
     /// What the evidence must be about, and when: see [`Assembly::bound_to`].
     binding: Option<Binding>,
     /// Facts stated with different values: removed by [`Assembly::finish`],
@@ -382,7 +384,7 @@ impl Assembly {
                     self.problem(source, &name, format!("is not applied: {reason}"));
                 }
                 self.set_aside_statements
-                    .push(crate::join::UnmatchedStatement {
+                    .push(UnmatchedStatement {
                         exposure: entity.id.clone(),
                         vulnerability: text_of("vulnerability")
                             .and_then(|v| v.into_iter().next())
@@ -608,17 +610,6 @@ impl Assembly {
     }
 }
 
-/// A Cedar entity uid.
-pub fn uid(kind: &str, id: &str) -> Result<EntityUid, String> {
-    let type_name: EntityTypeName = kind
-        .parse()
-        .map_err(|e| format!("entity type `{kind}`: {e}"))?;
-    Ok(EntityUid::from_type_name_and_id(
-        type_name,
-        EntityId::new(id),
-    ))
-}
-
 fn at(source: &Provenance, location: &plugin::Location) -> Provenance {
     Provenance {
         location: location_text(location),
@@ -753,29 +744,6 @@ fn is_cedar_decimal(s: &str) -> bool {
         && fraction.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// An RFC 3339 date-time (or a bare date) as UTC, the form Cedar reads.
-pub fn normalise_datetime(s: &str) -> Option<String> {
-    let s = s.trim();
-    let timestamp: jiff::Timestamp = match s.parse() {
-        Ok(t) => t,
-        Err(_) => {
-            let date: jiff::civil::Date = s.parse().ok()?;
-            date.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp()
-        }
-    };
-    Some(format_datetime(timestamp))
-}
-
-/// A timestamp in Cedar's datetime form.
-pub fn format_datetime(t: jiff::Timestamp) -> String {
-    let millis = t.subsec_millisecond();
-    if millis == 0 {
-        t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
-    } else {
-        format!("{}.{millis:03}Z", t.strftime("%Y-%m-%dT%H:%M:%S"))
-    }
-}
-
 /// Attribute paths turned back into nested records.
 #[derive(Debug, Clone)]
 enum Node {
@@ -848,6 +816,43 @@ pub fn value_expression(value: &FactValue) -> RestrictedExpression {
         FactValue::Decimal(d) => RestrictedExpression::new_decimal(d),
         FactValue::Datetime(d) => RestrictedExpression::new_datetime(d),
     }
+}
+
+/// A plugin's note about a document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DocumentNote {
+    /// The evidence file.
+    pub document: String,
+    /// The plugin.
+    pub plugin: String,
+    /// The note.
+    pub message: String,
+    /// Where.
+    pub location: String,
+    /// Where that is in the document's text, when it is a JSON Pointer
+    /// found in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<crate::position::Region>,
+}
+
+/// A VEX statement that does not apply to the submission: it names nothing
+/// submitted, is about another product or version, or is dated after the
+/// evaluation time. Listed, never dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnmatchedStatement {
+    /// The `Exposure` entity id.
+    pub exposure: String,
+    /// The vulnerability.
+    pub vulnerability: String,
+    /// What the statement names.
+    pub product_refs: Vec<String>,
+    /// The product the statement is about, when it says (`product_scope`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub product_scope: Vec<String>,
+    /// Why it does not apply.
+    pub reason: String,
+    /// Where the statement is.
+    pub provenance: Vec<Provenance>,
 }
 
 #[cfg(test)]

@@ -19,34 +19,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
 
 use crate::bundle::{Bundle, ReferenceData};
-use crate::decision::DocumentNote;
+pub use crate::facts::UnmatchedStatement;
+use crate::facts::DocumentNote;
 use crate::facts::{Assembly, FactMap, FactProblem, FactValue, Provenance};
 use crate::identity::{names_product, purl_base, purl_unversioned};
 use crate::reference::{Kev, NhsAlerts};
 use crate::submission::Product;
 
-/// A VEX statement that does not apply to the submission: it names nothing
-/// submitted, is about another product or version, or is dated after the
-/// evaluation time. Listed, never dropped.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct UnmatchedStatement {
-    /// The `Exposure` entity id.
-    pub exposure: String,
-    /// The vulnerability.
-    pub vulnerability: String,
-    /// What the statement names.
-    pub product_refs: Vec<String>,
-    /// The product the statement is about, when it says (`product_scope`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub product_scope: Vec<String>,
-    /// Why it does not apply.
-    pub reason: String,
-    /// Where the statement is.
-    pub provenance: Vec<Provenance>,
-}
 
 /// Why a statement that names nothing submitted does not apply.
 pub const NAMES_NOTHING_SUBMITTED: &str =
@@ -242,7 +223,7 @@ fn future_fixes(assembly: &mut Assembly, as_of: jiff::Timestamp) {
             message: format!(
                 "the fix is dated {date}, after the evaluation time {}: a fix not yet released \
                  cannot start the 14-day patching clock; correct the date",
-                crate::facts::format_datetime(as_of)
+                crate::time::format_datetime(as_of)
             ),
         });
         entity.facts.remove("fix_available");
@@ -327,6 +308,7 @@ fn exposures(
                          the known-exploited catalogue; give its CVE id as an alias"
                     ),
                     location: first.location.clone(),
+                    region: None,
                 });
             }
         }
@@ -431,10 +413,10 @@ fn exposures(
             };
             set("known_exploited", FactValue::Bool(true));
             set("known_ransomware", FactValue::Bool(entry.known_ransomware));
-            if let Some(d) = crate::facts::normalise_datetime(&entry.date_added) {
+            if let Some(d) = crate::time::normalise_datetime(&entry.date_added) {
                 set("date_added", FactValue::Datetime(d));
             }
-            if let Some(d) = crate::facts::normalise_datetime(&entry.due_date) {
+            if let Some(d) = crate::time::normalise_datetime(&entry.due_date) {
                 set("due_date", FactValue::Datetime(d));
             }
             for (path, value) in [

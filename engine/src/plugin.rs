@@ -31,57 +31,11 @@ mod bindings {
 }
 
 use bindings::{Document, ExtractorPre};
+pub use crate::limits::SandboxLimits;
 pub use bindings::{Entity, EntityRef, Extraction, Fact, Location, Note, PluginInfo, Value};
 
 /// The WIT package version this host speaks.
 pub const CONTRACT: &str = "assure:plugin/extractor@0.1.0";
-
-/// The sandbox's limits for one plugin call.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Limits {
-    /// Fuel (roughly, WebAssembly instructions) a call may use.
-    pub fuel: u64,
-    /// Wall-clock time a call may take.
-    pub deadline: Duration,
-    /// Linear memory a plugin instance may grow to, in bytes.
-    pub memory_bytes: usize,
-    /// Table elements a plugin instance may have.
-    pub table_elements: usize,
-    /// Largest document handed to a plugin, in bytes.
-    pub max_input_bytes: usize,
-    /// Output allowed regardless of the document's size, in bytes.
-    pub output_base_bytes: usize,
-    /// Output allowed per byte of the document.
-    pub output_per_input_byte: usize,
-    /// Largest output whatever the document's size, in bytes.
-    pub max_output_bytes: usize,
-    /// Deepest nesting of arrays and objects in a JSON document, checked
-    /// before the plugin reads it.
-    pub nesting_depth: usize,
-    /// Largest plugin binary, in bytes.
-    pub plugin_bytes: usize,
-    /// Most functions one plugin may define, checked before compiling it.
-    pub functions: u64,
-    /// Most local variables over all of one plugin's functions, checked
-    /// before compiling it.
-    pub locals: u64,
-}
-
-impl Default for Limits {
-    /// The defaults of `crate::limits::TABLE`.
-    fn default() -> Self {
-        crate::limits::plugin_defaults()
-    }
-}
-
-impl Limits {
-    /// The output a plugin may return for a document of `input` bytes.
-    pub fn output_limit(&self, input: usize) -> usize {
-        self.output_base_bytes
-            .saturating_add(self.output_per_input_byte.saturating_mul(input))
-            .min(self.max_output_bytes)
-    }
-}
 
 /// The epoch tick: deadlines are measured in these.
 const TICK: Duration = Duration::from_millis(10);
@@ -97,7 +51,7 @@ fn as_u64(n: usize) -> u64 {
 /// Runs plugins. Cheap to share between threads.
 pub struct PluginHost {
     engine: Engine,
-    limits: Limits,
+    limits: SandboxLimits,
     code_cache: Option<ActiveCache>,
     counters: Counters,
     ticker: Option<JoinHandle<()>>,
@@ -236,14 +190,14 @@ impl ResourceLimiter for Limiter {
 impl PluginHost {
     /// A host with the given limits that compiles every plugin it loads.
     /// Starts one background thread that advances the wall-clock deadline.
-    pub fn new(limits: Limits) -> Result<Self, PluginError> {
+    pub fn new(limits: SandboxLimits) -> Result<Self, PluginError> {
         Self::with_code_cache(limits, None)
     }
 
     /// A host with the given limits that keeps compiled plugin code in
     /// `code_cache` (when given) and reuses it from there.
     pub fn with_code_cache(
-        limits: Limits,
+        limits: SandboxLimits,
         code_cache: Option<CodeCache>,
     ) -> Result<Self, PluginError> {
         let code_cache = code_cache
@@ -300,7 +254,7 @@ impl PluginHost {
     }
 
     /// The limits every call runs under.
-    pub fn limits(&self) -> &Limits {
+    pub fn limits(&self) -> &SandboxLimits {
         &self.limits
     }
 
@@ -461,7 +415,7 @@ impl PluginHost {
 /// Refuses a plugin too big, or with too many functions or locals, before
 /// Cranelift spends time on it: compile time grows with both, and a plugin
 /// is compiled before any deadline can apply.
-fn check_shape(bytes: &[u8], limits: &Limits) -> Result<(), String> {
+fn check_shape(bytes: &[u8], limits: &SandboxLimits) -> Result<(), String> {
     use wasmparser::{Parser, Payload};
     if bytes.len() > limits.plugin_bytes {
         return Err(format!(
@@ -516,7 +470,7 @@ fn is_limit_trap(e: &wasmtime::Error) -> bool {
 }
 
 /// Says which limit stopped a call, or what the fault was.
-fn classify(store: &Store<StoreState>, e: &wasmtime::Error, limits: &Limits) -> String {
+fn classify(store: &Store<StoreState>, e: &wasmtime::Error, limits: &SandboxLimits) -> String {
     if let Some(hit) = &store.data().limiter.hit {
         return hit.clone();
     }

@@ -177,7 +177,7 @@ pub trait Dataset {
     fn entry_count(&self) -> usize;
     /// When it was released, as a timestamp (a date is its midnight UTC).
     fn released_at(&self) -> Option<jiff::Timestamp> {
-        crate::facts::normalise_datetime(self.released())?
+        crate::time::normalise_datetime(self.released())?
             .parse()
             .ok()
     }
@@ -397,7 +397,7 @@ fn date_part(s: &str) -> &str {
 }
 
 fn is_date(s: &str) -> bool {
-    crate::facts::normalise_datetime(s).is_some()
+    crate::time::normalise_datetime(s).is_some()
 }
 
 #[cfg(test)]

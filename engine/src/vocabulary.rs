@@ -327,6 +327,17 @@ fn chain(access: &Json) -> Option<Read> {
     Some(read)
 }
 
+/// A Cedar entity uid.
+pub fn uid(kind: &str, id: &str) -> Result<cedar_policy::EntityUid, String> {
+    let type_name: cedar_policy::EntityTypeName = kind
+        .parse()
+        .map_err(|e| format!("entity type `{kind}`: {e}"))?;
+    Ok(cedar_policy::EntityUid::from_type_name_and_id(
+        type_name,
+        cedar_policy::EntityId::new(id),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,6 +41,12 @@ pub enum Tier {
     Critical,
 }
 
+impl std::fmt::Display for Tier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Tier {
     /// Every tier, least critical first.
     pub const ALL: [Tier; 3] = [Tier::Standard, Tier::High, Tier::Critical];

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use assure_trust::folder::{Folder, Links, OpenError};
 
-use super::{
+use crate::submission::{
     EvidenceEntry, MANIFEST, Manifest, PLACEHOLDER, Product, Profile, SubmissionLimits, list_files,
     normalise_relative, parse_manifest, read_limited_from, sha256_hex,
 };

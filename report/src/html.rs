@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use assure_engine::decision::{Decision, EntityReport, Finding, Outcome, Verdict};
 use assure_engine::facts::FactValue;
 
-use super::{
+use crate::view::{
     citation_place, component_labels, controls_by_framework, natural_order, subject_text,
     undecided_reasons,
 };
@@ -478,7 +478,7 @@ fn problems(page: &mut Page, decision: &Decision) {
             .map(|e| {
                 vec![
                     e.document.clone(),
-                    e.kind.to_owned(),
+                    e.kind.as_str().to_owned(),
                     e.plugin.clone().unwrap_or_default(),
                     e.location.clone(),
                     e.message.clone(),
@@ -649,7 +649,7 @@ fn inventory(page: &mut Page, decision: &Decision) {
             page.el(
                 "td",
                 &[],
-                &super::markdown::data_age(data).replace("**", ""),
+                &crate::view::data_age(data).replace("**", ""),
             );
             page.el("td", &[("class", "digest")], &data.sha256);
             page.raw("</tr>\n");

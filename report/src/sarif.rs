@@ -8,16 +8,15 @@
 //! (`uriBaseId` `SUBMISSION`) and the bundle (`BUNDLE`), so the log holds no
 //! machine path.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::collections::BTreeMap;
 
 use assure_engine::bundle::Severity;
-use assure_engine::decision::{Citation, Decision, Finding, Outcome, RuleOutcome, Verdict};
+use assure_engine::decision::{
+    Citation, Decision, Finding, Outcome, Region, RuleOutcome, Verdict,
+};
 use serde_json::{Map, Value, json};
 
-use super::{subject_text, undecided_reasons};
-
-mod position;
+use crate::view::{subject_text, undecided_reasons};
 
 /// The schema the log declares, as GitHub and SARIF tools expect it.
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -29,17 +28,13 @@ const BUNDLE: &str = "BUNDLE";
 const MANIFEST: &str = "submission.toml";
 /// How a bundle citation's document starts.
 const BUNDLE_PREFIX: &str = "bundle:";
-/// The largest file read to resolve JSON Pointers to lines.
-const MAX_READ: u64 = 256 * 1024 * 1024;
 
-/// The decision as a SARIF 2.1.0 log. `submission` is the folder the
-/// evidence was read from: JSON Pointer citations are resolved to lines by
-/// reading the documents there.
-pub fn sarif(decision: &Decision, submission: &Path) -> String {
-    // The documents are read under the names the decision gives them; every
-    // message is written from the decision with its text made inert.
-    let positions = Positions::read(decision, submission);
-    let decision = &super::inert::decision(decision);
+/// The decision as a SARIF 2.1.0 log, its results located at the lines
+/// and columns the engine found each cited JSON Pointer at.
+pub fn sarif(decision: &Decision) -> String {
+    // Every message is written from the decision with its text made inert.
+    let positions = Positions::of(decision);
+    let decision = &crate::inert::decision(decision);
     let artifacts = Artifacts::of(decision);
     let rule_index: BTreeMap<&str, usize> = decision
         .rules
@@ -389,8 +384,8 @@ fn evidence_location(citation: &Citation, artifacts: &Artifacts, positions: &Pos
         }
         match span {
             Some(s) => json!({
-                "startLine": s.start.line, "startColumn": s.start.column,
-                "endLine": s.end.line, "endColumn": s.end.column,
+                "startLine": s.start_line, "startColumn": s.start_column,
+                "endLine": s.end_line, "endColumn": s.end_column,
             }),
             None => json!({ "startLine": 1, "startColumn": 1 }),
         }
@@ -478,7 +473,7 @@ fn evidence_place(
     let region = if location.starts_with('/') {
         positions.find(document, location).map_or_else(
             || json!({ "startLine": 1, "startColumn": 1 }),
-            |s| json!({ "startLine": s.start.line, "startColumn": s.start.column }),
+            |s| json!({ "startLine": s.start_line, "startColumn": s.start_column }),
         )
     } else if let Some(line) = location
         .strip_prefix("line ")
@@ -774,61 +769,43 @@ fn uri_path(path: &str) -> String {
     out
 }
 
-/// JSON Pointer citations resolved to spans, by reading each cited
-/// document once.
+/// The regions the engine located for JSON Pointer citations, notes and
+/// document errors, by (document, pointer) made inert as the report shows
+/// them.
 struct Positions {
-    spans: BTreeMap<(String, String), Option<position::Span>>,
+    spans: BTreeMap<(String, String), Region>,
 }
 
 impl Positions {
-    /// Reads every JSON document a citation points into and finds every
-    /// cited pointer in one pass over each.
-    fn read(decision: &Decision, submission: &Path) -> Self {
-        let mut wanted: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        let listed: BTreeSet<&str> = decision
-            .inputs
-            .evidence
-            .iter()
-            .map(|e| e.path.as_str())
-            .collect();
-        let cited = decision
+    /// Every region the decision carries.
+    fn of(decision: &Decision) -> Self {
+        let located = decision
             .findings
             .iter()
             .chain(&decision.advisories)
             .flat_map(|f| &f.evidence)
-            .map(|c| (c.document.as_str(), c.location.as_str()))
+            .map(|c| (&c.document, &c.location, c.region))
             .chain(
                 decision
                     .notes
                     .iter()
-                    .map(|n| (n.document.as_str(), n.location.as_str())),
+                    .map(|n| (&n.document, &n.location, n.region)),
             )
             .chain(
                 decision
                     .document_errors
                     .iter()
-                    .map(|e| (e.document.as_str(), e.location.as_str())),
+                    .map(|e| (&e.document, &e.location, e.region)),
             );
-        for (document, location) in cited {
-            if listed.contains(document) && location.starts_with('/') {
-                wanted.entry(document).or_default().insert(location);
-            }
-        }
         let mut spans = BTreeMap::new();
-        let folder = assure_trust::folder::Folder::open(submission).ok();
-        for (document, pointers) in wanted {
-            let text = folder.as_ref().and_then(|f| read_text(f, document));
-            let found = text
-                .as_deref()
-                .map(|t| position::locate_all(t, &pointers))
-                .unwrap_or_default();
-            for pointer in pointers {
+        for (document, pointer, region) in located {
+            if let Some(region) = region {
                 spans.insert(
                     (
-                        super::inert::inert(document).into_owned(),
-                        super::inert::inert(pointer).into_owned(),
+                        crate::inert::inert(document).into_owned(),
+                        crate::inert::inert(pointer).into_owned(),
                     ),
-                    found.get(pointer).copied(),
+                    region,
                 );
             }
         }
@@ -836,26 +813,9 @@ impl Positions {
     }
 
     /// Where a pointer's value is in a document, if it was found.
-    fn find(&self, document: &str, pointer: &str) -> Option<position::Span> {
+    fn find(&self, document: &str, pointer: &str) -> Option<Region> {
         self.spans
             .get(&(document.to_owned(), pointer.to_owned()))
             .copied()
-            .flatten()
     }
-}
-
-/// A document's text, if it can be read and is not too large: opened inside
-/// the submission folder by the rule the loader uses (never through a link
-/// out of it, never a FIFO or device), and read through that handle.
-fn read_text(folder: &assure_trust::folder::Folder, document: &str) -> Option<String> {
-    use std::io::Read as _;
-    let file = folder
-        .open_file(document, assure_trust::folder::Links::StayInside)
-        .ok()?;
-    if file.metadata().ok()?.len() > MAX_READ {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_READ).read_to_end(&mut bytes).ok()?;
-    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
