@@ -149,7 +149,7 @@ pub fn read_checked<T: Dataset>(path: &Path) -> Result<(Vec<u8>, T), assure_engi
         })
     };
     validate(T::NAME, &bytes).map_err(invalid)?;
-    let data = T::parse_dataset(&bytes).map_err(|p| invalid(vec![p]))?;
+    let data = T::parse_dataset(&bytes).map_err(|p| invalid(vec![p.message]))?;
     Ok((bytes, data))
 }
 

@@ -54,7 +54,9 @@ fn parse_answer(text: &str) -> Result<(String, String), String> {
     }
     // The same parsing as the manifest's, so every answer `init` takes is
     // one `check` reads.
-    Profile::default().set_answer(key, value)?;
+    Profile::default()
+        .set_answer(key, value)
+        .map_err(|e| e.message)?;
     Ok((key.to_owned(), value.trim().to_owned()))
 }
 

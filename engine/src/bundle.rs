@@ -343,7 +343,7 @@ fn load_dataset<T: crate::reference::Dataset>(
             bundle: origin.to_owned(),
             file: entry.path.clone(),
         })?;
-    let data = T::parse_dataset(bytes).map_err(|e| invalid(&entry.path, vec![e]))?;
+    let data = T::parse_dataset(bytes).map_err(|e| invalid(&entry.path, vec![e.to_string()]))?;
     if data.released_at().is_none() {
         return Err(invalid(
             &entry.path,
@@ -505,7 +505,7 @@ impl Bundle {
                     .map_err(|e| invalid(&manifest.schema, vec![e.to_string()]))
             })?;
         let vocabulary = Vocabulary::from_schema_json(&schema_json)
-            .map_err(|e| invalid(&manifest.schema, vec![e]))?;
+            .map_err(|e| invalid(&manifest.schema, vec![e.to_string()]))?;
 
         // Every policy file is listed: one left out would be silently ignored.
         let unlisted: Vec<String> = files

@@ -11,9 +11,9 @@ use cedar_policy::{Entities, Entity, EntityUid, RestrictedExpression};
 use serde::{Deserialize, Serialize};
 
 use crate::plugin::{self, Extraction};
-use crate::vocabulary::{FactType, LookupError, Vocabulary};
 pub use crate::time::{format_datetime, normalise_datetime};
 pub use crate::vocabulary::uid;
+use crate::vocabulary::{FactType, LookupError, Vocabulary};
 
 /// A fact's value, checked against its declared type.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -383,17 +383,16 @@ impl Assembly {
                 if problem {
                     self.problem(source, &name, format!("is not applied: {reason}"));
                 }
-                self.set_aside_statements
-                    .push(UnmatchedStatement {
-                        exposure: entity.id.clone(),
-                        vulnerability: text_of("vulnerability")
-                            .and_then(|v| v.into_iter().next())
-                            .unwrap_or_default(),
-                        product_refs: text_of("product_refs").unwrap_or_default(),
-                        product_scope: text_of("product_scope").unwrap_or_default(),
-                        reason,
-                        provenance: vec![at(source, &entity.location)],
-                    });
+                self.set_aside_statements.push(UnmatchedStatement {
+                    exposure: entity.id.clone(),
+                    vulnerability: text_of("vulnerability")
+                        .and_then(|v| v.into_iter().next())
+                        .unwrap_or_default(),
+                    product_refs: text_of("product_refs").unwrap_or_default(),
+                    product_scope: text_of("product_scope").unwrap_or_default(),
+                    reason,
+                    provenance: vec![at(source, &entity.location)],
+                });
                 continue;
             }
             if entity.kind == STATEMENT_KIND
@@ -563,7 +562,7 @@ impl Assembly {
     pub fn to_entities(
         &self,
         product: &crate::submission::Product,
-    ) -> Result<(Entities, EntityUid, EntityUid), String> {
+    ) -> Result<(Entities, EntityUid, EntityUid), crate::error::SchemaError> {
         let supplier = uid("Supplier", &product.supplier)?;
         let product_uid = uid("Product", &product.name)?;
         let mut entities = vec![Entity::new_no_attrs(supplier.clone(), Default::default())];

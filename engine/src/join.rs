@@ -19,15 +19,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-
 use crate::bundle::{Bundle, ReferenceData};
-pub use crate::facts::UnmatchedStatement;
 use crate::facts::DocumentNote;
+pub use crate::facts::UnmatchedStatement;
 use crate::facts::{Assembly, FactMap, FactProblem, FactValue, Provenance};
 use crate::identity::{names_product, purl_base, purl_unversioned};
 use crate::reference::{Kev, NhsAlerts};
 use crate::submission::Product;
-
 
 /// Why a statement that names nothing submitted does not apply.
 pub const NAMES_NOTHING_SUBMITTED: &str =

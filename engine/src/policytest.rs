@@ -154,7 +154,11 @@ impl TestReport {
 }
 
 /// Runs every `*.toml` under `tests` against the engine's bundle.
-pub fn run(engine: &Engine, tests: &Path) -> Result<TestReport, String> {
+pub fn run(engine: &Engine, tests: &Path) -> Result<TestReport, crate::error::PolicyTestError> {
+    run_text(engine, tests).map_err(Into::into)
+}
+
+fn run_text(engine: &Engine, tests: &Path) -> Result<TestReport, String> {
     let mut files = Vec::new();
     collect(tests, &mut files)?;
     files.sort();

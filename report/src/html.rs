@@ -646,11 +646,7 @@ fn inventory(page: &mut Page, decision: &Decision) {
             page.el("td", &[], &data.version);
             page.el("td", &[], &data.released);
             page.el("td", &[], &data.entries.to_string());
-            page.el(
-                "td",
-                &[],
-                &crate::view::data_age(data).replace("**", ""),
-            );
+            page.el("td", &[], &crate::view::data_age(data).replace("**", ""));
             page.el("td", &[("class", "digest")], &data.sha256);
             page.raw("</tr>\n");
         }

@@ -24,7 +24,6 @@
 //! # }
 //! ```
 
-
 use assure_engine::decision::Decision;
 
 pub mod batch;

@@ -11,9 +11,7 @@
 use std::collections::BTreeMap;
 
 use assure_engine::bundle::Severity;
-use assure_engine::decision::{
-    Citation, Decision, Finding, Outcome, Region, RuleOutcome, Verdict,
-};
+use assure_engine::decision::{Citation, Decision, Finding, Outcome, Region, RuleOutcome, Verdict};
 use serde_json::{Map, Value, json};
 
 use crate::view::{subject_text, undecided_reasons};

@@ -12,7 +12,8 @@ use clap::Args;
 
 /// `--format FORMAT`.
 fn parse_format(text: &str) -> Result<Format, String> {
-    text.parse().map_err(|e: assure_report::UnknownFormat| e.to_string())
+    text.parse()
+        .map_err(|e: assure_report::UnknownFormat| e.to_string())
 }
 
 /// `--output FORMAT=PATH`.
@@ -20,7 +21,9 @@ fn parse_output(text: &str) -> Result<(Format, PathBuf), String> {
     let (format, path) = text
         .split_once('=')
         .ok_or_else(|| format!("`{text}` is not FORMAT=PATH (e.g. sarif=assure.sarif)"))?;
-    let format: Format = format.parse().map_err(|e: assure_report::UnknownFormat| e.to_string())?;
+    let format: Format = format
+        .parse()
+        .map_err(|e: assure_report::UnknownFormat| e.to_string())?;
     if path.is_empty() {
         return Err(format!("`{text}` names no file"));
     }
@@ -138,11 +141,20 @@ pub fn engine(
 }
 
 /// How a batch is loaded and judged.
-pub fn batch_options(args: &CheckArgs, engine: &Engine, as_of: assure_engine::jiff::Timestamp, entries: &[Entry]) -> BatchOptions {
+pub fn batch_options(
+    args: &CheckArgs,
+    engine: &Engine,
+    as_of: assure_engine::jiff::Timestamp,
+    entries: &[Entry],
+) -> BatchOptions {
     let jobs = args
         .jobs
         .map(std::num::NonZeroUsize::get)
-        .or_else(|| std::thread::available_parallelism().ok().map(std::num::NonZeroUsize::get))
+        .or_else(|| {
+            std::thread::available_parallelism()
+                .ok()
+                .map(std::num::NonZeroUsize::get)
+        })
         .unwrap_or(1)
         .min(entries.len())
         .max(1);

@@ -17,8 +17,8 @@ use assure_engine::batch::{BatchItem, Entry};
 use assure_report::Format;
 use assure_report::batch::Counts;
 
-use crate::ExitStatus;
 use super::args::{CheckArgs, batch_options, refuse_overwriting};
+use crate::ExitStatus;
 
 /// Checks the batch `entries` and reports it.
 pub fn run(

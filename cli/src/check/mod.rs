@@ -97,10 +97,11 @@ pub fn run(args: &CheckArgs) -> ExitStatus {
     stages.push(("start plugin sandbox".into(), t.elapsed()));
 
     let t = Instant::now();
-    let submission = match Submission::load(submission_path, &engine.load_options(args.require_digests)) {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
+    let submission =
+        match Submission::load(submission_path, &engine.load_options(args.require_digests)) {
+            Ok(s) => s,
+            Err(e) => return fail(&e),
+        };
     stages.push(("load submission".into(), t.elapsed()));
     // Nothing is written over what is judged.
     if let Err(message) = refuse_overwriting(args, &[submission_path.as_path()]) {
@@ -163,4 +164,3 @@ pub fn run(args: &CheckArgs) -> ExitStatus {
         Verdict::NeedsEvidence => ExitStatus::NeedsEvidence,
     }
 }
-
