@@ -159,10 +159,7 @@ fn install<T: Dataset>(
     file_name: &str,
     changes: impl Fn(&T, &T) -> String,
 ) -> Outcome {
-    let (bytes, data) = match read_checked::<T>(&args.file) {
-        Ok(read) => read,
-        Err(e) => return Err(e.into()),
-    };
+    let (bytes, data) = read_checked::<T>(&args.file)?;
     let target = args.bundle_dir.join("data").join(file_name);
     let previous = std::fs::read(&target)
         .ok()

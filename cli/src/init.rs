@@ -132,10 +132,7 @@ fn tell(out: &mut impl Write, report: &InitReport) {
 }
 
 pub fn run(args: &InitArgs) -> Outcome {
-    let mut report = match init::init_report(&args.folder) {
-        Ok(r) => r,
-        Err(e) => return Err(e.into()),
-    };
+    let mut report = init::init_report(&args.folder)?;
     for (key, value) in &args.profile {
         if let Err(message) = report.manifest.profile.set_answer(key, value) {
             return Err(Failure::usage(message.to_string()));

@@ -90,10 +90,7 @@ fn paint(style: Style, text: &str) -> String {
 
 pub fn test(args: &TestArgs) -> Outcome {
     let bundle = if args.bundle.bundle.is_some() {
-        match args.bundle.load(jiff::Timestamp::now()) {
-            Ok(b) => b,
-            Err(failure) => return Err(failure),
-        }
+        args.bundle.load(jiff::Timestamp::now())?
     } else if args.dir.join("bundle.json").exists() {
         return Err(Failure::untrusted(format!(
             "{} is a published bundle: verify it with `--bundle {} --trust <key.pub>`",
@@ -107,10 +104,7 @@ pub fn test(args: &TestArgs) -> Outcome {
             Err(e) => return Err(e.into()),
         }
     };
-    let engine = match Engine::new(bundle) {
-        Ok(e) => e,
-        Err(e) => return Err(e.into()),
-    };
+    let engine = Engine::new(bundle)?;
     let tests = args.dir.join("tests");
     let report = match assure_engine::policytest::run(&engine, &tests) {
         Ok(r) => r,
@@ -215,10 +209,7 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
             .map(TrustedBundle::into_inner)
             .map_err(assure_engine::Error::from),
     };
-    let bundle = match bundle {
-        Ok(b) => b,
-        Err(e) => return Err(e.into()),
-    };
+    let bundle = bundle?;
     // Control -> the rules that implement it.
     let mut map: BTreeMap<&str, Vec<&assure_engine::Rule>> = BTreeMap::new();
     for rule in &bundle.rules {

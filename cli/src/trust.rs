@@ -210,10 +210,7 @@ pub enum PluginCommand {
 pub fn plugin(args: &PluginArgs) -> Outcome {
     match &args.command {
         PluginCommand::Sign { key, plugin, out } => {
-            let key = match read_private_key(key) {
-                Ok(k) => k,
-                Err(failure) => return Err(failure),
-            };
+            let key = read_private_key(key)?;
             let bytes = match std::fs::read(plugin) {
                 Ok(b) => b,
                 Err(e) => return Err(usage(&format!("cannot read {}: {e}", plugin.display()))),
@@ -235,10 +232,7 @@ pub fn plugin(args: &PluginArgs) -> Outcome {
             Ok(ExitStatus::Success)
         }
         PluginCommand::Verify { plugin, trust } => {
-            let keys = match read_public_keys(trust) {
-                Ok(k) => k,
-                Err(failure) => return Err(failure),
-            };
+            let keys = read_public_keys(trust)?;
             let bytes = match std::fs::read(plugin) {
                 Ok(b) => b,
                 Err(e) => return Err(usage(&format!("cannot read {}: {e}", plugin.display()))),

@@ -1,7 +1,12 @@
 //! The report library on a real decision: the engine's decision on the
 //! rejected example, in every format, and read back from its JSON.
 
-#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

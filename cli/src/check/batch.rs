@@ -104,9 +104,7 @@ pub fn run(
     } else {
         assure_report::batch::render(args.format, &items, as_of)
     };
-    if let Err(status) = crate::output::print(&text) {
-        return Err(status);
-    }
+    crate::output::print(&text)?;
     if untrusted {
         Ok(ExitStatus::TrustFailure)
     } else if counts.error > 0 {

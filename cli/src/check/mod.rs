@@ -60,10 +60,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
     // The bundle first: it sets the limits the submission is read under.
     let mut stages: Vec<(String, Duration)> = Vec::new();
     let t = Instant::now();
-    let bundle = match args.bundle.load(as_of) {
-        Ok(b) => b,
-        Err(failure) => return Err(failure),
-    };
+    let bundle = args.bundle.load(as_of)?;
     stages.push(("load bundle".into(), t.elapsed()));
     let submission_path = match listing {
         Listing::One(path) => path,
@@ -84,28 +81,18 @@ pub fn run(args: &CheckArgs) -> Outcome {
     let submission_path = &submission_path;
 
     let t = Instant::now();
-    let engine = match engine(args, bundle, &overrides, 0) {
-        Ok(engine) => engine,
-        Err(e) => return Err(e.into()),
-    };
+    let engine = engine(args, bundle, &overrides, 0)?;
     stages.push(("start plugin sandbox".into(), t.elapsed()));
 
     let t = Instant::now();
-    let submission =
-        match Submission::load(submission_path, &engine.load_options(args.require_digests)) {
-            Ok(s) => s,
-            Err(e) => return Err(e.into()),
-        };
+    let submission = Submission::load(submission_path, &engine.load_options(args.require_digests))?;
     stages.push(("load submission".into(), t.elapsed()));
     // Nothing is written over what is judged.
     if let Err(message) = refuse_overwriting(args, &[submission_path.as_path()]) {
         return Err(Failure::usage(message));
     }
 
-    let (decision, timings) = match engine.check(&submission, &CheckOptions { as_of }) {
-        Ok(result) => result,
-        Err(e) => return Err(e.into()),
-    };
+    let (decision, timings) = engine.check(&submission, &CheckOptions { as_of })?;
     stages.extend(timings.stages);
 
     let t = Instant::now();

@@ -339,7 +339,12 @@ fn assemble(root: &Path, files: &dyn Files, options: &LoadOptions) -> Result<Sub
 
 #[cfg(test)]
 mod tests {
-    #![expect(clippy::unwrap_used, clippy::panic, reason = "tests")]
+    #![expect(
+        clippy::unwrap_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        reason = "tests"
+    )]
 
     use std::io::Write as _;
 
