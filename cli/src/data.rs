@@ -10,7 +10,7 @@ use assure_engine::reference::{Dataset, Kev, NhsAlerts};
 use clap::{Args, Subcommand};
 
 use crate::ExitStatus;
-use crate::failure::{Failure, Outcome};
+use crate::failure::{CommandResult, Failure};
 
 #[derive(Debug, Args)]
 pub struct DataArgs {
@@ -46,7 +46,7 @@ pub struct DataFileArgs {
     pub dry_run: bool,
 }
 
-pub fn run(args: &DataArgs) -> Outcome {
+pub fn run(args: &DataArgs) -> CommandResult {
     match &args.command {
         DataCommand::Kev(file) => install::<Kev>(file, "kev.json", |old, new| {
             let added = new
@@ -158,7 +158,7 @@ fn install<T: Dataset>(
     args: &DataFileArgs,
     file_name: &str,
     changes: impl Fn(&T, &T) -> String,
-) -> Outcome {
+) -> CommandResult {
     let (bytes, data) = read_checked::<T>(&args.file)?;
     let target = args.bundle_dir.join("data").join(file_name);
     let previous = std::fs::read(&target)

@@ -53,4 +53,4 @@ impl From<assure_engine::Error> for Failure {
 }
 
 /// What a command returns: how the process ends, or why it failed.
-pub type Outcome = Result<ExitStatus, Failure>;
+pub type CommandResult = Result<ExitStatus, Failure>;

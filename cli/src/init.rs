@@ -8,7 +8,7 @@ use assure_engine::submission::{MANIFEST, Profile};
 use clap::Args;
 
 use crate::ExitStatus;
-use crate::failure::{Failure, Outcome};
+use crate::failure::{CommandResult, Failure};
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -131,7 +131,7 @@ fn tell(out: &mut impl Write, report: &InitReport) {
     }
 }
 
-pub fn run(args: &InitArgs) -> Outcome {
+pub fn run(args: &InitArgs) -> CommandResult {
     let mut report = init::init_report(&args.folder)?;
     for (key, value) in &args.profile {
         if let Err(message) = report.manifest.profile.set_answer(key, value) {

@@ -13,7 +13,7 @@ use assure_engine::{Bundle, Engine, TrustedBundle};
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::ExitStatus;
-use crate::failure::{Failure, Outcome};
+use crate::failure::{CommandResult, Failure};
 
 /// The bundle source folder commands default to.
 const DEFAULT_DIR: &str = "policies/nhs-baseline";
@@ -88,7 +88,7 @@ fn paint(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")
 }
 
-pub fn test(args: &TestArgs) -> Outcome {
+pub fn test(args: &TestArgs) -> CommandResult {
     let bundle = if args.bundle.bundle.is_some() {
         args.bundle.load(jiff::Timestamp::now())?
     } else if args.dir.join("bundle.json").exists() {
@@ -187,7 +187,7 @@ pub fn test(args: &TestArgs) -> Outcome {
     }
 }
 
-pub fn validate(args: &ValidateArgs) -> Outcome {
+pub fn validate(args: &ValidateArgs) -> CommandResult {
     match Bundle::from_source_dir(&args.dir) {
         Ok(bundle) => {
             let _ = writeln!(
@@ -202,7 +202,7 @@ pub fn validate(args: &ValidateArgs) -> Outcome {
     }
 }
 
-pub fn controls(args: &ControlsArgs) -> Outcome {
+pub fn controls(args: &ControlsArgs) -> CommandResult {
     let bundle = match &args.dir {
         Some(dir) => Bundle::from_source_dir(dir),
         None => TrustedBundle::builtin()

@@ -12,7 +12,7 @@ use assure_trust::keys::{self, PrivateKey, PublicKey};
 use clap::{Args, Subcommand};
 
 use crate::ExitStatus;
-use crate::failure::{Failure, Outcome};
+use crate::failure::{CommandResult, Failure};
 
 /// Which bundle to judge with, and what to trust it by.
 #[derive(Debug, Args)]
@@ -123,7 +123,7 @@ pub enum KeyCommand {
     },
 }
 
-pub fn key(args: &KeyArgs) -> Outcome {
+pub fn key(args: &KeyArgs) -> CommandResult {
     match &args.command {
         KeyCommand::Generate { out } => {
             let private = keys::generate();
@@ -207,7 +207,7 @@ pub enum PluginCommand {
     },
 }
 
-pub fn plugin(args: &PluginArgs) -> Outcome {
+pub fn plugin(args: &PluginArgs) -> CommandResult {
     match &args.command {
         PluginCommand::Sign { key, plugin, out } => {
             let key = read_private_key(key)?;
@@ -346,11 +346,11 @@ fn write_bundle(path: &Path, bundle: &LoadedBundle) -> Result<(), Failure> {
         .map_err(|e| usage(&format!("cannot write {}: {e}", path.display())))
 }
 
-pub fn bundle(args: &BundleArgs) -> Outcome {
+pub fn bundle(args: &BundleArgs) -> CommandResult {
     run_bundle(args)
 }
 
-fn run_bundle(args: &BundleArgs) -> Outcome {
+fn run_bundle(args: &BundleArgs) -> CommandResult {
     let mut out = String::new();
     match &args.command {
         BundleCommand::Build {

@@ -9,7 +9,7 @@ use assure_trust::keys::PublicKey;
 use clap::Args;
 
 use crate::ExitStatus;
-use crate::failure::{Failure, Outcome};
+use crate::failure::{CommandResult, Failure};
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -44,7 +44,7 @@ fn trust_failure(message: &str) -> Failure {
     Failure::untrusted(message)
 }
 
-pub fn run(args: &VerifyArgs) -> Outcome {
+pub fn run(args: &VerifyArgs) -> CommandResult {
     let mut keys = Vec::new();
     for path in &args.trust {
         match PublicKey::read_pem_file(path) {

@@ -15,11 +15,11 @@ use std::time::Instant;
 use assure_engine::Engine;
 use assure_engine::batch::{BatchItem, Entry};
 use assure_report::Format;
-use assure_report::batch::Counts;
+use assure_report::batch::BatchCounts;
 
 use super::args::{CheckArgs, batch_options, refuse_overwriting};
 use crate::ExitStatus;
-use crate::failure::{Failure, Outcome};
+use crate::failure::{CommandResult, Failure};
 
 /// Checks the batch `entries` and reports it.
 pub fn run(
@@ -27,7 +27,7 @@ pub fn run(
     engine: &Engine,
     entries: &[Entry],
     as_of: assure_engine::jiff::Timestamp,
-) -> Outcome {
+) -> CommandResult {
     for format in std::iter::once(args.format).chain(args.outputs.iter().map(|(f, _)| *f)) {
         if !format.batches() {
             return Err(Failure::usage(format!(
@@ -76,7 +76,7 @@ pub fn run(
     let items = engine.check_all(entries, &options, &ready, &done);
     bar.finish_and_clear();
 
-    let counts = Counts::of(&items);
+    let counts = BatchCounts::of(&items);
     let untrusted = items.iter().any(|i| i.result.is_trust_failure());
     let took = started.elapsed().as_secs_f64();
     for (format, path) in &args.outputs {

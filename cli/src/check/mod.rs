@@ -13,10 +13,10 @@ pub use args::CheckArgs;
 use args::{engine, limit_overrides, refuse_overwriting};
 
 use crate::ExitStatus;
-use crate::failure::{Failure, Outcome};
+use crate::failure::{CommandResult, Failure};
 
 /// Checks the submission (or the batch) `args` name.
-pub fn run(args: &CheckArgs) -> Outcome {
+pub fn run(args: &CheckArgs) -> CommandResult {
     let started = Instant::now();
     let as_of = match &args.as_of {
         None => assure_engine::jiff::Timestamp::now(),
