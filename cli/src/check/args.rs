@@ -10,10 +10,35 @@ use assure_engine::{CheckOptions, CodeCache, Engine};
 use assure_report::Format;
 use clap::Args;
 
-/// `--format FORMAT`.
-fn parse_format(text: &str) -> Result<Format, String> {
-    text.parse()
-        .map_err(|e: assure_report::UnknownFormat| e.to_string())
+/// `--format`: the report formats, each with what it is for (listed by
+/// `--help`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// A summary and the findings, for a person at a terminal.
+    Human,
+    /// The decision as JSON (`assure.decision/v1`), deterministic for a given `--as-of`.
+    Json,
+    /// SARIF 2.1.0: one reporting rule per policy, results located in the evidence.
+    Sarif,
+    /// JUnit XML: one test case per rule.
+    Junit,
+    /// Markdown, for CI job summaries and pull-request comments.
+    Markdown,
+    /// One self-contained HTML report.
+    Html,
+}
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Self {
+        match format {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Junit => Format::Junit,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Html => Format::Html,
+        }
+    }
 }
 
 /// `--output FORMAT=PATH`.
@@ -43,8 +68,8 @@ pub struct CheckArgs {
     pub jobs: Option<std::num::NonZeroUsize>,
 
     /// The format printed on standard output.
-    #[arg(long, default_value = "human", value_parser = parse_format)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
 
     /// Also write the decision in FORMAT to PATH (repeatable), e.g.
     /// `--output sarif=assure.sarif --output html=report.html`.

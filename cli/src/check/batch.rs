@@ -28,7 +28,7 @@ pub fn run(
     entries: &[Entry],
     as_of: assure_engine::jiff::Timestamp,
 ) -> CommandResult {
-    for format in std::iter::once(args.format).chain(args.outputs.iter().map(|(f, _)| *f)) {
+    for format in std::iter::once(args.format.into()).chain(args.outputs.iter().map(|(f, _)| *f)) {
         if !format.batches() {
             return Err(Failure::usage(format!(
                 "a batch gives one line per submission, and a combined human, json, junit \
@@ -54,7 +54,7 @@ pub fn run(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let human = args.format == Format::Human;
+    let human = Format::from(args.format) == Format::Human;
     let width = list
         .iter()
         .map(|p| {
@@ -102,7 +102,7 @@ pub fn run(
             options.jobs,
         )
     } else {
-        assure_report::batch::render(args.format, &items, as_of)
+        assure_report::batch::render(args.format.into(), &items, as_of)
     };
     crate::output::print(&text)?;
     if untrusted {

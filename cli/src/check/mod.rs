@@ -115,7 +115,7 @@ pub fn run(args: &CheckArgs) -> CommandResult {
             )));
         }
     }
-    let text = assure_report::render(args.format, &decision, &name);
+    let text = assure_report::render(args.format.into(), &decision, &name);
     crate::output::print(&text)?;
     stages.push(("render".into(), t.elapsed()));
 
