@@ -10,34 +10,31 @@ use assure_engine::{CheckOptions, CodeCache, Engine};
 use assure_report::Format;
 use clap::Args;
 
-/// `--format`: the report formats, each with what it is for (listed by
-/// `--help`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
-    /// A summary and the findings, for a person at a terminal.
-    Human,
-    /// The decision as JSON (`assure.decision/v1`), deterministic for a given `--as-of`.
-    Json,
-    /// SARIF 2.1.0: one reporting rule per policy, results located in the evidence.
-    Sarif,
-    /// JUnit XML: one test case per rule.
-    Junit,
-    /// Markdown, for CI job summaries and pull-request comments.
-    Markdown,
-    /// One self-contained HTML report.
-    Html,
+/// `--format`: a report format, listed by `--help` with what it is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormatArg(pub Format);
+
+impl clap::ValueEnum for FormatArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        const ALL: [FormatArg; 6] = [
+            FormatArg(Format::Human),
+            FormatArg(Format::Json),
+            FormatArg(Format::Sarif),
+            FormatArg(Format::Junit),
+            FormatArg(Format::Markdown),
+            FormatArg(Format::Html),
+        ];
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.0.name()).help(self.0.description()))
+    }
 }
 
 impl From<FormatArg> for Format {
     fn from(format: FormatArg) -> Self {
-        match format {
-            FormatArg::Human => Format::Human,
-            FormatArg::Json => Format::Json,
-            FormatArg::Sarif => Format::Sarif,
-            FormatArg::Junit => Format::Junit,
-            FormatArg::Markdown => Format::Markdown,
-            FormatArg::Html => Format::Html,
-        }
+        format.0
     }
 }
 
@@ -68,7 +65,7 @@ pub struct CheckArgs {
     pub jobs: Option<std::num::NonZeroUsize>,
 
     /// The format printed on standard output.
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    #[arg(long, value_enum, default_value_t = FormatArg(Format::Human))]
     pub format: FormatArg,
 
     /// Also write the decision in FORMAT to PATH (repeatable), e.g.
