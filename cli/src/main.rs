@@ -6,6 +6,7 @@
 
 mod check;
 mod data;
+mod failure;
 mod init;
 mod output;
 mod policy;
@@ -83,18 +84,6 @@ impl Termination for ExitStatus {
     }
 }
 
-/// Prints an engine error the way miette renders diagnostics, and maps it to
-/// its exit code.
-pub fn fail(error: &assure_engine::Error) -> ExitStatus {
-    let report = assure_report::diagnostic(error);
-    let _ = std::io::Write::write_all(&mut anstream::stderr(), report.as_bytes());
-    if error.is_trust_failure() {
-        ExitStatus::TrustFailure
-    } else {
-        ExitStatus::Error
-    }
-}
-
 fn main() -> ExitStatus {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -107,7 +96,7 @@ fn main() -> ExitStatus {
             };
         }
     };
-    match cli.command {
+    let outcome = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Data(args) => data::run(&args),
@@ -120,5 +109,10 @@ fn main() -> ExitStatus {
         Command::Plugin(args) => trust::plugin(&args),
         Command::Bundle(args) => trust::bundle(&args),
         Command::Verify(args) => verify::run(&args),
-    }
+    };
+    // The one place an error is printed.
+    outcome.unwrap_or_else(|failure| {
+        let _ = std::io::Write::write_all(&mut anstream::stderr(), failure.render().as_bytes());
+        failure.status()
+    })
 }

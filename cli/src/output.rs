@@ -118,17 +118,16 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Prints a report on standard output. A closed pipe (`assure check … |
 /// head`) is not an error.
-pub fn print(text: &str) -> Result<(), crate::ExitStatus> {
+pub fn print(text: &str) -> Result<(), crate::failure::Failure> {
     use std::io::Write as _;
     let mut stdout = anstream::stdout();
     match stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
     {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            let _ = writeln!(anstream::stderr(), "error: cannot write the report: {e}");
-            Err(crate::ExitStatus::Error)
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(
+            crate::failure::Failure::usage(format!("cannot write the report: {e}")),
+        ),
         _ => Ok(()),
     }
 }

@@ -12,7 +12,8 @@ use assure_engine::submission::Tier;
 use assure_engine::{Bundle, Engine, TrustedBundle};
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::{ExitStatus, fail};
+use crate::ExitStatus;
+use crate::failure::{CommandResult, Failure};
 
 /// The bundle source folder commands default to.
 const DEFAULT_DIR: &str = "policies/nhs-baseline";
@@ -87,42 +88,27 @@ fn paint(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")
 }
 
-pub fn test(args: &TestArgs) -> ExitStatus {
+pub fn test(args: &TestArgs) -> CommandResult {
     let bundle = if args.bundle.bundle.is_some() {
-        match args.bundle.load(jiff::Timestamp::now()) {
-            Ok(b) => b,
-            Err(outcome) => return outcome,
-        }
+        args.bundle.load(jiff::Timestamp::now())?
     } else if args.dir.join("bundle.json").exists() {
-        let _ = writeln!(
-            anstream::stderr(),
-            "error: {} is a published bundle: verify it with `--bundle {} --trust <key.pub>`",
+        return Err(Failure::untrusted(format!(
+            "{} is a published bundle: verify it with `--bundle {} --trust <key.pub>`",
             args.dir.display(),
             args.dir.display()
-        );
-        return ExitStatus::TrustFailure;
+        )));
     } else {
         // The author's own source folder: what they run their tests on.
         match Bundle::from_source_dir(&args.dir) {
             Ok(b) => TrustedBundle::authors_own(b),
-            Err(e) => return fail(&e),
+            Err(e) => return Err(e.into()),
         }
     };
-    let engine = match Engine::new(bundle) {
-        Ok(e) => e,
-        Err(e) => return fail(&e),
-    };
+    let engine = Engine::new(bundle)?;
     let tests = args.dir.join("tests");
     let report = match assure_engine::policytest::run(&engine, &tests) {
         Ok(r) => r,
-        Err(problem) => {
-            let _ = writeln!(
-                anstream::stderr(),
-                "{} {problem}",
-                paint(AnsiColor::Red.on_default().bold(), "error:")
-            );
-            return ExitStatus::Error;
-        }
+        Err(problem) => return Err(Failure::usage(problem.to_string())),
     };
     let mut out = String::new();
     let _ = writeln!(
@@ -195,13 +181,13 @@ pub fn test(args: &TestArgs) -> ExitStatus {
     );
     let _ = anstream::stdout().write_all(out.as_bytes());
     if report.failed() > 0 || coverage_failed {
-        ExitStatus::Error
+        Ok(ExitStatus::Error)
     } else {
-        ExitStatus::Success
+        Ok(ExitStatus::Success)
     }
 }
 
-pub fn validate(args: &ValidateArgs) -> ExitStatus {
+pub fn validate(args: &ValidateArgs) -> CommandResult {
     match Bundle::from_source_dir(&args.dir) {
         Ok(bundle) => {
             let _ = writeln!(
@@ -210,23 +196,20 @@ pub fn validate(args: &ValidateArgs) -> ExitStatus {
                 args.dir.display(),
                 bundle.rules.len()
             );
-            ExitStatus::Success
+            Ok(ExitStatus::Success)
         }
-        Err(e) => fail(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
-pub fn controls(args: &ControlsArgs) -> ExitStatus {
+pub fn controls(args: &ControlsArgs) -> CommandResult {
     let bundle = match &args.dir {
         Some(dir) => Bundle::from_source_dir(dir),
         None => TrustedBundle::builtin()
             .map(TrustedBundle::into_inner)
             .map_err(assure_engine::Error::from),
     };
-    let bundle = match bundle {
-        Ok(b) => b,
-        Err(e) => return fail(&e),
-    };
+    let bundle = bundle?;
     // Control -> the rules that implement it.
     let mut map: BTreeMap<&str, Vec<&assure_engine::Rule>> = BTreeMap::new();
     for rule in &bundle.rules {
@@ -245,12 +228,10 @@ pub fn controls(args: &ControlsArgs) -> ExitStatus {
         ControlsFormat::Baseline => match baseline_document(&bundle) {
             Ok(text) => out.push_str(&text),
             Err(uncovered) => {
-                let _ = writeln!(
-                    anstream::stderr(),
-                    "error: no [[source]] in bundle.toml covers these controls: {}",
+                return Err(Failure::usage(format!(
+                    "no [[source]] in bundle.toml covers these controls: {}",
                     uncovered.join("; ")
-                );
-                return ExitStatus::Error;
+                )));
             }
         },
         ControlsFormat::Csv => {
@@ -272,8 +253,7 @@ pub fn controls(args: &ControlsArgs) -> ExitStatus {
             match csv_text(&rows) {
                 Ok(text) => out.push_str(&text),
                 Err(e) => {
-                    let _ = writeln!(anstream::stderr(), "error: cannot write the CSV: {e}");
-                    return ExitStatus::Error;
+                    return Err(Failure::usage(format!("cannot write the CSV: {e}")));
                 }
             }
         }
@@ -348,7 +328,7 @@ pub fn controls(args: &ControlsArgs) -> ExitStatus {
         }
     }
     let _ = anstream::stdout().write_all(out.as_bytes());
-    ExitStatus::Success
+    Ok(ExitStatus::Success)
 }
 
 /// The baseline document: its tiers, every rule (in file and rule order)

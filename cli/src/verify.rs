@@ -9,6 +9,7 @@ use assure_trust::keys::PublicKey;
 use clap::Args;
 
 use crate::ExitStatus;
+use crate::failure::{CommandResult, Failure};
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -39,23 +40,20 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
-fn trust_failure(message: &str) -> ExitStatus {
-    let _ = writeln!(anstream::stderr(), "error: {message}");
-    ExitStatus::TrustFailure
+fn trust_failure(message: &str) -> Failure {
+    Failure::untrusted(message)
 }
 
-pub fn run(args: &VerifyArgs) -> ExitStatus {
+pub fn run(args: &VerifyArgs) -> CommandResult {
     let mut keys = Vec::new();
     for path in &args.trust {
         match PublicKey::read_pem_file(path) {
             Ok(key) => keys.push(key),
             Err(e) => {
-                let _ = writeln!(
-                    anstream::stderr(),
-                    "error: trusted key {}: {e}",
+                return Err(Failure::usage(format!(
+                    "trusted key {}: {e}",
                     path.display()
-                );
-                return ExitStatus::Error;
+                )));
             }
         }
     }
@@ -63,28 +61,28 @@ pub fn run(args: &VerifyArgs) -> ExitStatus {
     let read = std::fs::File::open(&args.record)
         .and_then(|file| file.take(MAX_ENVELOPE_BYTES + 1).read_to_end(&mut bytes));
     if let Err(e) = read {
-        let _ = writeln!(
-            anstream::stderr(),
-            "error: cannot read {}: {e}",
+        return Err(Failure::usage(format!(
+            "cannot read {}: {e}",
             args.record.display()
-        );
-        return ExitStatus::Error;
+        )));
     }
     if bytes.len() as u64 > MAX_ENVELOPE_BYTES {
-        return trust_failure(&format!(
+        return Err(trust_failure(&format!(
             "{}: larger than {} MiB; not a decision record",
             args.record.display(),
             MAX_ENVELOPE_BYTES / (1024 * 1024)
-        ));
+        )));
     }
     let verified = match record::verify(&bytes, &keys, args.threshold) {
         Ok(v) => v,
         Err(RecordError::Trust(assure_trust::TrustError::InvalidTrustConfig { reason })) => {
-            let _ = writeln!(anstream::stderr(), "error: {reason}");
-            return ExitStatus::Error;
+            return Err(Failure::usage(reason));
         }
         Err(e) => {
-            return trust_failure(&format!("{} does not verify: {e}", args.record.display()));
+            return Err(trust_failure(&format!(
+                "{} does not verify: {e}",
+                args.record.display()
+            )));
         }
     };
 
@@ -153,7 +151,7 @@ pub fn run(args: &VerifyArgs) -> ExitStatus {
                     m.problem
                 );
             }
-            return trust_failure(&message);
+            return Err(trust_failure(&message));
         }
         let _ = writeln!(
             out,
@@ -168,7 +166,7 @@ pub fn run(args: &VerifyArgs) -> ExitStatus {
             Ok(line) => {
                 let _ = writeln!(out, "  replay    {line}");
             }
-            Err(outcome) => return outcome,
+            Err(failure) => return Err(failure),
         }
     }
     if args.json {
@@ -177,25 +175,22 @@ pub fn run(args: &VerifyArgs) -> ExitStatus {
     }
     let mut stdout = anstream::stdout();
     let _ = stdout.write_all(out.as_bytes());
-    ExitStatus::Success
+    Ok(ExitStatus::Success)
 }
 
 /// Re-runs the check the record describes with the built-in bundle and
 /// compares the decisions.
-fn replay(verified: &record::VerifiedRecord, dir: &std::path::Path) -> Result<String, ExitStatus> {
+fn replay(verified: &record::VerifiedRecord, dir: &std::path::Path) -> Result<String, Failure> {
     use assure_engine::record::{Replay, ReplayError};
     let engine = assure_engine::TrustedBundle::builtin()
         .map_err(assure_engine::Error::from)
         .and_then(assure_engine::Engine::new)
-        .map_err(|e| crate::fail(&e))?;
+        .map_err(Failure::from)?;
     match verified.replay(&engine, dir) {
         Ok(same @ Replay::Same { .. }) => Ok(same.to_string()),
         Ok(different) => Err(trust_failure(&different.to_string())),
-        Err(ReplayError::Engine(e)) => Err(crate::fail(&e)),
+        Err(ReplayError::Engine(e)) => Err(Failure::from(e)),
         Err(e) if e.is_trust_failure() => Err(trust_failure(&e.to_string())),
-        Err(e) => {
-            let _ = writeln!(anstream::stderr(), "error: {e}");
-            Err(ExitStatus::Error)
-        }
+        Err(e) => Err(Failure::usage(e.to_string())),
     }
 }

@@ -106,7 +106,11 @@ fn the_combined_json_holds_every_decision_and_the_counts() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     let typed: assure_report::batch::BatchReport = serde_json::from_slice(&output).unwrap();
     assert_eq!(typed.counts.reject, 1);
-    assert_eq!(typed.to_json().as_bytes(), output.as_slice(), "it reads back byte for byte");
+    assert_eq!(
+        typed.to_json().as_bytes(),
+        output.as_slice(),
+        "it reads back byte for byte"
+    );
     assert_eq!(batch["counts"]["reject"], 1);
     assert_eq!(batch["counts"]["approve"], 1);
     assert_eq!(batch["submissions"][0]["path"], "examples/rejected");
@@ -189,7 +193,8 @@ fn the_batch_schema_refuses_what_no_batch_is() {
             "submissions": [submission],
         })
     };
-    let error = batch(serde_json::json!({ "path": "a", "verdict": "error", "error": "unreadable" }));
+    let error =
+        batch(serde_json::json!({ "path": "a", "verdict": "error", "error": "unreadable" }));
     assert!(validator.is_valid(&error));
     // An error without its reason, an approve without its decision, a
     // verdict no batch gives.

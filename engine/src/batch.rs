@@ -244,12 +244,15 @@ impl Engine {
             .iter()
             .zip(slots)
             .map(|(entry, slot)| {
-                slot.into_inner().ok().flatten().unwrap_or_else(|| BatchItem {
-                    path: entry.path().to_path_buf(),
-                    result: BatchResult::NotChecked {
-                        reason: "not checked: a worker stopped".to_owned(),
-                    },
-                })
+                slot.into_inner()
+                    .ok()
+                    .flatten()
+                    .unwrap_or_else(|| BatchItem {
+                        path: entry.path().to_path_buf(),
+                        result: BatchResult::NotChecked {
+                            reason: "not checked: a worker stopped".to_owned(),
+                        },
+                    })
             })
             .collect()
     }

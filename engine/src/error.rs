@@ -19,7 +19,7 @@ pub enum Error {
     /// not match, a path escapes the folder, a declared file is missing.
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Trust(#[from] TrustError),
+    Integrity(#[from] IntegrityError),
 
     /// A signed bundle, or a plugin in it, failed verification: a signature,
     /// digest, file list, expiry or anti-rollback check.
@@ -77,7 +77,7 @@ impl Error {
     /// Whether this error is a trust failure (exit code 4): integrity,
     /// signature, digest, rollback or expiry.
     pub fn is_trust_failure(&self) -> bool {
-        matches!(self, Error::Trust(_) | Error::BundleTrust { .. })
+        matches!(self, Error::Integrity(_) | Error::BundleTrust { .. })
     }
 }
 
@@ -159,7 +159,7 @@ pub enum SubmissionError {
         "the evidence must be exactly the files the manifest declares; re-run `assure init` only if you produced these files yourself"
     )
 )]
-pub struct TrustError {
+pub struct IntegrityError {
     /// The submission folder or manifest.
     pub path: PathBuf,
     /// Each failure, naming the file.
@@ -273,3 +273,54 @@ pub enum ListError {
     },
 }
 
+/// Declares an error that carries one message naming the file and place,
+/// with a stable code.
+macro_rules! message_error {
+    ($(#[$doc:meta])* $name:ident, $code:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+        #[error("{message}")]
+        #[diagnostic(code($code))]
+        pub struct $name {
+            /// What is wrong, and where.
+            pub message: String,
+        }
+
+        impl From<String> for $name {
+            fn from(message: String) -> Self {
+                Self { message }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(message: &str) -> Self {
+                Self {
+                    message: message.to_owned(),
+                }
+            }
+        }
+    };
+}
+
+message_error!(
+    /// A reference dataset (the KEV catalogue, NHS cyber alerts) that is not
+    /// what its format says.
+    DataError,
+    "assure::data::invalid"
+);
+message_error!(
+    /// A bundle's Cedar schema that does not declare a fact vocabulary assure
+    /// can use, or an entity id Cedar cannot hold.
+    SchemaError,
+    "assure::bundle::schema"
+);
+message_error!(
+    /// A deployment-profile answer that is not one the question takes.
+    ProfileError,
+    "assure::submission::profile"
+);
+message_error!(
+    /// A bundle's policy tests that could not be read or run.
+    PolicyTestError,
+    "assure::policy_test"
+);

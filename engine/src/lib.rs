@@ -39,17 +39,16 @@ pub mod join;
 pub mod limits;
 pub mod media;
 pub mod plugin;
-pub mod position;
 pub mod policytest;
+pub mod position;
 pub mod record;
 pub mod reference;
+pub mod submission;
 pub mod time;
 pub mod trusted;
-pub mod submission;
 pub mod vocabulary;
 
 pub use bundle::{Bundle, Rule, Severity, TrustConfig};
-pub use trusted::{TrustBasis, TrustedBundle};
 pub use check::{CheckOptions, Engine, EngineBuilder, Evaluation, Timings, verdict};
 pub use codecache::CodeCache;
 pub use decision::{Decision, Finding, Verdict};
@@ -57,5 +56,6 @@ pub use error::Error;
 pub use limits::{SandboxLimits, SubmissionLimits};
 pub use plugin::PluginHost;
 pub use submission::{LoadOptions, Submission};
+pub use trusted::{TrustBasis, TrustedBundle};
 
 pub use jiff;

@@ -12,7 +12,7 @@
 //! decision turns into needs-evidence at best, never approve.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -30,8 +30,8 @@ mod bindings {
     });
 }
 
-use bindings::{Document, ExtractorPre};
 pub use crate::limits::SandboxLimits;
+use bindings::{Document, ExtractorPre};
 pub use bindings::{Entity, EntityRef, Extraction, Fact, Location, Note, PluginInfo, Value};
 
 /// The WIT package version this host speaks.
@@ -540,10 +540,13 @@ fn output_size(extraction: &Extraction) -> usize {
             .sum::<usize>()
 }
 
-/// Plugins compiled on first use, shared by every check in a process.
+/// Plugins compiled on first use, shared by every check in a process. A
+/// plugin that compiled is kept; one that failed to load is not, so a
+/// long-lived process (a service) tries again on its next use instead of
+/// failing that plugin until it restarts.
 #[derive(Debug, Default)]
 pub(crate) struct PluginCache {
-    slots: Vec<(String, OnceLock<Loaded>)>,
+    slots: Vec<(String, Mutex<Option<Arc<LoadedPlugin>>>)>,
 }
 
 /// A plugin compiled once, or why it could not be.
@@ -552,25 +555,83 @@ pub(crate) type Loaded = Result<Arc<LoadedPlugin>, String>;
 impl PluginCache {
     pub(crate) fn new(names: impl IntoIterator<Item = String>) -> Self {
         Self {
-            slots: names.into_iter().map(|n| (n, OnceLock::new())).collect(),
+            slots: names.into_iter().map(|n| (n, Mutex::new(None))).collect(),
         }
     }
 
-    /// The loaded plugin `name`, compiling it with `load` the first time,
-    /// and whether this call loaded it.
+    /// The loaded plugin `name`, compiling it with `load` when it is not
+    /// loaded yet, and whether this call loaded it. Calls for the same
+    /// plugin wait for one another, so a plugin is compiled once.
     pub(crate) fn get(
         &self,
         name: &str,
         load: impl FnOnce() -> Result<LoadedPlugin, PluginError>,
     ) -> Option<(Loaded, bool)> {
         let (_, slot) = self.slots.iter().find(|(n, _)| n == name)?;
-        let mut fresh = false;
-        let loaded = slot
-            .get_or_init(|| {
-                fresh = true;
-                load().map(Arc::new).map_err(|e| e.to_string())
+        // A poisoned slot (a panic while loading) is loaded afresh.
+        let mut slot = slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(plugin) = slot.as_ref() {
+            return Some((Ok(Arc::clone(plugin)), false));
+        }
+        match load() {
+            Ok(plugin) => {
+                let plugin = Arc::new(plugin);
+                *slot = Some(Arc::clone(&plugin));
+                Some((Ok(plugin), true))
+            }
+            Err(e) => Some((Err(e.to_string()), true)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+
+    use super::*;
+
+    /// The built-in bundle's CycloneDX plugin, compiled.
+    fn cyclonedx(host: &PluginHost) -> Result<LoadedPlugin, PluginError> {
+        let (_, bytes) = crate::bundle::builtin::FILES
+            .iter()
+            .find(|(path, _)| *path == "plugins/cyclonedx.wasm")
+            .unwrap();
+        host.load("cyclonedx", bytes)
+    }
+
+    #[test]
+    fn a_failed_load_is_tried_again_and_a_loaded_plugin_is_kept() {
+        let host = PluginHost::new(SandboxLimits::default()).unwrap();
+        let cache = PluginCache::new(["cyclonedx".to_owned()]);
+        // The first load fails (a deadline hit while the machine was busy).
+        let (first, fresh) = cache
+            .get("cyclonedx", || {
+                Err(PluginError::Load {
+                    plugin: "cyclonedx".into(),
+                    message: "deadline exceeded".into(),
+                })
             })
-            .clone();
-        Some((loaded, fresh))
+            .unwrap();
+        assert!(fresh);
+        assert!(first.unwrap_err().contains("deadline exceeded"));
+        // The next use loads it: the failure did not stick.
+        let (second, fresh) = cache.get("cyclonedx", || cyclonedx(&host)).unwrap();
+        assert!(fresh);
+        assert!(second.is_ok());
+        // And then it is kept: no load is attempted again.
+        let (third, fresh) = cache
+            .get("cyclonedx", || -> Result<LoadedPlugin, PluginError> {
+                unreachable!("a loaded plugin is not loaded again")
+            })
+            .unwrap();
+        assert!(!fresh);
+        assert!(third.is_ok());
+        assert!(
+            cache
+                .get("not-in-the-bundle", || cyclonedx(&host))
+                .is_none()
+        );
     }
 }

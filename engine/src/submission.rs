@@ -13,8 +13,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-
-use crate::error::{Error, SubmissionError, TrustError};
+use crate::error::{Error, IntegrityError, SubmissionError};
 use crate::media;
 
 mod load;
@@ -174,7 +173,11 @@ pub fn validate_manifest(
 }
 
 /// Refuses a manifest with more evidence entries than the limit.
-pub(crate) fn check_count(path: &Path, manifest: &Manifest, limits: &SubmissionLimits) -> Result<(), Error> {
+pub(crate) fn check_count(
+    path: &Path,
+    manifest: &Manifest,
+    limits: &SubmissionLimits,
+) -> Result<(), Error> {
     if manifest.evidence.len() > limits.max_files {
         return Err(SubmissionError::Limit {
             path: path.to_path_buf(),
@@ -278,10 +281,14 @@ pub(crate) fn check_entry(
 
 /// The error for a manifest's problems, integrity problems first; `Ok` when
 /// there are none.
-pub(crate) fn refuse(path: &Path, mut trust: Vec<String>, problems: Vec<String>) -> Result<(), Error> {
+pub(crate) fn refuse(
+    path: &Path,
+    mut trust: Vec<String>,
+    problems: Vec<String>,
+) -> Result<(), Error> {
     if !trust.is_empty() {
         trust.extend(problems);
-        return Err(TrustError {
+        return Err(IntegrityError {
             path: path.to_path_buf(),
             problems: trust,
         }

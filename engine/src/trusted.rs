@@ -124,7 +124,6 @@ impl TrustedBundle {
         })
     }
 
-
     /// A bundle the person running assure wrote: a policy author's source
     /// folder (`assure test`, `policy validate`), or the files of a test.
     /// Never use it for a bundle received from someone else: load that

@@ -78,7 +78,11 @@ pub enum LookupError {
 impl Vocabulary {
     /// Builds the vocabulary from a schema in Cedar's JSON schema format
     /// (what `SchemaFragment::to_json_value` returns).
-    pub fn from_schema_json(json: &Json) -> Result<Self, String> {
+    pub fn from_schema_json(json: &Json) -> Result<Self, crate::error::SchemaError> {
+        Self::from_schema_json_text(json).map_err(Into::into)
+    }
+
+    fn from_schema_json_text(json: &Json) -> Result<Self, String> {
         let namespaces = json.as_object().ok_or("the schema is not a JSON object")?;
         let mut common = BTreeMap::new();
         for (namespace, body) in namespaces {
@@ -328,7 +332,7 @@ fn chain(access: &Json) -> Option<Read> {
 }
 
 /// A Cedar entity uid.
-pub fn uid(kind: &str, id: &str) -> Result<cedar_policy::EntityUid, String> {
+pub fn uid(kind: &str, id: &str) -> Result<cedar_policy::EntityUid, crate::error::SchemaError> {
     let type_name: cedar_policy::EntityTypeName = kind
         .parse()
         .map_err(|e| format!("entity type `{kind}`: {e}"))?;

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use assure_engine::codecache::CodeStats;
-use assure_engine::{TrustedBundle, CheckOptions, CodeCache, Engine, LoadOptions, Submission};
+use assure_engine::{CheckOptions, CodeCache, Engine, LoadOptions, Submission, TrustedBundle};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

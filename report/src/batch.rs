@@ -22,7 +22,7 @@ pub struct BatchReport {
     /// The time every submission was judged as of (RFC 3339, UTC).
     pub evaluated_at: String,
     /// How many submissions came out each way.
-    pub counts: Counts,
+    pub counts: BatchCounts,
     /// Each submission, in the order given.
     pub submissions: Vec<SubmissionReport>,
 }
@@ -30,7 +30,7 @@ pub struct BatchReport {
 /// How many submissions came out each way.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Counts {
+pub struct BatchCounts {
     /// Approved.
     pub approve: usize,
     /// Rejected.
@@ -87,11 +87,11 @@ impl From<Verdict> for BatchVerdict {
     }
 }
 
-impl Counts {
+impl BatchCounts {
     /// The counts of a batch's results.
     #[must_use]
     pub fn of(items: &[BatchItem]) -> Self {
-        let mut counts = Counts::default();
+        let mut counts = BatchCounts::default();
         for item in items {
             match &item.result {
                 BatchResult::Decided(d) => match d.verdict {
@@ -154,7 +154,7 @@ impl BatchReport {
         BatchReport {
             format: FORMAT.to_owned(),
             evaluated_at: assure_engine::facts::format_datetime(evaluated_at),
-            counts: Counts::of(items),
+            counts: BatchCounts::of(items),
             submissions,
         }
     }

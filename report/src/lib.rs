@@ -24,7 +24,6 @@
 //! # }
 //! ```
 
-
 use assure_engine::decision::Decision;
 
 pub mod batch;
@@ -38,20 +37,20 @@ pub mod view;
 
 pub use view::{markdown_text, terminal_text};
 
-/// A report format.
+/// A report format ([`Format::description`] says what each is for).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {
-    /// A summary and the findings, for a person at a terminal.
+    /// For a person at a terminal.
     Human,
-    /// The decision as JSON (`assure.decision/v1`), deterministic for a given `--as-of`.
+    /// `assure.decision/v1`.
     Json,
-    /// SARIF 2.1.0: one reporting rule per policy, results located in the evidence.
+    /// SARIF 2.1.0.
     Sarif,
-    /// JUnit XML: one test case per rule.
+    /// JUnit XML.
     Junit,
-    /// Markdown, for CI job summaries and pull-request comments.
+    /// Markdown.
     Markdown,
-    /// One self-contained HTML report.
+    /// HTML.
     Html,
 }
 
@@ -76,6 +75,24 @@ impl Format {
             Format::Junit => "junit",
             Format::Markdown => "markdown",
             Format::Html => "html",
+        }
+    }
+
+    /// What the format is for, in one line (the command line's `--help`
+    /// lists it).
+    #[must_use]
+    pub fn description(self) -> &'static str {
+        match self {
+            Format::Human => "A summary and the findings, for a person at a terminal",
+            Format::Json => {
+                "The decision as JSON (`assure.decision/v1`), deterministic for a given `--as-of`"
+            }
+            Format::Sarif => {
+                "SARIF 2.1.0: one reporting rule per policy, results located in the evidence"
+            }
+            Format::Junit => "JUnit XML: one test case per rule",
+            Format::Markdown => "Markdown, for CI job summaries and pull-request comments",
+            Format::Html => "One self-contained HTML report",
         }
     }
 

@@ -1,12 +1,17 @@
 //! The report library on a real decision: the engine's decision on the
 //! rejected example, in every format, and read back from its JSON.
 
-#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use assure_engine::{TrustedBundle, CheckOptions, Decision, Engine, Submission};
+use assure_engine::{CheckOptions, Decision, Engine, Submission, TrustedBundle};
 use assure_report::Format;
 
 fn root() -> PathBuf {
@@ -28,14 +33,17 @@ fn rejected() -> &'static Decision {
         )
         .unwrap();
         let as_of = "2025-09-22T00:00:00Z".parse().unwrap();
-        engine.check(&submission, &CheckOptions { as_of }).unwrap().0
+        engine
+            .check(&submission, &CheckOptions { as_of })
+            .unwrap()
+            .0
     })
 }
 
 #[test]
 fn the_doc_example_fixture_is_the_decision_the_engine_gives_today() {
-    let fixture = std::fs::read_to_string(root().join("report/tests/fixtures/decision.json"))
-        .unwrap();
+    let fixture =
+        std::fs::read_to_string(root().join("report/tests/fixtures/decision.json")).unwrap();
     assert!(
         fixture == rejected().to_json(),
         "report/tests/fixtures/decision.json is stale: regenerate it with \
@@ -70,16 +78,25 @@ fn frameworks_come_in_the_bundles_order_then_by_name() {
         bundle.frameworks,
         ["DTAC", "DSPT", "Cyber Essentials", "SSCoP"]
     );
-    assert_eq!(frameworks[..4], ["DTAC", "DSPT", "Cyber Essentials", "SSCoP"]);
+    assert_eq!(
+        frameworks[..4],
+        ["DTAC", "DSPT", "Cyber Essentials", "SSCoP"]
+    );
     let rest = &frameworks[4..];
     let mut sorted = rest.to_vec();
     sorted.sort_by_key(|name| name.to_lowercase());
     assert_eq!(rest, sorted.as_slice(), "the others by name");
     // The Markdown report shows them in that order.
     let markdown = assure_report::render(Format::Markdown, decision, "examples/rejected");
-    let at = |name: &str| markdown.find(&format!("#### {name}\n")).unwrap_or(usize::MAX);
+    let at = |name: &str| {
+        markdown
+            .find(&format!("#### {name}\n"))
+            .unwrap_or(usize::MAX)
+    };
     assert!(
-        at("DTAC") < at("DSPT") && at("DSPT") < at("Cyber Essentials") && at("Cyber Essentials") < at("SSCoP"),
+        at("DTAC") < at("DSPT")
+            && at("DSPT") < at("Cyber Essentials")
+            && at("Cyber Essentials") < at("SSCoP"),
         "{markdown}"
     );
 }

@@ -17,7 +17,7 @@ use arbitrary::{Arbitrary, Unstructured};
 use assure_engine::facts::{Assembly, Provenance};
 use assure_engine::plugin::{self, Extraction};
 use assure_engine::submission::{self, Evidence, Manifest, Product, Profile};
-use assure_engine::{Bundle, TrustedBundle, Engine, Evaluation, LoadOptions, Submission, Timings};
+use assure_engine::{Bundle, Engine, Evaluation, LoadOptions, Submission, Timings, TrustedBundle};
 use assure_trust::keys::PrivateKey;
 use serde::{Deserialize, Serialize};
 

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use assure_engine::{Bundle, TrustedBundle, CheckOptions, Decision, Engine, LoadOptions, Submission};
+use assure_engine::{
+    Bundle, CheckOptions, Decision, Engine, LoadOptions, Submission, TrustedBundle,
+};
 
 /// The repository root.
 pub fn root() -> PathBuf {

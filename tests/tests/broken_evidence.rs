@@ -13,7 +13,7 @@
 use assure_engine::{Decision, TrustedBundle, Verdict};
 use std::sync::OnceLock;
 
-use assure_engine::{Engine};
+use assure_engine::Engine;
 use assure_tests::{check, root};
 use serde_json::Value;
 

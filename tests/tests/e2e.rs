@@ -100,10 +100,7 @@ fn infinite_loop_stops_at_the_deadline() {
 
 #[test]
 fn infinite_loop_runs_out_of_fuel_under_a_small_budget() {
-    let engine = engine_with(
-        "infinite-loop",
-        &[("fuel", 10_000_000)],
-    );
+    let engine = engine_with("infinite-loop", &[("fuel", 10_000_000)]);
     let decision = check(&engine, &example("approved")).unwrap();
     let (kind, message) = document_error(&decision);
     assert_eq!(kind, "limit");
@@ -116,10 +113,7 @@ fn infinite_loop_runs_out_of_fuel_under_a_small_budget() {
 
 #[test]
 fn memory_bomb_hits_the_memory_cap() {
-    let engine = engine_with(
-        "memory-bomb",
-        &[("memory_bytes", 64 * 1024 * 1024)],
-    );
+    let engine = engine_with("memory-bomb", &[("memory_bytes", 64 * 1024 * 1024)]);
     let decision = check(&engine, &example("approved")).unwrap();
     let (kind, message) = document_error(&decision);
     assert_eq!(kind, "limit");

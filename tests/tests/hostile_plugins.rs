@@ -86,10 +86,7 @@ fn table_growth_stops_at_the_table_cap() {
 
 #[test]
 fn table_cap_is_the_configured_one() {
-    let engine = engine_with(
-        "table-grow",
-        &[("table_elements", 5_000)],
-    );
+    let engine = engine_with("table-grow", &[("table_elements", 5_000)]);
     let decision = check(&engine, &approved()).unwrap();
     let (kind, message) = sbom_error(&decision);
     assert_eq!(kind, "limit");
@@ -202,10 +199,7 @@ fn deadline_is_kept_within_a_margin() {
     // A short deadline, so the margin is what is measured.
     let deadline = Duration::from_millis(500);
     for fixture in ["infinite-loop", "start-loop"] {
-        let engine = engine_with(
-            fixture,
-            &[("deadline_ms", 500)],
-        );
+        let engine = engine_with(fixture, &[("deadline_ms", 500)]);
         // The first check compiles every plugin; time the second, which is
         // the sandbox's containment alone.
         check(&engine, &approved()).unwrap();

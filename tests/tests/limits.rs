@@ -219,7 +219,7 @@ fn the_engine_refuses_limits_above_their_ceilings() {
         .limit("deadline_ms", 3_600_000)
         .build()
         .unwrap_err()
-    .to_string();
+        .to_string();
     assert!(
         error.contains("`limits.deadline_ms` = 3600000 is outside what assure allows"),
         "{error}"

@@ -174,11 +174,11 @@ fn trap_engine(evidence: usize) -> &'static Engine {
         assert!(files.contains_key(&key), "{key}");
         files.insert(key, trap.clone());
         Engine::builder(TrustedBundle::authors_own(
-        Bundle::from_files("trap bundle", files).unwrap(),
-    ))
-            .code_cache(Some(code_cache()))
-            .build()
-            .unwrap()
+            Bundle::from_files("trap bundle", files).unwrap(),
+        ))
+        .code_cache(Some(code_cache()))
+        .build()
+        .unwrap()
     })
 }
 

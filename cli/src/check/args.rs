@@ -10,9 +10,32 @@ use assure_engine::{CheckOptions, CodeCache, Engine};
 use assure_report::Format;
 use clap::Args;
 
-/// `--format FORMAT`.
-fn parse_format(text: &str) -> Result<Format, String> {
-    text.parse().map_err(|e: assure_report::UnknownFormat| e.to_string())
+/// `--format`: a report format, listed by `--help` with what it is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormatArg(pub Format);
+
+impl clap::ValueEnum for FormatArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        const ALL: [FormatArg; 6] = [
+            FormatArg(Format::Human),
+            FormatArg(Format::Json),
+            FormatArg(Format::Sarif),
+            FormatArg(Format::Junit),
+            FormatArg(Format::Markdown),
+            FormatArg(Format::Html),
+        ];
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.0.name()).help(self.0.description()))
+    }
+}
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Self {
+        format.0
+    }
 }
 
 /// `--output FORMAT=PATH`.
@@ -20,7 +43,9 @@ fn parse_output(text: &str) -> Result<(Format, PathBuf), String> {
     let (format, path) = text
         .split_once('=')
         .ok_or_else(|| format!("`{text}` is not FORMAT=PATH (e.g. sarif=assure.sarif)"))?;
-    let format: Format = format.parse().map_err(|e: assure_report::UnknownFormat| e.to_string())?;
+    let format: Format = format
+        .parse()
+        .map_err(|e: assure_report::UnknownFormat| e.to_string())?;
     if path.is_empty() {
         return Err(format!("`{text}` names no file"));
     }
@@ -40,8 +65,8 @@ pub struct CheckArgs {
     pub jobs: Option<std::num::NonZeroUsize>,
 
     /// The format printed on standard output.
-    #[arg(long, default_value = "human", value_parser = parse_format)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg(Format::Human))]
+    pub format: FormatArg,
 
     /// Also write the decision in FORMAT to PATH (repeatable), e.g.
     /// `--output sarif=assure.sarif --output html=report.html`.
@@ -138,11 +163,20 @@ pub fn engine(
 }
 
 /// How a batch is loaded and judged.
-pub fn batch_options(args: &CheckArgs, engine: &Engine, as_of: assure_engine::jiff::Timestamp, entries: &[Entry]) -> BatchOptions {
+pub fn batch_options(
+    args: &CheckArgs,
+    engine: &Engine,
+    as_of: assure_engine::jiff::Timestamp,
+    entries: &[Entry],
+) -> BatchOptions {
     let jobs = args
         .jobs
         .map(std::num::NonZeroUsize::get)
-        .or_else(|| std::thread::available_parallelism().ok().map(std::num::NonZeroUsize::get))
+        .or_else(|| {
+            std::thread::available_parallelism()
+                .ok()
+                .map(std::num::NonZeroUsize::get)
+        })
         .unwrap_or(1)
         .min(entries.len())
         .max(1);

@@ -15,10 +15,11 @@ use std::time::Instant;
 use assure_engine::Engine;
 use assure_engine::batch::{BatchItem, Entry};
 use assure_report::Format;
-use assure_report::batch::Counts;
+use assure_report::batch::BatchCounts;
 
-use crate::ExitStatus;
 use super::args::{CheckArgs, batch_options, refuse_overwriting};
+use crate::ExitStatus;
+use crate::failure::{CommandResult, Failure};
 
 /// Checks the batch `entries` and reports it.
 pub fn run(
@@ -26,23 +27,20 @@ pub fn run(
     engine: &Engine,
     entries: &[Entry],
     as_of: assure_engine::jiff::Timestamp,
-) -> ExitStatus {
-    for format in std::iter::once(args.format).chain(args.outputs.iter().map(|(f, _)| *f)) {
+) -> CommandResult {
+    for format in std::iter::once(args.format.into()).chain(args.outputs.iter().map(|(f, _)| *f)) {
         if !format.batches() {
-            let _ = writeln!(
-                anstream::stderr(),
-                "error: a batch gives one line per submission, and a combined human, json, junit \
+            return Err(Failure::usage(format!(
+                "a batch gives one line per submission, and a combined human, json, junit \
                  or markdown report; {format} reports are made one submission at a time"
-            );
-            return ExitStatus::Error;
+            )));
         }
     }
     let started = Instant::now();
     let list: Vec<&Path> = entries.iter().map(Entry::path).collect();
     // Nothing is written over what is judged.
     if let Err(message) = refuse_overwriting(args, &list) {
-        let _ = writeln!(anstream::stderr(), "error: {message}");
-        return ExitStatus::Error;
+        return Err(Failure::usage(message));
     }
     let options = batch_options(args, engine, as_of, entries);
     let bar = if std::io::stderr().is_terminal() {
@@ -56,7 +54,7 @@ pub fn run(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let human = args.format == Format::Human;
+    let human = Format::from(args.format) == Format::Human;
     let width = list
         .iter()
         .map(|p| {
@@ -78,18 +76,16 @@ pub fn run(
     let items = engine.check_all(entries, &options, &ready, &done);
     bar.finish_and_clear();
 
-    let counts = Counts::of(&items);
+    let counts = BatchCounts::of(&items);
     let untrusted = items.iter().any(|i| i.result.is_trust_failure());
     let took = started.elapsed().as_secs_f64();
     for (format, path) in &args.outputs {
         let text = assure_report::batch::render(*format, &items, as_of);
         if let Err(e) = crate::output::write(path, text.as_bytes()) {
-            let _ = writeln!(
-                anstream::stderr(),
-                "error: cannot write the {format} report to {}: {e}",
+            return Err(Failure::usage(format!(
+                "cannot write the {format} report to {}: {e}",
                 path.display()
-            );
-            return ExitStatus::Error;
+            )));
         }
     }
     let text = if human {
@@ -106,22 +102,20 @@ pub fn run(
             options.jobs,
         )
     } else {
-        assure_report::batch::render(args.format, &items, as_of)
+        assure_report::batch::render(args.format.into(), &items, as_of)
     };
-    if let Err(status) = crate::output::print(&text) {
-        return status;
-    }
+    crate::output::print(&text)?;
     if untrusted {
-        ExitStatus::TrustFailure
+        Ok(ExitStatus::TrustFailure)
     } else if counts.error > 0 {
-        ExitStatus::Error
+        Ok(ExitStatus::Error)
     } else if counts.not_checked > 0 {
-        ExitStatus::NotChecked
+        Ok(ExitStatus::NotChecked)
     } else if counts.reject > 0 {
-        ExitStatus::Rejected
+        Ok(ExitStatus::Rejected)
     } else if counts.needs_evidence > 0 {
-        ExitStatus::NeedsEvidence
+        Ok(ExitStatus::NeedsEvidence)
     } else {
-        ExitStatus::Success
+        Ok(ExitStatus::Success)
     }
 }

@@ -12,10 +12,11 @@ use assure_engine::{CheckOptions, Submission, Verdict};
 pub use args::CheckArgs;
 use args::{engine, limit_overrides, refuse_overwriting};
 
-use crate::{ExitStatus, fail};
+use crate::ExitStatus;
+use crate::failure::{CommandResult, Failure};
 
 /// Checks the submission (or the batch) `args` name.
-pub fn run(args: &CheckArgs) -> ExitStatus {
+pub fn run(args: &CheckArgs) -> CommandResult {
     let started = Instant::now();
     let as_of = match &args.as_of {
         None => assure_engine::jiff::Timestamp::now(),
@@ -23,11 +24,9 @@ pub fn run(args: &CheckArgs) -> ExitStatus {
             match assure_engine::facts::normalise_datetime(text).and_then(|t| t.parse().ok()) {
                 Some(t) => t,
                 None => {
-                    let _ = writeln!(
-                        anstream::stderr(),
-                        "error: `--as-of {text}` is not an RFC 3339 date-time (e.g. 2026-11-28T00:00:00Z)"
-                    );
-                    return ExitStatus::Error;
+                    return Err(Failure::usage(format!(
+                        "`--as-of {text}` is not an RFC 3339 date-time (e.g. 2026-11-28T00:00:00Z)"
+                    )));
                 }
             }
         }
@@ -35,8 +34,7 @@ pub fn run(args: &CheckArgs) -> ExitStatus {
     let overrides = match limit_overrides(args) {
         Ok(o) => o,
         Err(message) => {
-            let _ = writeln!(anstream::stderr(), "error: {message}");
-            return ExitStatus::Error;
+            return Err(Failure::usage(message));
         }
     };
 
@@ -47,71 +45,54 @@ pub fn run(args: &CheckArgs) -> ExitStatus {
         Some(path) => match assure_trust::keys::PrivateKey::read_pem_file(path) {
             Ok(key) => Some(key),
             Err(e) => {
-                let _ = writeln!(
-                    anstream::stderr(),
-                    "error: cannot read the signing key {}: {e}",
+                return Err(Failure::usage(format!(
+                    "cannot read the signing key {}: {e}",
                     path.display()
-                );
-                return ExitStatus::Error;
+                )));
             }
         },
     };
 
     let listing = match assure_engine::batch::list(&args.submissions) {
         Ok(listing) => listing,
-        Err(e) => return fail(&e.into()),
+        Err(e) => return Err(Failure::from(assure_engine::Error::from(e))),
     };
     // The bundle first: it sets the limits the submission is read under.
     let mut stages: Vec<(String, Duration)> = Vec::new();
     let t = Instant::now();
-    let bundle = match args.bundle.load(as_of) {
-        Ok(b) => b,
-        Err(outcome) => return outcome,
-    };
+    let bundle = args.bundle.load(as_of)?;
     stages.push(("load bundle".into(), t.elapsed()));
     let submission_path = match listing {
         Listing::One(path) => path,
         Listing::Batch(list) => {
             if signing_key.is_some() {
-                let _ = writeln!(
-                    anstream::stderr(),
-                    "error: `--attest` signs one decision: check the submissions one at a time to record each"
-                );
-                return ExitStatus::Error;
+                return Err(Failure::usage(
+                    "`--attest` signs one decision: check the submissions one at a time to record each",
+                ));
             }
             // The batch's workers use the cores; each check runs its plugin
             // calls in turn.
             return match engine(args, bundle, &overrides, 1) {
                 Ok(engine) => batch::run(args, &engine, &list, as_of),
-                Err(e) => fail(&e),
+                Err(e) => Err(e.into()),
             };
         }
     };
     let submission_path = &submission_path;
 
     let t = Instant::now();
-    let engine = match engine(args, bundle, &overrides, 0) {
-        Ok(engine) => engine,
-        Err(e) => return fail(&e),
-    };
+    let engine = engine(args, bundle, &overrides, 0)?;
     stages.push(("start plugin sandbox".into(), t.elapsed()));
 
     let t = Instant::now();
-    let submission = match Submission::load(submission_path, &engine.load_options(args.require_digests)) {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
+    let submission = Submission::load(submission_path, &engine.load_options(args.require_digests))?;
     stages.push(("load submission".into(), t.elapsed()));
     // Nothing is written over what is judged.
     if let Err(message) = refuse_overwriting(args, &[submission_path.as_path()]) {
-        let _ = writeln!(anstream::stderr(), "error: {message}");
-        return ExitStatus::Error;
+        return Err(Failure::usage(message));
     }
 
-    let (decision, timings) = match engine.check(&submission, &CheckOptions { as_of }) {
-        Ok(result) => result,
-        Err(e) => return fail(&e),
-    };
+    let (decision, timings) = engine.check(&submission, &CheckOptions { as_of })?;
     stages.extend(timings.stages);
 
     let t = Instant::now();
@@ -119,29 +100,23 @@ pub fn run(args: &CheckArgs) -> ExitStatus {
     for (format, path) in &args.outputs {
         let text = assure_report::render(*format, &decision, &name);
         if let Err(e) = crate::output::write(path, text.as_bytes()) {
-            let _ = writeln!(
-                anstream::stderr(),
-                "error: cannot write the {format} report to {}: {e}",
+            return Err(Failure::usage(format!(
+                "cannot write the {format} report to {}: {e}",
                 path.display()
-            );
-            return ExitStatus::Error;
+            )));
         }
     }
     if let (Some(path), Some(key)) = (&args.attest, &signing_key) {
         let envelope = assure_engine::record::sign(&decision, key);
         if let Err(e) = crate::output::write(path, &envelope.to_json()) {
-            let _ = writeln!(
-                anstream::stderr(),
-                "error: cannot write the decision record to {}: {e}",
+            return Err(Failure::usage(format!(
+                "cannot write the decision record to {}: {e}",
                 path.display()
-            );
-            return ExitStatus::Error;
+            )));
         }
     }
-    let text = assure_report::render(args.format, &decision, &name);
-    if let Err(outcome) = crate::output::print(&text) {
-        return outcome;
-    }
+    let text = assure_report::render(args.format.into(), &decision, &name);
+    crate::output::print(&text)?;
     stages.push(("render".into(), t.elapsed()));
 
     if args.timings {
@@ -157,10 +132,9 @@ pub fn run(args: &CheckArgs) -> ExitStatus {
         );
     }
 
-    match decision.verdict {
+    Ok(match decision.verdict {
         Verdict::Approve => ExitStatus::Success,
         Verdict::Reject => ExitStatus::Rejected,
         Verdict::NeedsEvidence => ExitStatus::NeedsEvidence,
-    }
+    })
 }
-

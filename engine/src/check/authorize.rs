@@ -45,114 +45,115 @@ pub(super) fn authorize(
     as_of: jiff::Timestamp,
     timings: &mut Timings,
 ) -> Result<Authorized, Error> {
-        let started = Instant::now();
-        let (entities, supplier, product_uid) = match assembly.to_entities(product) {
-            Ok(built) => built,
-            Err(message) => {
-                return Err(crate::error::BundleError::Invalid {
-                    bundle: bundle.name.clone(),
-                    file: "schema".into(),
-                    problems: vec![format!("cannot build entities: {message}")],
-                }
-                .into());
+    let started = Instant::now();
+    let (entities, supplier, product_uid) = match assembly.to_entities(product) {
+        Ok(built) => built,
+        Err(message) => {
+            return Err(crate::error::BundleError::Invalid {
+                bundle: bundle.name.clone(),
+                file: "schema".into(),
+                problems: vec![format!("cannot build entities: {message}")],
             }
-        };
-        let context = context(profile, as_of)?;
-        timings.record("assemble entities", started);
-
-        // Evaluate: one request for the product, one per component when
-        // per-component rules exist.
-        let started = Instant::now();
-        let authorizer = Authorizer::new();
-        let mut subjects: Vec<(Subject, EntityUid, &'static str)> = vec![(
-            Subject {
-                kind: "Product".into(),
-                id: product.name.clone(),
-            },
-            product_uid,
-            "approve",
-        )];
-        let has_rules_for = |action: &str| {
-            bundle
-                .rules
-                .iter()
-                // A rule scoped to no single action (`action in [...]`, or
-                // none) may apply to this one too.
-                .any(|r| {
-                    r.effect == Effect::Forbid
-                        && (r.action.is_none() || r.action.as_deref() == Some(action))
-                })
-        };
-        if has_rules_for("accept") {
-            let accepted = bundle.resources_of("accept");
-            // Only the kinds some rule can judge: a rule scoped to
-            // `resource is Exposure` needs no request per Component.
-            let judged = |kind: &str| {
-                bundle.rules.iter().any(|r| {
-                    r.effect == Effect::Forbid
-                        && r.action.as_deref().is_none_or(|a| a == "accept")
-                        && r.resource_type.as_deref().is_none_or(|t| t == kind)
-                })
-            };
-            for (kind, id) in assembly
-                .entities
-                .keys()
-                .filter(|(kind, _)| accepted.contains(kind) && judged(kind))
-            {
-                if let Ok(uid) = facts::uid(kind, id) {
-                    subjects.push((
-                        Subject {
-                            kind: kind.clone(),
-                            id: id.clone(),
-                        },
-                        uid,
-                        "accept",
-                    ));
-                }
-            }
+            .into());
         }
-        let mut fired: Vec<(String, Subject)> = Vec::new();
-        let mut errored: Vec<(String, Subject, String)> = Vec::new();
-        let mut product_permitted = false;
-        // A forbid (blocking or advisory) fired on the product: Cedar's deny
-        // of `approve` is explained by a finding or an advisory.
-        let mut product_forbidden_by_rule = false;
-        for (subject, resource, action) in &subjects {
-            let action_uid = facts::uid("Action", action).map_err(|m| bundle_error(bundle, m))?;
-            let request = Request::new(
-                supplier.clone(),
-                action_uid,
-                resource.clone(),
-                context.clone(),
-                None,
-            )
-            .map_err(|e| bundle_error(bundle, e.to_string()))?;
-            let response = authorizer.is_authorized(&request, &bundle.policies, &entities);
-            let reasons: Vec<&PolicyId> = response.diagnostics().reason().collect();
-            if *action == "approve" && response.decision() == CedarDecision::Allow {
-                product_permitted = true;
-            }
-            for id in reasons {
-                if let Some(rule) = bundle.rule(id.as_ref())
-                    && rule.effect == Effect::Forbid
-                {
-                    if *action == "approve" {
-                        product_forbidden_by_rule = true;
-                    }
-                    fired.push((rule.id.clone(), subject.clone()));
-                }
-            }
-            for error in response.diagnostics().errors() {
-                let cedar_policy::AuthorizationError::PolicyEvaluationError(e) = error;
-                errored.push((
-                    e.policy_id().to_string(),
-                    subject.clone(),
-                    e.inner().to_string(),
+    };
+    let context = context(profile, as_of)?;
+    timings.record("assemble entities", started);
+
+    // Evaluate: one request for the product, one per component when
+    // per-component rules exist.
+    let started = Instant::now();
+    let authorizer = Authorizer::new();
+    let mut subjects: Vec<(Subject, EntityUid, &'static str)> = vec![(
+        Subject {
+            kind: "Product".into(),
+            id: product.name.clone(),
+        },
+        product_uid,
+        "approve",
+    )];
+    let has_rules_for = |action: &str| {
+        bundle
+            .rules
+            .iter()
+            // A rule scoped to no single action (`action in [...]`, or
+            // none) may apply to this one too.
+            .any(|r| {
+                r.effect == Effect::Forbid
+                    && (r.action.is_none() || r.action.as_deref() == Some(action))
+            })
+    };
+    if has_rules_for("accept") {
+        let accepted = bundle.resources_of("accept");
+        // Only the kinds some rule can judge: a rule scoped to
+        // `resource is Exposure` needs no request per Component.
+        let judged = |kind: &str| {
+            bundle.rules.iter().any(|r| {
+                r.effect == Effect::Forbid
+                    && r.action.as_deref().is_none_or(|a| a == "accept")
+                    && r.resource_type.as_deref().is_none_or(|t| t == kind)
+            })
+        };
+        for (kind, id) in assembly
+            .entities
+            .keys()
+            .filter(|(kind, _)| accepted.contains(kind) && judged(kind))
+        {
+            if let Ok(uid) = facts::uid(kind, id) {
+                subjects.push((
+                    Subject {
+                        kind: kind.clone(),
+                        id: id.clone(),
+                    },
+                    uid,
+                    "accept",
                 ));
             }
         }
-        let evaluations = subjects.len() * bundle.rules.len();
-        timings.record("evaluate policies", started);
+    }
+    let mut fired: Vec<(String, Subject)> = Vec::new();
+    let mut errored: Vec<(String, Subject, String)> = Vec::new();
+    let mut product_permitted = false;
+    // A forbid (blocking or advisory) fired on the product: Cedar's deny
+    // of `approve` is explained by a finding or an advisory.
+    let mut product_forbidden_by_rule = false;
+    for (subject, resource, action) in &subjects {
+        let action_uid =
+            facts::uid("Action", action).map_err(|m| bundle_error(bundle, m.to_string()))?;
+        let request = Request::new(
+            supplier.clone(),
+            action_uid,
+            resource.clone(),
+            context.clone(),
+            None,
+        )
+        .map_err(|e| bundle_error(bundle, e.to_string()))?;
+        let response = authorizer.is_authorized(&request, &bundle.policies, &entities);
+        let reasons: Vec<&PolicyId> = response.diagnostics().reason().collect();
+        if *action == "approve" && response.decision() == CedarDecision::Allow {
+            product_permitted = true;
+        }
+        for id in reasons {
+            if let Some(rule) = bundle.rule(id.as_ref())
+                && rule.effect == Effect::Forbid
+            {
+                if *action == "approve" {
+                    product_forbidden_by_rule = true;
+                }
+                fired.push((rule.id.clone(), subject.clone()));
+            }
+        }
+        for error in response.diagnostics().errors() {
+            let cedar_policy::AuthorizationError::PolicyEvaluationError(e) = error;
+            errored.push((
+                e.policy_id().to_string(),
+                subject.clone(),
+                e.inner().to_string(),
+            ));
+        }
+    }
+    let evaluations = subjects.len() * bundle.rules.len();
+    timings.record("evaluate policies", started);
     Ok(Authorized {
         subjects,
         fired,

@@ -43,142 +43,142 @@ pub(super) fn explain(
         errored,
         ..
     } = authorized;
-        let facts_of = |subject: &Subject| -> Option<&FactMap> {
-            if subject.kind == "Product" {
-                Some(&assembly.product)
-            } else {
-                assembly
-                    .entities
-                    .get(&(subject.kind.clone(), subject.id.clone()))
-                    .map(|e| &e.facts)
-            }
-        };
-        let mut findings = Vec::new();
-        let mut advisories = Vec::new();
-        for (rule_id, subject) in fired {
-            let Some(rule) = bundle.rule(rule_id) else {
-                continue;
-            };
-            let evidence = citations(rule, facts_of(subject));
-            let subject_details = details(assembly, product, subject);
-            let finding = Finding {
-                rule: rule.id.clone(),
-                title: rule.title.clone(),
-                severity: rule.severity,
-                controls: rule.controls.clone(),
-                pillar: rule.pillar.clone(),
-                message: rule.message.clone(),
-                remediation: rule.remediation.clone(),
-                advisory: rule.advisory,
-                subject: subject.clone(),
-                subject_details,
-                evidence,
-            };
-            if rule.advisory {
-                advisories.push(finding);
-            } else {
-                findings.push(finding);
-            }
-        }
-        let sort = |list: &mut Vec<Finding>| {
-            list.sort_by(|a, b| {
-                (a.severity, &a.rule, &a.subject).cmp(&(b.severity, &b.rule, &b.subject))
-            });
-        };
-        sort(&mut findings);
-        sort(&mut advisories);
-
-        // Which facts each errored rule needed and did not get.
-        let mut missing: BTreeMap<String, Waiting> = BTreeMap::new();
-        let mut evaluation_errors = Vec::new();
-        for (rule_id, subject, message) in errored {
-            let Some(rule) = bundle.rule(rule_id) else {
-                evaluation_errors.push(EvaluationError {
-                    rule: rule_id.clone(),
-                    subject: subject.clone(),
-                    message: message.clone(),
-                });
-                continue;
-            };
-            let have = facts_of(subject);
-            let absent: Vec<String> = rule
-                .reads
-                .iter()
-                .filter(|read| read.root == "resource")
-                .map(|read| read.dotted())
-                .filter(|path| !is_present(have, path))
-                .collect();
-            if absent.is_empty() {
-                evaluation_errors.push(EvaluationError {
-                    rule: rule_id.clone(),
-                    subject: subject.clone(),
-                    message: message.clone(),
-                });
-                continue;
-            }
-            for path in absent {
-                let kind = path.split('.').next().unwrap_or(&path).to_owned();
-                let slot = missing.entry(kind).or_default();
-                slot.facts.insert(path);
-                slot.rules.insert(rule_id.clone());
-                slot.subjects.insert(subject.clone());
-            }
-        }
-        let missing_evidence: Vec<MissingEvidence> = missing
-            .into_iter()
-            .map(
-                |(
-                    kind,
-                    Waiting {
-                        facts,
-                        rules,
-                        subjects,
-                    },
-                )| {
-                    let described = bundle.evidence.get(&kind);
-                    MissingEvidence {
-                        title: described.map_or_else(|| kind.clone(), |d| d.title.clone()),
-                        ask: described.map_or_else(
-                            || format!("evidence that provides the `{kind}` facts"),
-                            |d| d.ask.clone(),
-                        ),
-                        evidence: kind,
-                        facts: facts.into_iter().collect(),
-                        rules: {
-                            let mut rules: Vec<String> = rules.into_iter().collect();
-                            rules.sort_by_cached_key(|r| crate::decision::natural_key(r));
-                            rules
-                        },
-                        subjects: subjects.into_iter().collect(),
-                    }
-                },
-            )
-            .collect();
-        let stale = if judge_data_age {
-            [
-                stale_data(
-                    bundle,
-                    bundle.kev.as_ref(),
-                    &["known_exploited"],
-                    product,
-                    as_of,
-                ),
-                stale_data(
-                    bundle,
-                    bundle.nhs_alerts.as_ref(),
-                    &["nhs_alert"],
-                    product,
-                    as_of,
-                ),
-            ]
+    let facts_of = |subject: &Subject| -> Option<&FactMap> {
+        if subject.kind == "Product" {
+            Some(&assembly.product)
         } else {
-            [None, None]
+            assembly
+                .entities
+                .get(&(subject.kind.clone(), subject.id.clone()))
+                .map(|e| &e.facts)
+        }
+    };
+    let mut findings = Vec::new();
+    let mut advisories = Vec::new();
+    for (rule_id, subject) in fired {
+        let Some(rule) = bundle.rule(rule_id) else {
+            continue;
         };
-        let missing_evidence: Vec<MissingEvidence> = unanswered_profile(bundle, profile, product)
-            .into_iter()
-            .chain(missing_evidence)
-            .chain(stale.into_iter().flatten())
+        let evidence = citations(rule, facts_of(subject));
+        let subject_details = details(assembly, product, subject);
+        let finding = Finding {
+            rule: rule.id.clone(),
+            title: rule.title.clone(),
+            severity: rule.severity,
+            controls: rule.controls.clone(),
+            pillar: rule.pillar.clone(),
+            message: rule.message.clone(),
+            remediation: rule.remediation.clone(),
+            advisory: rule.advisory,
+            subject: subject.clone(),
+            subject_details,
+            evidence,
+        };
+        if rule.advisory {
+            advisories.push(finding);
+        } else {
+            findings.push(finding);
+        }
+    }
+    let sort = |list: &mut Vec<Finding>| {
+        list.sort_by(|a, b| {
+            (a.severity, &a.rule, &a.subject).cmp(&(b.severity, &b.rule, &b.subject))
+        });
+    };
+    sort(&mut findings);
+    sort(&mut advisories);
+
+    // Which facts each errored rule needed and did not get.
+    let mut missing: BTreeMap<String, Waiting> = BTreeMap::new();
+    let mut evaluation_errors = Vec::new();
+    for (rule_id, subject, message) in errored {
+        let Some(rule) = bundle.rule(rule_id) else {
+            evaluation_errors.push(EvaluationError {
+                rule: rule_id.clone(),
+                subject: subject.clone(),
+                message: message.clone(),
+            });
+            continue;
+        };
+        let have = facts_of(subject);
+        let absent: Vec<String> = rule
+            .reads
+            .iter()
+            .filter(|read| read.root == "resource")
+            .map(|read| read.dotted())
+            .filter(|path| !is_present(have, path))
             .collect();
+        if absent.is_empty() {
+            evaluation_errors.push(EvaluationError {
+                rule: rule_id.clone(),
+                subject: subject.clone(),
+                message: message.clone(),
+            });
+            continue;
+        }
+        for path in absent {
+            let kind = path.split('.').next().unwrap_or(&path).to_owned();
+            let slot = missing.entry(kind).or_default();
+            slot.facts.insert(path);
+            slot.rules.insert(rule_id.clone());
+            slot.subjects.insert(subject.clone());
+        }
+    }
+    let missing_evidence: Vec<MissingEvidence> = missing
+        .into_iter()
+        .map(
+            |(
+                kind,
+                Waiting {
+                    facts,
+                    rules,
+                    subjects,
+                },
+            )| {
+                let described = bundle.evidence.get(&kind);
+                MissingEvidence {
+                    title: described.map_or_else(|| kind.clone(), |d| d.title.clone()),
+                    ask: described.map_or_else(
+                        || format!("evidence that provides the `{kind}` facts"),
+                        |d| d.ask.clone(),
+                    ),
+                    evidence: kind,
+                    facts: facts.into_iter().collect(),
+                    rules: {
+                        let mut rules: Vec<String> = rules.into_iter().collect();
+                        rules.sort_by_cached_key(|r| crate::decision::natural_key(r));
+                        rules
+                    },
+                    subjects: subjects.into_iter().collect(),
+                }
+            },
+        )
+        .collect();
+    let stale = if judge_data_age {
+        [
+            stale_data(
+                bundle,
+                bundle.kev.as_ref(),
+                &["known_exploited"],
+                product,
+                as_of,
+            ),
+            stale_data(
+                bundle,
+                bundle.nhs_alerts.as_ref(),
+                &["nhs_alert"],
+                product,
+                as_of,
+            ),
+        ]
+    } else {
+        [None, None]
+    };
+    let missing_evidence: Vec<MissingEvidence> = unanswered_profile(bundle, profile, product)
+        .into_iter()
+        .chain(missing_evidence)
+        .chain(stale.into_iter().flatten())
+        .collect();
     let (rules, controls) = outcomes(bundle, subjects, fired, errored);
     Explained {
         findings,
@@ -189,7 +189,6 @@ pub(super) fn explain(
         controls,
     }
 }
-
 
 /// The reference data a check used, with its age at the evaluation time.
 pub(super) fn data_input<T: crate::reference::Dataset>(
@@ -272,7 +271,6 @@ fn stale_data<T: crate::reference::Dataset>(
         }],
     })
 }
-
 
 /// How each forbid rule, and each control, came out.
 fn outcomes(
@@ -438,8 +436,6 @@ struct Waiting {
     subjects: BTreeSet<Subject>,
 }
 
-
-
 /// The profile questions `submission.toml` leaves unanswered, as missing
 /// evidence naming each key and the rules that read it: they are judged as
 /// `true` meanwhile, and the verdict is needs-evidence at best.
@@ -531,4 +527,3 @@ fn citations(rule: &Rule, facts: Option<&FactMap>) -> Vec<Citation> {
     }
     out
 }
-

@@ -9,7 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::bundle::PluginBinary;
-use crate::decision::{Contribution, DocumentError, DocumentErrorKind, DocumentNote, EvidenceInput, PluginInput};
+use crate::decision::{
+    Contribution, DocumentError, DocumentErrorKind, DocumentNote, EvidenceInput, PluginInput,
+};
 use crate::facts::{self, Assembly, Provenance};
 use crate::plugin::{CallError, Extraction, Loaded};
 use crate::submission::{Evidence, Submission};
@@ -187,10 +189,18 @@ impl Engine {
                     ));
                 }
                 Err(e @ CallError::Limit(_)) => {
-                    document_errors.push(failed(DocumentErrorKind::Limit, e.to_string(), String::new()));
+                    document_errors.push(failed(
+                        DocumentErrorKind::Limit,
+                        e.to_string(),
+                        String::new(),
+                    ));
                 }
                 Err(e @ CallError::Fault(_)) => {
-                    document_errors.push(failed(DocumentErrorKind::Fault, e.to_string(), String::new()));
+                    document_errors.push(failed(
+                        DocumentErrorKind::Fault,
+                        e.to_string(),
+                        String::new(),
+                    ));
                 }
             }
         }

@@ -33,7 +33,6 @@ pub use engine::{CheckOptions, Engine, Timings};
 pub use setup::EngineBuilder;
 use verdict::Grounds;
 
-
 /// Everything besides the facts that a decision records.
 #[derive(Debug)]
 pub struct Evaluation<'a> {
@@ -142,8 +141,7 @@ impl Engine {
             unlisted,
             judge_data_age,
         } = what;
-        let authorized =
-            authorize::authorize(bundle, assembly, product, profile, as_of, timings)?;
+        let authorized = authorize::authorize(bundle, assembly, product, profile, as_of, timings)?;
 
         let started = Instant::now();
         let explain::Explained {
@@ -228,7 +226,12 @@ impl Engine {
                     .kev
                     .iter()
                     .map(|k| explain::data_input(k, as_of))
-                    .chain(bundle.nhs_alerts.iter().map(|a| explain::data_input(a, as_of)))
+                    .chain(
+                        bundle
+                            .nhs_alerts
+                            .iter()
+                            .map(|a| explain::data_input(a, as_of)),
+                    )
                     .collect(),
             },
             evaluations: authorized.evaluations,

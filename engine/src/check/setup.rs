@@ -6,10 +6,10 @@
 use std::num::NonZeroUsize;
 
 use crate::bundle::ReferenceData;
-use crate::trusted::TrustedBundle;
 use crate::codecache::CodeCache;
 use crate::error::Error;
 use crate::plugin::{PluginCache, PluginHost};
+use crate::trusted::TrustedBundle;
 
 use super::engine::Engine;
 
@@ -128,12 +128,9 @@ impl EngineBuilder {
             }
             match name.as_str() {
                 "kev" => {
-                    let replaced = newer_reference::<crate::reference::Kev>(
-                        bundle.kev.as_ref(),
-                        file,
-                        bytes,
-                    )
-                    .map_err(refuse)?;
+                    let replaced =
+                        newer_reference::<crate::reference::Kev>(bundle.kev.as_ref(), file, bytes)
+                            .map_err(refuse)?;
                     bundle.kev = Some(replaced);
                 }
                 "nhs_alerts" => {
@@ -154,9 +151,8 @@ impl EngineBuilder {
         }
         let host = PluginHost::with_code_cache(limits, code_cache)?;
         let cache = PluginCache::new(bundle.plugins.iter().map(|p| p.name.clone()));
-        let threads = threads.unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
-        });
+        let threads = threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, NonZeroUsize::get));
         Ok(Engine {
             bundle,
             host,
@@ -180,7 +176,7 @@ fn newer_reference<T: crate::reference::Dataset>(
             T::NAME
         ));
     };
-    let data = T::parse_dataset(bytes)?;
+    let data = T::parse_dataset(bytes).map_err(|e| e.to_string())?;
     let (Some(released), Some(bundled)) = (data.released_at(), current.data.released_at()) else {
         return Err(format!(
             "its release date `{}` is not a date",

@@ -110,6 +110,8 @@ pub fn summary(verdict: Verdict, grounds: &Grounds<'_>) -> String {
 
 #[cfg(test)]
 mod tests {
+    #![expect(clippy::panic, reason = "tests")]
+
     use super::*;
     use crate::bundle::Severity;
     use crate::decision::{DocumentErrorKind, SubjectDetails};

@@ -83,7 +83,10 @@ impl std::fmt::Display for Replay {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Replay::Same { digest, as_of } => {
-                write!(f, "re-ran as of {as_of}: the same decision (sha256:{digest})")
+                write!(
+                    f,
+                    "re-ran as of {as_of}: the same decision (sha256:{digest})"
+                )
             }
             Replay::Different {
                 digest,

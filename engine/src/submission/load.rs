@@ -14,7 +14,7 @@ use super::{
     EntryProblem, Evidence, LoadOptions, MANIFEST, Submission, check_count, check_entry,
     list_files_bounded, parse_manifest, product_problems, read_limited_from, refuse, sha256_hex,
 };
-use crate::error::{Error, SubmissionError, TrustError};
+use crate::error::{Error, IntegrityError, SubmissionError};
 use crate::media;
 
 /// Why a file of a submission could not be read.
@@ -134,7 +134,7 @@ impl Submission {
             }
         }
         if !problems.is_empty() {
-            return Err(TrustError {
+            return Err(IntegrityError {
                 path: root,
                 problems,
             }
@@ -150,7 +150,11 @@ impl Submission {
     /// allow (a decompression bomb stops at the limit) is refused, naming the
     /// entry. Folder entries are ignored; a single top-level folder holding
     /// `submission.toml` is the submission.
-    pub fn from_tar_gz(name: &str, archive: impl Read, options: &LoadOptions) -> Result<Self, Error> {
+    pub fn from_tar_gz(
+        name: &str,
+        archive: impl Read,
+        options: &LoadOptions,
+    ) -> Result<Self, Error> {
         let limits = &options.limits;
         let archive_limits = assure_trust::bundle::Limits {
             max_entries: u64::try_from(limits.max_files.saturating_mul(10)).unwrap_or(u64::MAX),
@@ -159,12 +163,13 @@ impl Submission {
                 .max_total_bytes
                 .saturating_add(limits.max_manifest_bytes),
         };
-        let loaded = assure_trust::bundle::load_archive(name, archive, &archive_limits).map_err(
-            |e| TrustError {
-                path: PathBuf::from(name),
-                problems: vec![format!("the archive cannot be read safely: {e}")],
-            },
-        )?;
+        let loaded =
+            assure_trust::bundle::load_archive(name, archive, &archive_limits).map_err(|e| {
+                IntegrityError {
+                    path: PathBuf::from(name),
+                    problems: vec![format!("the archive cannot be read safely: {e}")],
+                }
+            })?;
         let mut files = loaded.into_files();
         if !files.contains_key(MANIFEST) {
             files = strip_single_folder(files);
@@ -200,8 +205,11 @@ fn strip_single_folder(files: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec
 /// The manifest and every evidence file, read from `files` and checked.
 fn assemble(root: &Path, files: &dyn Files, options: &LoadOptions) -> Result<Submission, Error> {
     let manifest_path = root.join(MANIFEST);
-    let manifest_bytes = match files.read(MANIFEST, options.limits.max_manifest_bytes, "manifest_bytes")
-    {
+    let manifest_bytes = match files.read(
+        MANIFEST,
+        options.limits.max_manifest_bytes,
+        "manifest_bytes",
+    ) {
         Ok(bytes) => bytes,
         Err(Unread::Missing | Unread::NotAFile) => {
             return Err(SubmissionError::NoManifest {
@@ -210,7 +218,7 @@ fn assemble(root: &Path, files: &dyn Files, options: &LoadOptions) -> Result<Sub
             .into());
         }
         Err(Unread::Escapes(how)) => {
-            return Err(TrustError {
+            return Err(IntegrityError {
                 path: manifest_path,
                 problems: vec![format!("{MANIFEST}: {how}")],
             }
@@ -331,7 +339,12 @@ fn assemble(root: &Path, files: &dyn Files, options: &LoadOptions) -> Result<Sub
 
 #[cfg(test)]
 mod tests {
-    #![expect(clippy::unwrap_used, clippy::panic, reason = "tests")]
+    #![expect(
+        clippy::unwrap_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        reason = "tests"
+    )]
 
     use std::io::Write as _;
 
@@ -435,17 +448,38 @@ mod tests {
     #[test]
     fn an_upload_with_a_way_out_is_refused_naming_the_entry() {
         let manifest = std::fs::read(example("approved").join(MANIFEST)).unwrap();
-        let escape = tar_gz(&[regular("submission.toml", &manifest), regular("../evil", b"x")]);
+        let escape = tar_gz(&[
+            regular("submission.toml", &manifest),
+            regular("../evil", b"x"),
+        ]);
         assert!(refused(&escape).contains("../evil"), "{}", refused(&escape));
-        let absolute = tar_gz(&[regular("submission.toml", &manifest), regular("/etc/x", b"x")]);
-        assert!(refused(&absolute).contains("/etc/x"), "{}", refused(&absolute));
+        let absolute = tar_gz(&[
+            regular("submission.toml", &manifest),
+            regular("/etc/x", b"x"),
+        ]);
+        assert!(
+            refused(&absolute).contains("/etc/x"),
+            "{}",
+            refused(&absolute)
+        );
         let link = tar_gz(&[
             regular("submission.toml", &manifest),
             ("sbom.cdx.json", tar::EntryType::Symlink, b"", "/etc/passwd"),
         ]);
-        assert!(refused(&link).contains("sbom.cdx.json"), "{}", refused(&link));
-        let twice = tar_gz(&[regular("submission.toml", &manifest), regular("submission.toml", b"")]);
-        assert!(refused(&twice).contains("submission.toml"), "{}", refused(&twice));
+        assert!(
+            refused(&link).contains("sbom.cdx.json"),
+            "{}",
+            refused(&link)
+        );
+        let twice = tar_gz(&[
+            regular("submission.toml", &manifest),
+            regular("submission.toml", b""),
+        ]);
+        assert!(
+            refused(&twice).contains("submission.toml"),
+            "{}",
+            refused(&twice)
+        );
     }
 
     #[test]
@@ -460,7 +494,10 @@ mod tests {
             },
             ..LoadOptions::default()
         };
-        let bomb = tar_gz(&[regular("submission.toml", &manifest), regular("zeros.bin", &zeros)]);
+        let bomb = tar_gz(&[
+            regular("submission.toml", &manifest),
+            regular("zeros.bin", &zeros),
+        ]);
         let Err(e) = Submission::from_tar_gz("bomb.tar.gz", bomb.as_slice(), &options) else {
             panic!("a bomb was loaded");
         };
