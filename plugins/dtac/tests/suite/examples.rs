@@ -434,8 +434,13 @@ fn every_fact_is_read_or_kept_for_a_reason() -> Result<(), String> {
             policies.push_str(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?);
         }
     }
-    let join =
+    // The engine's joins: join.rs and the files of its module.
+    let mut join =
         std::fs::read_to_string(format!("{root}/engine/src/join.rs")).map_err(|e| e.to_string())?;
+    for entry in std::fs::read_dir(format!("{root}/engine/src/join")).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        join.push_str(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?);
+    }
     let readme = include_str!("../../README.md");
     for fact in assure_plugin_dtac::describe().fact_paths {
         let field = fact.strip_prefix("dtac.").ok_or(fact.as_str())?;
