@@ -506,6 +506,19 @@ pub fn skipped<'a>(
     out
 }
 
+impl Version {
+    /// Whether this version of the form asks question `id`.
+    pub fn asks(self, id: &str) -> bool {
+        question(self, id).is_some()
+    }
+
+    /// The ids among `ids` that only this version asks, in their order:
+    /// what tells a document's version when it does not declare one.
+    pub fn only_asked<'a>(self, ids: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+        ids.into_iter().filter(|id| self.only_asks(id)).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
