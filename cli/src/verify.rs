@@ -79,7 +79,9 @@ pub fn run(args: &VerifyArgs) -> Outcome {
     }
     let verified = match record::verify(&bytes, &keys, args.threshold) {
         Ok(v) => v,
-        Err(RecordError::Trust(assure_trust::TrustError::InvalidTrustConfig { reason })) => {
+        Err(RecordError::Trust(assure_trust::TrustError::Config(
+            assure_trust::error::TrustConfigError { reason },
+        ))) => {
             let _ = writeln!(anstream::stderr(), "error: {reason}");
             return Outcome::Error;
         }
