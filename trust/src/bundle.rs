@@ -43,9 +43,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Limits applied while loading a bundle.
+/// Limits on the archive (a `.bundle` file, a gzip'd tar) or bundle folder read by
+/// [`load_with_limits`] and [`load_archive`], checked as it is read, before anything in it
+/// is verified. Not the engine's limits on plugins or submissions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
+pub struct ArchiveLimits {
     /// Most entries (files and folders) in the bundle. Default 10,000.
     pub max_entries: u64,
     /// Largest single file, in bytes. Default 256 MiB.
@@ -55,7 +57,7 @@ pub struct Limits {
     pub max_total_size: u64,
 }
 
-impl Default for Limits {
+impl Default for ArchiveLimits {
     fn default() -> Self {
         Self {
             max_entries: 10_000,
@@ -89,10 +91,12 @@ pub struct PluginEntry {
     pub sha256: String,
 }
 
-/// The manifest, `bundle.json`.
+/// The signed manifest of a bundle, `bundle.json`: its name, version, expiry, every file
+/// with its digest, and the plugins with their pins and allowed signers. Not the
+/// submission's `submission.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Manifest {
+pub struct BundleManifest {
     /// Always [`FORMAT`].
     pub format: String,
     /// Bundle name (the anti-rollback state is kept per name).
@@ -127,15 +131,17 @@ fn is_sha256_hex(s: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-impl Manifest {
+impl BundleManifest {
     /// Parses `bundle.json` strictly (duplicate keys and unknown members refused) and
-    /// validates it ([`Manifest::validate`]).
+    /// validates it ([`BundleManifest::validate`]).
     pub fn parse(bytes: &[u8]) -> Result<Self> {
         let value = parse_strict(bytes).map_err(|e| match e {
-            StrictJsonError::DuplicateKey(pointer) => TrustError::DuplicateJsonKey(DuplicateJsonKeyError {
-                file: MANIFEST_FILE.into(),
-                pointer,
-            }),
+            StrictJsonError::DuplicateKey(pointer) => {
+                TrustError::DuplicateJsonKey(DuplicateJsonKeyError {
+                    file: MANIFEST_FILE.into(),
+                    pointer,
+                })
+            }
             StrictJsonError::Syntax(reason) => invalid(reason),
         })?;
         let manifest: Self = serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
@@ -333,15 +339,21 @@ fn check_name(raw: &str) -> Result<String> {
     let bytes = name.as_bytes();
     let drive = bytes.first().is_some_and(u8::is_ascii_alphabetic) && bytes.get(1) == Some(&b':');
     if name.starts_with('/') || name.starts_with('\\') || drive {
-        return Err(TrustError::Archive(ArchiveError::AbsolutePath { entry: raw.into() }));
+        return Err(TrustError::Archive(ArchiveError::AbsolutePath {
+            entry: raw.into(),
+        }));
     }
     if name.split(['/', '\\']).any(|c| c == "..") {
-        return Err(TrustError::Archive(ArchiveError::PathTraversal { entry: raw.into() }));
+        return Err(TrustError::Archive(ArchiveError::PathTraversal {
+            entry: raw.into(),
+        }));
     }
-    let bad = |reason: &str| TrustError::Archive(ArchiveError::InvalidEntryName {
-        entry: raw.into(),
-        reason: reason.into(),
-    });
+    let bad = |reason: &str| {
+        TrustError::Archive(ArchiveError::InvalidEntryName {
+            entry: raw.into(),
+            reason: reason.into(),
+        })
+    };
     if name.is_empty() {
         return Err(bad("empty name"));
     }
@@ -421,7 +433,7 @@ pub fn build(spec: &BuildSpec, mut files: BTreeMap<String, Vec<u8>>) -> Result<L
             signer_keys.push(key.to_spki_pem()?);
         }
     }
-    let manifest = Manifest {
+    let manifest = BundleManifest {
         format: FORMAT.into(),
         name: spec.name.clone(),
         version: spec.version,
@@ -444,7 +456,7 @@ pub fn build(spec: &BuildSpec, mut files: BTreeMap<String, Vec<u8>>) -> Result<L
 /// An existing `bundle.json` / `bundle.json.dsse` at the top of the folder is ignored, so a
 /// bundle folder can be rebuilt in place.
 pub fn build_from_dir(spec: &BuildSpec, dir: &Path) -> Result<LoadedBundle> {
-    let mut files = read_dir(dir, &Limits::default())?;
+    let mut files = read_dir(dir, &ArchiveLimits::default())?;
     files.remove(MANIFEST_FILE);
     files.remove(ENVELOPE_FILE);
     build(spec, files)
@@ -454,13 +466,12 @@ pub fn build_from_dir(spec: &BuildSpec, dir: &Path) -> Result<LoadedBundle> {
 /// Refuses to sign a manifest that does not parse and validate, and an existing envelope
 /// over other content.
 pub fn sign(bundle: &mut LoadedBundle, key: &PrivateKey) -> Result<()> {
-    let manifest = bundle
-        .files
-        .get(MANIFEST_FILE)
-        .ok_or_else(|| TrustError::Manifest(BundleManifestError::Missing {
+    let manifest = bundle.files.get(MANIFEST_FILE).ok_or_else(|| {
+        TrustError::Manifest(BundleManifestError::Missing {
             source_name: bundle.source.clone(),
-        }))?;
-    Manifest::parse(manifest)?;
+        })
+    })?;
+    BundleManifest::parse(manifest)?;
     let mut envelope = match bundle.files.get(ENVELOPE_FILE) {
         Some(bytes) => Envelope::from_json(bytes)?,
         None => Envelope::new(BUNDLE_PAYLOAD_TYPE, manifest),
@@ -487,10 +498,12 @@ pub fn sign(bundle: &mut LoadedBundle, key: &PrivateKey) -> Result<()> {
 /// a regular file with mode 0644, uid/gid 0, mtime 0, no user or group names; gzip header
 /// with mtime 0 and OS "unknown". The same files always give the same bytes.
 pub fn pack(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>> {
-    let failed = |e: std::io::Error| TrustError::Archive(ArchiveError::Malformed {
-        source_name: "bundle being packed".into(),
-        reason: e.to_string(),
-    });
+    let failed = |e: std::io::Error| {
+        TrustError::Archive(ArchiveError::Malformed {
+            source_name: "bundle being packed".into(),
+            reason: e.to_string(),
+        })
+    };
     let gz = flate2::GzBuilder::new()
         .mtime(0)
         .operating_system(255)
@@ -520,13 +533,13 @@ pub fn pack(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>> {
 // ----- load ------------------------------------------------------------------------------
 
 /// Loads a bundle folder, or a `.bundle` file (any other file is read as gzip'd tar), with
-/// the default [`Limits`].
+/// the default [`ArchiveLimits`].
 pub fn load(path: &Path) -> Result<LoadedBundle> {
-    load_with_limits(path, &Limits::default())
+    load_with_limits(path, &ArchiveLimits::default())
 }
 
 /// [`load`] with explicit limits.
-pub fn load_with_limits(path: &Path, limits: &Limits) -> Result<LoadedBundle> {
+pub fn load_with_limits(path: &Path, limits: &ArchiveLimits) -> Result<LoadedBundle> {
     let meta = std::fs::metadata(path).map_err(io_err(path))?;
     let source = path.display().to_string();
     if meta.is_dir() {
@@ -545,7 +558,11 @@ pub fn load_with_limits(path: &Path, limits: &Limits) -> Result<LoadedBundle> {
 /// entry over `max_entry_size`, and a decompressed stream over `max_total_size` (counted as
 /// it is read, so a decompression bomb stops at the limit). Folder entries are allowed and
 /// ignored; a leading `./` is removed.
-pub fn load_archive(source_name: &str, reader: impl Read, limits: &Limits) -> Result<LoadedBundle> {
+pub fn load_archive(
+    source_name: &str,
+    reader: impl Read,
+    limits: &ArchiveLimits,
+) -> Result<LoadedBundle> {
     let exceeded = Cell::new(false);
     let counting = CountingReader {
         inner: flate2::read::GzDecoder::new(reader),
@@ -578,9 +595,11 @@ pub fn load_archive(source_name: &str, reader: impl Read, limits: &Limits) -> Re
             }));
         }
         let raw = entry.path_bytes().into_owned();
-        let name = String::from_utf8(raw).map_err(|e| TrustError::Archive(ArchiveError::NonUtf8Name {
-            entry: String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        }))?;
+        let name = String::from_utf8(raw).map_err(|e| {
+            TrustError::Archive(ArchiveError::NonUtf8Name {
+                entry: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            })
+        })?;
         let kind = entry.header().entry_type();
         if kind.is_dir() {
             let trimmed = name.trim_end_matches('/');
@@ -611,10 +630,12 @@ pub fn load_archive(source_name: &str, reader: impl Read, limits: &Limits) -> Re
                 }));
             }
         }
-        let too_large = || TrustError::Archive(ArchiveError::EntryTooLarge {
-            entry: path.clone(),
-            limit: limits.max_entry_size,
-        });
+        let too_large = || {
+            TrustError::Archive(ArchiveError::EntryTooLarge {
+                entry: path.clone(),
+                limit: limits.max_entry_size,
+            })
+        };
         if entry.size() > limits.max_entry_size {
             return Err(too_large());
         }
@@ -627,7 +648,9 @@ pub fn load_archive(source_name: &str, reader: impl Read, limits: &Limits) -> Re
             return Err(too_large());
         }
         if files.contains_key(&path) {
-            return Err(TrustError::Archive(ArchiveError::DuplicateEntry { entry: path }));
+            return Err(TrustError::Archive(ArchiveError::DuplicateEntry {
+                entry: path,
+            }));
         }
         files.insert(path, bytes);
     }
@@ -678,7 +701,7 @@ impl<R: Read> Read for CountingReader<'_, R> {
 /// Reads every file under `root` into memory, refusing links and special files. Each file
 /// is opened relative to the folder's handle, refusing any link *as it opens*
 /// ([`crate::folder`]): a link swapped in after the listing is never followed.
-fn read_dir(root: &Path, limits: &Limits) -> Result<BTreeMap<String, Vec<u8>>> {
+fn read_dir(root: &Path, limits: &ArchiveLimits) -> Result<BTreeMap<String, Vec<u8>>> {
     let source = root.display().to_string();
     let folder = crate::folder::Folder::open(root).map_err(io_err(root))?;
     let mut files = BTreeMap::new();
@@ -695,12 +718,11 @@ fn read_dir(root: &Path, limits: &Limits) -> Result<BTreeMap<String, Vec<u8>>> {
                     limit: limits.max_entries,
                 }));
             }
-            let name = item
-                .file_name()
-                .into_string()
-                .map_err(|n| TrustError::Archive(ArchiveError::NonUtf8Name {
+            let name = item.file_name().into_string().map_err(|n| {
+                TrustError::Archive(ArchiveError::NonUtf8Name {
                     entry: format!("{prefix}{}", n.to_string_lossy()),
-                }))?;
+                })
+            })?;
             let rel = check_name(&format!("{prefix}{name}"))?;
             let path = item.path();
             let kind = item.file_type().map_err(io_err(&path))?;
@@ -729,20 +751,24 @@ fn read_dir(root: &Path, limits: &Limits) -> Result<BTreeMap<String, Vec<u8>>> {
                             kind: "symbolic link".into(),
                         })
                     }
-                    crate::folder::OpenError::NotAFile => TrustError::Archive(ArchiveError::SpecialEntry {
-                        entry: rel.clone(),
-                        kind: "non-regular file".into(),
-                    }),
+                    crate::folder::OpenError::NotAFile => {
+                        TrustError::Archive(ArchiveError::SpecialEntry {
+                            entry: rel.clone(),
+                            kind: "non-regular file".into(),
+                        })
+                    }
                     crate::folder::OpenError::Missing => {
                         io_err(&path)(std::io::Error::from(std::io::ErrorKind::NotFound))
                     }
                     crate::folder::OpenError::Io(e) => io_err(&path)(e),
                 })?;
             let meta = file.metadata().map_err(io_err(&path))?;
-            let too_large = || TrustError::Archive(ArchiveError::EntryTooLarge {
-                entry: rel.clone(),
-                limit: limits.max_entry_size,
-            });
+            let too_large = || {
+                TrustError::Archive(ArchiveError::EntryTooLarge {
+                    entry: rel.clone(),
+                    limit: limits.max_entry_size,
+                })
+            };
             if meta.len() > limits.max_entry_size {
                 return Err(too_large());
             }
@@ -772,7 +798,7 @@ fn read_dir(root: &Path, limits: &Limits) -> Result<BTreeMap<String, Vec<u8>>> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedBundle {
     /// The parsed, validated manifest.
-    pub manifest: Manifest,
+    pub manifest: BundleManifest,
     /// SHA-256 (lowercase hex) of `bundle.json`: the bundle's digest.
     pub digest: String,
     /// Distinct trusted keys that signed `bundle.json` (empty for [`verify_pinned`]).
@@ -813,13 +839,11 @@ pub fn verify(
 ) -> Result<VerifiedBundle> {
     dsse::distinct_trusted(trusted_keys, threshold)?;
     let manifest = manifest_of(loaded)?;
-    let envelope_bytes =
-        loaded
-            .files
-            .get(ENVELOPE_FILE)
-            .ok_or_else(|| TrustError::Envelope(EnvelopeError::UnsignedBundle {
-                source_name: loaded.source.clone(),
-            }))?;
+    let envelope_bytes = loaded.files.get(ENVELOPE_FILE).ok_or_else(|| {
+        TrustError::Envelope(EnvelopeError::UnsignedBundle {
+            source_name: loaded.source.clone(),
+        })
+    })?;
     let envelope = Envelope::from_json(envelope_bytes)?;
     let verified = dsse::verify(&envelope, BUNDLE_PAYLOAD_TYPE, trusted_keys, threshold)?;
     if verified.payload != manifest {
@@ -840,20 +864,22 @@ pub fn verify_pinned(
     let manifest = manifest_of(loaded)?;
     let actual = sha256_hex(manifest);
     if actual != manifest_sha256 {
-        return Err(TrustError::Manifest(BundleManifestError::PinnedDigestMismatch {
-            expected: manifest_sha256.into(),
-            actual,
-        }));
+        return Err(TrustError::Manifest(
+            BundleManifestError::PinnedDigestMismatch {
+                expected: manifest_sha256.into(),
+                actual,
+            },
+        ));
     }
     finish(loaded, manifest, Vec::new(), now, state)
 }
 
 fn manifest_of(loaded: &LoadedBundle) -> Result<&[u8]> {
-    loaded
-        .manifest_bytes()
-        .ok_or_else(|| TrustError::Manifest(BundleManifestError::Missing {
+    loaded.manifest_bytes().ok_or_else(|| {
+        TrustError::Manifest(BundleManifestError::Missing {
             source_name: loaded.source.clone(),
-        }))
+        })
+    })
 }
 
 /// Everything after the manifest is authenticated.
@@ -864,7 +890,7 @@ fn finish(
     now: Timestamp,
     state: &mut State,
 ) -> Result<VerifiedBundle> {
-    let manifest = Manifest::parse(manifest_bytes)?;
+    let manifest = BundleManifest::parse(manifest_bytes)?;
     let digest = sha256_hex(manifest_bytes);
     if manifest.expires <= now {
         return Err(TrustError::Freshness(FreshnessError::Expired {
@@ -889,24 +915,30 @@ fn finish(
             }));
         };
         if bytes.len() as u64 != entry.size {
-            return Err(TrustError::Manifest(BundleManifestError::FileSizeMismatch {
-                path: entry.path.clone(),
-                expected: entry.size,
-                actual: bytes.len() as u64,
-            }));
+            return Err(TrustError::Manifest(
+                BundleManifestError::FileSizeMismatch {
+                    path: entry.path.clone(),
+                    expected: entry.size,
+                    actual: bytes.len() as u64,
+                },
+            ));
         }
         let actual = sha256_hex(bytes);
         if actual != entry.sha256 {
-            return Err(TrustError::Manifest(BundleManifestError::FileDigestMismatch {
-                path: entry.path.clone(),
-                expected: entry.sha256.clone(),
-                actual,
-            }));
+            return Err(TrustError::Manifest(
+                BundleManifestError::FileDigestMismatch {
+                    path: entry.path.clone(),
+                    expected: entry.sha256.clone(),
+                    actual,
+                },
+            ));
         }
     }
     let listed: BTreeSet<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
     if let Some(path) = files.keys().find(|p| !listed.contains(p.as_str())) {
-        return Err(TrustError::Manifest(BundleManifestError::UnlistedFile { path: path.clone() }));
+        return Err(TrustError::Manifest(BundleManifestError::UnlistedFile {
+            path: path.clone(),
+        }));
     }
 
     let declared: BTreeSet<&str> = manifest.plugins.iter().map(|p| p.path.as_str()).collect();
@@ -914,24 +946,28 @@ fn finish(
         .keys()
         .find(|p| p.ends_with(".wasm") && !declared.contains(p.as_str()))
     {
-        return Err(TrustError::Plugin(PluginVerificationError::Undeclared { path: path.clone() }));
+        return Err(TrustError::Plugin(PluginVerificationError::Undeclared {
+            path: path.clone(),
+        }));
     }
     let signer_keys = manifest.plugin_signer_public_keys()?;
     let mut plugin_signers = BTreeMap::new();
     for plugin in &manifest.plugins {
-        let bytes = files
-            .get(&plugin.path)
-            .ok_or_else(|| TrustError::Manifest(BundleManifestError::MissingFile {
+        let bytes = files.get(&plugin.path).ok_or_else(|| {
+            TrustError::Manifest(BundleManifestError::MissingFile {
                 path: plugin.path.clone(),
-            }))?;
+            })
+        })?;
         let actual = sha256_hex(bytes);
         if actual != plugin.sha256 {
-            return Err(TrustError::Plugin(PluginVerificationError::DigestMismatch {
-                plugin: plugin.name.clone(),
-                path: plugin.path.clone(),
-                expected: plugin.sha256.clone(),
-                actual,
-            }));
+            return Err(TrustError::Plugin(
+                PluginVerificationError::DigestMismatch {
+                    plugin: plugin.name.clone(),
+                    path: plugin.path.clone(),
+                    expected: plugin.sha256.clone(),
+                    actual,
+                },
+            ));
         }
         let keys = wasmsig::verify(&plugin.path, bytes, &signer_keys)?;
         plugin_signers.insert(plugin.path.clone(), keys);

@@ -55,7 +55,7 @@
 //! The manifest is parsed strictly (duplicate keys at any depth and unknown members are
 //! refused). Loading an archive happens in memory only, refusing `..`, absolute paths,
 //! links, devices, duplicate paths, non-UTF-8 names, more than 10,000 entries, an entry
-//! over 256 MiB or more than 1 GiB decompressed ([`bundle::Limits`]).
+//! over 256 MiB or more than 1 GiB decompressed ([`bundle::ArchiveLimits`]).
 //!
 //! **Anti-rollback state** ([`state`]). A JSON file mapping bundle name to
 //! `{version, digest, accepted_at}`; lower versions, and the same version with another

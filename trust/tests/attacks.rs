@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use assure_trust::bundle::{self, Limits, LoadedBundle};
+use assure_trust::bundle::{self, ArchiveLimits, LoadedBundle};
 use assure_trust::dsse::{self, Envelope, EnvelopeSignature};
 use assure_trust::error::{
     ArchiveError, BundleManifestError, DuplicateJsonKeyError, EnvelopeError, FreshnessError,
@@ -183,9 +183,9 @@ fn decompression_bomb() {
         .collect();
     let gz = raw_tar_gz(&entries);
     assert!(gz.len() < 16 << 10, "the bomb is small: {} bytes", gz.len());
-    let limits = Limits {
+    let limits = ArchiveLimits {
         max_total_size: 1 << 20,
-        ..Limits::default()
+        ..ArchiveLimits::default()
     };
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bomb.bundle");
@@ -206,9 +206,9 @@ fn oversized_and_too_many_entries() {
         ..RawEntry::file(b"big", b"")
     }]);
     assert_err!(load_bytes(&gz), TrustError::Archive(ArchiveError::EntryTooLarge { .. }));
-    let small = Limits {
+    let small = ArchiveLimits {
         max_entry_size: 10,
-        ..Limits::default()
+        ..ArchiveLimits::default()
     };
     let gz = raw_tar_gz(&[RawEntry::file(b"eleven", b"01234567890")]);
     assert_err!(
@@ -221,9 +221,9 @@ fn oversized_and_too_many_entries() {
         .iter()
         .map(|n| RawEntry::file(n.as_bytes(), b"x"))
         .collect();
-    let few = Limits {
+    let few = ArchiveLimits {
         max_entries: 5,
-        ..Limits::default()
+        ..ArchiveLimits::default()
     };
     assert_err!(
         bundle::load_archive("t", &raw_tar_gz(&entries)[..], &few),
@@ -539,7 +539,7 @@ fn mix_and_match_across_versions() {
 fn forged(
     k: &Keys,
     files: BTreeMap<String, Vec<u8>>,
-    edit: impl FnOnce(&mut bundle::Manifest),
+    edit: impl FnOnce(&mut bundle::BundleManifest),
 ) -> LoadedBundle {
     let mut m = manifest_for(1, &files, &[k.plugin.public_key()]);
     edit(&mut m);

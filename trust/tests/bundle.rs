@@ -4,7 +4,7 @@
 mod common;
 
 use assure_trust::TrustError;
-use assure_trust::bundle::{self, Manifest};
+use assure_trust::bundle::{self, BundleManifest};
 use assure_trust::error::{
     ArchiveError, BundleManifestError, EnvelopeError, FreshnessError, PluginVerificationError,
 };
@@ -134,7 +134,7 @@ fn manifest_shape() {
     let plugin_key = keys::generate();
     let built = bundle::build(&spec(7, &[&plugin_key]), content(7, &plugin_key)).unwrap();
     let text = String::from_utf8(built.manifest_bytes().unwrap().to_vec()).unwrap();
-    let m = Manifest::parse(text.as_bytes()).unwrap();
+    let m = BundleManifest::parse(text.as_bytes()).unwrap();
     assert_eq!(m.format, "assure.bundle/v1");
     assert_eq!(m.version, 7);
     assert_eq!(m.plugin_signers, vec![plugin_key.key_id()]);
