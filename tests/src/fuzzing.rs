@@ -1,5 +1,5 @@
 //! The fuzz targets' bodies, shared by the cargo-fuzz crate in `fuzz/` and by
-//! the stable replay of its corpora (`tests/tests/fuzz_corpora.rs`), so the
+//! the stable replay of its corpora (`tests/tests/integration/fuzz_corpora.rs`), so the
 //! fuzzer and CI run the same code.
 //!
 //! Every function takes arbitrary bytes and must return without panicking,

@@ -2,10 +2,14 @@
 //! refused with its own error variant.
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
+use crate::common::{
+    RawEntry, content, custom_section, forge, load_bytes, manifest_for, module, now, raw_tar_gz,
+    signed_bundle, ts,
+};
 use assure_trust::bundle::{self, ArchiveLimits, LoadedBundle};
 use assure_trust::dsse::{self, Envelope, EnvelopeSignature};
 use assure_trust::error::{
@@ -15,10 +19,6 @@ use assure_trust::error::{
 use assure_trust::keys::{self, PrivateKey, PublicKey};
 use assure_trust::state::State;
 use assure_trust::{TrustError, wasmsig};
-use common::{
-    RawEntry, content, custom_section, forge, load_bytes, manifest_for, module, now, raw_tar_gz,
-    signed_bundle, ts,
-};
 
 /// Three keys: two bundle signers and a plugin signer.
 struct Keys {
@@ -119,7 +119,10 @@ fn dot_dot_entry() {
         b"./a/..\\..\\b",
     ] {
         let gz = raw_tar_gz(&[RawEntry::file(name, b"x")]);
-        assert_err!(load_bytes(&gz), TrustError::Archive(ArchiveError::PathTraversal { .. }));
+        assert_err!(
+            load_bytes(&gz),
+            TrustError::Archive(ArchiveError::PathTraversal { .. })
+        );
     }
 }
 
@@ -127,7 +130,10 @@ fn dot_dot_entry() {
 fn absolute_path_entry() {
     for name in [&b"/etc/passwd"[..], b"\\windows\\x", b"C:/x"] {
         let gz = raw_tar_gz(&[RawEntry::file(name, b"x")]);
-        assert_err!(load_bytes(&gz), TrustError::Archive(ArchiveError::AbsolutePath { .. }));
+        assert_err!(
+            load_bytes(&gz),
+            TrustError::Archive(ArchiveError::AbsolutePath { .. })
+        );
     }
 }
 
@@ -170,7 +176,10 @@ fn symlink_in_a_bundle_folder() {
         .write_dir(&folder)
         .unwrap();
     std::os::unix::fs::symlink("/etc/passwd", folder.join("data").join("passwd")).unwrap();
-    assert_err!(bundle::load(&folder), TrustError::Archive(ArchiveError::LinkEntry { .. }));
+    assert_err!(
+        bundle::load(&folder),
+        TrustError::Archive(ArchiveError::LinkEntry { .. })
+    );
 }
 
 #[test]
@@ -205,7 +214,10 @@ fn oversized_and_too_many_entries() {
         size: Some(300 << 20),
         ..RawEntry::file(b"big", b"")
     }]);
-    assert_err!(load_bytes(&gz), TrustError::Archive(ArchiveError::EntryTooLarge { .. }));
+    assert_err!(
+        load_bytes(&gz),
+        TrustError::Archive(ArchiveError::EntryTooLarge { .. })
+    );
     let small = ArchiveLimits {
         max_entry_size: 10,
         ..ArchiveLimits::default()
@@ -247,12 +259,24 @@ fn duplicate_and_non_utf8_entries() {
         RawEntry::file(b"a.cedar", b"1"),
         RawEntry::file(b"./a.cedar", b"2"),
     ]);
-    assert_err!(load_bytes(&gz), TrustError::Archive(ArchiveError::DuplicateEntry { .. }));
+    assert_err!(
+        load_bytes(&gz),
+        TrustError::Archive(ArchiveError::DuplicateEntry { .. })
+    );
     let gz = raw_tar_gz(&[RawEntry::file(b"caf\xe9.cedar", b"1")]);
-    assert_err!(load_bytes(&gz), TrustError::Archive(ArchiveError::NonUtf8Name { .. }));
+    assert_err!(
+        load_bytes(&gz),
+        TrustError::Archive(ArchiveError::NonUtf8Name { .. })
+    );
     let gz = raw_tar_gz(&[RawEntry::file(b"a//b", b"1")]);
-    assert_err!(load_bytes(&gz), TrustError::Archive(ArchiveError::InvalidEntryName { .. }));
-    assert_err!(load_bytes(b"not gzip"), TrustError::Archive(ArchiveError::Malformed { .. }));
+    assert_err!(
+        load_bytes(&gz),
+        TrustError::Archive(ArchiveError::InvalidEntryName { .. })
+    );
+    assert_err!(
+        load_bytes(b"not gzip"),
+        TrustError::Archive(ArchiveError::Malformed { .. })
+    );
 }
 
 // ----- manifest and envelope ---------------------------------------------------------------
@@ -279,7 +303,10 @@ fn duplicate_keys_in_manifest() {
         1,
     );
     let b = forge(unknown.into_bytes(), files, &[&k.a]);
-    assert_err!(verify1(&b, &k.a), TrustError::Manifest(BundleManifestError::Invalid { .. }));
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Manifest(BundleManifestError::Invalid { .. })
+    );
 }
 
 #[test]
@@ -287,7 +314,10 @@ fn unsigned_manifest_with_trust_configured() {
     let k = keys();
     let built = bundle::build(&common::spec(1, &[&k.plugin]), content(1, &k.plugin)).unwrap();
     let b = through_archive(built.into_files());
-    assert_err!(verify1(&b, &k.a), TrustError::Envelope(EnvelopeError::UnsignedBundle { .. }));
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Envelope(EnvelopeError::UnsignedBundle { .. })
+    );
     // And no trust configured at all is not a way around it.
     assert_err!(
         bundle::verify(&b, &[], 0, now(), &mut State::in_memory()),
@@ -312,7 +342,10 @@ fn untrusted_key() {
         env.signatures.clear();
         dsse::sign(env, &attacker);
     });
-    assert_err!(verify1(&b, &k.a), TrustError::Signature(SignatureError::UntrustedKey { .. }));
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Signature(SignatureError::UntrustedKey { .. })
+    );
 }
 
 #[test]
@@ -355,7 +388,10 @@ fn keyid_mismatch() {
         dsse::sign(env, &attacker);
         env.signatures[0].keyid = k.a.key_id().to_hex();
     });
-    assert_err!(verify1(&b, &k.a), TrustError::Signature(SignatureError::KeyIdMismatch { .. }));
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Signature(SignatureError::KeyIdMismatch { .. })
+    );
 }
 
 #[test]
@@ -371,7 +407,10 @@ fn small_order_key() {
             sig,
         }];
     });
-    assert_err!(verify1(&b, &k.a), TrustError::Signature(SignatureError::UntrustedKey { .. }));
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Signature(SignatureError::UntrustedKey { .. })
+    );
     // The identity key cannot be configured as trusted.
     let mut der = hex::decode("302a300506032b6570032100").unwrap();
     der.extend_from_slice(&identity);
@@ -382,7 +421,10 @@ fn small_order_key() {
             base64::engine::general_purpose::STANDARD.encode(&der)
         )
     };
-    assert_err!(PublicKey::from_spki_pem(&pem), TrustError::Key(KeyError::Weak { .. }));
+    assert_err!(
+        PublicKey::from_spki_pem(&pem),
+        TrustError::Key(KeyError::Weak { .. })
+    );
 }
 
 #[test]
@@ -402,7 +444,10 @@ fn non_canonical_signature() {
             carry = sum >> 8;
         }
     });
-    assert_err!(verify1(&b, &k.a), TrustError::Signature(SignatureError::NonCanonical { .. }));
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Signature(SignatureError::NonCanonical { .. })
+    );
 }
 
 #[test]
@@ -413,7 +458,10 @@ fn wrong_payload_type() {
         env.signatures.clear();
         dsse::sign(env, &k.a);
     });
-    assert_err!(verify1(&b, &k.a), TrustError::Envelope(EnvelopeError::WrongPayloadType { .. }));
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Envelope(EnvelopeError::WrongPayloadType { .. })
+    );
 }
 
 #[test]
@@ -425,7 +473,10 @@ fn raw_payload_signature() {
             sig: k.a.sign(&env.payload).to_vec(),
         }];
     });
-    assert_err!(verify1(&b, &k.a), TrustError::Signature(SignatureError::RawPayload { .. }));
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Signature(SignatureError::RawPayload { .. })
+    );
 }
 
 #[test]
@@ -557,7 +608,10 @@ fn plugin_digest_differs_from_pin() {
     let k = keys();
     let files = content(1, &k.plugin);
     let b = forged(&k, files, |m| m.plugins[0].sha256 = "ab".repeat(32));
-    assert_err!(verify1(&b, &k.a), TrustError::Plugin(PluginVerificationError::DigestMismatch { .. }));
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Plugin(PluginVerificationError::DigestMismatch { .. })
+    );
 }
 
 #[test]
@@ -596,31 +650,46 @@ fn plugin_signed_by_a_key_the_bundle_does_not_allow() {
     let attacker = keys::generate();
     let wasm = wasmsig::sign(&module("p"), &attacker).unwrap();
     let b = forged(&k, with_plugin(&k, wasm), |_| {});
-    assert_err!(verify1(&b, &k.a), TrustError::Plugin(PluginVerificationError::SignerNotAllowed { .. }));
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Plugin(PluginVerificationError::SignerNotAllowed { .. })
+    );
     // The bundle signers are not plugin signers either.
     let wasm = wasmsig::sign(&module("p"), &k.a).unwrap();
     let b = forged(&k, with_plugin(&k, wasm), |_| {});
-    assert_err!(verify1(&b, &k.a), TrustError::Plugin(PluginVerificationError::SignerNotAllowed { .. }));
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Plugin(PluginVerificationError::SignerNotAllowed { .. })
+    );
 }
 
 #[test]
 fn unsigned_plugin() {
     let k = keys();
     let b = forged(&k, with_plugin(&k, module("p")), |_| {});
-    assert_err!(verify1(&b, &k.a), TrustError::Plugin(PluginVerificationError::Unsigned { .. }));
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Plugin(PluginVerificationError::Unsigned { .. })
+    );
 }
 
 #[test]
 fn undeclared_plugin_and_inconsistent_signer_keys() {
     let k = keys();
     let b = forged(&k, content(1, &k.plugin), |m| m.plugins.clear());
-    assert_err!(verify1(&b, &k.a), TrustError::Plugin(PluginVerificationError::Undeclared { .. }));
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Plugin(PluginVerificationError::Undeclared { .. })
+    );
     // plugin_signer_keys must be exactly the keys of plugin_signers.
     let other = keys::generate();
     let b = forged(&k, content(1, &k.plugin), |m| {
         m.plugin_signer_keys = vec![other.public_key().to_spki_pem().unwrap()];
     });
-    assert_err!(verify1(&b, &k.a), TrustError::Manifest(BundleManifestError::Invalid { .. }));
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Manifest(BundleManifestError::Invalid { .. })
+    );
 }
 
 // ----- escapes hidden in names the short header does not show --------------------------
@@ -667,7 +736,10 @@ fn dot_dot_after_a_real_folder() {
         b"a/b/../../../x",
     ] {
         let gz = raw_tar_gz(&[RawEntry::file(name, b"x")]);
-        assert_err!(load_bytes(&gz), TrustError::Archive(ArchiveError::PathTraversal { .. }));
+        assert_err!(
+            load_bytes(&gz),
+            TrustError::Archive(ArchiveError::PathTraversal { .. })
+        );
     }
     // A folder entry that escapes is refused too, not skipped.
     let dir = RawEntry {
@@ -716,14 +788,20 @@ fn gnu_long_name_that_escapes() {
         (tar::EntryType::GNULongName, b"././@LongLink", &escaping),
         (tar::EntryType::Regular, b"policies/innocent.cedar", b"x"),
     ]);
-    assert_err!(load_bytes(&gz), TrustError::Archive(ArchiveError::PathTraversal { .. }));
+    assert_err!(
+        load_bytes(&gz),
+        TrustError::Archive(ArchiveError::PathTraversal { .. })
+    );
 
     let absolute = long("/etc/");
     let gz = gnu_tar_gz(&[
         (tar::EntryType::GNULongName, b"././@LongLink", &absolute),
         (tar::EntryType::Regular, b"policies/innocent.cedar", b"x"),
     ]);
-    assert_err!(load_bytes(&gz), TrustError::Archive(ArchiveError::AbsolutePath { .. }));
+    assert_err!(
+        load_bytes(&gz),
+        TrustError::Archive(ArchiveError::AbsolutePath { .. })
+    );
 }
 
 #[test]
@@ -739,9 +817,15 @@ fn pax_path_that_escapes() {
             (tar::EntryType::Regular, b"policies/innocent.cedar", b"x"),
         ]);
         if absolute {
-            assert_err!(load_bytes(&gz), TrustError::Archive(ArchiveError::AbsolutePath { .. }));
+            assert_err!(
+                load_bytes(&gz),
+                TrustError::Archive(ArchiveError::AbsolutePath { .. })
+            );
         } else {
-            assert_err!(load_bytes(&gz), TrustError::Archive(ArchiveError::PathTraversal { .. }));
+            assert_err!(
+                load_bytes(&gz),
+                TrustError::Archive(ArchiveError::PathTraversal { .. })
+            );
         }
     }
 }

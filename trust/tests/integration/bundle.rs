@@ -1,8 +1,9 @@
 //! Bundles: the happy path, determinism, folders, state and pinned digests.
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
-mod common;
+use crate::common;
 
+use crate::common::{content, now, signed_bundle, spec};
 use assure_trust::TrustError;
 use assure_trust::bundle::{self, BundleManifest};
 use assure_trust::error::{
@@ -10,7 +11,6 @@ use assure_trust::error::{
 };
 use assure_trust::keys;
 use assure_trust::state::State;
-use common::{content, now, signed_bundle, spec};
 
 #[test]
 fn happy_path_two_keys_threshold_two() {
@@ -158,13 +158,22 @@ fn manifest_shape() {
     let other = keys::generate();
     let err = bundle::build(&spec(7, &[&other]), content(7, &plugin_key)).unwrap_err();
     assert!(
-        matches!(err, TrustError::Plugin(PluginVerificationError::SignerNotAllowed { .. })),
+        matches!(
+            err,
+            TrustError::Plugin(PluginVerificationError::SignerNotAllowed { .. })
+        ),
         "{err}"
     );
     let mut files = content(7, &plugin_key);
     files.insert("bundle.json".into(), b"{}".to_vec());
     let err = bundle::build(&spec(7, &[&plugin_key]), files).unwrap_err();
-    assert!(matches!(err, TrustError::Archive(ArchiveError::InvalidEntryName { .. })), "{err}");
+    assert!(
+        matches!(
+            err,
+            TrustError::Archive(ArchiveError::InvalidEntryName { .. })
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -199,7 +208,10 @@ fn pinned_digest() {
     let other = "0".repeat(64);
     let err = bundle::verify_pinned(&built, &other, now(), &mut State::in_memory()).unwrap_err();
     assert!(
-        matches!(err, TrustError::Manifest(BundleManifestError::PinnedDigestMismatch { .. })),
+        matches!(
+            err,
+            TrustError::Manifest(BundleManifestError::PinnedDigestMismatch { .. })
+        ),
         "{err}"
     );
 }
@@ -244,7 +256,9 @@ fn state_file_is_strict_and_atomic() {
     ));
     assert!(matches!(
         s.check("a", 2, "other"),
-        Err(TrustError::Freshness(FreshnessError::VersionContentChanged { .. }))
+        Err(TrustError::Freshness(
+            FreshnessError::VersionContentChanged { .. }
+        ))
     ));
     assert!(s.check("a", 2, "d2").is_ok());
     assert!(s.check("a", 3, "d3").is_ok());
@@ -325,6 +339,12 @@ fn a_symlinked_state_file_is_followed_and_a_dangling_one_refused() {
     let dangling = dir.path().join("dangling.json");
     std::os::unix::fs::symlink(dir.path().join("nowhere.json"), &dangling).unwrap();
     let err = State::load(&dangling).unwrap_err();
-    assert!(matches!(err, TrustError::Freshness(FreshnessError::StateCorrupt { .. })), "{err}");
+    assert!(
+        matches!(
+            err,
+            TrustError::Freshness(FreshnessError::StateCorrupt { .. })
+        ),
+        "{err}"
+    );
     assert!(err.to_string().contains("symbolic link"), "{err}");
 }

@@ -55,10 +55,7 @@ fn pem_round_trip_and_file_modes() {
     let p2 = PublicKey::read_pem_file(&pk_path).unwrap();
     assert_eq!(p2, k.public_key());
     // Never overwrite a key.
-    assert!(matches!(
-        k.write_pem_file(&sk_path),
-        Err(TrustError::Io(_))
-    ));
+    assert!(matches!(k.write_pem_file(&sk_path), Err(TrustError::Io(_))));
     // Secrets are not printed.
     assert!(!format!("{k:?}").contains(pem.lines().nth(1).unwrap()));
 }
@@ -189,7 +186,13 @@ fn small_order_key_is_refused() {
         sig: identity_signature().to_vec(),
     });
     let err = dsse::verify(&env, TYPE, &[good.public_key()], 1).unwrap_err();
-    assert!(matches!(err, TrustError::Signature(SignatureError::UntrustedKey { .. })), "{err}");
+    assert!(
+        matches!(
+            err,
+            TrustError::Signature(SignatureError::UntrustedKey { .. })
+        ),
+        "{err}"
+    );
 }
 
 // ----- DSSE --------------------------------------------------------------------------------
@@ -227,7 +230,8 @@ fn spec_test_vector_envelope_parses() {
     assert!(
         matches!(
             err,
-            TrustError::Signature(SignatureError::UntrustedKey { .. }) | TrustError::Signature(SignatureError::NonCanonical { .. })
+            TrustError::Signature(SignatureError::UntrustedKey { .. })
+                | TrustError::Signature(SignatureError::NonCanonical { .. })
         ),
         "{err}"
     );
@@ -410,7 +414,10 @@ fn attack_non_canonical_signature() {
     add_group_order(&mut env.signatures[0].sig);
     let err = dsse::verify(&env, TYPE, &[a.public_key()], 1).unwrap_err();
     assert!(
-        matches!(err, TrustError::Signature(SignatureError::NonCanonical { .. })),
+        matches!(
+            err,
+            TrustError::Signature(SignatureError::NonCanonical { .. })
+        ),
         "{err}"
     );
 }
@@ -421,11 +428,23 @@ fn attack_wrong_payload_type() {
     let mut env = Envelope::new("application/vnd.in-toto+json", b"payload");
     dsse::sign(&mut env, &a);
     let err = dsse::verify(&env, TYPE, &[a.public_key()], 1).unwrap_err();
-    assert!(matches!(err, TrustError::Envelope(EnvelopeError::WrongPayloadType { .. })), "{err}");
+    assert!(
+        matches!(
+            err,
+            TrustError::Envelope(EnvelopeError::WrongPayloadType { .. })
+        ),
+        "{err}"
+    );
     // Relabelling the type breaks the signature (the type is inside PAE).
     env.payload_type = TYPE.into();
     let err = dsse::verify(&env, TYPE, &[a.public_key()], 1).unwrap_err();
-    assert!(matches!(err, TrustError::Signature(SignatureError::KeyIdMismatch { .. })), "{err}");
+    assert!(
+        matches!(
+            err,
+            TrustError::Signature(SignatureError::KeyIdMismatch { .. })
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -438,7 +457,10 @@ fn attack_signature_over_raw_payload() {
     });
     let err = dsse::verify(&env, TYPE, &[a.public_key()], 1).unwrap_err();
     assert!(
-        matches!(err, TrustError::Signature(SignatureError::RawPayload { .. })),
+        matches!(
+            err,
+            TrustError::Signature(SignatureError::RawPayload { .. })
+        ),
         "{err}"
     );
 }
@@ -453,7 +475,10 @@ fn malformed_signature_and_bad_config() {
     });
     let err = dsse::verify(&env, TYPE, &[a.public_key()], 1).unwrap_err();
     assert!(
-        matches!(err, TrustError::Signature(SignatureError::Malformed { len: 63, .. })),
+        matches!(
+            err,
+            TrustError::Signature(SignatureError::Malformed { len: 63, .. })
+        ),
         "{err}"
     );
     for (keys, t) in [

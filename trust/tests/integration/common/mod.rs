@@ -1,11 +1,11 @@
 //! Helpers shared by the test crates.
-#![allow(dead_code, reason = "each test crate uses a different subset")]
+#![allow(dead_code, reason = "each test module uses a different subset")]
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
 
-use assure_trust::bundle::{self, FileEntry, LoadedBundle, BundleManifest, PluginEntry};
+use assure_trust::bundle::{self, BundleManifest, FileEntry, LoadedBundle, PluginEntry};
 use assure_trust::keys::{PrivateKey, PublicKey};
 use assure_trust::{TrustError, wasmsig};
 use jiff::Timestamp;
