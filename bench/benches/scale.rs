@@ -25,7 +25,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use assure_bench::{REGO, REGO_RULE, generate, rego_input, write_submission};
-use assure_engine::{Bundle, CheckOptions, Engine, Limits, LoadOptions, Submission};
+use assure_engine::{Bundle, CheckOptions, Engine, LoadOptions, Submission, TrustedBundle};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn options() -> CheckOptions {
@@ -78,8 +78,8 @@ fn sizes() -> Vec<usize> {
 }
 
 fn scale(c: &mut Criterion) {
-    let baseline = Engine::new(Bundle::builtin().unwrap(), Limits::default()).unwrap();
-    let peer_rules = Engine::new(r1_to_r5_bundle(), Limits::default()).unwrap();
+    let baseline = Engine::new(TrustedBundle::builtin().unwrap()).unwrap();
+    let peer_rules = Engine::new(TrustedBundle::authors_own(r1_to_r5_bundle())).unwrap();
     let regorus = regorus_engine();
     let dir = tempfile::tempdir().unwrap();
 

@@ -32,7 +32,9 @@ use std::time::Duration;
 
 use assure_engine::facts::{Assembly, FactValue, Provenance};
 use assure_engine::plugin::{Extraction, LoadedPlugin};
-use assure_engine::{Bundle, CheckOptions, Engine, Limits, LoadOptions, PluginHost, Submission};
+use assure_engine::{
+    Bundle, CheckOptions, Engine, LoadOptions, PluginHost, SandboxLimits, Submission, TrustedBundle,
+};
 use cedar_policy::{Authorizer, Context, EntityUid, Request, RestrictedExpression};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
@@ -60,14 +62,14 @@ const FOLDERS: &[&str] = &[
 ];
 
 fn plugin_call(c: &mut Criterion) {
-    let host = PluginHost::new(Limits::default()).unwrap();
+    let host = PluginHost::new(SandboxLimits::default()).unwrap();
     let trivial = host
         .load(
             "well-behaved",
             &assure_tests::hostile::component("well-behaved").unwrap(),
         )
         .unwrap();
-    let bundle = Bundle::builtin().unwrap();
+    let bundle = TrustedBundle::builtin().unwrap();
     let cyclonedx = bundle
         .plugins
         .iter()
@@ -112,8 +114,8 @@ fn loaded(host: &PluginHost, bundle: &Bundle) -> BTreeMap<String, LoadedPlugin> 
 }
 
 fn extract(c: &mut Criterion) {
-    let host = PluginHost::new(Limits::default()).unwrap();
-    let bundle = Bundle::builtin().unwrap();
+    let host = PluginHost::new(SandboxLimits::default()).unwrap();
+    let bundle = TrustedBundle::builtin().unwrap();
     let plugins = loaded(&host, &bundle);
     let mut group = c.benchmark_group("extract");
     for folder in ["examples/approved", "tests/fixtures/every-format"] {
@@ -154,7 +156,7 @@ fn stage_time(engine: &Engine, submission: &Submission, stage: &str, iters: u64)
 }
 
 fn engine_stages(c: &mut Criterion) {
-    let engine = Engine::new(Bundle::builtin().unwrap(), Limits::default()).unwrap();
+    let engine = Engine::new(TrustedBundle::builtin().unwrap()).unwrap();
     let mut group = c.benchmark_group("stage");
     for folder in FOLDERS {
         let submission = load(folder);
@@ -230,8 +232,8 @@ fn assembly(
 }
 
 fn assemble(c: &mut Criterion) {
-    let host = PluginHost::new(Limits::default()).unwrap();
-    let bundle = Bundle::builtin().unwrap();
+    let host = PluginHost::new(SandboxLimits::default()).unwrap();
+    let bundle = TrustedBundle::builtin().unwrap();
     let plugins = loaded(&host, &bundle);
     let mut group = c.benchmark_group("assemble");
     for folder in FOLDERS {
@@ -284,8 +286,8 @@ fn context(submission: &Submission) -> Context {
 }
 
 fn cedar(c: &mut Criterion) {
-    let host = PluginHost::new(Limits::default()).unwrap();
-    let bundle = Bundle::builtin().unwrap();
+    let host = PluginHost::new(SandboxLimits::default()).unwrap();
+    let bundle = TrustedBundle::builtin().unwrap();
     let plugins = loaded(&host, &bundle);
     let authorizer = Authorizer::new();
     let mut group = c.benchmark_group("cedar");
@@ -337,7 +339,7 @@ fn cedar(c: &mut Criterion) {
 }
 
 fn render_and_check(c: &mut Criterion) {
-    let engine = Engine::new(Bundle::builtin().unwrap(), Limits::default()).unwrap();
+    let engine = Engine::new(TrustedBundle::builtin().unwrap()).unwrap();
     let mut render = c.benchmark_group("render");
     let mut decisions = Vec::new();
     for folder in FOLDERS {
@@ -358,9 +360,10 @@ fn render_and_check(c: &mut Criterion) {
             b.iter(|| engine.check(submission, &options()).unwrap());
         });
     }
-    let one_thread = Engine::new(Bundle::builtin().unwrap(), Limits::default())
-        .unwrap()
-        .with_threads(1);
+    let one_thread = Engine::builder(TrustedBundle::builtin().unwrap())
+        .threads(1)
+        .build()
+        .unwrap();
     for (folder, submission, _) in &decisions {
         let short = folder.rsplit('/').next().unwrap_or(folder);
         check.bench_function(format!("whole, one thread {short}"), |b| {

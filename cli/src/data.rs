@@ -9,7 +9,8 @@ use assure_engine::error::BundleError;
 use assure_engine::reference::{Dataset, Kev, NhsAlerts};
 use clap::{Args, Subcommand};
 
-use crate::{Outcome, fail};
+use crate::ExitStatus;
+use crate::failure::{CommandResult, Failure};
 
 #[derive(Debug, Args)]
 pub struct DataArgs {
@@ -45,7 +46,7 @@ pub struct DataFileArgs {
     pub dry_run: bool,
 }
 
-pub fn run(args: &DataArgs) -> Outcome {
+pub fn run(args: &DataArgs) -> CommandResult {
     match &args.command {
         DataCommand::Kev(file) => install::<Kev>(file, "kev.json", |old, new| {
             let added = new
@@ -149,7 +150,7 @@ pub fn read_checked<T: Dataset>(path: &Path) -> Result<(Vec<u8>, T), assure_engi
         })
     };
     validate(T::NAME, &bytes).map_err(invalid)?;
-    let data = T::parse_dataset(&bytes).map_err(|p| invalid(vec![p]))?;
+    let data = T::parse_dataset(&bytes).map_err(|p| invalid(vec![p.message]))?;
     Ok((bytes, data))
 }
 
@@ -157,11 +158,8 @@ fn install<T: Dataset>(
     args: &DataFileArgs,
     file_name: &str,
     changes: impl Fn(&T, &T) -> String,
-) -> Outcome {
-    let (bytes, data) = match read_checked::<T>(&args.file) {
-        Ok(read) => read,
-        Err(e) => return fail(&e),
-    };
+) -> CommandResult {
+    let (bytes, data) = read_checked::<T>(&args.file)?;
     let target = args.bundle_dir.join("data").join(file_name);
     let previous = std::fs::read(&target)
         .ok()
@@ -186,40 +184,38 @@ fn install<T: Dataset>(
         if let (Some(new), Some(old)) = (data.released_at(), previous.released_at())
             && new < old
         {
-            let _ = writeln!(
-                anstream::stderr(),
-                "error: {} was released before the one it would replace ({}): \
+            return Err(Failure::usage(format!(
+                "{} was released before the one it would replace ({}): \
                  refusing to make the bundle's knowledge older",
                 args.file.display(),
                 previous.released()
-            );
-            return Outcome::Error;
+            )));
         }
     }
     if args.dry_run {
         let _ = writeln!(out, "dry run: {} not written", target.display());
-        return Outcome::Success;
+        return Ok(ExitStatus::Success);
     }
     if let Some(parent) = target.parent()
         && let Err(source) = std::fs::create_dir_all(parent)
     {
-        return fail(&assure_engine::Error::Io {
+        return Err(Failure::from(assure_engine::Error::Io {
             action: "create",
             path: parent.to_path_buf(),
             source,
-        });
+        }));
     }
     if let Err(source) = std::fs::write(&target, &bytes) {
-        return fail(&assure_engine::Error::Io {
+        return Err(Failure::from(assure_engine::Error::Io {
             action: "write",
             path: target,
             source,
-        });
+        }));
     }
     let _ = writeln!(
         out,
         "wrote {}; rebuild assure (or the bundle) and re-sign it for checks to use it",
         target.display()
     );
-    Outcome::Success
+    Ok(ExitStatus::Success)
 }

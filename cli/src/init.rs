@@ -3,10 +3,12 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
-use assure_engine::submission::{self, FileNote, InitReport, MANIFEST, Profile};
+use assure_engine::init::{self, FileNote, InitReport};
+use assure_engine::submission::{MANIFEST, Profile};
 use clap::Args;
 
-use crate::{Outcome, fail};
+use crate::ExitStatus;
+use crate::failure::{CommandResult, Failure};
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -53,7 +55,9 @@ fn parse_answer(text: &str) -> Result<(String, String), String> {
     }
     // The same parsing as the manifest's, so every answer `init` takes is
     // one `check` reads.
-    Profile::default().set_answer(key, value)?;
+    Profile::default()
+        .set_answer(key, value)
+        .map_err(|e| e.message)?;
     Ok((key.to_owned(), value.trim().to_owned()))
 }
 
@@ -120,22 +124,18 @@ fn tell(out: &mut impl Write, report: &InitReport) {
             let _ = writeln!(
                 out,
                 "  {}: {}",
-                submission::printable(&n.path),
-                submission::printable(&n.note)
+                init::printable(&n.path),
+                init::printable(&n.note)
             );
         }
     }
 }
 
-pub fn run(args: &InitArgs) -> Outcome {
-    let mut report = match submission::init_report(&args.folder) {
-        Ok(r) => r,
-        Err(e) => return fail(&e),
-    };
+pub fn run(args: &InitArgs) -> CommandResult {
+    let mut report = init::init_report(&args.folder)?;
     for (key, value) in &args.profile {
         if let Err(message) = report.manifest.profile.set_answer(key, value) {
-            let _ = writeln!(anstream::stderr(), "error: {message}");
-            return Outcome::Error;
+            return Err(Failure::usage(message.to_string()));
         }
     }
     if !args.no_prompt
@@ -149,26 +149,23 @@ pub fn run(args: &InitArgs) -> Outcome {
     // refuses: refuse them here instead.
     let problems = report.manifest.profile.problems();
     if !problems.is_empty() {
-        for problem in problems {
-            let _ = writeln!(anstream::stderr(), "error: {problem}");
-        }
-        return Outcome::Error;
+        return Err(Failure::usage(problems.join("\nerror: ")));
     }
-    let text = submission::report_to_toml(&report);
+    let text = init::report_to_toml(&report);
     if args.dry_run {
         let _ = anstream::stdout().write_all(text.as_bytes());
         // The manifest is on stdout: the notes go to stderr.
         tell(&mut anstream::stderr(), &report);
-        return Outcome::Success;
+        return Ok(ExitStatus::Success);
     }
     let manifest = &report.manifest;
     let path = args.folder.join(MANIFEST);
     if let Err(source) = std::fs::write(&path, text) {
-        return fail(&assure_engine::Error::Io {
+        return Err(Failure::from(assure_engine::Error::Io {
             action: "write",
             path,
             source,
-        });
+        }));
     }
     let mut out = anstream::stdout();
     let _ = writeln!(
@@ -199,5 +196,5 @@ pub fn run(args: &InitArgs) -> Outcome {
             args.folder.display()
         );
     }
-    Outcome::Success
+    Ok(ExitStatus::Success)
 }

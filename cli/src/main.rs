@@ -4,13 +4,12 @@
 //! This binary only parses arguments, calls the engine and renders; the work
 //! is in the `assure-engine` library.
 
-mod batch;
 mod check;
 mod data;
+mod failure;
 mod init;
 mod output;
 mod policy;
-mod render;
 mod trust;
 mod verify;
 
@@ -62,9 +61,9 @@ enum Command {
     Verify(verify::VerifyArgs),
 }
 
-/// The process outcome; its number is the exit code.
+/// How the process ends; its number is the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub enum ExitStatus {
     /// 0: approved, or a command that succeeded.
     Success = 0,
     /// 1: usage or internal error.
@@ -79,37 +78,25 @@ pub enum Outcome {
     NotChecked = 5,
 }
 
-impl Termination for Outcome {
+impl Termination for ExitStatus {
     fn report(self) -> ExitCode {
         ExitCode::from(self as u8)
     }
 }
 
-/// Prints an engine error the way miette renders diagnostics, and maps it to
-/// its exit code.
-pub fn fail(error: &assure_engine::Error) -> Outcome {
-    let report = render::diagnostic(error);
-    let _ = std::io::Write::write_all(&mut anstream::stderr(), report.as_bytes());
-    if error.is_trust_failure() {
-        Outcome::TrustFailure
-    } else {
-        Outcome::Error
-    }
-}
-
-fn main() -> Outcome {
+fn main() -> ExitStatus {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
-                Outcome::Error
+                ExitStatus::Error
             } else {
-                Outcome::Success
+                ExitStatus::Success
             };
         }
     };
-    match cli.command {
+    let outcome = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Data(args) => data::run(&args),
@@ -122,5 +109,10 @@ fn main() -> Outcome {
         Command::Plugin(args) => trust::plugin(&args),
         Command::Bundle(args) => trust::bundle(&args),
         Command::Verify(args) => verify::run(&args),
-    }
+    };
+    // The one place an error is printed.
+    outcome.unwrap_or_else(|failure| {
+        let _ = std::io::Write::write_all(&mut anstream::stderr(), failure.render().as_bytes());
+        failure.status()
+    })
 }

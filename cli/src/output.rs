@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// The files of the submissions being checked, by identity, so that an
 /// output path can be compared with them however it is spelt.
-pub struct Inputs {
+pub struct JudgedFiles {
     files: Vec<Identity>,
 }
 
@@ -49,7 +49,7 @@ impl Identity {
 /// refused by the loader's own limit long before.
 const MAX_ENTRIES: usize = 1_000_000;
 
-impl Inputs {
+impl JudgedFiles {
     /// Every file under each folder (the manifest, declared evidence and
     /// anything else present), and the target of every link there.
     pub fn of<'a>(folders: impl IntoIterator<Item = &'a Path>) -> Self {
@@ -114,4 +114,20 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Prints a report on standard output. A closed pipe (`assure check … |
+/// head`) is not an error.
+pub fn print(text: &str) -> Result<(), crate::failure::Failure> {
+    use std::io::Write as _;
+    let mut stdout = anstream::stdout();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(
+            crate::failure::Failure::usage(format!("cannot write the report: {e}")),
+        ),
+        _ => Ok(()),
+    }
 }

@@ -9,10 +9,11 @@ use std::path::PathBuf;
 use anstyle::{AnsiColor, Style};
 use assure_engine::decision::natural_key as natural;
 use assure_engine::submission::Tier;
-use assure_engine::{Bundle, Engine, Limits};
+use assure_engine::{Bundle, Engine, TrustedBundle};
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::{Outcome, fail};
+use crate::ExitStatus;
+use crate::failure::{CommandResult, Failure};
 
 /// The bundle source folder commands default to.
 const DEFAULT_DIR: &str = "policies/nhs-baseline";
@@ -87,42 +88,27 @@ fn paint(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")
 }
 
-pub fn test(args: &TestArgs) -> Outcome {
+pub fn test(args: &TestArgs) -> CommandResult {
     let bundle = if args.bundle.bundle.is_some() {
-        match args.bundle.load(jiff::Timestamp::now()) {
-            Ok(b) => b,
-            Err(outcome) => return outcome,
-        }
+        args.bundle.load(jiff::Timestamp::now())?
     } else if args.dir.join("bundle.json").exists() {
-        let _ = writeln!(
-            anstream::stderr(),
-            "error: {} is a published bundle: verify it with `--bundle {} --trust <key.pub>`",
+        return Err(Failure::untrusted(format!(
+            "{} is a published bundle: verify it with `--bundle {} --trust <key.pub>`",
             args.dir.display(),
             args.dir.display()
-        );
-        return Outcome::TrustFailure;
+        )));
     } else {
+        // The author's own source folder: what they run their tests on.
         match Bundle::from_source_dir(&args.dir) {
-            Ok(b) => b,
-            Err(e) => return fail(&e),
+            Ok(b) => TrustedBundle::authors_own(b),
+            Err(e) => return Err(e.into()),
         }
     };
-    let limits = Limits::for_bundle(&bundle);
-    let engine = match Engine::new(bundle, limits) {
-        Ok(e) => e,
-        Err(e) => return fail(&e),
-    };
+    let engine = Engine::new(bundle)?;
     let tests = args.dir.join("tests");
     let report = match assure_engine::policytest::run(&engine, &tests) {
         Ok(r) => r,
-        Err(problem) => {
-            let _ = writeln!(
-                anstream::stderr(),
-                "{} {problem}",
-                paint(AnsiColor::Red.on_default().bold(), "error:")
-            );
-            return Outcome::Error;
-        }
+        Err(problem) => return Err(Failure::usage(problem.to_string())),
     };
     let mut out = String::new();
     let _ = writeln!(
@@ -195,13 +181,13 @@ pub fn test(args: &TestArgs) -> Outcome {
     );
     let _ = anstream::stdout().write_all(out.as_bytes());
     if report.failed() > 0 || coverage_failed {
-        Outcome::Error
+        Ok(ExitStatus::Error)
     } else {
-        Outcome::Success
+        Ok(ExitStatus::Success)
     }
 }
 
-pub fn validate(args: &ValidateArgs) -> Outcome {
+pub fn validate(args: &ValidateArgs) -> CommandResult {
     match Bundle::from_source_dir(&args.dir) {
         Ok(bundle) => {
             let _ = writeln!(
@@ -210,21 +196,20 @@ pub fn validate(args: &ValidateArgs) -> Outcome {
                 args.dir.display(),
                 bundle.rules.len()
             );
-            Outcome::Success
+            Ok(ExitStatus::Success)
         }
-        Err(e) => fail(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
-pub fn controls(args: &ControlsArgs) -> Outcome {
+pub fn controls(args: &ControlsArgs) -> CommandResult {
     let bundle = match &args.dir {
         Some(dir) => Bundle::from_source_dir(dir),
-        None => Bundle::builtin().map_err(assure_engine::Error::from),
+        None => TrustedBundle::builtin()
+            .map(TrustedBundle::into_inner)
+            .map_err(assure_engine::Error::from),
     };
-    let bundle = match bundle {
-        Ok(b) => b,
-        Err(e) => return fail(&e),
-    };
+    let bundle = bundle?;
     // Control -> the rules that implement it.
     let mut map: BTreeMap<&str, Vec<&assure_engine::Rule>> = BTreeMap::new();
     for rule in &bundle.rules {
@@ -243,12 +228,10 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
         ControlsFormat::Baseline => match baseline_document(&bundle) {
             Ok(text) => out.push_str(&text),
             Err(uncovered) => {
-                let _ = writeln!(
-                    anstream::stderr(),
-                    "error: no [[source]] in bundle.toml covers these controls: {}",
+                return Err(Failure::usage(format!(
+                    "no [[source]] in bundle.toml covers these controls: {}",
                     uncovered.join("; ")
-                );
-                return Outcome::Error;
+                )));
             }
         },
         ControlsFormat::Csv => {
@@ -270,8 +253,7 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
             match csv_text(&rows) {
                 Ok(text) => out.push_str(&text),
                 Err(e) => {
-                    let _ = writeln!(anstream::stderr(), "error: cannot write the CSV: {e}");
-                    return Outcome::Error;
+                    return Err(Failure::usage(format!("cannot write the CSV: {e}")));
                 }
             }
         }
@@ -280,12 +262,12 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
             for (control, rules) in &map {
                 let listed: Vec<String> = rules
                     .iter()
-                    .map(|r| crate::render::markdown_text(&format!("{} {}", r.id, r.title)))
+                    .map(|r| assure_report::markdown_text(&format!("{} {}", r.id, r.title)))
                     .collect();
                 let _ = writeln!(
                     out,
                     "| {} | {} |",
-                    crate::render::markdown_text(control),
+                    assure_report::markdown_text(control),
                     listed.join("<br>")
                 );
             }
@@ -298,8 +280,8 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
                     out,
                     "| {} | {} | {} |",
                     tier.as_str(),
-                    crate::render::markdown_text(tier.implied_by()),
-                    crate::render::markdown_text(&rules)
+                    assure_report::markdown_text(tier.implied_by()),
+                    assure_report::markdown_text(&rules)
                 );
             }
         }
@@ -316,8 +298,8 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
                 let _ = writeln!(
                     out,
                     "{:<width$}  {}",
-                    crate::render::terminal_text(control),
-                    crate::render::terminal_text(&ids.join(", "))
+                    assure_report::terminal_text(control),
+                    assure_report::terminal_text(&ids.join(", "))
                 );
             }
             let _ = writeln!(
@@ -332,7 +314,7 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
                     tier.as_str(),
                     tier.implied_by(),
                     "",
-                    crate::render::terminal_text(&rules)
+                    assure_report::terminal_text(&rules)
                 );
             }
             let _ = writeln!(
@@ -346,14 +328,14 @@ pub fn controls(args: &ControlsArgs) -> Outcome {
         }
     }
     let _ = anstream::stdout().write_all(out.as_bytes());
-    Outcome::Success
+    Ok(ExitStatus::Success)
 }
 
 /// The baseline document: its tiers, every rule (in file and rule order)
 /// with the source of each control, and the sources. Errs with the controls
 /// no source covers.
 fn baseline_document(bundle: &Bundle) -> Result<String, Vec<String>> {
-    use crate::render::markdown_text as md;
+    use assure_report::markdown_text as md;
     let mut uncovered: Vec<String> = Vec::new();
     let mut out = String::new();
     let _ = writeln!(

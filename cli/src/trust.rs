@@ -5,13 +5,14 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use assure_engine::{Bundle, TrustConfig};
+use assure_engine::{Bundle, TrustConfig, TrustedBundle};
 use assure_trust::TrustError;
 use assure_trust::bundle::{self as tb, BuildSpec, LoadedBundle};
 use assure_trust::keys::{self, PrivateKey, PublicKey};
 use clap::{Args, Subcommand};
 
-use crate::Outcome;
+use crate::ExitStatus;
+use crate::failure::{CommandResult, Failure};
 
 /// Which bundle to judge with, and what to trust it by.
 #[derive(Debug, Args)]
@@ -45,19 +46,17 @@ fn default_state() -> PathBuf {
     base.join("assure").join("trust-state.json")
 }
 
-/// Prints a trust failure (exit 4).
-fn untrusted(what: &str, error: &TrustError) -> Outcome {
-    let _ = writeln!(anstream::stderr(), "error: {what}: {error}");
-    Outcome::TrustFailure
+/// A trust failure (exit 4).
+fn untrusted(what: &str, error: &TrustError) -> Failure {
+    Failure::untrusted(format!("{what}: {error}"))
 }
 
-/// Prints a usage error (exit 1).
-fn usage(message: &str) -> Outcome {
-    let _ = writeln!(anstream::stderr(), "error: {message}");
-    Outcome::Error
+/// A usage error (exit 1).
+fn usage(message: &str) -> Failure {
+    Failure::usage(message)
 }
 
-fn read_public_keys(paths: &[PathBuf]) -> Result<Vec<PublicKey>, Outcome> {
+fn read_public_keys(paths: &[PathBuf]) -> Result<Vec<PublicKey>, Failure> {
     paths
         .iter()
         .map(|p| {
@@ -67,38 +66,37 @@ fn read_public_keys(paths: &[PathBuf]) -> Result<Vec<PublicKey>, Outcome> {
         .collect()
 }
 
-fn read_private_key(path: &Path) -> Result<PrivateKey, Outcome> {
+fn read_private_key(path: &Path) -> Result<PrivateKey, Failure> {
     PrivateKey::read_pem_file(path).map_err(|e| untrusted(&format!("key {}", path.display()), &e))
 }
 
 impl BundleTrustArgs {
     /// The bundle to judge with: the built-in one, or a published bundle that
     /// verified. `now` is the evaluation time (expiry is checked against it).
-    pub fn load(&self, now: jiff::Timestamp) -> Result<Bundle, Outcome> {
+    pub fn load(&self, now: jiff::Timestamp) -> Result<TrustedBundle, Failure> {
         let Some(path) = &self.bundle else {
             if !self.trust.is_empty() {
                 return Err(usage(
                     "`--trust` is for a published bundle: pass it with `--bundle <file>`",
                 ));
             }
-            return Bundle::builtin().map_err(|e| crate::fail(&e.into()));
+            return TrustedBundle::builtin()
+                .map_err(|e| Failure::from(assure_engine::Error::from(e)));
         };
         if self.trust.is_empty() {
-            let _ = writeln!(
-                anstream::stderr(),
-                "error: bundle {} is not trusted: pass the public key(s) of its signers with \
+            return Err(Failure::untrusted(format!(
+                "bundle {} is not trusted: pass the public key(s) of its signers with \
                  `--trust <key.pub>` (and `--threshold <k>` when several must sign); no bundle is \
                  used unverified",
                 path.display()
-            );
-            return Err(Outcome::TrustFailure);
+            )));
         }
         let config = TrustConfig {
             keys: read_public_keys(&self.trust)?,
             threshold: self.threshold,
             state: self.state.clone().unwrap_or_else(default_state),
         };
-        Bundle::load_signed(path, &config, now).map_err(|e| crate::fail(&e))
+        TrustedBundle::load_signed(path, &config, now).map_err(Failure::from)
     }
 }
 
@@ -125,19 +123,19 @@ pub enum KeyCommand {
     },
 }
 
-pub fn key(args: &KeyArgs) -> Outcome {
+pub fn key(args: &KeyArgs) -> CommandResult {
     match &args.command {
         KeyCommand::Generate { out } => {
             let private = keys::generate();
             let key_path = with_suffix(out, "key");
             let pub_path = with_suffix(out, "pub");
             if let Err(e) = private.write_pem_file(&key_path) {
-                return usage(&format!("cannot write the private key: {e}"));
+                return Err(usage(&format!("cannot write the private key: {e}")));
             }
             if let Err(e) = private.public_key().write_pem_file(&pub_path) {
                 // Leave no half of a pair behind.
                 let _ = std::fs::remove_file(&key_path);
-                return usage(&format!("cannot write the public key: {e}"));
+                return Err(usage(&format!("cannot write the public key: {e}")));
             }
             let _ = writeln!(
                 anstream::stdout(),
@@ -146,13 +144,13 @@ pub fn key(args: &KeyArgs) -> Outcome {
                 pub_path.display(),
                 private.key_id().to_hex()
             );
-            Outcome::Success
+            Ok(ExitStatus::Success)
         }
         KeyCommand::Id { key } => {
             // It may be a private key: kept where it is wiped on drop.
             let text = match std::fs::read_to_string(key) {
                 Ok(t) => zeroize::Zeroizing::new(t),
-                Err(e) => return usage(&format!("cannot read {}: {e}", key.display())),
+                Err(e) => return Err(usage(&format!("cannot read {}: {e}", key.display()))),
             };
             let id = if text.contains("PRIVATE KEY") {
                 PrivateKey::from_pkcs8_pem(&text).map(|k| k.key_id())
@@ -162,9 +160,9 @@ pub fn key(args: &KeyArgs) -> Outcome {
             match id {
                 Ok(id) => {
                     let _ = writeln!(anstream::stdout(), "{}", id.to_hex());
-                    Outcome::Success
+                    Ok(ExitStatus::Success)
                 }
-                Err(e) => untrusted(&key.display().to_string(), &e),
+                Err(e) => Err(untrusted(&key.display().to_string(), &e)),
             }
         }
     }
@@ -209,24 +207,21 @@ pub enum PluginCommand {
     },
 }
 
-pub fn plugin(args: &PluginArgs) -> Outcome {
+pub fn plugin(args: &PluginArgs) -> CommandResult {
     match &args.command {
         PluginCommand::Sign { key, plugin, out } => {
-            let key = match read_private_key(key) {
-                Ok(k) => k,
-                Err(o) => return o,
-            };
+            let key = read_private_key(key)?;
             let bytes = match std::fs::read(plugin) {
                 Ok(b) => b,
-                Err(e) => return usage(&format!("cannot read {}: {e}", plugin.display())),
+                Err(e) => return Err(usage(&format!("cannot read {}: {e}", plugin.display()))),
             };
             let signed = match assure_trust::wasmsig::sign(&bytes, &key) {
                 Ok(s) => s,
-                Err(e) => return untrusted(&plugin.display().to_string(), &e),
+                Err(e) => return Err(untrusted(&plugin.display().to_string(), &e)),
             };
             let target = out.as_ref().unwrap_or(plugin);
             if let Err(e) = std::fs::write(target, &signed) {
-                return usage(&format!("cannot write {}: {e}", target.display()));
+                return Err(usage(&format!("cannot write {}: {e}", target.display())));
             }
             let _ = writeln!(
                 anstream::stdout(),
@@ -234,16 +229,13 @@ pub fn plugin(args: &PluginArgs) -> Outcome {
                 target.display(),
                 key.key_id().to_hex()
             );
-            Outcome::Success
+            Ok(ExitStatus::Success)
         }
         PluginCommand::Verify { plugin, trust } => {
-            let keys = match read_public_keys(trust) {
-                Ok(k) => k,
-                Err(o) => return o,
-            };
+            let keys = read_public_keys(trust)?;
             let bytes = match std::fs::read(plugin) {
                 Ok(b) => b,
-                Err(e) => return usage(&format!("cannot read {}: {e}", plugin.display())),
+                Err(e) => return Err(usage(&format!("cannot read {}: {e}", plugin.display()))),
             };
             let name = plugin.display().to_string();
             match assure_trust::wasmsig::verify(&name, &bytes, &keys) {
@@ -254,9 +246,9 @@ pub fn plugin(args: &PluginArgs) -> Outcome {
                         "{name}: signed over the whole component by {}",
                         ids.join(", ")
                     );
-                    Outcome::Success
+                    Ok(ExitStatus::Success)
                 }
-                Err(e) => untrusted(&name, &e),
+                Err(e) => Err(untrusted(&name, &e)),
             }
         }
     }
@@ -324,7 +316,7 @@ pub enum BundleCommand {
     },
 }
 
-fn time(text: Option<&str>, flag: &str) -> Result<jiff::Timestamp, Outcome> {
+fn time(text: Option<&str>, flag: &str) -> Result<jiff::Timestamp, Failure> {
     match text {
         // Whole seconds: what a manifest records.
         None => jiff::Timestamp::from_second(jiff::Timestamp::now().as_second())
@@ -335,7 +327,7 @@ fn time(text: Option<&str>, flag: &str) -> Result<jiff::Timestamp, Outcome> {
     }
 }
 
-fn write_bundle(path: &Path, bundle: &LoadedBundle) -> Result<(), Outcome> {
+fn write_bundle(path: &Path, bundle: &LoadedBundle) -> Result<(), Failure> {
     if path.is_dir() {
         // A folder bundle: rewrite its envelope.
         let envelope = bundle
@@ -354,13 +346,11 @@ fn write_bundle(path: &Path, bundle: &LoadedBundle) -> Result<(), Outcome> {
         .map_err(|e| usage(&format!("cannot write {}: {e}", path.display())))
 }
 
-pub fn bundle(args: &BundleArgs) -> Outcome {
-    match run_bundle(args) {
-        Ok(o) | Err(o) => o,
-    }
+pub fn bundle(args: &BundleArgs) -> CommandResult {
+    run_bundle(args)
 }
 
-fn run_bundle(args: &BundleArgs) -> Result<Outcome, Outcome> {
+fn run_bundle(args: &BundleArgs) -> CommandResult {
     let mut out = String::new();
     match &args.command {
         BundleCommand::Build {
@@ -381,11 +371,10 @@ fn run_bundle(args: &BundleArgs) -> Result<Outcome, Outcome> {
                 .iter()
                 .map(|k| read_private_key(k))
                 .collect::<Result<_, _>>()?;
-            let mut files =
-                assure_engine::bundle::source_files(dir).map_err(|e| crate::fail(&e))?;
+            let mut files = assure_engine::bundle::source_files(dir).map_err(Failure::from)?;
             // The policies must load and validate before anything is signed.
             let checked = Bundle::from_files(&dir.display().to_string(), files.clone())
-                .map_err(|e| crate::fail(&e.into()))?;
+                .map_err(|e| Failure::from(assure_engine::Error::from(e)))?;
             for (path, bytes) in files.iter_mut() {
                 if path.ends_with(".wasm") {
                     for key in &keys {
@@ -447,7 +436,7 @@ fn run_bundle(args: &BundleArgs) -> Result<Outcome, Outcome> {
             // The policies must load too, and name the bundle the signed
             // manifest names (as `check` requires).
             let policies = Bundle::from_files(&name, verified.files.clone())
-                .map_err(|e| crate::fail(&e.into()))?;
+                .map_err(|e| Failure::from(assure_engine::Error::from(e)))?;
             if policies.name != verified.manifest.name
                 || policies.version != verified.manifest.version
             {
@@ -540,5 +529,5 @@ fn run_bundle(args: &BundleArgs) -> Result<Outcome, Outcome> {
         }
     }
     let _ = anstream::stdout().write_all(out.as_bytes());
-    Ok(Outcome::Success)
+    Ok(ExitStatus::Success)
 }

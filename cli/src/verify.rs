@@ -8,7 +8,8 @@ use assure_engine::record::{self, MAX_ENVELOPE_BYTES, RecordError};
 use assure_trust::keys::PublicKey;
 use clap::Args;
 
-use crate::Outcome;
+use crate::ExitStatus;
+use crate::failure::{CommandResult, Failure};
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -39,23 +40,20 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
-fn trust_failure(message: &str) -> Outcome {
-    let _ = writeln!(anstream::stderr(), "error: {message}");
-    Outcome::TrustFailure
+fn trust_failure(message: &str) -> Failure {
+    Failure::untrusted(message)
 }
 
-pub fn run(args: &VerifyArgs) -> Outcome {
+pub fn run(args: &VerifyArgs) -> CommandResult {
     let mut keys = Vec::new();
     for path in &args.trust {
         match PublicKey::read_pem_file(path) {
             Ok(key) => keys.push(key),
             Err(e) => {
-                let _ = writeln!(
-                    anstream::stderr(),
-                    "error: trusted key {}: {e}",
+                return Err(Failure::usage(format!(
+                    "trusted key {}: {e}",
                     path.display()
-                );
-                return Outcome::Error;
+                )));
             }
         }
     }
@@ -63,30 +61,30 @@ pub fn run(args: &VerifyArgs) -> Outcome {
     let read = std::fs::File::open(&args.record)
         .and_then(|file| file.take(MAX_ENVELOPE_BYTES + 1).read_to_end(&mut bytes));
     if let Err(e) = read {
-        let _ = writeln!(
-            anstream::stderr(),
-            "error: cannot read {}: {e}",
+        return Err(Failure::usage(format!(
+            "cannot read {}: {e}",
             args.record.display()
-        );
-        return Outcome::Error;
+        )));
     }
     if bytes.len() as u64 > MAX_ENVELOPE_BYTES {
-        return trust_failure(&format!(
+        return Err(trust_failure(&format!(
             "{}: larger than {} MiB; not a decision record",
             args.record.display(),
             MAX_ENVELOPE_BYTES / (1024 * 1024)
-        ));
+        )));
     }
     let verified = match record::verify(&bytes, &keys, args.threshold) {
         Ok(v) => v,
         Err(RecordError::Trust(assure_trust::TrustError::Config(
             assure_trust::error::TrustConfigError { reason },
         ))) => {
-            let _ = writeln!(anstream::stderr(), "error: {reason}");
-            return Outcome::Error;
+            return Err(Failure::usage(reason));
         }
         Err(e) => {
-            return trust_failure(&format!("{} does not verify: {e}", args.record.display()));
+            return Err(trust_failure(&format!(
+                "{} does not verify: {e}",
+                args.record.display()
+            )));
         }
     };
 
@@ -151,11 +149,11 @@ pub fn run(args: &VerifyArgs) -> Outcome {
                 let _ = write!(
                     message,
                     "\n  {}: {}",
-                    crate::render::terminal_text(&m.name),
+                    assure_report::terminal_text(&m.name),
                     m.problem
                 );
             }
-            return trust_failure(&message);
+            return Err(trust_failure(&message));
         }
         let _ = writeln!(
             out,
@@ -170,7 +168,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
             Ok(line) => {
                 let _ = writeln!(out, "  replay    {line}");
             }
-            Err(outcome) => return outcome,
+            Err(failure) => return Err(failure),
         }
     }
     if args.json {
@@ -179,132 +177,22 @@ pub fn run(args: &VerifyArgs) -> Outcome {
     }
     let mut stdout = anstream::stdout();
     let _ = stdout.write_all(out.as_bytes());
-    Outcome::Success
+    Ok(ExitStatus::Success)
 }
 
-/// Re-runs the check the record describes and compares the decisions.
-fn replay(verified: &record::VerifiedRecord, dir: &std::path::Path) -> Result<String, Outcome> {
-    use assure_engine::{Bundle, CheckOptions, Engine, Limits, LoadOptions, Submission};
-    let recorded = |pointer: &str| {
-        verified
-            .assure
-            .as_ref()
-            .and_then(|a| a.pointer(pointer))
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned)
-    };
-    let (Some(recorded_digest), Some(recorded_bundle)) =
-        (recorded("/decision_sha256"), recorded("/bundle/digest"))
-    else {
-        return Err(trust_failure(
-            "the record carries no assure decision digest to replay against",
-        ));
-    };
-    let Ok(as_of) = verified
-        .time_verified
-        .parse::<assure_engine::jiff::Timestamp>()
-    else {
-        return Err(trust_failure(&format!(
-            "the record's time `{}` is not an RFC 3339 time",
-            verified.time_verified
-        )));
-    };
-    let bundle = Bundle::builtin().map_err(|e| crate::fail(&e.into()))?;
-    if bundle.digest != recorded_bundle {
-        let _ = writeln!(
-            anstream::stderr(),
-            "error: the record was decided with bundle sha256:{recorded_bundle}; this assure \
-             carries sha256:{} — replay needs the same bundle",
-            bundle.digest
-        );
-        return Err(Outcome::Error);
+/// Re-runs the check the record describes with the built-in bundle and
+/// compares the decisions.
+fn replay(verified: &record::VerifiedRecord, dir: &std::path::Path) -> Result<String, Failure> {
+    use assure_engine::record::{Replay, ReplayError};
+    let engine = assure_engine::TrustedBundle::builtin()
+        .map_err(assure_engine::Error::from)
+        .and_then(assure_engine::Engine::new)
+        .map_err(Failure::from)?;
+    match verified.replay(&engine, dir) {
+        Ok(same @ Replay::Same { .. }) => Ok(same.to_string()),
+        Ok(different) => Err(trust_failure(&different.to_string())),
+        Err(ReplayError::Engine(e)) => Err(Failure::from(e)),
+        Err(e) if e.is_trust_failure() => Err(trust_failure(&e.to_string())),
+        Err(e) => Err(Failure::usage(e.to_string())),
     }
-    // Reference data the operator gave (`check --reference`) is not in this
-    // binary: replaying without it would judge with other knowledge.
-    let given: Vec<String> = verified
-        .assure
-        .as_ref()
-        .and_then(|a| a.get("reference_data"))
-        .and_then(serde_json::Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter(|d| d.get("origin").and_then(serde_json::Value::as_str) == Some("operator"))
-                .map(|d| {
-                    let field =
-                        |k: &str| d.get(k).and_then(serde_json::Value::as_str).unwrap_or("?");
-                    format!(
-                        "{} {} ({}, sha256:{})",
-                        field("name"),
-                        field("version"),
-                        field("path"),
-                        field("sha256")
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    if !given.is_empty() {
-        let _ = writeln!(
-            anstream::stderr(),
-            "error: the record was decided with reference data given with --reference: {}; \
-             replay judges with this binary's built-in data only, so it cannot reproduce it",
-            given.join(", ")
-        );
-        return Err(Outcome::Error);
-    }
-    let options = LoadOptions {
-        limits: assure_engine::SubmissionLimits::for_bundle(&bundle),
-        ..LoadOptions::default()
-    };
-    let submission = Submission::load(dir, &options).map_err(|e| crate::fail(&e))?;
-    let limits = Limits::for_bundle(&bundle);
-    let engine = Engine::new(bundle, limits).map_err(|e| crate::fail(&e))?;
-    let (decision, _) = engine
-        .check(&submission, &CheckOptions { as_of })
-        .map_err(|e| crate::fail(&e))?;
-    let digest = assure_engine::submission::sha256_hex(decision.to_json().as_bytes());
-    if digest == recorded_digest {
-        return Ok(format!(
-            "re-ran as of {}: the same decision (sha256:{digest})",
-            verified.time_verified
-        ));
-    }
-    let mut message = format!(
-        "the replay as of {} gives a different decision (sha256:{digest}, recorded sha256:{recorded_digest})",
-        verified.time_verified
-    );
-    let was = recorded("/verdict").unwrap_or_default();
-    if was != decision.verdict.as_str() {
-        message.push_str(&format!(
-            "\n  verdict: recorded {was}, now {}",
-            decision.verdict
-        ));
-    }
-    let rules = |list: Option<&serde_json::Value>| -> Vec<String> {
-        list.and_then(serde_json::Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|f| f.get("rule").and_then(serde_json::Value::as_str))
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let before = rules(verified.assure.as_ref().and_then(|a| a.get("findings")));
-    let now: Vec<String> = decision.findings.iter().map(|f| f.rule.clone()).collect();
-    if before != now {
-        message.push_str(&format!(
-            "\n  findings: recorded [{}], now [{}]",
-            before.join(", "),
-            now.join(", ")
-        ));
-    }
-    let engine_was = recorded("/engine/version").unwrap_or_default();
-    if engine_was != decision.engine.version {
-        message.push_str(&format!(
-            "\n  engine: recorded assure {engine_was}, now {}",
-            decision.engine.version
-        ));
-    }
-    Err(trust_failure(&message))
 }

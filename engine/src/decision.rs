@@ -4,21 +4,25 @@
 //! (`assure.decision/v1`): the same inputs and evaluation time give the same
 //! bytes.
 
-use serde::Serialize;
+mod inputs;
+
+use serde::{Deserialize, Serialize};
 
 use crate::bundle::Severity;
-use std::collections::BTreeMap;
+use crate::facts::{FactProblem, FactValue, Superseded};
 
-use crate::facts::{Assembly, FactMap, FactProblem, FactValue, Provenance, Superseded};
-use crate::join::UnmatchedStatement;
-use crate::plugin::Extraction;
+pub use crate::facts::{DocumentNote, UnmatchedStatement};
+pub use crate::position::Region;
+pub use inputs::{
+    Contribution, DataInput, EntityReport, EvidenceInput, FactsReport, Inputs, PluginInput,
+};
 
 /// The format identifier written into every decision.
 pub const FORMAT: &str = "assure.decision/v1";
 
 /// The verdict. Fail-closed: approve only when everything was evaluated and
 /// nothing blocking fired.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// Every rule was evaluated and none blocking fired.
@@ -48,10 +52,10 @@ impl std::fmt::Display for Verdict {
 }
 
 /// A decision about one submission.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Decision {
     /// Always [`FORMAT`].
-    pub format: &'static str,
+    pub format: String,
     /// The verdict.
     pub verdict: Verdict,
     /// One sentence saying why.
@@ -99,7 +103,7 @@ pub struct Decision {
 }
 
 /// The product assessed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProductRef {
     /// Its name.
     pub name: String,
@@ -108,7 +112,7 @@ pub struct ProductRef {
     /// Its supplier.
     pub supplier: String,
     /// Its other identifiers from the manifest (purl, CPE, UDI…).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub identifiers: Vec<String>,
     /// The criticality tier its rules were applied at.
     pub criticality: CriticalityRef,
@@ -116,29 +120,29 @@ pub struct ProductRef {
 
 /// The criticality tier the rules applied (`context.profile.tier`), and
 /// both sides of it, so a reader sees why a tier's rules applied.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CriticalityRef {
     /// The tier applied: the stricter of the claimed and the implied.
-    pub tier: &'static str,
+    pub tier: crate::submission::Tier,
     /// The tier the profile claims (`criticality`); `critical` when
     /// unanswered.
-    pub claimed: &'static str,
+    pub claimed: crate::submission::Tier,
     /// The tier the profile's other answers imply (an unanswered one
     /// counts as its strictest answer).
-    pub implied: &'static str,
+    pub implied: crate::submission::Tier,
 }
 
 /// The engine.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EngineRef {
     /// "assure".
-    pub name: &'static str,
+    pub name: String,
     /// The engine's version.
-    pub version: &'static str,
+    pub version: String,
 }
 
 /// The bundle.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BundleRef {
     /// Its name.
     pub name: String,
@@ -149,12 +153,12 @@ pub struct BundleRef {
     /// For a published bundle: its `bundle.json` digest, the trusted keys
     /// that signed it, and its expiry. Absent for the built-in bundle, which
     /// is trusted by the digest pinned in the binary.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed: Option<crate::bundle::Signed>,
 }
 
 /// What a finding is about.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Subject {
     /// "Product", "Component", ...
     pub kind: String,
@@ -164,34 +168,34 @@ pub struct Subject {
 
 /// What identifies a finding's subject to a person. Only what the evidence
 /// states is present.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubjectDetails {
     /// The name (a component's, or the product's).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// A component's package URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purl: Option<String>,
     /// An exposure's vulnerability id (`CVE-2021-44228`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vulnerability: Option<String>,
     /// An exposure's VEX status (`affected`, `not_affected`, `fixed`,
     /// `under_investigation`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vex_status: Option<String>,
     /// Whether the reference data lists the vulnerability as known exploited.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub known_exploited: Option<bool>,
     /// The components an exposure concerns (their purls, or ids).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub components: Vec<String>,
 }
 
 /// How a rule came out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     /// A blocking rule fired on at least one subject.
@@ -226,7 +230,7 @@ impl std::fmt::Display for Outcome {
 }
 
 /// One rule of the bundle and how it came out.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RuleOutcome {
     /// The rule's id.
     pub rule: String,
@@ -251,7 +255,7 @@ pub struct RuleOutcome {
 }
 
 /// One control and how the rules implementing it came out.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ControlOutcome {
     /// The control as the rules cite it (`DTAC v2 C3.3`).
     pub control: String,
@@ -303,7 +307,7 @@ pub fn natural_key(id: &str) -> Vec<(String, u64)> {
 }
 
 /// A rule that fired, on one subject, with the evidence that made it fire.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
     /// The rule's id.
     pub rule: String,
@@ -314,7 +318,7 @@ pub struct Finding {
     /// The controls the rule implements.
     pub controls: Vec<String>,
     /// The strategy pillar it serves.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pillar: Option<String>,
     /// What is wrong.
     pub message: String,
@@ -332,7 +336,7 @@ pub struct Finding {
 }
 
 /// A fact a rule read, with where it came from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Citation {
     /// The fact's path (`sbom.purl_percent`).
     pub fact: String,
@@ -346,10 +350,56 @@ pub struct Citation {
     pub plugin: String,
     /// A JSON Pointer or `line N` into the document; empty for the whole document.
     pub location: String,
+    /// Where the pointed-at value is in the document's text, when the
+    /// location is a JSON Pointer found in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<Region>,
+}
+
+/// Why a document could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DocumentErrorKind {
+    /// No plugin in the bundle reads its media type.
+    Unrecognised,
+    /// Its plugin could not be loaded or did not complete.
+    Plugin,
+    /// Its plugin refused it as malformed.
+    Invalid,
+    /// Reading it broke a limit.
+    Limit,
+    /// Its plugin faulted.
+    Fault,
+}
+
+impl DocumentErrorKind {
+    /// Its name in decisions (`unrecognised`, `invalid`…).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentErrorKind::Unrecognised => "unrecognised",
+            DocumentErrorKind::Plugin => "plugin",
+            DocumentErrorKind::Invalid => "invalid",
+            DocumentErrorKind::Limit => "limit",
+            DocumentErrorKind::Fault => "fault",
+        }
+    }
+}
+
+impl PartialEq<&str> for DocumentErrorKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for DocumentErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Evidence the rules need and the submission does not give.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MissingEvidence {
     /// The evidence kind (`sbom`): the first part of the fact paths.
     pub evidence: String,
@@ -366,7 +416,7 @@ pub struct MissingEvidence {
 }
 
 /// A document that could not be read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DocumentError {
     /// The evidence file.
     pub document: String,
@@ -375,18 +425,22 @@ pub struct DocumentError {
     /// Its media type.
     pub media_type: String,
     /// The plugin that tried, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin: Option<String>,
     /// `unrecognised`, `invalid`, `limit`, `fault` or `plugin`.
-    pub kind: &'static str,
+    pub kind: DocumentErrorKind,
     /// What went wrong.
     pub message: String,
     /// Where in the document, if known.
     pub location: String,
+    /// Where that is in the document's text, when it is a JSON Pointer
+    /// found in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<Region>,
 }
 
 /// A rule that failed to evaluate.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EvaluationError {
     /// The rule.
     pub rule: String,
@@ -394,175 +448,6 @@ pub struct EvaluationError {
     pub subject: Subject,
     /// Cedar's error.
     pub message: String,
-}
-
-/// A plugin's note about a document.
-#[derive(Debug, Clone, Serialize)]
-pub struct DocumentNote {
-    /// The evidence file.
-    pub document: String,
-    /// The plugin.
-    pub plugin: String,
-    /// The note.
-    pub message: String,
-    /// Where.
-    pub location: String,
-}
-
-/// Every input of the decision.
-#[derive(Debug, Clone, Serialize)]
-pub struct Inputs {
-    /// The manifest's SHA-256.
-    pub manifest_sha256: String,
-    /// Each evidence file.
-    pub evidence: Vec<EvidenceInput>,
-    /// Each plugin that ran.
-    pub plugins: Vec<PluginInput>,
-    /// Files in the submission folder the manifest does not declare; not judged.
-    pub unlisted: Vec<String>,
-    /// The bundle's reference data.
-    pub reference_data: Vec<DataInput>,
-}
-
-/// An evidence file.
-#[derive(Debug, Clone, Serialize)]
-pub struct EvidenceInput {
-    /// Its path.
-    pub path: String,
-    /// Its media type.
-    pub media_type: String,
-    /// Whether the media type was declared (else sniffed).
-    pub media_type_declared: bool,
-    /// Its SHA-256.
-    pub sha256: String,
-    /// Its size in bytes.
-    pub size: usize,
-    /// The plugins it was routed to (by its media type).
-    pub plugins: Vec<String>,
-}
-
-/// Reference data the bundle carried.
-#[derive(Debug, Clone, Serialize)]
-pub struct DataInput {
-    /// What it is (`kev`).
-    pub name: String,
-    /// Its path in the bundle.
-    pub path: String,
-    /// Its SHA-256.
-    pub sha256: String,
-    /// The data's own version (the KEV `catalogVersion`).
-    pub version: String,
-    /// When it was released.
-    pub released: String,
-    /// How many entries it holds.
-    pub entries: usize,
-    /// Where it came from: `bundle`, or `operator` (`--reference`).
-    pub origin: crate::bundle::DataOrigin,
-    /// How old the bundle lets it be when a check uses it.
-    pub max_age_days: u32,
-    /// Its age in whole days at the evaluation time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub age_days: Option<i64>,
-    /// Older than `max_age_days` at the evaluation time: the decision is
-    /// needs-evidence at best, and lists it under missing evidence.
-    pub stale: bool,
-}
-
-/// The facts the rules saw.
-#[derive(Debug, Clone, Serialize)]
-pub struct FactsReport {
-    /// What each plugin contributed from each document.
-    pub contributions: Vec<Contribution>,
-    /// The product's facts, by path, after merging every document.
-    pub product: FactMap,
-    /// Every other entity, with its facts.
-    pub entities: Vec<EntityReport>,
-}
-
-/// What one plugin read from one document.
-#[derive(Debug, Clone, Serialize)]
-pub struct Contribution {
-    /// The document.
-    pub document: String,
-    /// The plugin.
-    pub plugin: String,
-    /// The product fact paths it stated.
-    pub facts: Vec<String>,
-    /// How many entities of each kind it described.
-    pub entities: BTreeMap<String, usize>,
-    /// How many notes it made.
-    pub notes: usize,
-}
-
-impl Contribution {
-    /// What an extraction holds.
-    pub(crate) fn of(document: &str, plugin: &str, extraction: &Extraction) -> Self {
-        let mut facts: Vec<String> = extraction.facts.iter().map(|f| f.path.clone()).collect();
-        facts.sort();
-        facts.dedup();
-        let mut entities = BTreeMap::new();
-        for entity in &extraction.entities {
-            *entities.entry(entity.kind.clone()).or_insert(0) += 1;
-        }
-        Self {
-            document: document.to_owned(),
-            plugin: plugin.to_owned(),
-            facts,
-            entities,
-            notes: extraction.notes.len(),
-        }
-    }
-}
-
-/// An entity the rules saw.
-#[derive(Debug, Clone, Serialize)]
-pub struct EntityReport {
-    /// Its kind.
-    pub kind: String,
-    /// Its id.
-    pub id: String,
-    /// Its parents besides the product, as `Kind[id]`.
-    pub parents: Vec<String>,
-    /// Its facts.
-    pub facts: FactMap,
-    /// Where it was described.
-    pub provenance: Vec<Provenance>,
-}
-
-impl FactsReport {
-    /// The report of an assembly.
-    pub(crate) fn of(assembly: &Assembly, contributions: Vec<Contribution>) -> Self {
-        Self {
-            contributions,
-            product: assembly.product.clone(),
-            entities: assembly
-                .entities
-                .iter()
-                .map(|((kind, id), entity)| EntityReport {
-                    kind: kind.clone(),
-                    id: id.clone(),
-                    parents: entity
-                        .parents
-                        .iter()
-                        .map(|(k, i)| format!("{k}[{i}]"))
-                        .collect(),
-                    facts: entity.facts.clone(),
-                    provenance: entity.provenance.clone(),
-                })
-                .collect(),
-        }
-    }
-}
-
-/// A plugin that ran.
-#[derive(Debug, Clone, Serialize)]
-pub struct PluginInput {
-    /// Its name in the bundle.
-    pub name: String,
-    /// The version it reports.
-    pub version: String,
-    /// Its SHA-256.
-    pub sha256: String,
 }
 
 impl Decision {

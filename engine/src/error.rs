@@ -19,7 +19,7 @@ pub enum Error {
     /// not match, a path escapes the folder, a declared file is missing.
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Trust(#[from] TrustError),
+    Integrity(#[from] IntegrityError),
 
     /// A signed bundle, or a plugin in it, failed verification: a signature,
     /// digest, file list, expiry or anti-rollback check.
@@ -41,6 +41,11 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Bundle(#[from] BundleError),
+
+    /// The folders named for a batch could not be listed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Batch(#[from] ListError),
 
     /// The plugin host could not be set up, or a plugin could not be loaded.
     #[error(transparent)]
@@ -72,7 +77,7 @@ impl Error {
     /// Whether this error is a trust failure (exit code 4): integrity,
     /// signature, digest, rollback or expiry.
     pub fn is_trust_failure(&self) -> bool {
-        matches!(self, Error::Trust(_) | Error::BundleTrust { .. })
+        matches!(self, Error::Integrity(_) | Error::BundleTrust { .. })
     }
 }
 
@@ -154,7 +159,7 @@ pub enum SubmissionError {
         "the evidence must be exactly the files the manifest declares; re-run `assure init` only if you produced these files yourself"
     )
 )]
-pub struct TrustError {
+pub struct IntegrityError {
     /// The submission folder or manifest.
     pub path: PathBuf,
     /// Each failure, naming the file.
@@ -242,3 +247,80 @@ pub(crate) fn bullet(items: &[String]) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A folder that could not be listed as submissions.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ListError {
+    /// A folder could not be read.
+    #[error("cannot read `{}`: {source}", path.display())]
+    #[diagnostic(code(assure::batch::unreadable))]
+    Unreadable {
+        /// The folder or entry.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A folder holds no submission, and no folder inside it does.
+    #[error("{} holds no submission.toml, and no folder directly inside it does", path.display())]
+    #[diagnostic(
+        code(assure::batch::empty),
+        help("name a submission folder (it holds submission.toml), or a folder of them")
+    )]
+    NoSubmissions {
+        /// The folder.
+        path: PathBuf,
+    },
+}
+
+/// Declares an error that carries one message naming the file and place,
+/// with a stable code.
+macro_rules! message_error {
+    ($(#[$doc:meta])* $name:ident, $code:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+        #[error("{message}")]
+        #[diagnostic(code($code))]
+        pub struct $name {
+            /// What is wrong, and where.
+            pub message: String,
+        }
+
+        impl From<String> for $name {
+            fn from(message: String) -> Self {
+                Self { message }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(message: &str) -> Self {
+                Self {
+                    message: message.to_owned(),
+                }
+            }
+        }
+    };
+}
+
+message_error!(
+    /// A reference dataset (the KEV catalogue, NHS cyber alerts) that is not
+    /// what its format says.
+    DataError,
+    "assure::data::invalid"
+);
+message_error!(
+    /// A bundle's Cedar schema that does not declare a fact vocabulary assure
+    /// can use, or an entity id Cedar cannot hold.
+    SchemaError,
+    "assure::bundle::schema"
+);
+message_error!(
+    /// A deployment-profile answer that is not one the question takes.
+    ProfileError,
+    "assure::submission::profile"
+);
+message_error!(
+    /// A bundle's policy tests that could not be read or run.
+    PolicyTestError,
+    "assure::policy_test"
+);

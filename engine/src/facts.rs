@@ -7,69 +7,24 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use cedar_policy::{Entities, Entity, EntityId, EntityTypeName, EntityUid, RestrictedExpression};
-use serde::Serialize;
+use cedar_policy::{Entities, Entity, EntityUid};
+
+mod cedar;
+mod checked;
+mod model;
+
+pub use cedar::value_expression;
+use cedar::{Node, record_tree, to_attrs};
+use checked::checked;
+pub use model::{
+    DocumentNote, FactMap, FactProblem, FactRecord, FactValue, Provenance, Superseded,
+    UnmatchedStatement,
+};
 
 use crate::plugin::{self, Extraction};
-use crate::vocabulary::{FactType, LookupError, Vocabulary};
-
-/// A fact's value, checked against its declared type.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(untagged)]
-pub enum FactValue {
-    /// A boolean.
-    Bool(bool),
-    /// A whole number.
-    Long(i64),
-    /// Text.
-    Text(String),
-    /// A set of text, sorted.
-    TextSet(Vec<String>),
-    /// A decimal literal.
-    Decimal(String),
-    /// A date-time, normalised to UTC (`2026-04-06T00:00:00Z`).
-    Datetime(String),
-}
-
-impl std::fmt::Display for FactValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FactValue::Bool(b) => write!(f, "{b}"),
-            FactValue::Long(n) => write!(f, "{n}"),
-            FactValue::Text(s) | FactValue::Decimal(s) | FactValue::Datetime(s) => {
-                write!(f, "{s:?}")
-            }
-            FactValue::TextSet(set) => write!(f, "[{}]", set.join(", ")),
-        }
-    }
-}
-
-/// Where a fact came from: the plugin, the document and the place in it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Provenance {
-    /// The evidence file, relative to the submission.
-    pub document: String,
-    /// Its SHA-256.
-    pub document_sha256: String,
-    /// The plugin that read it.
-    pub plugin: String,
-    /// The plugin's SHA-256.
-    pub plugin_sha256: String,
-    /// A JSON Pointer (`/components/3`), `line N`, or empty for the whole document.
-    pub location: String,
-}
-
-/// One fact, with every place that stated it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FactRecord {
-    /// The value.
-    pub value: FactValue,
-    /// Who stated it, and where.
-    pub provenance: Vec<Provenance>,
-}
-
-/// An entity's facts by dot-separated path.
-pub type FactMap = BTreeMap<String, FactRecord>;
+pub use crate::time::{format_datetime, normalise_datetime};
+use crate::vocabulary::Vocabulary;
+pub use crate::vocabulary::uid;
 
 /// A non-product entity assembled from the evidence.
 #[derive(Debug, Clone, Default)]
@@ -80,32 +35,6 @@ pub struct AssembledEntity {
     pub parents: BTreeSet<(String, String)>,
     /// Where it was described.
     pub provenance: Vec<Provenance>,
-}
-
-/// A problem with what a plugin returned: the document's facts cannot all be
-/// trusted, so the decision is needs-evidence at best.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct FactProblem {
-    /// The plugin.
-    pub plugin: String,
-    /// The document.
-    pub document: String,
-    /// The fact path (with the entity, `Component[id].purl`, for entity facts).
-    pub fact: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-/// A statement replaced by a later one (by its `timestamp`) from another
-/// document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Superseded {
-    /// The entity (`Exposure[CVE-… @ pkg:…]`).
-    pub entity: String,
-    /// The statement that stands.
-    pub by: Provenance,
-    /// The statements it replaced.
-    pub replaced: Vec<Provenance>,
 }
 
 /// Whether a statement with `new` facts supersedes one with `old` facts:
@@ -151,9 +80,9 @@ pub struct Assembly {
     pending: Vec<(Provenance, Vec<Stated>)>,
     /// VEX statements set aside before they could merge or supersede: about
     /// another product or version, or dated after the evaluation time.
-    pub set_aside_statements: Vec<crate::join::UnmatchedStatement>,
+    pub set_aside_statements: Vec<UnmatchedStatement>,
     /// Notes the engine makes while joining (ids it cannot look up…).
-    pub notes: Vec<crate::decision::DocumentNote>,
+    pub notes: Vec<DocumentNote>,
     /// What the evidence must be about, and when: see [`Assembly::bound_to`].
     binding: Option<Binding>,
     /// Facts stated with different values: removed by [`Assembly::finish`],
@@ -381,17 +310,16 @@ impl Assembly {
                 if problem {
                     self.problem(source, &name, format!("is not applied: {reason}"));
                 }
-                self.set_aside_statements
-                    .push(crate::join::UnmatchedStatement {
-                        exposure: entity.id.clone(),
-                        vulnerability: text_of("vulnerability")
-                            .and_then(|v| v.into_iter().next())
-                            .unwrap_or_default(),
-                        product_refs: text_of("product_refs").unwrap_or_default(),
-                        product_scope: text_of("product_scope").unwrap_or_default(),
-                        reason,
-                        provenance: vec![at(source, &entity.location)],
-                    });
+                self.set_aside_statements.push(UnmatchedStatement {
+                    exposure: entity.id.clone(),
+                    vulnerability: text_of("vulnerability")
+                        .and_then(|v| v.into_iter().next())
+                        .unwrap_or_default(),
+                    product_refs: text_of("product_refs").unwrap_or_default(),
+                    product_scope: text_of("product_scope").unwrap_or_default(),
+                    reason,
+                    provenance: vec![at(source, &entity.location)],
+                });
                 continue;
             }
             if entity.kind == STATEMENT_KIND
@@ -561,7 +489,7 @@ impl Assembly {
     pub fn to_entities(
         &self,
         product: &crate::submission::Product,
-    ) -> Result<(Entities, EntityUid, EntityUid), String> {
+    ) -> Result<(Entities, EntityUid, EntityUid), crate::error::SchemaError> {
         let supplier = uid("Supplier", &product.supplier)?;
         let product_uid = uid("Product", &product.name)?;
         let mut entities = vec![Entity::new_no_attrs(supplier.clone(), Default::default())];
@@ -606,17 +534,6 @@ impl Assembly {
         let entities = Entities::from_entities(entities, None).map_err(|e| e.to_string())?;
         Ok((entities, supplier, product_uid))
     }
-}
-
-/// A Cedar entity uid.
-pub fn uid(kind: &str, id: &str) -> Result<EntityUid, String> {
-    let type_name: EntityTypeName = kind
-        .parse()
-        .map_err(|e| format!("entity type `{kind}`: {e}"))?;
-    Ok(EntityUid::from_type_name_and_id(
-        type_name,
-        EntityId::new(id),
-    ))
 }
 
 fn at(source: &Provenance, location: &plugin::Location) -> Provenance {
@@ -673,183 +590,6 @@ fn merge(
     }
 }
 
-/// Checks a plugin's fact against the vocabulary and converts its value.
-fn checked(vocabulary: &Vocabulary, kind: &str, fact: &plugin::Fact) -> Result<FactValue, String> {
-    let attribute = vocabulary.lookup(kind, &fact.path).map_err(|e| match e {
-        LookupError::UnknownEntity => format!("entity kind `{kind}` is not declared in the schema"),
-        LookupError::Undeclared => format!("is not declared for `{kind}` in the bundle's schema"),
-        LookupError::NotARecord(why) => format!("is not declared: {why}, not a record"),
-    })?;
-    let wrong = |got: &str| {
-        format!(
-            "has a {got} value, but the schema declares {}",
-            attribute.ty.describe()
-        )
-    };
-    match (&attribute.ty, &fact.value) {
-        (FactType::Bool, plugin::Value::Boolean(b)) => Ok(FactValue::Bool(*b)),
-        (FactType::Long, plugin::Value::Long(n)) => Ok(FactValue::Long(*n)),
-        (FactType::String, plugin::Value::Text(s)) => {
-            visible(s)?;
-            Ok(FactValue::Text(s.clone()))
-        }
-        (FactType::StringSet, plugin::Value::TextSet(set)) => {
-            for member in set {
-                visible(member)?;
-            }
-            let mut set = set.clone();
-            set.sort();
-            set.dedup();
-            Ok(FactValue::TextSet(set))
-        }
-        (FactType::Decimal, plugin::Value::Decimal(d)) => {
-            if is_cedar_decimal(d) {
-                Ok(FactValue::Decimal(d.clone()))
-            } else {
-                Err(format!(
-                    "has `{d}`, which is not a decimal with at most four fractional digits"
-                ))
-            }
-        }
-        (FactType::Datetime, plugin::Value::Datetime(d)) => normalise_datetime(d)
-            .map(FactValue::Datetime)
-            .ok_or_else(|| format!("has `{d}`, which is not an RFC 3339 date-time")),
-        (FactType::Record(_), _) => {
-            Err("names a record, not a fact; give a path to one of its attributes".into())
-        }
-        (_, value) => Err(wrong(match value {
-            plugin::Value::Boolean(_) => "boolean",
-            plugin::Value::Long(_) => "long",
-            plugin::Value::Text(_) => "text",
-            plugin::Value::TextSet(_) => "text-set",
-            plugin::Value::Decimal(_) => "decimal",
-            plugin::Value::Datetime(_) => "datetime",
-        })),
-    }
-}
-
-/// Text that shows nothing yet is not empty (`"\u{200B}"`) is made to look
-/// given: refused, so the fact is absent and the document's facts are in
-/// doubt, rather than counted as an answer.
-fn visible(text: &str) -> Result<(), String> {
-    match crate::identity::only_invisible(text) {
-        Some(code_points) => Err(format!(
-            "is text of invisible characters only ({code_points}), which is not an answer"
-        )),
-        None => Ok(()),
-    }
-}
-
-fn is_cedar_decimal(s: &str) -> bool {
-    let digits = s.strip_prefix('-').unwrap_or(s);
-    let mut parts = digits.splitn(2, '.');
-    let whole = parts.next().unwrap_or("");
-    let fraction = parts.next().unwrap_or("0");
-    !whole.is_empty()
-        && whole.len() <= 15
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && !fraction.is_empty()
-        && fraction.len() <= 4
-        && fraction.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// An RFC 3339 date-time (or a bare date) as UTC, the form Cedar reads.
-pub fn normalise_datetime(s: &str) -> Option<String> {
-    let s = s.trim();
-    let timestamp: jiff::Timestamp = match s.parse() {
-        Ok(t) => t,
-        Err(_) => {
-            let date: jiff::civil::Date = s.parse().ok()?;
-            date.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp()
-        }
-    };
-    Some(format_datetime(timestamp))
-}
-
-/// A timestamp in Cedar's datetime form.
-pub fn format_datetime(t: jiff::Timestamp) -> String {
-    let millis = t.subsec_millisecond();
-    if millis == 0 {
-        t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
-    } else {
-        format!("{}.{millis:03}Z", t.strftime("%Y-%m-%dT%H:%M:%S"))
-    }
-}
-
-/// Attribute paths turned back into nested records.
-#[derive(Debug, Clone)]
-enum Node {
-    Leaf(FactValue),
-    Record(BTreeMap<String, Node>),
-}
-
-fn record_tree(facts: &FactMap) -> BTreeMap<String, Node> {
-    let mut root: BTreeMap<String, Node> = BTreeMap::new();
-    for (path, record) in facts {
-        insert(
-            &mut root,
-            path.split('.').collect::<Vec<_>>().as_slice(),
-            record.value.clone(),
-        );
-    }
-    root
-}
-
-fn insert(map: &mut BTreeMap<String, Node>, path: &[&str], value: FactValue) {
-    match path {
-        [] => {}
-        [last] => {
-            map.insert((*last).to_owned(), Node::Leaf(value));
-        }
-        [first, rest @ ..] => {
-            let node = map
-                .entry((*first).to_owned())
-                .or_insert_with(|| Node::Record(BTreeMap::new()));
-            if let Node::Record(inner) = node {
-                insert(inner, rest, value);
-            }
-        }
-    }
-}
-
-fn to_attrs(
-    tree: BTreeMap<String, Node>,
-) -> std::collections::HashMap<String, RestrictedExpression> {
-    tree.into_iter().map(|(k, v)| (k, expression(v))).collect()
-}
-
-fn expression(node: Node) -> RestrictedExpression {
-    match node {
-        Node::Leaf(value) => value_expression(&value),
-        Node::Record(fields) => {
-            let fields: Vec<(String, RestrictedExpression)> = fields
-                .into_iter()
-                .map(|(k, v)| (k, expression(v)))
-                .collect();
-            // Keys come from a map, so they are unique and this cannot fail.
-            RestrictedExpression::new_record(fields).unwrap_or_else(|_| {
-                RestrictedExpression::new_record(Vec::new())
-                    .unwrap_or_else(|_| RestrictedExpression::new_bool(false))
-            })
-        }
-    }
-}
-
-/// A fact value as a Cedar expression.
-pub fn value_expression(value: &FactValue) -> RestrictedExpression {
-    match value {
-        FactValue::Bool(b) => RestrictedExpression::new_bool(*b),
-        FactValue::Long(n) => RestrictedExpression::new_long(*n),
-        FactValue::Text(s) => RestrictedExpression::new_string(s.clone()),
-        FactValue::TextSet(set) => RestrictedExpression::new_set(
-            set.iter()
-                .map(|s| RestrictedExpression::new_string(s.clone())),
-        ),
-        FactValue::Decimal(d) => RestrictedExpression::new_decimal(d),
-        FactValue::Datetime(d) => RestrictedExpression::new_datetime(d),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -873,9 +613,9 @@ mod tests {
 
     #[test]
     fn decimals_must_fit_cedar() {
-        assert!(is_cedar_decimal("7.5"));
-        assert!(is_cedar_decimal("-10"));
-        assert!(!is_cedar_decimal("7.55555"));
-        assert!(!is_cedar_decimal("1e3"));
+        assert!(checked::is_cedar_decimal("7.5"));
+        assert!(checked::is_cedar_decimal("-10"));
+        assert!(!checked::is_cedar_decimal("7.55555"));
+        assert!(!checked::is_cedar_decimal("1e3"));
     }
 }

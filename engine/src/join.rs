@@ -19,34 +19,21 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
-
 use crate::bundle::{Bundle, ReferenceData};
-use crate::decision::DocumentNote;
-use crate::facts::{Assembly, FactMap, FactProblem, FactValue, Provenance};
+use crate::facts::DocumentNote;
+pub use crate::facts::UnmatchedStatement;
+use crate::facts::{Assembly, FactProblem, FactValue, Provenance};
 use crate::identity::{names_product, purl_base, purl_unversioned};
 use crate::reference::{Kev, NhsAlerts};
 use crate::submission::Product;
 
-/// A VEX statement that does not apply to the submission: it names nothing
-/// submitted, is about another product or version, or is dated after the
-/// evaluation time. Listed, never dropped.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct UnmatchedStatement {
-    /// The `Exposure` entity id.
-    pub exposure: String,
-    /// The vulnerability.
-    pub vulnerability: String,
-    /// What the statement names.
-    pub product_refs: Vec<String>,
-    /// The product the statement is about, when it says (`product_scope`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub product_scope: Vec<String>,
-    /// Why it does not apply.
-    pub reason: String,
-    /// Where the statement is.
-    pub provenance: Vec<Provenance>,
-}
+mod binding;
+mod read;
+mod severity;
+
+use binding::{bind_documents, provenance};
+use read::{percent_decode, text, text_set};
+use severity::severity;
 
 /// Why a statement that names nothing submitted does not apply.
 pub const NAMES_NOTHING_SUBMITTED: &str =
@@ -114,40 +101,6 @@ impl Index {
             return get(&self.purl_unversioned, base);
         }
         found
-    }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%'
-            && let (Some(h), Some(l)) = (bytes.get(i + 1), bytes.get(i + 2))
-            && let (Some(h), Some(l)) = ((*h as char).to_digit(16), (*l as char).to_digit(16))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
-}
-
-fn text_set(facts: &FactMap, path: &str) -> Vec<String> {
-    match facts.get(path).map(|r| &r.value) {
-        Some(FactValue::TextSet(set)) => set.clone(),
-        Some(FactValue::Text(t)) => vec![t.clone()],
-        _ => Vec::new(),
-    }
-}
-
-fn text(facts: &FactMap, path: &str) -> Option<String> {
-    match facts.get(path).map(|r| &r.value) {
-        Some(FactValue::Text(t)) => Some(t.clone()),
-        _ => None,
     }
 }
 
@@ -242,7 +195,7 @@ fn future_fixes(assembly: &mut Assembly, as_of: jiff::Timestamp) {
             message: format!(
                 "the fix is dated {date}, after the evaluation time {}: a fix not yet released \
                  cannot start the 14-day patching clock; correct the date",
-                crate::facts::format_datetime(as_of)
+                crate::time::format_datetime(as_of)
             ),
         });
         entity.facts.remove("fix_available");
@@ -327,6 +280,7 @@ fn exposures(
                          the known-exploited catalogue; give its CVE id as an alias"
                     ),
                     location: first.location.clone(),
+                    region: None,
                 });
             }
         }
@@ -431,10 +385,10 @@ fn exposures(
             };
             set("known_exploited", FactValue::Bool(true));
             set("known_ransomware", FactValue::Bool(entry.known_ransomware));
-            if let Some(d) = crate::facts::normalise_datetime(&entry.date_added) {
+            if let Some(d) = crate::time::normalise_datetime(&entry.date_added) {
                 set("date_added", FactValue::Datetime(d));
             }
-            if let Some(d) = crate::facts::normalise_datetime(&entry.due_date) {
+            if let Some(d) = crate::time::normalise_datetime(&entry.due_date) {
                 set("due_date", FactValue::Datetime(d));
             }
             for (path, value) in [
@@ -452,347 +406,9 @@ fn exposures(
     unmatched
 }
 
-/// The CVSS v3 qualitative rating of a base score (FIRST, CVSS v3.1
-/// specification, table 14); `None` outside 0.0–10.0.
-fn rating_of_score(score: &str) -> Option<&'static str> {
-    // Tenths, without floating point: "9.8" → 98.
-    let (whole, fraction) = score.split_once('.').unwrap_or((score, "0"));
-    let whole: u32 = whole.parse().ok()?;
-    let tenths: u32 = fraction.get(..1).unwrap_or("0").parse().ok()?;
-    let rest_zero = fraction
-        .get(1..)
-        .unwrap_or_default()
-        .bytes()
-        .all(|b| b == b'0');
-    let value = whole.checked_mul(10)?.checked_add(tenths)?;
-    if value > 100 || (value == 100 && !rest_zero) {
-        return None;
-    }
-    // A score of 8.95 is above 8.9: round the band boundary up.
-    let value = if rest_zero { value } else { value + 1 };
-    Some(match value {
-        0 => "none",
-        1..=39 => "low",
-        40..=69 => "medium",
-        70..=89 => "high",
-        _ => "critical",
-    })
-}
-
-/// A document's severity word, in the CVSS v3 rating scale.
-fn rating_of_word(word: &str) -> Option<&'static str> {
-    match crate::identity::folded(word).as_str() {
-        "critical" => Some("critical"),
-        "high" | "important" => Some("high"),
-        "medium" | "moderate" => Some("medium"),
-        "low" => Some("low"),
-        "none" | "info" | "informational" => Some("none"),
-        _ => None,
-    }
-}
-
-const RATINGS: [&str; 5] = ["none", "low", "medium", "high", "critical"];
-
-/// `severity_rating` of an open statement (affected or under
-/// investigation): the worse of its CVSS score's rating and its severity
-/// word's. A score outside 0–10 is a problem and not used; with neither
-/// usable, the rating is absent and the rules that need it are undecided —
-/// unknown severity is never low severity.
-fn severity(assembly: &mut Assembly, key: &(String, String)) {
-    let Some(entity) = assembly.entities.get(key) else {
-        return;
-    };
-    let open = matches!(
-        text(&entity.facts, "status").as_deref(),
-        Some("affected" | "under_investigation")
-    );
-    let score = entity
-        .facts
-        .get("cvss_score")
-        .and_then(|record| match &record.value {
-            FactValue::Decimal(d) => Some((d.clone(), record.provenance.clone())),
-            _ => None,
-        });
-    let word = entity
-        .facts
-        .get("severity")
-        .and_then(|record| match &record.value {
-            FactValue::Text(t) => Some((t.clone(), record.provenance.clone())),
-            _ => None,
-        });
-    let mut provenance = Vec::new();
-    let mut best: Option<&'static str> = None;
-    let mut consider = |rating: &'static str, at: Vec<Provenance>| {
-        let rank = |r: &str| RATINGS.iter().position(|x| *x == r);
-        if best.is_none_or(|b| rank(rating) > rank(b)) {
-            best = Some(rating);
-        }
-        provenance.extend(at);
-    };
-    if let Some((score, at)) = score {
-        match rating_of_score(&score) {
-            Some(rating) => consider(rating, at),
-            None => {
-                let first = at.first().cloned().unwrap_or_default();
-                assembly.problems.push(FactProblem {
-                    plugin: first.plugin,
-                    document: first.document,
-                    fact: format!("Exposure[{}].cvss_score", key.1),
-                    message: format!(
-                        "the CVSS score `{score}` is outside 0.0–10.0: it is not used"
-                    ),
-                });
-                if let Some(entity) = assembly.entities.get_mut(key) {
-                    entity.facts.remove("cvss_score");
-                }
-            }
-        }
-    }
-    if let Some((word, at)) = word
-        && let Some(rating) = rating_of_word(&word)
-    {
-        consider(rating, at);
-    }
-    if let (true, Some(rating)) = (open, best) {
-        assembly.set_derived(
-            Some(key),
-            "severity_rating",
-            FactValue::Text(rating.to_owned()),
-            provenance,
-        );
-    }
-}
-
-/// Organisation names compared as a person would: folded, punctuation
-/// dropped, and the common legal suffixes in one spelling.
-fn organisation(name: &str) -> String {
-    let folded = crate::identity::folded(name);
-    let words: Vec<String> = folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| match w {
-            "limited" => "ltd".to_owned(),
-            "incorporated" => "inc".to_owned(),
-            "company" => "co".to_owned(),
-            "corporation" => "corp".to_owned(),
-            w => w.to_owned(),
-        })
-        .collect();
-    words.join(" ")
-}
-
-/// Binds each document to the submission: whether the product (and the
-/// supplier) a document names is the one in `submission.toml`. Each fact is
-/// set only when the document names one, so a document that names none
-/// leaves the rules that need it undecided.
-///
-/// - `sbom.names_product`: the SBOM's subject has the product's name and
-///   version (a subject with no version does not say it is this version);
-/// - `dtac.names_product`, `dtac.names_supplier`: the DTAC answers' product
-///   and supplier;
-/// - `mds2.names_product`, `mds2.names_supplier`: the MDS2 form's device
-///   description or model names the product, its manufacturer is the
-///   supplier;
-/// - `pentest.names_product`: the pen test summary's product;
-///   `pentest.external`: the tester is not the supplier itself;
-/// - `scorecard.names_product`: the Scorecard result's repository is one
-///   the manifest's `identifiers` declare (a repository URL, or a github /
-///   gitlab / bitbucket purl); absent when none is declared, so the rule
-///   that binds it asks for one;
-/// - `cyber_essentials.scope_names_product`: the certificate's scope text
-///   names the product (compared after [`crate::identity::folded`]);
-/// - `assurance.names_product`: the supplier assurance statement names the
-///   product and, when it names a version, the submitted version (a
-///   statement about another version does not count for this one);
-///   `assurance.names_supplier`: it is the supplier's.
-fn bind_documents(assembly: &mut Assembly, product: &Product) {
-    let same_text = |a: &str, b: &str| crate::identity::folded(a) == crate::identity::folded(b);
-    let same_org = |a: &str, b: &str| organisation(a) == organisation(b);
-    let get = |assembly: &Assembly, path: &str| {
-        assembly
-            .product
-            .get(path)
-            .and_then(|record| match &record.value {
-                FactValue::Text(t) => Some((t.clone(), record.provenance.clone())),
-                _ => None,
-            })
-    };
-    let mut derived: Vec<(&str, bool, Vec<Provenance>)> = Vec::new();
-
-    if let Some((name, at)) = get(assembly, "sbom.subject_name")
-        && let Some((version, version_at)) = get(assembly, "sbom.subject_version")
-    {
-        let both = same_text(&name, &product.name) && same_text(&version, &product.version);
-        derived.push(("sbom.names_product", both, [at, version_at].concat()));
-    } else if let Some((name, at)) = get(assembly, "sbom.subject_name")
-        && !same_text(&name, &product.name)
-    {
-        // Another product, whatever its version.
-        derived.push(("sbom.names_product", false, at));
-    }
-    if let Some((name, at)) = get(assembly, "dtac.product_name") {
-        derived.push(("dtac.names_product", same_text(&name, &product.name), at));
-    }
-    if let Some((name, at)) = get(assembly, "dtac.supplier_name") {
-        derived.push((
-            "dtac.names_supplier",
-            same_org(&name, &product.supplier),
-            at,
-        ));
-    }
-    let device: Vec<(String, Vec<Provenance>)> = ["mds2.device", "mds2.device_model"]
-        .iter()
-        .filter_map(|path| get(assembly, path))
-        .collect();
-    if !device.is_empty() {
-        let wanted = crate::identity::folded(&product.name);
-        let names = device
-            .iter()
-            .any(|(text, _)| crate::identity::folded(text).contains(&wanted));
-        let at = device.into_iter().flat_map(|(_, at)| at).collect();
-        derived.push(("mds2.names_product", names, at));
-    }
-    if let Some((name, at)) = get(assembly, "mds2.manufacturer") {
-        derived.push((
-            "mds2.names_supplier",
-            same_org(&name, &product.supplier),
-            at,
-        ));
-    }
-    if let Some((name, at)) = get(assembly, "pentest.product_name") {
-        derived.push(("pentest.names_product", same_text(&name, &product.name), at));
-    }
-    if let Some((tester, at)) = get(assembly, "pentest.tester") {
-        let supplier = organisation(&product.supplier);
-        let tester = organisation(&tester);
-        // "Northwind Health Ltd (internal security team)" is the supplier.
-        let own = !supplier.is_empty()
-            && (tester == supplier
-                || format!(" {tester} ").contains(&format!(" {supplier} "))
-                || format!(" {supplier} ").contains(&format!(" {tester} ")));
-        derived.push(("pentest.external", !own, at));
-    }
-    if let Some((repo, at)) = get(assembly, "scorecard.repo") {
-        // Only a product that declares its source repository can be bound.
-        let declared: Vec<String> = product
-            .identifiers
-            .iter()
-            .filter_map(|i| repository_key(i))
-            .collect();
-        if !declared.is_empty() {
-            let names = repository_key(&repo).is_some_and(|r| declared.contains(&r));
-            derived.push(("scorecard.names_product", names, at));
-        }
-    }
-    if let Some((scope, at)) = get(assembly, "cyber_essentials.scope") {
-        let wanted = crate::identity::folded(&product.name);
-        let names = !wanted.is_empty() && crate::identity::folded(&scope).contains(&wanted);
-        derived.push(("cyber_essentials.scope_names_product", names, at));
-    }
-    if let Some((name, at)) = get(assembly, "assurance.product_name") {
-        let mut names = same_text(&name, &product.name);
-        let mut at = at;
-        if let Some((version, version_at)) = get(assembly, "assurance.product_version") {
-            names = names && same_text(&version, &product.version);
-            at.extend(version_at);
-        }
-        derived.push(("assurance.names_product", names, at));
-    }
-    if let Some((name, at)) = get(assembly, "assurance.supplier_name") {
-        derived.push((
-            "assurance.names_supplier",
-            same_org(&name, &product.supplier),
-            at,
-        ));
-    }
-    for (path, value, at) in derived {
-        assembly.set_derived(None, path, FactValue::Bool(value), at);
-    }
-}
-
-/// A source repository as `host/owner/name`, lower case, from the ways a
-/// manifest or a document writes one: `https://github.com/O/R`,
-/// `git+ssh://git@github.com/O/R.git`, `github.com/o/r`, or a purl of type
-/// github, gitlab or bitbucket (`pkg:github/o/r@v1`). `None` for anything
-/// else (another purl, a CPE, a bare name).
-pub(crate) fn repository_key(text: &str) -> Option<String> {
-    let text = text.trim().to_ascii_lowercase();
-    if let Some(purl) = text.strip_prefix("pkg:") {
-        let (kind, rest) = purl.split_once('/')?;
-        let host = match kind {
-            "github" => "github.com",
-            "gitlab" => "gitlab.com",
-            "bitbucket" => "bitbucket.org",
-            _ => return None,
-        };
-        let path = rest.split(['@', '?', '#']).next().unwrap_or_default();
-        return Some(format!(
-            "{host}/{}",
-            percent_decode(path).trim_end_matches('/')
-        ));
-    }
-    let text = text.strip_prefix("git+").unwrap_or(&text);
-    let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
-    let rest = rest.split_once('@').map_or(rest, |(_, rest)| rest);
-    let rest = rest.strip_prefix("www.").unwrap_or(rest);
-    let rest = rest.trim_end_matches('/');
-    let rest = rest.strip_suffix(".git").unwrap_or(rest);
-    let rest = rest.replacen(':', "/", 1);
-    let (host, path) = rest.split_once('/')?;
-    // A host and at least owner/name.
-    (host.contains('.') && path.contains('/') && !path.contains(' '))
-        .then(|| format!("{host}/{path}"))
-}
-
-/// `provenance.subject_matches_artifact`: whether a provenance subject is an
-/// artefact the manifest declares. Set only when both are given.
-fn provenance(assembly: &mut Assembly, product: &Product, manifest_sha256: &str) {
-    let declared = product.artifact_digests();
-    if declared.is_empty() {
-        return;
-    }
-    let mut digests = declared.clone();
-    digests.sort();
-    digests.dedup();
-    assembly.set_derived(
-        None,
-        "artifact_digests",
-        FactValue::TextSet(digests),
-        vec![Provenance {
-            document: crate::submission::MANIFEST.to_owned(),
-            document_sha256: manifest_sha256.to_owned(),
-            plugin: "assure".into(),
-            plugin_sha256: String::new(),
-            location: "product.artifact_sha256".into(),
-        }],
-    );
-    let Some(record) = assembly.product.get("provenance.subject_digests") else {
-        return;
-    };
-    let FactValue::TextSet(subjects) = &record.value else {
-        return;
-    };
-    let matches = subjects
-        .iter()
-        .any(|s| declared.contains(&s.to_ascii_lowercase()));
-    let mut provenance = record.provenance.clone();
-    provenance.push(Provenance {
-        document: crate::submission::MANIFEST.to_owned(),
-        document_sha256: manifest_sha256.to_owned(),
-        plugin: "assure".into(),
-        plugin_sha256: String::new(),
-        location: "product.artifact_sha256".into(),
-    });
-    assembly.set_derived(
-        None,
-        "provenance.subject_matches_artifact",
-        FactValue::Bool(matches),
-        provenance,
-    );
-}
-
 #[cfg(test)]
 mod tests {
+    use super::read::repository_key;
     use super::*;
 
     #[test]

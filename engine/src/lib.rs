@@ -11,17 +11,21 @@
 //! command-line tool does that.
 //!
 //! ```no_run
-//! use assure_engine::{Bundle, CheckOptions, Engine, LoadOptions, Limits, Submission};
+//! use assure_engine::{CheckOptions, Engine, Submission, TrustedBundle};
 //!
 //! # fn main() -> Result<(), assure_engine::Error> {
-//! let engine = Engine::new(Bundle::builtin()?, Limits::default())?;
-//! let submission = Submission::load("examples/approved".as_ref(), &LoadOptions::default())?;
+//! // The bundle's own limits, then the caller's overrides, within the ceilings.
+//! let engine = Engine::builder(TrustedBundle::builtin()?)
+//!     .limit("deadline_ms", 5_000)
+//!     .build()?;
+//! let submission = Submission::load("examples/approved".as_ref(), &engine.load_options(false))?;
 //! let (decision, _timings) = engine.check(&submission, &CheckOptions { as_of: jiff::Timestamp::now() })?;
 //! println!("{}: {}", decision.verdict, decision.summary);
 //! # Ok(())
 //! # }
 //! ```
 
+pub mod batch;
 pub mod bundle;
 mod check;
 pub mod codecache;
@@ -30,22 +34,28 @@ pub mod error;
 pub mod fact_use;
 pub mod facts;
 pub mod identity;
+pub mod init;
 pub mod join;
 pub mod limits;
 pub mod media;
 pub mod plugin;
 pub mod policytest;
+pub mod position;
 pub mod record;
 pub mod reference;
 pub mod submission;
+pub mod time;
+pub mod trusted;
 pub mod vocabulary;
 
 pub use bundle::{Bundle, Rule, Severity, TrustConfig};
-pub use check::{CheckOptions, Engine, Evaluation, Timings};
+pub use check::{CheckOptions, Engine, EngineBuilder, Evaluation, Timings, verdict};
 pub use codecache::CodeCache;
 pub use decision::{Decision, Finding, Verdict};
 pub use error::Error;
-pub use plugin::{Limits, PluginHost};
-pub use submission::{LoadOptions, Submission, SubmissionLimits};
+pub use limits::{SandboxLimits, SubmissionLimits};
+pub use plugin::PluginHost;
+pub use submission::{LoadOptions, Submission};
+pub use trusted::{TrustBasis, TrustedBundle};
 
 pub use jiff;

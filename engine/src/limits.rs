@@ -21,9 +21,6 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::plugin::Limits;
-use crate::submission::SubmissionLimits;
-
 /// One limit: what it is called and bounds, its default and its ceiling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LimitSpec {
@@ -181,6 +178,73 @@ fn to_usize(n: u64) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
 }
 
+/// The sandbox's limits for one plugin call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SandboxLimits {
+    /// Fuel (roughly, WebAssembly instructions) a call may use.
+    pub fuel: u64,
+    /// Wall-clock time a call may take.
+    pub deadline: Duration,
+    /// Linear memory a plugin instance may grow to, in bytes.
+    pub memory_bytes: usize,
+    /// Table elements a plugin instance may have.
+    pub table_elements: usize,
+    /// Largest document handed to a plugin, in bytes.
+    pub max_input_bytes: usize,
+    /// Output allowed regardless of the document's size, in bytes.
+    pub output_base_bytes: usize,
+    /// Output allowed per byte of the document.
+    pub output_per_input_byte: usize,
+    /// Largest output whatever the document's size, in bytes.
+    pub max_output_bytes: usize,
+    /// Deepest nesting of arrays and objects in a JSON document, checked
+    /// before the plugin reads it.
+    pub nesting_depth: usize,
+    /// Largest plugin binary, in bytes.
+    pub plugin_bytes: usize,
+    /// Most functions one plugin may define, checked before compiling it.
+    pub functions: u64,
+    /// Most local variables over all of one plugin's functions, checked
+    /// before compiling it.
+    pub locals: u64,
+}
+
+impl Default for SandboxLimits {
+    /// The defaults of [`TABLE`].
+    fn default() -> Self {
+        sandbox_defaults()
+    }
+}
+
+impl SandboxLimits {
+    /// The output a plugin may return for a document of `input` bytes.
+    pub fn output_limit(&self, input: usize) -> usize {
+        self.output_base_bytes
+            .saturating_add(self.output_per_input_byte.saturating_mul(input))
+            .min(self.max_output_bytes)
+    }
+}
+
+/// Limits on what a submission may hold.
+#[derive(Debug, Clone)]
+pub struct SubmissionLimits {
+    /// Most evidence entries in a manifest.
+    pub max_files: usize,
+    /// Largest single evidence file, in bytes.
+    pub max_file_bytes: u64,
+    /// Largest total of all evidence files, in bytes.
+    pub max_total_bytes: u64,
+    /// Largest manifest, in bytes.
+    pub max_manifest_bytes: u64,
+}
+
+impl Default for SubmissionLimits {
+    /// The defaults of [`TABLE`].
+    fn default() -> Self {
+        submission_defaults()
+    }
+}
+
 /// The limits a bundle sets: `[limits]` in `bundle.toml`, by name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BundleLimits {
@@ -234,18 +298,18 @@ impl BundleLimits {
         self.values.get(name).copied()
     }
 
-    /// The plugin limits: `base` with what this bundle sets.
-    pub fn apply_to_plugins(&self, base: &Limits) -> Limits {
-        let mut limits = base.clone();
+    /// The sandbox limits: the defaults with what this bundle sets.
+    pub fn sandbox(&self) -> SandboxLimits {
+        let mut limits = SandboxLimits::default();
         for (name, value) in &self.values {
             limits.set(name, *value);
         }
         limits
     }
 
-    /// The submission limits: `base` with what this bundle sets.
-    pub fn apply_to_submission(&self, base: &SubmissionLimits) -> SubmissionLimits {
-        let mut limits = base.clone();
+    /// The submission limits: the defaults with what this bundle sets.
+    pub fn submission(&self) -> SubmissionLimits {
+        let mut limits = SubmissionLimits::default();
         for (name, value) in &self.values {
             limits.set(name, *value);
         }
@@ -272,12 +336,7 @@ pub fn check(name: &str, value: u64) -> Result<(), LimitError> {
     Ok(())
 }
 
-impl Limits {
-    /// The defaults with what `bundle` sets.
-    pub fn for_bundle(bundle: &crate::Bundle) -> Self {
-        bundle.limits.apply_to_plugins(&Self::default())
-    }
-
+impl SandboxLimits {
     /// Sets the limit `name` (a name in [`TABLE`]); other names are not
     /// plugin limits and are ignored here.
     pub fn set(&mut self, name: &str, value: u64) {
@@ -330,11 +389,6 @@ impl Limits {
 }
 
 impl SubmissionLimits {
-    /// The defaults with what `bundle` sets.
-    pub fn for_bundle(bundle: &crate::Bundle) -> Self {
-        bundle.limits.apply_to_submission(&Self::default())
-    }
-
     /// Sets the limit `name`; other names are not submission limits and are
     /// ignored here.
     pub fn set(&mut self, name: &str, value: u64) {
@@ -348,9 +402,9 @@ impl SubmissionLimits {
     }
 }
 
-/// The plugin defaults, from [`TABLE`].
-pub(crate) fn plugin_defaults() -> Limits {
-    Limits {
+/// The sandbox defaults, from [`TABLE`].
+fn sandbox_defaults() -> SandboxLimits {
+    SandboxLimits {
         fuel: default_of("fuel"),
         deadline: Duration::from_millis(default_of("deadline_ms")),
         memory_bytes: to_usize(default_of("memory_bytes")),
@@ -367,7 +421,7 @@ pub(crate) fn plugin_defaults() -> Limits {
 }
 
 /// The submission defaults, from [`TABLE`].
-pub(crate) fn submission_defaults() -> SubmissionLimits {
+fn submission_defaults() -> SubmissionLimits {
     SubmissionLimits {
         max_files: to_usize(default_of("files")),
         max_file_bytes: default_of("file_bytes"),
@@ -471,13 +525,13 @@ mod tests {
                 s.ceiling
             );
         }
-        assert_eq!(Limits::default().validate(), Ok(()));
+        assert_eq!(SandboxLimits::default().validate(), Ok(()));
     }
 
     #[test]
     fn every_name_sets_a_field() {
         for s in TABLE {
-            let mut plugin = Limits::default();
+            let mut plugin = SandboxLimits::default();
             plugin.set(s.name, 7);
             let mut submission = SubmissionLimits::default();
             submission.set(s.name, 7);

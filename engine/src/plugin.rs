@@ -12,7 +12,7 @@
 //! decision turns into needs-evidence at best, never approve.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -30,58 +30,12 @@ mod bindings {
     });
 }
 
+pub use crate::limits::SandboxLimits;
 use bindings::{Document, ExtractorPre};
 pub use bindings::{Entity, EntityRef, Extraction, Fact, Location, Note, PluginInfo, Value};
 
 /// The WIT package version this host speaks.
 pub const CONTRACT: &str = "assure:plugin/extractor@0.1.0";
-
-/// The sandbox's limits for one plugin call.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Limits {
-    /// Fuel (roughly, WebAssembly instructions) a call may use.
-    pub fuel: u64,
-    /// Wall-clock time a call may take.
-    pub deadline: Duration,
-    /// Linear memory a plugin instance may grow to, in bytes.
-    pub memory_bytes: usize,
-    /// Table elements a plugin instance may have.
-    pub table_elements: usize,
-    /// Largest document handed to a plugin, in bytes.
-    pub max_input_bytes: usize,
-    /// Output allowed regardless of the document's size, in bytes.
-    pub output_base_bytes: usize,
-    /// Output allowed per byte of the document.
-    pub output_per_input_byte: usize,
-    /// Largest output whatever the document's size, in bytes.
-    pub max_output_bytes: usize,
-    /// Deepest nesting of arrays and objects in a JSON document, checked
-    /// before the plugin reads it.
-    pub nesting_depth: usize,
-    /// Largest plugin binary, in bytes.
-    pub plugin_bytes: usize,
-    /// Most functions one plugin may define, checked before compiling it.
-    pub functions: u64,
-    /// Most local variables over all of one plugin's functions, checked
-    /// before compiling it.
-    pub locals: u64,
-}
-
-impl Default for Limits {
-    /// The defaults of `crate::limits::TABLE`.
-    fn default() -> Self {
-        crate::limits::plugin_defaults()
-    }
-}
-
-impl Limits {
-    /// The output a plugin may return for a document of `input` bytes.
-    pub fn output_limit(&self, input: usize) -> usize {
-        self.output_base_bytes
-            .saturating_add(self.output_per_input_byte.saturating_mul(input))
-            .min(self.max_output_bytes)
-    }
-}
 
 /// The epoch tick: deadlines are measured in these.
 const TICK: Duration = Duration::from_millis(10);
@@ -97,7 +51,7 @@ fn as_u64(n: usize) -> u64 {
 /// Runs plugins. Cheap to share between threads.
 pub struct PluginHost {
     engine: Engine,
-    limits: Limits,
+    limits: SandboxLimits,
     code_cache: Option<ActiveCache>,
     counters: Counters,
     ticker: Option<JoinHandle<()>>,
@@ -236,14 +190,14 @@ impl ResourceLimiter for Limiter {
 impl PluginHost {
     /// A host with the given limits that compiles every plugin it loads.
     /// Starts one background thread that advances the wall-clock deadline.
-    pub fn new(limits: Limits) -> Result<Self, PluginError> {
+    pub fn new(limits: SandboxLimits) -> Result<Self, PluginError> {
         Self::with_code_cache(limits, None)
     }
 
     /// A host with the given limits that keeps compiled plugin code in
     /// `code_cache` (when given) and reuses it from there.
     pub fn with_code_cache(
-        limits: Limits,
+        limits: SandboxLimits,
         code_cache: Option<CodeCache>,
     ) -> Result<Self, PluginError> {
         let code_cache = code_cache
@@ -300,7 +254,7 @@ impl PluginHost {
     }
 
     /// The limits every call runs under.
-    pub fn limits(&self) -> &Limits {
+    pub fn limits(&self) -> &SandboxLimits {
         &self.limits
     }
 
@@ -461,7 +415,7 @@ impl PluginHost {
 /// Refuses a plugin too big, or with too many functions or locals, before
 /// Cranelift spends time on it: compile time grows with both, and a plugin
 /// is compiled before any deadline can apply.
-fn check_shape(bytes: &[u8], limits: &Limits) -> Result<(), String> {
+fn check_shape(bytes: &[u8], limits: &SandboxLimits) -> Result<(), String> {
     use wasmparser::{Parser, Payload};
     if bytes.len() > limits.plugin_bytes {
         return Err(format!(
@@ -516,7 +470,7 @@ fn is_limit_trap(e: &wasmtime::Error) -> bool {
 }
 
 /// Says which limit stopped a call, or what the fault was.
-fn classify(store: &Store<StoreState>, e: &wasmtime::Error, limits: &Limits) -> String {
+fn classify(store: &Store<StoreState>, e: &wasmtime::Error, limits: &SandboxLimits) -> String {
     if let Some(hit) = &store.data().limiter.hit {
         return hit.clone();
     }
@@ -586,10 +540,13 @@ fn output_size(extraction: &Extraction) -> usize {
             .sum::<usize>()
 }
 
-/// Plugins compiled on first use, shared by every check in a process.
+/// Plugins compiled on first use, shared by every check in a process. A
+/// plugin that compiled is kept; one that failed to load is not, so a
+/// long-lived process (a service) tries again on its next use instead of
+/// failing that plugin until it restarts.
 #[derive(Debug, Default)]
 pub(crate) struct PluginCache {
-    slots: Vec<(String, OnceLock<Loaded>)>,
+    slots: Vec<(String, Mutex<Option<Arc<LoadedPlugin>>>)>,
 }
 
 /// A plugin compiled once, or why it could not be.
@@ -598,25 +555,83 @@ pub(crate) type Loaded = Result<Arc<LoadedPlugin>, String>;
 impl PluginCache {
     pub(crate) fn new(names: impl IntoIterator<Item = String>) -> Self {
         Self {
-            slots: names.into_iter().map(|n| (n, OnceLock::new())).collect(),
+            slots: names.into_iter().map(|n| (n, Mutex::new(None))).collect(),
         }
     }
 
-    /// The loaded plugin `name`, compiling it with `load` the first time,
-    /// and whether this call loaded it.
+    /// The loaded plugin `name`, compiling it with `load` when it is not
+    /// loaded yet, and whether this call loaded it. Calls for the same
+    /// plugin wait for one another, so a plugin is compiled once.
     pub(crate) fn get(
         &self,
         name: &str,
         load: impl FnOnce() -> Result<LoadedPlugin, PluginError>,
     ) -> Option<(Loaded, bool)> {
         let (_, slot) = self.slots.iter().find(|(n, _)| n == name)?;
-        let mut fresh = false;
-        let loaded = slot
-            .get_or_init(|| {
-                fresh = true;
-                load().map(Arc::new).map_err(|e| e.to_string())
+        // A poisoned slot (a panic while loading) is loaded afresh.
+        let mut slot = slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(plugin) = slot.as_ref() {
+            return Some((Ok(Arc::clone(plugin)), false));
+        }
+        match load() {
+            Ok(plugin) => {
+                let plugin = Arc::new(plugin);
+                *slot = Some(Arc::clone(&plugin));
+                Some((Ok(plugin), true))
+            }
+            Err(e) => Some((Err(e.to_string()), true)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+
+    use super::*;
+
+    /// The built-in bundle's CycloneDX plugin, compiled.
+    fn cyclonedx(host: &PluginHost) -> Result<LoadedPlugin, PluginError> {
+        let (_, bytes) = crate::bundle::builtin::FILES
+            .iter()
+            .find(|(path, _)| *path == "plugins/cyclonedx.wasm")
+            .unwrap();
+        host.load("cyclonedx", bytes)
+    }
+
+    #[test]
+    fn a_failed_load_is_tried_again_and_a_loaded_plugin_is_kept() {
+        let host = PluginHost::new(SandboxLimits::default()).unwrap();
+        let cache = PluginCache::new(["cyclonedx".to_owned()]);
+        // The first load fails (a deadline hit while the machine was busy).
+        let (first, fresh) = cache
+            .get("cyclonedx", || {
+                Err(PluginError::Load {
+                    plugin: "cyclonedx".into(),
+                    message: "deadline exceeded".into(),
+                })
             })
-            .clone();
-        Some((loaded, fresh))
+            .unwrap();
+        assert!(fresh);
+        assert!(first.unwrap_err().contains("deadline exceeded"));
+        // The next use loads it: the failure did not stick.
+        let (second, fresh) = cache.get("cyclonedx", || cyclonedx(&host)).unwrap();
+        assert!(fresh);
+        assert!(second.is_ok());
+        // And then it is kept: no load is attempted again.
+        let (third, fresh) = cache
+            .get("cyclonedx", || -> Result<LoadedPlugin, PluginError> {
+                unreachable!("a loaded plugin is not loaded again")
+            })
+            .unwrap();
+        assert!(!fresh);
+        assert!(third.is_ok());
+        assert!(
+            cache
+                .get("not-in-the-bundle", || cyclonedx(&host))
+                .is_none()
+        );
     }
 }

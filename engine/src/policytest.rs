@@ -6,94 +6,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
 use crate::check::{CheckOptions, Engine, Evaluation, Timings};
 use crate::decision::Decision;
 use crate::facts::{self, Assembly, FactValue, Provenance};
 use crate::plugin;
-use crate::submission::{LoadOptions, Product, Profile, Submission};
-use crate::vocabulary::FactType;
+use crate::submission::{LoadOptions, Product, Submission};
+
+mod format;
+
+use format::{Case, Defaults, EntityToml, Expect, TestFile, fact_value, typed};
 
 /// The evaluation time when a file gives none.
 const DEFAULT_AS_OF: &str = "2025-09-22T00:00:00Z";
-
-/// One test file.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TestFile {
-    #[serde(default)]
-    defaults: Defaults,
-    #[serde(default, rename = "case")]
-    cases: Vec<Case>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Defaults {
-    as_of: Option<String>,
-    #[serde(default)]
-    profile: Option<Profile>,
-    #[serde(default)]
-    product: Option<ProductToml>,
-    #[serde(default)]
-    facts: BTreeMap<String, toml::Value>,
-    #[serde(default, rename = "entity")]
-    entities: Vec<EntityToml>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ProductToml {
-    name: Option<String>,
-    version: Option<String>,
-    supplier: Option<String>,
-    #[serde(default)]
-    artifact_sha256: Vec<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EntityToml {
-    kind: String,
-    id: String,
-    #[serde(default)]
-    facts: BTreeMap<String, toml::Value>,
-    #[serde(default)]
-    parents: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Case {
-    name: String,
-    as_of: Option<String>,
-    profile: Option<Profile>,
-    product: Option<ProductToml>,
-    submission: Option<String>,
-    #[serde(default)]
-    facts: BTreeMap<String, toml::Value>,
-    #[serde(default)]
-    unset: Vec<String>,
-    #[serde(default, rename = "entity")]
-    entities: Vec<EntityToml>,
-    #[serde(default)]
-    expect: Expect,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Expect {
-    #[serde(default)]
-    fires: Vec<String>,
-    #[serde(default)]
-    silent: Vec<String>,
-    #[serde(default)]
-    undecided: Vec<String>,
-    #[serde(default)]
-    missing: Vec<String>,
-    verdict: Option<String>,
-}
 
 /// How one case went.
 #[derive(Debug, Clone)]
@@ -154,7 +78,11 @@ impl TestReport {
 }
 
 /// Runs every `*.toml` under `tests` against the engine's bundle.
-pub fn run(engine: &Engine, tests: &Path) -> Result<TestReport, String> {
+pub fn run(engine: &Engine, tests: &Path) -> Result<TestReport, crate::error::PolicyTestError> {
+    run_text(engine, tests).map_err(Into::into)
+}
+
+fn run_text(engine: &Engine, tests: &Path) -> Result<TestReport, String> {
     let mut files = Vec::new();
     collect(tests, &mut files)?;
     files.sort();
@@ -470,56 +398,6 @@ fn run_case(
 /// A fact the engine would derive, stated by a case: the entity (none for
 /// the product), the path and the value.
 type Derived = (Option<(String, String)>, String, FactValue);
-
-/// A TOML value as the type the schema declares.
-fn typed(ty: &FactType, value: &toml::Value) -> Result<plugin::Value, String> {
-    use toml::Value as T;
-    Ok(match (ty, value) {
-        (FactType::Bool, T::Boolean(b)) => plugin::Value::Boolean(*b),
-        (FactType::Long, T::Integer(n)) => plugin::Value::Long(*n),
-        (FactType::String, T::String(s)) => plugin::Value::Text(s.clone()),
-        (FactType::Datetime, T::String(s)) => plugin::Value::Datetime(s.clone()),
-        (FactType::Datetime, T::Datetime(d)) => plugin::Value::Datetime(d.to_string()),
-        (FactType::Decimal, T::String(s)) => plugin::Value::Decimal(s.clone()),
-        (FactType::Decimal, T::Float(f)) => plugin::Value::Decimal(format!("{f:?}")),
-        (FactType::Decimal, T::Integer(n)) => plugin::Value::Decimal(format!("{n}.0")),
-        (FactType::StringSet, T::Array(items)) => plugin::Value::TextSet(
-            items
-                .iter()
-                .map(|i| {
-                    i.as_str()
-                        .map(str::to_owned)
-                        .ok_or_else(|| "a set holds strings only".to_owned())
-                })
-                .collect::<Result<_, _>>()?,
-        ),
-        (ty, value) => {
-            return Err(format!(
-                "the schema declares {}, and `{value}` is not one",
-                ty.describe()
-            ));
-        }
-    })
-}
-
-/// A plugin value as a fact value, for facts the engine would derive.
-fn fact_value(value: &plugin::Value) -> FactValue {
-    match value {
-        plugin::Value::Boolean(b) => FactValue::Bool(*b),
-        plugin::Value::Long(n) => FactValue::Long(*n),
-        plugin::Value::Text(s) => FactValue::Text(s.clone()),
-        plugin::Value::TextSet(set) => {
-            let mut set = set.clone();
-            set.sort();
-            set.dedup();
-            FactValue::TextSet(set)
-        }
-        plugin::Value::Decimal(d) => FactValue::Decimal(d.clone()),
-        plugin::Value::Datetime(d) => {
-            FactValue::Datetime(facts::normalise_datetime(d).unwrap_or_else(|| d.clone()))
-        }
-    }
-}
 
 /// What each rule did in one decision.
 struct Outcomes {

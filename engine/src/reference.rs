@@ -80,7 +80,11 @@ impl Kev {
     /// Reads a catalogue in CISA's published JSON format, checking it: the
     /// `count` matches, every CVE id is well formed and listed once, and
     /// every date is a date.
-    pub fn parse(bytes: &[u8]) -> Result<Self, String> {
+    pub fn parse(bytes: &[u8]) -> Result<Self, crate::error::DataError> {
+        Self::parse_text(bytes).map_err(Into::into)
+    }
+
+    fn parse_text(bytes: &[u8]) -> Result<Self, String> {
         let raw: Catalogue = serde_json::from_slice(bytes).map_err(|e| {
             format!(
                 "not a KEV catalogue (line {}, column {}): {e}",
@@ -166,7 +170,7 @@ pub trait Dataset {
     /// The command that installs a new copy into a bundle's source.
     const REFRESH: &'static str;
     /// Reads and checks a copy.
-    fn parse_dataset(bytes: &[u8]) -> Result<Self, String>
+    fn parse_dataset(bytes: &[u8]) -> Result<Self, crate::error::DataError>
     where
         Self: Sized;
     /// Its own version.
@@ -177,7 +181,7 @@ pub trait Dataset {
     fn entry_count(&self) -> usize;
     /// When it was released, as a timestamp (a date is its midnight UTC).
     fn released_at(&self) -> Option<jiff::Timestamp> {
-        crate::facts::normalise_datetime(self.released())?
+        crate::time::normalise_datetime(self.released())?
             .parse()
             .ok()
     }
@@ -187,7 +191,7 @@ impl Dataset for Kev {
     const NAME: &'static str = "kev";
     const TITLE: &'static str = "CISA Known Exploited Vulnerabilities catalogue";
     const REFRESH: &'static str = "assure data kev FILE";
-    fn parse_dataset(bytes: &[u8]) -> Result<Self, String> {
+    fn parse_dataset(bytes: &[u8]) -> Result<Self, crate::error::DataError> {
         Self::parse(bytes)
     }
     fn version(&self) -> &str {
@@ -267,7 +271,11 @@ impl NhsAlerts {
     /// Reads a list in `nhs-cyber-alerts/1`, checking it: the format marker,
     /// every alert id (`CC-` and digits) listed once, every CVE id well
     /// formed, every date a date, every severity one NHS England uses.
-    pub fn parse(bytes: &[u8]) -> Result<Self, String> {
+    pub fn parse(bytes: &[u8]) -> Result<Self, crate::error::DataError> {
+        Self::parse_text(bytes).map_err(Into::into)
+    }
+
+    fn parse_text(bytes: &[u8]) -> Result<Self, String> {
         let raw: RawAlerts = serde_json::from_slice(bytes).map_err(|e| {
             format!(
                 "not an NHS cyber alerts list (line {}, column {}): {e}",
@@ -367,7 +375,7 @@ impl Dataset for NhsAlerts {
     const NAME: &'static str = "nhs_alerts";
     const TITLE: &'static str = "NHS England cyber alerts";
     const REFRESH: &'static str = "assure data nhs-alerts FILE";
-    fn parse_dataset(bytes: &[u8]) -> Result<Self, String> {
+    fn parse_dataset(bytes: &[u8]) -> Result<Self, crate::error::DataError> {
         Self::parse(bytes)
     }
     fn version(&self) -> &str {
@@ -397,7 +405,7 @@ fn date_part(s: &str) -> &str {
 }
 
 fn is_date(s: &str) -> bool {
-    crate::facts::normalise_datetime(s).is_some()
+    crate::time::normalise_datetime(s).is_some()
 }
 
 #[cfg(test)]
@@ -408,7 +416,7 @@ mod tests {
 
     #[test]
     fn reads_the_published_format() -> Result<(), String> {
-        let kev = Kev::parse(SMALL.as_bytes())?;
+        let kev = Kev::parse(SMALL.as_bytes()).map_err(|e| e.message)?;
         assert_eq!(kev.catalog_version, "2024.01.01");
         let log4shell = kev.get("cve-2021-44228").ok_or("missing")?;
         assert_eq!(log4shell.date_added, "2021-12-10");
@@ -419,11 +427,12 @@ mod tests {
     #[test]
     fn refuses_a_wrong_count_and_bad_ids() {
         let wrong_count = SMALL.replace("\"count\":1", "\"count\":2");
-        assert!(Kev::parse(wrong_count.as_bytes()).is_err_and(|e| e.contains("count")));
+        assert!(Kev::parse(wrong_count.as_bytes()).is_err_and(|e| e.message.contains("count")));
         let bad_id = SMALL.replace("CVE-2021-44228", "LOG4SHELL");
         assert!(
-            Kev::parse(bad_id.as_bytes()).is_err_and(|e| e.contains("/vulnerabilities/0/cveID"))
+            Kev::parse(bad_id.as_bytes())
+                .is_err_and(|e| e.message.contains("/vulnerabilities/0/cveID"))
         );
-        assert!(Kev::parse(b"[]").is_err_and(|e| e.contains("not a KEV catalogue")));
+        assert!(Kev::parse(b"[]").is_err_and(|e| e.message.contains("not a KEV catalogue")));
     }
 }

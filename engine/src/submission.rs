@@ -13,44 +13,21 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use assure_trust::folder::{Folder, Links, OpenError};
-
-use crate::error::{Error, SubmissionError, TrustError};
+use crate::error::{Error, IntegrityError, SubmissionError};
 use crate::media;
 
-mod init;
+mod load;
 mod profile;
 
-pub use init::{
-    FileNote, InitReport, init, init_report, manifest_to_toml, printable, report_to_toml,
-};
 pub use profile::{DeviceClass, Profile, TIER_INPUTS, Tier};
 
 /// The manifest's file name at the root of a submission folder.
 pub const MANIFEST: &str = "submission.toml";
 
 /// How `assure init` marks the product fields a supplier must fill in.
-const PLACEHOLDER: &str = "CHANGE ME";
+pub(crate) const PLACEHOLDER: &str = "CHANGE ME";
 
-/// Limits on what a submission may hold.
-#[derive(Debug, Clone)]
-pub struct SubmissionLimits {
-    /// Most evidence entries in a manifest.
-    pub max_files: usize,
-    /// Largest single evidence file, in bytes.
-    pub max_file_bytes: u64,
-    /// Largest total of all evidence files, in bytes.
-    pub max_total_bytes: u64,
-    /// Largest manifest, in bytes.
-    pub max_manifest_bytes: u64,
-}
-
-impl Default for SubmissionLimits {
-    /// The defaults of `crate::limits::TABLE`.
-    fn default() -> Self {
-        crate::limits::submission_defaults()
-    }
-}
+pub use crate::limits::SubmissionLimits;
 
 /// How to load a submission.
 #[derive(Debug, Clone, Default)]
@@ -156,159 +133,6 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-impl Submission {
-    /// Loads and validates the submission in `root`.
-    pub fn load(root: &Path, options: &LoadOptions) -> Result<Self, Error> {
-        if !root.is_dir() {
-            return Err(SubmissionError::NotAFolder {
-                path: root.to_path_buf(),
-            }
-            .into());
-        }
-        let manifest_path = root.join(MANIFEST);
-        // Every file is opened relative to the folder's handle, by a call
-        // that refuses a way out as it opens (not a check before it).
-        let folder = Folder::open(root).map_err(|source| SubmissionError::Io {
-            path: root.to_path_buf(),
-            source,
-        })?;
-        let manifest_file = match folder.open_file(MANIFEST, Links::StayInside) {
-            Ok(file) => file,
-            Err(OpenError::Missing | OpenError::NotAFile) => {
-                return Err(SubmissionError::NoManifest {
-                    path: root.to_path_buf(),
-                }
-                .into());
-            }
-            Err(e @ (OpenError::Escapes | OpenError::Link)) => {
-                return Err(TrustError {
-                    path: manifest_path,
-                    problems: vec![format!("{MANIFEST}: {e}")],
-                }
-                .into());
-            }
-            Err(OpenError::Io(source)) => {
-                return Err(SubmissionError::Io {
-                    path: manifest_path,
-                    source,
-                }
-                .into());
-            }
-        };
-        let manifest_bytes = read_limited_from(
-            manifest_file,
-            &manifest_path,
-            options.limits.max_manifest_bytes,
-            "manifest_bytes",
-        )?;
-        let manifest = parse_manifest(&manifest_path, &manifest_bytes)?;
-
-        check_count(root, &manifest, &options.limits)?;
-
-        let mut problems = product_problems(&manifest.product);
-        problems.extend(manifest.profile.problems());
-        let mut trust = Vec::new();
-        let mut seen = BTreeSet::new();
-        let mut evidence = Vec::new();
-        let mut total: u64 = 0;
-        for (i, entry) in manifest.evidence.iter().enumerate() {
-            let (at, relative, declared_digest) =
-                match check_entry(i, entry, options.require_digests, &mut seen) {
-                    Ok(checked) => checked,
-                    Err(EntryProblem::Trust(message)) => {
-                        trust.push(message);
-                        continue;
-                    }
-                    Err(EntryProblem::Invalid(message)) => {
-                        problems.push(message);
-                        continue;
-                    }
-                };
-            let path = root.join(&relative);
-            let file = match folder.open_file(&relative, Links::StayInside) {
-                Ok(file) => file,
-                Err(OpenError::Missing) => {
-                    trust.push(format!("{at}: the file is missing"));
-                    continue;
-                }
-                Err(OpenError::Escapes | OpenError::Link) => {
-                    trust.push(format!(
-                        "{at}: resolves outside the submission folder (symlink escape)"
-                    ));
-                    continue;
-                }
-                Err(OpenError::NotAFile) => {
-                    problems.push(format!("{at}: is not a regular file"));
-                    continue;
-                }
-                Err(OpenError::Io(e)) => {
-                    trust.push(format!("{at}: cannot be read: {e}"));
-                    continue;
-                }
-            };
-            let bytes =
-                match read_limited_from(file, &path, options.limits.max_file_bytes, "file_bytes") {
-                    Ok(b) => b,
-                    Err(Error::Submission(SubmissionError::Limit { message, .. })) => {
-                        problems.push(format!("{at}: {message}"));
-                        continue;
-                    }
-                    Err(e) => {
-                        trust.push(format!("{at}: cannot be read: {e}"));
-                        continue;
-                    }
-                };
-            total = total.saturating_add(bytes.len() as u64);
-            let sha256 = sha256_hex(&bytes);
-            if let Some(expected) = declared_digest
-                && expected != sha256
-            {
-                trust.push(format!(
-                    "{at}: SHA-256 mismatch: the manifest declares {expected}, the file is {sha256}"
-                ));
-                continue;
-            }
-            let (media_type, declared) = match &entry.media_type {
-                Some(m) => (media::normalise(m), true),
-                None => (media::sniff(&relative, &bytes).to_owned(), false),
-            };
-            evidence.push(Evidence {
-                path: relative,
-                media_type,
-                media_type_declared: declared,
-                sha256,
-                bytes: bytes.into(),
-            });
-        }
-        if total > options.limits.max_total_bytes {
-            return Err(SubmissionError::Limit {
-                path: root.to_path_buf(),
-                message: format!(
-                    "evidence totals {total} bytes, more than allowed ({})",
-                    crate::limits::named("total_bytes", options.limits.max_total_bytes)
-                ),
-            }
-            .into());
-        }
-        refuse(&manifest_path, trust, problems)?;
-        let cap = options.limits.max_files.saturating_mul(10);
-        let (listed, complete) = list_files_bounded(root, cap);
-        let unlisted = listed
-            .into_iter()
-            .filter(|p| p != MANIFEST && !seen.contains(p))
-            .collect();
-        let unlisted_stopped_at = (!complete).then_some(cap);
-        Ok(Self {
-            root: root.to_path_buf(),
-            manifest,
-            manifest_sha256: sha256_hex(&manifest_bytes),
-            evidence,
-            unlisted,
-            unlisted_stopped_at,
-        })
-    }
-}
-
 /// Parses a `submission.toml`'s bytes and checks everything about it that
 /// does not need the folder: its size and entry count against the limits,
 /// the product fields, and each entry's path, uniqueness, digest and media
@@ -349,7 +173,11 @@ pub fn validate_manifest(
 }
 
 /// Refuses a manifest with more evidence entries than the limit.
-fn check_count(path: &Path, manifest: &Manifest, limits: &SubmissionLimits) -> Result<(), Error> {
+pub(crate) fn check_count(
+    path: &Path,
+    manifest: &Manifest,
+    limits: &SubmissionLimits,
+) -> Result<(), Error> {
     if manifest.evidence.len() > limits.max_files {
         return Err(SubmissionError::Limit {
             path: path.to_path_buf(),
@@ -365,7 +193,7 @@ fn check_count(path: &Path, manifest: &Manifest, limits: &SubmissionLimits) -> R
 }
 
 /// What is wrong with the product fields.
-fn product_problems(product: &Product) -> Vec<String> {
+pub(crate) fn product_problems(product: &Product) -> Vec<String> {
     let mut problems = Vec::new();
     if product.name.trim().is_empty() {
         problems.push("`product.name` is empty".to_owned());
@@ -398,7 +226,7 @@ fn product_problems(product: &Product) -> Vec<String> {
 }
 
 /// Why a manifest entry is refused before its file is read.
-enum EntryProblem {
+pub(crate) enum EntryProblem {
     /// An integrity problem.
     Trust(String),
     /// A mistake in the manifest.
@@ -408,7 +236,7 @@ enum EntryProblem {
 /// Checks entry `i`'s path, uniqueness (against `seen`), declared digest and
 /// media type; returns how errors name it, its normalised path and its
 /// digest.
-fn check_entry(
+pub(crate) fn check_entry(
     i: usize,
     entry: &EvidenceEntry,
     require_digests: bool,
@@ -453,10 +281,14 @@ fn check_entry(
 
 /// The error for a manifest's problems, integrity problems first; `Ok` when
 /// there are none.
-fn refuse(path: &Path, mut trust: Vec<String>, problems: Vec<String>) -> Result<(), Error> {
+pub(crate) fn refuse(
+    path: &Path,
+    mut trust: Vec<String>,
+    problems: Vec<String>,
+) -> Result<(), Error> {
     if !trust.is_empty() {
         trust.extend(problems);
-        return Err(TrustError {
+        return Err(IntegrityError {
             path: path.to_path_buf(),
             problems: trust,
         }
@@ -472,7 +304,7 @@ fn refuse(path: &Path, mut trust: Vec<String>, problems: Vec<String>) -> Result<
     Ok(())
 }
 
-fn parse_manifest(path: &Path, bytes: &[u8]) -> Result<Manifest, Error> {
+pub(crate) fn parse_manifest(path: &Path, bytes: &[u8]) -> Result<Manifest, Error> {
     let text = std::str::from_utf8(bytes).map_err(|e| SubmissionError::Malformed {
         path: path.to_path_buf(),
         message: format!("not UTF-8 text ({e})"),
@@ -502,7 +334,7 @@ fn toml_message(text: &str, e: &toml::de::Error) -> String {
 
 /// Reads at most `limit` bytes from the open `file` (`path` names it in
 /// errors); more is a breach of the limit `name`.
-fn read_limited_from(
+pub(crate) fn read_limited_from(
     file: std::fs::File,
     path: &Path,
     limit: u64,
@@ -531,7 +363,7 @@ fn read_limited_from(
 
 /// Checks a manifest path is relative and stays inside the folder, and
 /// returns it with `/` separators and no `.` parts.
-fn normalise_relative(path: &str) -> Result<String, &'static str> {
+pub(crate) fn normalise_relative(path: &str) -> Result<String, &'static str> {
     if path.is_empty() {
         return Err("the path is empty");
     }
@@ -566,13 +398,13 @@ fn is_sha256_hex(s: &str) -> bool {
 
 /// Regular files under `root`, relative, sorted; symlinks are not followed.
 /// Stops after `cap` entries.
-fn list_files(root: &Path, cap: usize) -> Vec<String> {
+pub(crate) fn list_files(root: &Path, cap: usize) -> Vec<String> {
     list_files_bounded(root, cap).0
 }
 
 /// The files under `root` (relative, `/`-separated), looking at no more
 /// than `cap` entries, and whether that was all of them.
-fn list_files_bounded(root: &Path, cap: usize) -> (Vec<String>, bool) {
+pub(crate) fn list_files_bounded(root: &Path, cap: usize) -> (Vec<String>, bool) {
     let mut walk = walkdir::WalkDir::new(root)
         .follow_links(false)
         .into_iter()

@@ -78,7 +78,11 @@ pub enum LookupError {
 impl Vocabulary {
     /// Builds the vocabulary from a schema in Cedar's JSON schema format
     /// (what `SchemaFragment::to_json_value` returns).
-    pub fn from_schema_json(json: &Json) -> Result<Self, String> {
+    pub fn from_schema_json(json: &Json) -> Result<Self, crate::error::SchemaError> {
+        Self::from_schema_json_text(json).map_err(Into::into)
+    }
+
+    fn from_schema_json_text(json: &Json) -> Result<Self, String> {
         let namespaces = json.as_object().ok_or("the schema is not a JSON object")?;
         let mut common = BTreeMap::new();
         for (namespace, body) in namespaces {
@@ -325,6 +329,17 @@ fn chain(access: &Json) -> Option<Read> {
     };
     read.path.push(attr.to_owned());
     Some(read)
+}
+
+/// A Cedar entity uid.
+pub fn uid(kind: &str, id: &str) -> Result<cedar_policy::EntityUid, crate::error::SchemaError> {
+    let type_name: cedar_policy::EntityTypeName = kind
+        .parse()
+        .map_err(|e| format!("entity type `{kind}`: {e}"))?;
+    Ok(cedar_policy::EntityUid::from_type_name_and_id(
+        type_name,
+        cedar_policy::EntityId::new(id),
+    ))
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use arbitrary::{Arbitrary, Unstructured};
 use assure_engine::facts::{Assembly, Provenance};
 use assure_engine::plugin::{self, Extraction};
 use assure_engine::submission::{self, Evidence, Manifest, Product, Profile};
-use assure_engine::{Bundle, Engine, Evaluation, Limits, LoadOptions, Submission, Timings};
+use assure_engine::{Bundle, Engine, Evaluation, LoadOptions, Submission, Timings, TrustedBundle};
 use assure_trust::keys::PrivateKey;
 use serde::{Deserialize, Serialize};
 
@@ -63,13 +63,12 @@ fn engine() -> Result<&'static Engine, String> {
     static ENGINE: OnceLock<Result<Engine, String>> = OnceLock::new();
     ENGINE
         .get_or_init(|| {
-            let bundle = Bundle::builtin().map_err(|e| e.to_string())?;
-            let limits = Limits {
-                deadline: PLUGIN_DEADLINE,
-                ..Limits::default()
-            };
-            Engine::new(bundle, limits)
-                .map(|e| e.with_threads(1))
+            let bundle = TrustedBundle::builtin().map_err(|e| e.to_string())?;
+            let deadline_ms = u64::try_from(PLUGIN_DEADLINE.as_millis()).unwrap_or(u64::MAX);
+            Engine::builder(bundle)
+                .limit("deadline_ms", deadline_ms)
+                .threads(1)
+                .build()
                 .map_err(|e| e.to_string())
         })
         .as_ref()
@@ -88,7 +87,7 @@ pub fn manifest(data: &[u8]) {
         };
         if let Ok(manifest) = submission::validate_manifest(path, data, &options) {
             // What validates is written back out the way `assure init` does.
-            let _ = submission::manifest_to_toml(&manifest);
+            let _ = assure_engine::init::manifest_to_toml(&manifest);
         }
     }
 }

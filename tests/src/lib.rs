@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use assure_engine::{Bundle, CheckOptions, Decision, Engine, Limits, LoadOptions, Submission};
+use assure_engine::{
+    Bundle, CheckOptions, Decision, Engine, LoadOptions, Submission, TrustedBundle,
+};
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -39,22 +41,24 @@ pub fn builtin_engine() -> Result<&'static Engine, String> {
     static ENGINE: OnceLock<Result<Engine, String>> = OnceLock::new();
     ENGINE
         .get_or_init(|| {
-            let bundle = Bundle::builtin().map_err(|e| e.to_string())?;
-            Engine::new(bundle, Limits::default()).map_err(|e| e.to_string())
+            let bundle = TrustedBundle::builtin().map_err(|e| e.to_string())?;
+            Engine::new(bundle).map_err(|e| e.to_string())
         })
         .as_ref()
         .map_err(Clone::clone)
 }
 
 /// The built-in bundle's files with the CycloneDX plugin replaced by
-/// `plugin`: the same policies, routed to a plugin under test.
-pub fn bundle_with_cyclonedx_plugin(plugin: Vec<u8>) -> Result<Bundle, String> {
-    let builtin = Bundle::builtin().map_err(|e| e.to_string())?;
+/// `plugin`: the same policies, routed to a plugin under test, trusted as
+/// the test's own.
+pub fn bundle_with_cyclonedx_plugin(plugin: Vec<u8>) -> Result<TrustedBundle, String> {
+    let builtin = TrustedBundle::builtin().map_err(|e| e.to_string())?;
     let mut files: BTreeMap<String, Vec<u8>> = builtin_files()?;
     files.insert("plugins/cyclonedx.wasm".to_owned(), plugin);
     let bundle = Bundle::from_files("test bundle", files).map_err(|e| e.to_string())?;
     assert_eq!(bundle.rules.len(), builtin.rules.len());
-    Ok(bundle)
+    // The test's own bundle.
+    Ok(TrustedBundle::authors_own(bundle))
 }
 
 /// The built-in bundle's files, read from the source tree the way the
@@ -102,7 +106,7 @@ fn collect(
 #[expect(clippy::panic, reason = "a test helper: a mismatch fails the test")]
 pub fn sole_document_error(decision: &Decision, document: &str) -> (&'static str, String) {
     match decision.document_errors.as_slice() {
-        [e] if e.document == document => (e.kind, e.message.clone()),
+        [e] if e.document == document => (e.kind.as_str(), e.message.clone()),
         errors => panic!("expected one error, for {document}: {errors:#?}"),
     }
 }

@@ -43,9 +43,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Limits on the archive (a `.bundle` file, a gzip'd tar) or bundle folder read by
-/// [`load_with_limits`] and [`load_archive`], checked as it is read, before anything in it
-/// is verified. Not the engine's limits on plugins or submissions.
+/// Limits on an archive (a gzip'd tar: a `.bundle` file, or a submission uploaded as
+/// `.tar.gz`) or a bundle folder read by [`load_with_limits`] and [`load_archive`], checked
+/// as it is read, before anything in it is verified. Not the engine's limits on plugins or
+/// submissions (a caller loading a submission archive derives these from those).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ArchiveLimits {
     /// Most entries (files and folders) in the bundle. Default 10,000.

@@ -93,6 +93,24 @@ fn the_combined_json_holds_every_decision_and_the_counts() {
         .clone();
     let batch: serde_json::Value = serde_json::from_slice(&output).unwrap();
     assert_eq!(batch["format"], "assure.batch/v1");
+    // It is what its published schema says, and reads back as the library's type.
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/schema/assure.batch.v1.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    let problems: Vec<String> = validator
+        .iter_errors(&batch)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let typed: assure_report::batch::BatchReport = serde_json::from_slice(&output).unwrap();
+    assert_eq!(typed.counts.reject, 1);
+    assert_eq!(
+        typed.to_json().as_bytes(),
+        output.as_slice(),
+        "it reads back byte for byte"
+    );
     assert_eq!(batch["counts"]["reject"], 1);
     assert_eq!(batch["counts"]["approve"], 1);
     assert_eq!(batch["submissions"][0]["path"], "examples/rejected");
@@ -155,6 +173,39 @@ fn the_combined_json_holds_every_decision_and_the_counts() {
         .count();
     assert_eq!(failures, 2, "R1 and R2.1 in the rejected submission");
     assert_eq!(doc.root_element().attribute("failures"), Some("2"), "{xml}");
+}
+
+#[test]
+fn the_batch_schema_refuses_what_no_batch_is() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/schema/assure.batch.v1.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    let counts = serde_json::json!({
+        "approve": 0, "reject": 0, "needs-evidence": 0, "error": 1, "not-checked": 0
+    });
+    let batch = |submission: serde_json::Value| {
+        serde_json::json!({
+            "format": "assure.batch/v1",
+            "evaluated_at": AS_OF,
+            "counts": counts,
+            "submissions": [submission],
+        })
+    };
+    let error =
+        batch(serde_json::json!({ "path": "a", "verdict": "error", "error": "unreadable" }));
+    assert!(validator.is_valid(&error));
+    // An error without its reason, an approve without its decision, a
+    // verdict no batch gives.
+    for wrong in [
+        serde_json::json!({ "path": "a", "verdict": "error" }),
+        serde_json::json!({ "path": "a", "verdict": "approve", "summary": "ok" }),
+        serde_json::json!({ "path": "a", "verdict": "approved", "error": "x" }),
+        serde_json::json!({ "path": "a", "verdict": "error", "error": "x", "decision": {} }),
+    ] {
+        assert!(!validator.is_valid(&batch(wrong.clone())), "{wrong}");
+    }
 }
 
 #[test]

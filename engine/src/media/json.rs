@@ -4,7 +4,7 @@
 //! a 100 MB SBOM costs one pass and a few kilobytes.
 
 use super::shape::{MAX_DEPTH, Shape, summarise};
-use super::{
+use super::types::{
     CSAF_JSON, CYBER_ESSENTIALS_JSON, CYCLONEDX_JSON, DSSE_JSON, DTAC_JSON, IN_TOTO_JSON, JSON,
     OPENVEX_JSON, PENTEST_JSON, Recognition, SCORECARD_JSON, SPDX_JSON, SUPPLIER_ASSURANCE_JSON,
 };

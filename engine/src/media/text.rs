@@ -1,7 +1,7 @@
 //! Text formats, told apart by their lines: security.txt by its fields, an
 //! MDS2 form's CSV export by its question ids.
 
-use super::{CSV, Recognition, SECURITY_TXT, TEXT};
+use super::types::{CSV, Recognition, SECURITY_TXT, TEXT};
 
 /// The most of a text the recogniser looks at for security.txt (RFC 9116
 /// files are a few hundred bytes).

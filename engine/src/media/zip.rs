@@ -5,7 +5,7 @@
 //! central directory is read (no member is decompressed), with a cap on the
 //! entries looked at.
 
-use super::{DOCX, OCTET_STREAM, ODT, Recognition};
+use super::types::{DOCX, OCTET_STREAM, ODT, Recognition};
 
 /// The end-of-central-directory record's signature.
 const EOCD: &[u8] = b"PK\x05\x06";

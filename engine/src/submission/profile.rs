@@ -41,6 +41,12 @@ pub enum Tier {
     Critical,
 }
 
+impl std::fmt::Display for Tier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Tier {
     /// Every tier, least critical first.
     pub const ALL: [Tier; 3] = [Tier::Standard, Tier::High, Tier::Critical];
@@ -397,7 +403,11 @@ impl Profile {
     ///
     /// When there is no such question, or the text is not one of its
     /// answers: the message says which are.
-    pub fn set_answer(&mut self, key: &str, text: &str) -> Result<(), String> {
+    pub fn set_answer(&mut self, key: &str, text: &str) -> Result<(), crate::error::ProfileError> {
+        self.set_answer_text(key, text).map_err(Into::into)
+    }
+
+    fn set_answer_text(&mut self, key: &str, text: &str) -> Result<(), String> {
         let text = text.trim();
         if !Self::QUESTIONS.iter().any(|(k, _)| *k == key) {
             return Err(format!("`{key}` is no profile question"));

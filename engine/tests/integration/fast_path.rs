@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use assure_engine::codecache::CodeStats;
-use assure_engine::{Bundle, CheckOptions, CodeCache, Engine, Limits, LoadOptions, Submission};
+use assure_engine::{CheckOptions, CodeCache, Engine, LoadOptions, Submission, TrustedBundle};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -22,8 +22,17 @@ fn options() -> CheckOptions {
 }
 
 fn engine(cache: Option<&Path>) -> Engine {
+    engine_on(cache, 0)
+}
+
+/// An engine making at most `threads` plugin calls at once (0: one per core).
+fn engine_on(cache: Option<&Path>, threads: usize) -> Engine {
     let cache = cache.map(|dir| CodeCache::open(dir).unwrap());
-    Engine::with_code_cache(Bundle::builtin().unwrap(), Limits::default(), cache).unwrap()
+    let mut builder = Engine::builder(TrustedBundle::builtin().unwrap()).code_cache(cache);
+    if threads > 0 {
+        builder = builder.threads(threads);
+    }
+    builder.build().unwrap()
 }
 
 /// The decision JSON for a submission folder (relative to the repository).
@@ -162,8 +171,8 @@ fn a_cache_directory_others_may_write_to_is_refused() {
 
 #[test]
 fn parallel_extraction_gives_the_same_decision_bytes_as_sequential() {
-    let one = engine(None).with_threads(1);
-    let four = engine(None).with_threads(4);
+    let one = engine_on(None, 1);
+    let four = engine_on(None, 4);
     for folder in [
         "examples/approved",
         "examples/rejected",

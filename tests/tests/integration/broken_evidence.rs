@@ -10,10 +10,10 @@
     reason = "tests"
 )]
 
-use assure_engine::{Decision, Verdict};
+use assure_engine::{Decision, TrustedBundle, Verdict};
 use std::sync::OnceLock;
 
-use assure_engine::{Bundle, Engine, Limits};
+use assure_engine::Engine;
 use assure_tests::{check, root};
 use serde_json::Value;
 
@@ -98,11 +98,10 @@ fn decide(documents: &[(String, &str, Vec<u8>)]) -> Decision {
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
-        let limits = Limits {
-            deadline: std::time::Duration::from_secs(60),
-            ..Limits::default()
-        };
-        Engine::new(Bundle::builtin().unwrap(), limits).unwrap()
+        Engine::builder(TrustedBundle::builtin().unwrap())
+            .limit("deadline_ms", 60_000)
+            .build()
+            .unwrap()
     })
 }
 

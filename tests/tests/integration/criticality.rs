@@ -82,7 +82,7 @@ fn a_high_exposure_is_advised_at_standard_and_rejected_at_critical() {
     let tier = &critical.product.criticality;
     assert_eq!(
         (tier.tier, tier.claimed, tier.implied),
-        ("critical", "critical", "standard")
+        (Tier::Critical, Tier::Critical, Tier::Standard)
     );
     assert_eq!(blocking(&critical), ["R2.3"]);
     let finding = critical.findings.iter().find(|f| f.rule == "R2.3").unwrap();
@@ -127,7 +127,7 @@ fn a_manifest_that_does_not_say_its_tier_is_judged_as_critical() {
     let tier = &decision.product.criticality;
     assert_eq!(
         (tier.tier, tier.claimed, tier.implied),
-        ("critical", "critical", "critical")
+        (Tier::Critical, Tier::Critical, Tier::Critical)
     );
     // Nothing the strictest tier asks of CareFlow fails (it has CE Plus, a
     // CREST tester and no open high exposure), so the verdict is

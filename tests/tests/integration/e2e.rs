@@ -6,23 +6,27 @@
 use std::time::{Duration, Instant};
 
 use assure_engine::decision::Verdict;
-use assure_engine::{Bundle, Engine, Limits};
+use assure_engine::{Bundle, Engine, TrustedBundle};
 use assure_tests::{
     builtin_engine, builtin_files, bundle_with_cyclonedx_plugin, check, example, hostile,
 };
 
-fn engine_with(fixture: &str, limits: Limits) -> Engine {
+fn engine_with(fixture: &str, limits: &[(&str, u64)]) -> Engine {
     engine_for(hostile::component(fixture).unwrap(), limits)
 }
 
 /// An engine with the built-in policies and `plugin` in place of CycloneDX's.
-fn engine_for(plugin: Vec<u8>, limits: Limits) -> Engine {
-    Engine::new(bundle_with_cyclonedx_plugin(plugin).unwrap(), limits).unwrap()
+fn engine_for(plugin: Vec<u8>, limits: &[(&str, u64)]) -> Engine {
+    let mut builder = Engine::builder(bundle_with_cyclonedx_plugin(plugin).unwrap());
+    for (name, value) in limits {
+        builder = builder.limit(name, *value);
+    }
+    builder.build().unwrap()
 }
 
 /// Runs a hostile plugin on the approved example and returns the decision.
 fn decide_with(fixture: &str) -> assure_engine::Decision {
-    let engine = engine_with(fixture, Limits::default());
+    let engine = engine_with(fixture, &[]);
     check(&engine, &example("approved")).unwrap()
 }
 
@@ -49,7 +53,7 @@ fn examples_give_their_verdicts() {
 
 #[test]
 fn builtin_bundle_is_pinned_and_matches_its_source() {
-    let builtin = Bundle::builtin().unwrap();
+    let builtin = TrustedBundle::builtin().unwrap();
     let from_source = Bundle::from_files("source", builtin_files().unwrap()).unwrap();
     assert_eq!(
         builtin.digest, from_source.digest,
@@ -96,13 +100,7 @@ fn infinite_loop_stops_at_the_deadline() {
 
 #[test]
 fn infinite_loop_runs_out_of_fuel_under_a_small_budget() {
-    let engine = engine_with(
-        "infinite-loop",
-        Limits {
-            fuel: 10_000_000,
-            ..Limits::default()
-        },
-    );
+    let engine = engine_with("infinite-loop", &[("fuel", 10_000_000)]);
     let decision = check(&engine, &example("approved")).unwrap();
     let (kind, message) = document_error(&decision);
     assert_eq!(kind, "limit");
@@ -115,13 +113,7 @@ fn infinite_loop_runs_out_of_fuel_under_a_small_budget() {
 
 #[test]
 fn memory_bomb_hits_the_memory_cap() {
-    let engine = engine_with(
-        "memory-bomb",
-        Limits {
-            memory_bytes: 64 * 1024 * 1024,
-            ..Limits::default()
-        },
-    );
+    let engine = engine_with("memory-bomb", &[("memory_bytes", 64 * 1024 * 1024)]);
     let decision = check(&engine, &example("approved")).unwrap();
     let (kind, message) = document_error(&decision);
     assert_eq!(kind, "limit");
@@ -422,10 +414,9 @@ when { !resource.strong_hash };
             )
             .into_bytes(),
     );
-    let engine = Engine::new(
+    let engine = Engine::new(TrustedBundle::authors_own(
         Bundle::from_files("test", files).unwrap(),
-        Limits::default(),
-    )
+    ))
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(laravel(), dir.path().join("bom.json")).unwrap();
@@ -498,7 +489,7 @@ fn files_the_manifest_does_not_declare_are_listed_not_judged() {
 
 #[test]
 fn plugin_that_is_not_a_component_is_a_plugin_error_not_a_crash() {
-    let engine = engine_for(b"\0asm\x01\0\0\0garbage".to_vec(), Limits::default());
+    let engine = engine_for(b"\0asm\x01\0\0\0garbage".to_vec(), &[]);
     let decision = check(&engine, &example("approved")).unwrap();
     let (kind, message) = document_error(&decision);
     assert_eq!(kind, "plugin");
@@ -553,10 +544,9 @@ fn without_a_known_exploited_catalogue_r1_is_undecided_not_passed() {
             )
             .into_bytes(),
     );
-    let engine = Engine::new(
+    let engine = Engine::new(TrustedBundle::authors_own(
         Bundle::from_files("test", files).unwrap(),
-        Limits::default(),
-    )
+    ))
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(

@@ -103,7 +103,7 @@ fn every_document_goes_to_its_plugin() {
     let errors: Vec<_> = decision
         .document_errors
         .iter()
-        .map(|e| (e.document.as_str(), e.kind))
+        .map(|e| (e.document.as_str(), e.kind.as_str()))
         .collect();
     assert_eq!(errors, [("covering-letter.txt", "unrecognised")]);
     assert!(

@@ -137,7 +137,7 @@ fn seed() {
     let key = assure_trust::keys::PrivateKey::from_seed(&[9; 32]);
 
     // Documents, routed to plugins by media type as a check routes them.
-    let bundle = assure_engine::Bundle::builtin().unwrap();
+    let bundle = assure_engine::TrustedBundle::builtin().unwrap();
     let mut documents: Vec<(String, PathBuf)> = Vec::new();
     for name in fuzzing::PLUGINS {
         let dir = root.join("plugins").join(name);
@@ -204,7 +204,7 @@ fn seed() {
 
     // Facts: what the plugins extract from each document, and from each
     // example submission's documents together.
-    let host = assure_engine::PluginHost::new(assure_engine::Limits::default()).unwrap();
+    let host = assure_engine::PluginHost::new(assure_engine::SandboxLimits::default()).unwrap();
     let mut loaded = BTreeMap::new();
     for plugin in &bundle.plugins {
         loaded.insert(

@@ -17,9 +17,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use assure_engine::decision::Verdict;
-use assure_engine::{
-    CodeCache, Decision, Engine, Limits, LoadOptions, Submission, SubmissionLimits,
-};
+use assure_engine::{CodeCache, Decision, Engine, LoadOptions, Submission, SubmissionLimits};
 use assure_tests::{as_of, builtin_engine, check, example};
 
 /// A submission folder holding `documents` (name, media type, bytes).
@@ -62,7 +60,7 @@ fn error_for<'a>(decision: &'a Decision, document: &str) -> (&'static str, &'a s
         "{document}: {:#?}",
         decision.document_errors
     );
-    (errors[0].kind, errors[0].message.as_str())
+    (errors[0].kind.as_str(), errors[0].message.as_str())
 }
 
 // ---------------------------------------------------------------------------
@@ -113,15 +111,11 @@ fn a_100_mb_file_over_the_file_limit_is_refused_naming_file_and_limit() {
 #[test]
 fn a_100_mb_file_over_the_plugin_input_cap_is_a_limit_error() {
     let code = tempfile::tempdir().unwrap();
-    let engine = Engine::with_code_cache(
-        assure_engine::Bundle::builtin().unwrap(),
-        Limits {
-            max_input_bytes: 64 * 1024 * 1024,
-            ..Limits::default()
-        },
-        Some(CodeCache::open(code.path()).unwrap()),
-    )
-    .unwrap();
+    let engine = Engine::builder(assure_engine::TrustedBundle::builtin().unwrap())
+        .limit("input_bytes", 64 * 1024 * 1024)
+        .code_cache(Some(CodeCache::open(code.path()).unwrap()))
+        .build()
+        .unwrap();
     let decision = check(&engine, big_sbom()).unwrap();
     let (kind, message) = error_for(&decision, "sbom.cdx.json");
     assert_eq!(kind, "limit");

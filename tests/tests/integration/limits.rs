@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use assure_engine::decision::Verdict;
-use assure_engine::{Bundle, Engine, Limits, LoadOptions, Submission, SubmissionLimits};
+use assure_engine::{Bundle, Engine, Submission, TrustedBundle};
 use assure_tests::{as_of, builtin_files, example, hostile, root};
 
 /// The built-in bundle's files with `[limits]` appended to `bundle.toml`
@@ -29,13 +29,9 @@ fn bundle_with(limits: &str, cyclonedx: Option<Vec<u8>>) -> Result<Bundle, Strin
 /// Checks `folder` the way `assure check` does: the bundle's limits for the
 /// submission and for the plugins.
 fn check(bundle: Bundle, folder: &std::path::Path) -> Result<assure_engine::Decision, String> {
-    let options = LoadOptions {
-        limits: SubmissionLimits::for_bundle(&bundle),
-        ..LoadOptions::default()
-    };
-    let submission = Submission::load(folder, &options).map_err(|e| e.to_string())?;
-    let limits = Limits::for_bundle(&bundle);
-    let engine = Engine::new(bundle, limits).map_err(|e| e.to_string())?;
+    let engine = Engine::new(TrustedBundle::authors_own(bundle)).map_err(|e| e.to_string())?;
+    let submission =
+        Submission::load(folder, &engine.load_options(false)).map_err(|e| e.to_string())?;
     engine
         .check(&submission, &as_of())
         .map(|(d, _)| d)
@@ -218,16 +214,12 @@ fn limits_outside_their_ceilings_refuse_the_bundle() {
 
 #[test]
 fn the_engine_refuses_limits_above_their_ceilings() {
-    let bundle = Bundle::builtin().unwrap();
-    let error = Engine::new(
-        bundle,
-        Limits {
-            deadline: Duration::from_secs(3600),
-            ..Limits::default()
-        },
-    )
-    .unwrap_err()
-    .to_string();
+    let bundle = TrustedBundle::builtin().unwrap();
+    let error = Engine::builder(bundle)
+        .limit("deadline_ms", 3_600_000)
+        .build()
+        .unwrap_err()
+        .to_string();
     assert!(
         error.contains("`limits.deadline_ms` = 3600000 is outside what assure allows"),
         "{error}"

@@ -38,7 +38,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use assure_engine::decision::Verdict;
-use assure_engine::{Bundle, CodeCache, Engine, Limits};
+use assure_engine::{Bundle, CodeCache, Engine, TrustedBundle};
 use assure_tests::{builtin_engine, builtin_files, check, example, hostile};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
@@ -173,11 +173,11 @@ fn trap_engine(evidence: usize) -> &'static Engine {
         let key = format!("plugins/{}.wasm", EVIDENCE[evidence].1);
         assert!(files.contains_key(&key), "{key}");
         files.insert(key, trap.clone());
-        Engine::with_code_cache(
+        Engine::builder(TrustedBundle::authors_own(
             Bundle::from_files("trap bundle", files).unwrap(),
-            Limits::default(),
-            Some(code_cache()),
-        )
+        ))
+        .code_cache(Some(code_cache()))
+        .build()
         .unwrap()
     })
 }

@@ -8,38 +8,30 @@
 //! (`uriBaseId` `SUBMISSION`) and the bundle (`BUNDLE`), so the log holds no
 //! machine path.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::collections::BTreeMap;
 
 use assure_engine::bundle::Severity;
-use assure_engine::decision::{Citation, Decision, Finding, Outcome, RuleOutcome, Verdict};
+use assure_engine::decision::{Decision, Finding, Outcome, RuleOutcome, Verdict};
 use serde_json::{Map, Value, json};
 
-use super::{subject_text, undecided_reasons};
+use crate::view::{subject_text, undecided_reasons};
 
-mod position;
+mod locations;
+
+use locations::{
+    Artifacts, BUNDLE, BUNDLE_PREFIX, Positions, SUBMISSION, bundle_location, evidence_location,
+    evidence_place, manifest_location,
+};
 
 /// The schema the log declares, as GitHub and SARIF tools expect it.
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-/// The base of the evidence files' URIs.
-const SUBMISSION: &str = "SUBMISSION";
-/// The base of the bundle's reference data URIs.
-const BUNDLE: &str = "BUNDLE";
-/// The manifest, where results without an evidence file are located.
-const MANIFEST: &str = "submission.toml";
-/// How a bundle citation's document starts.
-const BUNDLE_PREFIX: &str = "bundle:";
-/// The largest file read to resolve JSON Pointers to lines.
-const MAX_READ: u64 = 256 * 1024 * 1024;
 
-/// The decision as a SARIF 2.1.0 log. `submission` is the folder the
-/// evidence was read from: JSON Pointer citations are resolved to lines by
-/// reading the documents there.
-pub fn sarif(decision: &Decision, submission: &Path) -> String {
-    // The documents are read under the names the decision gives them; every
-    // message is written from the decision with its text made inert.
-    let positions = Positions::read(decision, submission);
-    let decision = &super::inert::decision(decision);
+/// The decision as a SARIF 2.1.0 log, its results located at the lines
+/// and columns the engine found each cited JSON Pointer at.
+pub fn sarif(decision: &Decision) -> String {
+    // Every message is written from the decision with its text made inert.
+    let positions = Positions::of(decision);
+    let decision = &crate::inert::decision(decision);
     let artifacts = Artifacts::of(decision);
     let rule_index: BTreeMap<&str, usize> = decision
         .rules
@@ -355,105 +347,6 @@ fn undecided_result(
     Value::Object(result)
 }
 
-/// A location in the manifest, line 1.
-fn manifest_location(artifacts: &Artifacts, message: &str) -> Value {
-    json!({
-        "physicalLocation": {
-            "artifactLocation": artifacts.location(SUBMISSION, MANIFEST),
-            "region": { "startLine": 1, "startColumn": 1 },
-        },
-        "message": { "text": message },
-    })
-}
-
-/// A cited fact's value as JSON.
-fn fact_value(citation: &Citation) -> Value {
-    serde_json::to_value(&citation.value).unwrap_or(Value::Null)
-}
-
-/// A location in an evidence file: the line and column of the cited value.
-fn evidence_location(citation: &Citation, artifacts: &Artifacts, positions: &Positions) -> Value {
-    let mut properties = json!({
-        "fact": citation.fact,
-        "value": fact_value(citation),
-        "plugin": citation.plugin,
-        "documentSha256": citation.document_sha256,
-    });
-    let region = if citation.location.starts_with('/') {
-        let span = positions.find(&citation.document, &citation.location);
-        if let Some(map) = properties.as_object_mut() {
-            map.insert("jsonPointer".to_owned(), json!(citation.location));
-            if span.is_none() {
-                map.insert("pointerNotFound".to_owned(), json!(true));
-            }
-        }
-        match span {
-            Some(s) => json!({
-                "startLine": s.start.line, "startColumn": s.start.column,
-                "endLine": s.end.line, "endColumn": s.end.column,
-            }),
-            None => json!({ "startLine": 1, "startColumn": 1 }),
-        }
-    } else if let Some(line) = citation
-        .location
-        .strip_prefix("line ")
-        .and_then(|n| n.trim().parse::<u64>().ok())
-        .filter(|n| *n >= 1)
-    {
-        json!({ "startLine": line, "startColumn": 1 })
-    } else {
-        // The whole document (or a place this report cannot read).
-        if !citation.location.is_empty()
-            && let Some(map) = properties.as_object_mut()
-        {
-            map.insert("place".to_owned(), json!(citation.location));
-        }
-        json!({ "startLine": 1, "startColumn": 1 })
-    };
-    let mut location = json!({
-        "physicalLocation": {
-            "artifactLocation": artifacts.location(SUBMISSION, &citation.document),
-            "region": region,
-        },
-    });
-    if let Some(map) = location.as_object_mut() {
-        if citation.location.starts_with('/') {
-            map.insert(
-                "logicalLocations".to_owned(),
-                json!([{ "fullyQualifiedName": citation.location, "kind": "value" }]),
-            );
-        }
-        map.insert(
-            "message".to_owned(),
-            json!({ "text": format!("{} = {} (read by {})", citation.fact, citation.value, citation.plugin) }),
-        );
-        map.insert("properties".to_owned(), properties);
-    }
-    location
-}
-
-/// A location in the bundle's reference data (not in the submission).
-fn bundle_location(path: &str, citation: &Citation, artifacts: &Artifacts) -> Value {
-    let mut location = json!({
-        "physicalLocation": { "artifactLocation": artifacts.location(BUNDLE, path) },
-        "message": { "text": format!("{} = {} (reference data in the bundle)", citation.fact, citation.value) },
-        "properties": {
-            "fact": citation.fact,
-            "value": fact_value(citation),
-            "documentSha256": citation.document_sha256,
-        },
-    });
-    if !citation.location.is_empty()
-        && let Some(map) = location.as_object_mut()
-    {
-        map.insert(
-            "logicalLocations".to_owned(),
-            json!([{ "fullyQualifiedName": citation.location, "kind": "value" }]),
-        );
-    }
-    location
-}
-
 /// The notifications the log can carry.
 fn notification_descriptors() -> Value {
     json!([
@@ -462,37 +355,6 @@ fn notification_descriptors() -> Value {
         { "id": "evaluation-error", "shortDescription": { "text": "A rule failed to evaluate" } },
         { "id": "plugin-note", "shortDescription": { "text": "A plugin noted something a person should see" } },
     ])
-}
-
-/// Where in a submitted document a problem is: the region of a JSON Pointer
-/// or `line N`, else line 1; nothing for a document outside the submission.
-fn evidence_place(
-    artifacts: &Artifacts,
-    positions: &Positions,
-    document: &str,
-    location: &str,
-) -> Vec<Value> {
-    if !artifacts.submitted(document) {
-        return Vec::new();
-    }
-    let region = if location.starts_with('/') {
-        positions.find(document, location).map_or_else(
-            || json!({ "startLine": 1, "startColumn": 1 }),
-            |s| json!({ "startLine": s.start.line, "startColumn": s.start.column }),
-        )
-    } else if let Some(line) = location
-        .strip_prefix("line ")
-        .and_then(|n| n.trim().parse::<u64>().ok())
-        .filter(|n| *n >= 1)
-    {
-        json!({ "startLine": line, "startColumn": 1 })
-    } else {
-        json!({ "startLine": 1, "startColumn": 1 })
-    };
-    vec![json!({ "physicalLocation": {
-        "artifactLocation": artifacts.location(SUBMISSION, document),
-        "region": region,
-    } })]
 }
 
 /// The reporting rules for what keeps a decision at needs-evidence besides
@@ -677,185 +539,4 @@ fn run_properties(decision: &Decision) -> Value {
         "evaluations": decision.evaluations,
         "decisionFormat": decision.format,
     })
-}
-
-/// The run's artifacts: the manifest, every evidence file and the bundle's
-/// reference data, each with its SHA-256.
-struct Artifacts {
-    list: Vec<Value>,
-    index: BTreeMap<(&'static str, String), usize>,
-}
-
-impl Artifacts {
-    fn of(decision: &Decision) -> Self {
-        let mut list = Vec::new();
-        let mut index = BTreeMap::new();
-        let mut add = |base: &'static str, path: &str, artifact: Value| {
-            if let std::collections::btree_map::Entry::Vacant(slot) =
-                index.entry((base, path.to_owned()))
-            {
-                slot.insert(list.len());
-                list.push(artifact);
-            }
-        };
-        add(
-            SUBMISSION,
-            MANIFEST,
-            json!({
-                "location": { "uri": MANIFEST, "uriBaseId": SUBMISSION },
-                "description": { "text": "The submission manifest" },
-                "hashes": { "sha-256": decision.inputs.manifest_sha256 },
-            }),
-        );
-        for e in &decision.inputs.evidence {
-            let mut artifact = json!({
-                "location": { "uri": uri_path(&e.path), "uriBaseId": SUBMISSION },
-                "length": e.size,
-                "roles": ["analysisTarget"],
-                "hashes": { "sha-256": e.sha256 },
-                "properties": { "plugins": e.plugins, "mediaTypeDeclared": e.media_type_declared },
-            });
-            if is_media_type(&e.media_type)
-                && let Some(map) = artifact.as_object_mut()
-            {
-                map.insert("mimeType".to_owned(), json!(e.media_type));
-            }
-            add(SUBMISSION, &e.path, artifact);
-        }
-        for d in &decision.inputs.reference_data {
-            add(
-                BUNDLE,
-                &d.path,
-                json!({
-                    "location": { "uri": uri_path(&d.path), "uriBaseId": BUNDLE },
-                    "description": { "text": format!(
-                        "Reference data {} version {} ({} entries, released {})",
-                        d.name, d.version, d.entries, d.released
-                    ) },
-                    "hashes": { "sha-256": d.sha256 },
-                }),
-            );
-        }
-        Self { list, index }
-    }
-
-    /// Whether `document` is a file of the submission (the manifest or an evidence file).
-    fn submitted(&self, document: &str) -> bool {
-        self.index.contains_key(&(SUBMISSION, document.to_owned()))
-    }
-
-    /// An artifact location, with its index in the run's artifacts when listed.
-    fn location(&self, base: &'static str, path: &str) -> Value {
-        match self.index.get(&(base, path.to_owned())) {
-            Some(i) => json!({ "uri": uri_path(path), "uriBaseId": base, "index": i }),
-            None => json!({ "uri": uri_path(path), "uriBaseId": base }),
-        }
-    }
-}
-
-/// Whether a media type is `type/subtype`, as SARIF's `mimeType` requires.
-fn is_media_type(text: &str) -> bool {
-    text.split_once('/')
-        .is_some_and(|(t, s)| !t.is_empty() && !s.is_empty())
-}
-
-/// A relative path as a URI reference: every byte outside the unreserved
-/// and path characters percent-encoded (a colon too, so the first segment
-/// never reads as a scheme).
-fn uri_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// JSON Pointer citations resolved to spans, by reading each cited
-/// document once.
-struct Positions {
-    spans: BTreeMap<(String, String), Option<position::Span>>,
-}
-
-impl Positions {
-    /// Reads every JSON document a citation points into and finds every
-    /// cited pointer in one pass over each.
-    fn read(decision: &Decision, submission: &Path) -> Self {
-        let mut wanted: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        let listed: BTreeSet<&str> = decision
-            .inputs
-            .evidence
-            .iter()
-            .map(|e| e.path.as_str())
-            .collect();
-        let cited = decision
-            .findings
-            .iter()
-            .chain(&decision.advisories)
-            .flat_map(|f| &f.evidence)
-            .map(|c| (c.document.as_str(), c.location.as_str()))
-            .chain(
-                decision
-                    .notes
-                    .iter()
-                    .map(|n| (n.document.as_str(), n.location.as_str())),
-            )
-            .chain(
-                decision
-                    .document_errors
-                    .iter()
-                    .map(|e| (e.document.as_str(), e.location.as_str())),
-            );
-        for (document, location) in cited {
-            if listed.contains(document) && location.starts_with('/') {
-                wanted.entry(document).or_default().insert(location);
-            }
-        }
-        let mut spans = BTreeMap::new();
-        let folder = assure_trust::folder::Folder::open(submission).ok();
-        for (document, pointers) in wanted {
-            let text = folder.as_ref().and_then(|f| read_text(f, document));
-            let found = text
-                .as_deref()
-                .map(|t| position::locate_all(t, &pointers))
-                .unwrap_or_default();
-            for pointer in pointers {
-                spans.insert(
-                    (
-                        super::inert::inert(document).into_owned(),
-                        super::inert::inert(pointer).into_owned(),
-                    ),
-                    found.get(pointer).copied(),
-                );
-            }
-        }
-        Self { spans }
-    }
-
-    /// Where a pointer's value is in a document, if it was found.
-    fn find(&self, document: &str, pointer: &str) -> Option<position::Span> {
-        self.spans
-            .get(&(document.to_owned(), pointer.to_owned()))
-            .copied()
-            .flatten()
-    }
-}
-
-/// A document's text, if it can be read and is not too large: opened inside
-/// the submission folder by the rule the loader uses (never through a link
-/// out of it, never a FIFO or device), and read through that handle.
-fn read_text(folder: &assure_trust::folder::Folder, document: &str) -> Option<String> {
-    use std::io::Read as _;
-    let file = folder
-        .open_file(document, assure_trust::folder::Links::StayInside)
-        .ok()?;
-    if file.metadata().ok()?.len() > MAX_READ {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_READ).read_to_end(&mut bytes).ok()?;
-    Some(String::from_utf8_lossy(&bytes).into_owned())
 }

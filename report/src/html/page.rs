@@ -1,6 +1,6 @@
 //! Writing HTML so that only static markup is ever written unescaped.
 
-use crate::render::{escape_markup, escape_text};
+use crate::view::{escape_markup, escape_text};
 
 /// An HTML page being written. Markup is only ever static text; everything
 /// else is escaped on the way in.

@@ -10,7 +10,10 @@ use std::fmt::Write as _;
 
 use assure_engine::decision::{Decision, Finding, Verdict};
 
-use super::{OUTCOMES, controls_by_framework, natural_order, outcome_counts, subject_text};
+use crate::view::{
+    OUTCOMES, controls_by_framework, data_age, markdown_text as md, natural_order, outcome_counts,
+    subject_text,
+};
 
 /// At most this many rows in a findings table.
 const MAX_FINDINGS: usize = 30;
@@ -87,7 +90,7 @@ pub fn markdown(decision: &Decision) -> String {
                 out,
                 "- {}{place} ({}): {}",
                 md(&e.document),
-                md(e.kind),
+                md(e.kind.as_str()),
                 md(&e.message)
             );
         }
@@ -249,39 +252,6 @@ fn inventory(out: &mut String, decision: &Decision) {
     out.push_str("\n</details>\n");
 }
 
-/// Text for a Markdown paragraph, list item or table cell: every character
-/// that could start markup (emphasis, links, images, HTML, code, table
-/// cells) is escaped, and line breaks, control and format characters are
-/// visible escapes ([`super::inert::inert`]).
-pub(crate) fn md(text: &str) -> String {
-    let text = super::inert::inert(text);
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        // GitHub turns `https://…`, `www.…`, e-mail addresses and `@team`
-        // into links and mentions even without markup: an invisible word
-        // joiner after `@` and `:`, and before the dot of `www.`, breaks
-        // each trigger.
-        if c == '.'
-            && out
-                .get(out.len().saturating_sub(3)..)
-                .is_some_and(|tail| tail.eq_ignore_ascii_case("www"))
-        {
-            out.push('\u{2060}');
-        }
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '!' | '#' | '~' | '&' | '$' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-        if matches!(c, '@' | ':') {
-            out.push('\u{2060}');
-        }
-    }
-    out
-}
-
 /// Text for inside a code span: no backticks, pipes or line breaks.
 fn code(text: &str) -> String {
     text.chars()
@@ -291,22 +261,4 @@ fn code(text: &str) -> String {
             c => c,
         })
         .collect()
-}
-
-/// A dataset's age at the evaluation time and whether the bundle allows it.
-pub(crate) fn data_age(data: &assure_engine::decision::DataInput) -> String {
-    let age = data
-        .age_days
-        .map_or_else(|| "age unknown".to_owned(), |d| format!("{d} days old"));
-    if data.stale {
-        format!(
-            "{age}, **stale**: over the {} days the bundle allows",
-            data.max_age_days
-        )
-    } else {
-        format!(
-            "{age}, within the {} days the bundle allows",
-            data.max_age_days
-        )
-    }
 }

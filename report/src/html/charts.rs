@@ -4,8 +4,8 @@
 
 use assure_engine::decision::{Decision, Finding, Outcome};
 
-use super::Page;
-use crate::render::{OUTCOMES, SEVERITIES, controls_by_framework, outcome_counts};
+use super::page::Page;
+use crate::view::{OUTCOMES, SEVERITIES, controls_by_framework, outcome_counts};
 
 /// Findings by severity, and controls by framework and outcome, as inline SVG.
 pub fn charts(page: &mut Page, decision: &Decision) {

@@ -7,12 +7,12 @@ use std::path::Path;
 
 use assure_trust::folder::{Folder, Links, OpenError};
 
-use super::{
+use crate::error::{Error, IntegrityError, SubmissionError};
+use crate::media::{self, Recognition};
+use crate::submission::{
     EvidenceEntry, MANIFEST, Manifest, PLACEHOLDER, Product, Profile, SubmissionLimits, list_files,
     normalise_relative, parse_manifest, read_limited_from, sha256_hex,
 };
-use crate::error::{Error, SubmissionError, TrustError};
-use crate::media::{self, Recognition};
 
 /// One file and what `assure init` says about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,7 +134,7 @@ pub fn init_report(root: &Path) -> Result<InitReport, Error> {
         }
         Err(OpenError::Missing | OpenError::NotAFile) => None,
         Err(e @ (OpenError::Escapes | OpenError::Link)) => {
-            return Err(TrustError {
+            return Err(IntegrityError {
                 path: manifest_path,
                 problems: vec![format!("{MANIFEST}: {e}")],
             }

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use assure_engine::decision::{Decision, Finding, Outcome, RuleOutcome};
 
-use super::{
+use crate::view::{
     citation_place, escape_markup as esc, escape_text as content, policy_name, subject_text,
     undecided_reasons,
 };

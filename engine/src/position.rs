@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::{Deserialize, Serialize};
+
 /// The deepest pointer looked for (deeper ones are reported not found).
 const MAX_DEPTH: usize = 256;
 
@@ -22,6 +24,21 @@ pub struct Span {
     pub start: Pos,
     /// The character after its last.
     pub end: Pos,
+}
+
+/// Where a value is in a document's text: lines and columns from 1,
+/// columns in Unicode code points; the end is the character after the
+/// value's last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Region {
+    /// The line the value starts on.
+    pub start_line: usize,
+    /// The column it starts at.
+    pub start_column: usize,
+    /// The line it ends on.
+    pub end_line: usize,
+    /// The column after its last character.
+    pub end_column: usize,
 }
 
 /// A pointer's reference tokens, unescaped; `None` if it is not a pointer.

@@ -1,0 +1,74 @@
+//! The engine and what a check is given and gives besides the decision:
+//! the types every stage of the flow shares.
+
+use std::time::{Duration, Instant};
+
+use crate::bundle::Bundle;
+use crate::plugin::{PluginCache, PluginHost};
+
+/// How long each stage took.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// (stage, time), in order.
+    pub stages: Vec<(String, Duration)>,
+}
+
+impl Timings {
+    pub(super) fn record(&mut self, stage: impl Into<String>, since: Instant) {
+        self.stages.push((stage.into(), since.elapsed()));
+    }
+
+    /// The sum of all stages.
+    pub fn total(&self) -> Duration {
+        self.stages.iter().map(|(_, d)| *d).sum()
+    }
+}
+
+/// Options for one check.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The evaluation time.
+    pub as_of: jiff::Timestamp,
+}
+
+/// The engine: a verified bundle and a plugin sandbox. Build it once with
+/// [`Engine::builder`] and check many submissions; plugins are compiled on
+/// first use and reused.
+pub struct Engine {
+    pub(super) bundle: Bundle,
+    pub(super) host: PluginHost,
+    pub(super) cache: PluginCache,
+    pub(super) threads: usize,
+    pub(super) submission_limits: crate::limits::SubmissionLimits,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("bundle", &self.bundle.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// The bundle.
+    pub fn bundle(&self) -> &Bundle {
+        &self.bundle
+    }
+
+    /// The plugin sandbox.
+    pub fn host(&self) -> &PluginHost {
+        &self.host
+    }
+
+    /// How to load a submission for this engine: under the limits the
+    /// bundle and the caller set, refusing evidence without a declared
+    /// digest when `require_digests`.
+    #[must_use]
+    pub fn load_options(&self, require_digests: bool) -> crate::submission::LoadOptions {
+        crate::submission::LoadOptions {
+            require_digests,
+            limits: self.submission_limits.clone(),
+        }
+    }
+}
