@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use assure_plugin_sdk::json::{self, Value as Json};
 use assure_plugin_sdk::{Document, ExtractError, Extraction, Facts, Location, Pointer, error};
 
-use crate::text::{MAX_ID, kind, optional, quote};
 use crate::tree::{self, objects};
 use crate::vulnerability::{self, Context, Located};
+use assure_plugin_sdk::text::{MAX_ID, kind, optional, quote};
 use assure_plugin_sdk::time;
 
 /// The longest text anywhere in a document this plugin reads.

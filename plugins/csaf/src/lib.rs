@@ -60,7 +60,6 @@
 
 mod extract;
 mod score;
-mod text;
 mod tree;
 mod vulnerability;
 

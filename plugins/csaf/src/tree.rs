@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use assure_plugin_sdk::json::Value as Json;
 use assure_plugin_sdk::{ExtractError, Facts, Pointer, error};
 
-use crate::text::{MAX_ID, kind, optional, quote};
+use assure_plugin_sdk::text::{MAX_ID, kind, optional, quote};
 
 /// How deep `branches` are read. CSAF sets no limit; real trees are a few
 /// levels (vendor, product name, version).
@@ -381,7 +381,7 @@ pub(crate) fn ids<'a>(
                 here,
             ));
         };
-        if let Some(id) = crate::text::checked(id, &here, key, MAX_ID)? {
+        if let Some(id) = assure_plugin_sdk::text::checked(id, &here, key, MAX_ID)? {
             found.push((id, here));
         }
     }

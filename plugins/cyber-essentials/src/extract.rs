@@ -6,11 +6,11 @@ use assure_plugin_sdk::{
     Document, ExtractError, Extraction, FactSink, Facts, Location, Pointer, error,
 };
 
-use crate::date::Moment;
-use crate::text::{
-    kind_of, optional_date, optional_text, quote, required_bool, required_date, required_text,
-};
 use crate::{FORMAT, KNOWN_MEMBERS};
+use assure_plugin_sdk::text::{
+    kind, optional_date, optional_text, quote, required_bool, required_date, required_text,
+};
+use assure_plugin_sdk::time::Moment;
 
 /// The largest document read, in bytes. A certificate sidecar is a few
 /// hundred bytes; anything this large is not one.
@@ -222,7 +222,7 @@ fn check_format(root: &Map<String, Json>) -> Result<(), ExtractError> {
         Some(other) => Err(error(
             format!(
                 "`assure_format` must be the text \"{FORMAT}\", not {}",
-                kind_of(other)
+                kind(other)
             ),
             at,
         )),

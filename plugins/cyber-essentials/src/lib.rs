@@ -20,9 +20,7 @@
 //! Every fact carries a JSON Pointer to the member it came from. The plugin
 //! never panics, whatever the input.
 
-mod date;
 mod extract;
-mod text;
 
 pub use extract::{
     CYBER_ESSENTIALS, CYBER_ESSENTIALS_PLUS, MAX_DOCUMENT_BYTES, REQUIREMENTS, VALID_MONTHS,

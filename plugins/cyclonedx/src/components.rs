@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use assure_plugin_sdk::json::{self, Value as Json};
 use assure_plugin_sdk::{FactSink, Facts, Pointer, add_parent, time};
 
-use crate::text::{member, quote};
+use assure_plugin_sdk::text::{member, quote};
 
 /// Hash algorithms counted as strong (CycloneDX spells them this way; they
 /// are compared ignoring ASCII case).

@@ -7,8 +7,13 @@ use assure_plugin_sdk::{
     Document, ExtractError, Extraction, FactSink, Facts, Location, Pointer, error,
 };
 
-use crate::text::{check_text_sizes, long, percent, quote};
 use crate::{components, graph, metadata, vulnerabilities};
+use assure_plugin_sdk::text::{long, percent, quote};
+
+/// The longest text value (or member name) a document may carry, in bytes.
+/// Real SBOM and VEX values are far shorter; a bigger one is refused rather
+/// than copied into facts the host would have to carry.
+const MAX_TEXT_BYTES: usize = 16 << 20;
 
 /// The newest CycloneDX 1.N this plugin knows.
 const NEWEST_MINOR: i64 = 6;
@@ -32,7 +37,7 @@ pub fn extract(doc: &Document) -> Result<Extraction, ExtractError> {
             Location::Whole,
         ));
     }
-    check_text_sizes(&root)?;
+    json::refuse_long_text(&root, MAX_TEXT_BYTES)?;
     check_format(&root)?;
     let (spec_text, minor) = spec_version(&root)?;
     let components_ptr = Pointer::root().key("components");

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use assure_plugin_sdk::json::{self, Value as Json};
 use assure_plugin_sdk::{FactSink, Facts, Pointer};
 
-use crate::text::{long, quote};
+use assure_plugin_sdk::text::{long, quote};
 
 /// Reads `dependencies` and emits `sbom.dependency_graph` and
 /// `sbom.dangling_refs`.

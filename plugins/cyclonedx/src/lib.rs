@@ -77,7 +77,7 @@ mod components;
 mod extract;
 mod graph;
 mod metadata;
-mod text;
+mod values;
 mod vulnerabilities;
 
 pub use extract::extract;

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 use assure_plugin_sdk::json::{self, Value as Json};
 use assure_plugin_sdk::{FactSink, Facts, Pointer};
 
-use crate::text::{looks_like_rfc3339, member, quote};
+use assure_plugin_sdk::text::{member, quote};
+use assure_plugin_sdk::time::looks_like_rfc3339;
 
 /// Where a supplier's name may be, in order of preference. `manufacturer` is
 /// 1.6's name for what 1.2 to 1.5 called `manufacture`.

@@ -7,7 +7,10 @@ use assure_plugin_sdk::json::{self, Value as Json};
 use assure_plugin_sdk::vex::{Status, exposure_id};
 use assure_plugin_sdk::{ExtractError, FactSink, Facts, Pointer, error};
 
-use crate::text::{cedar_decimal, instant, member, quote, scaled_decimal};
+use assure_plugin_sdk::text::{member, quote};
+use assure_plugin_sdk::time::Instant;
+
+use crate::values::{cedar_decimal, instant, scaled_decimal};
 
 /// What `status_source` says when a vulnerability carries no analysis state.
 const NO_ANALYSIS: &str = "no analysis";
@@ -207,7 +210,7 @@ struct Vulnerability {
 struct Timestamp {
     text: String,
     at: Pointer,
-    instant: (i64, u32),
+    instant: Instant,
 }
 
 /// The highest usable score, with its rating's severity; or, when no

@@ -4,7 +4,7 @@ use assure_plugin_sdk::json::{Map, Value as Json};
 use assure_plugin_sdk::{ExtractError, Facts, Pointer, error};
 
 use crate::mapping::{ANSWER_MEMBERS, YES_NO_MEMBERS};
-use crate::text::{bounded, kind_of, optional_date, optional_text, quote};
+use assure_plugin_sdk::text::{bounded, kind, optional_date, optional_text, quote};
 
 /// The longest question id accepted, in bytes.
 const MAX_ID_BYTES: usize = 32;
@@ -42,7 +42,7 @@ pub(crate) fn check<'a>(
         return Err(error(
             format!(
                 "the answer to {id} must be an object such as {{\"answer\": \"yes\"}}, not {}",
-                kind_of(value)
+                kind(value)
             ),
             at,
         ));
@@ -60,10 +60,7 @@ pub(crate) fn check<'a>(
         }
         Some(other) => {
             return Err(error(
-                format!(
-                    "`answer` must be true/false or text, not {}",
-                    kind_of(other)
-                ),
+                format!("`answer` must be true/false or text, not {}", kind(other)),
                 at.key("answer"),
             ));
         }
@@ -81,7 +78,7 @@ pub(crate) fn check<'a>(
             }
             Some(other) => {
                 return Err(error(
-                    format!("`{key}` must be true/false or text, not {}", kind_of(other)),
+                    format!("`{key}` must be true/false or text, not {}", kind(other)),
                     at.key(key),
                 ));
             }
@@ -122,7 +119,7 @@ fn evidence(answer: &Map<String, Json>, at: &Pointer) -> Result<(), ExtractError
                         return Err(error(
                             format!(
                                 "each `evidence` reference must be text, not {}",
-                                kind_of(other)
+                                kind(other)
                             ),
                             at.index(i),
                         ));
@@ -134,7 +131,7 @@ fn evidence(answer: &Map<String, Json>, at: &Pointer) -> Result<(), ExtractError
         Some(other) => Err(error(
             format!(
                 "`evidence` must be text or an array of texts, not {}",
-                kind_of(other)
+                kind(other)
             ),
             at,
         )),

@@ -9,12 +9,11 @@ use assure_plugin_sdk::{
 };
 
 use crate::answers;
-use crate::date;
 use crate::forms::AnswerValue;
 use crate::interpret::{Member, RawAnswer, interpret, list};
 use crate::mapping::Version;
-use crate::text::{kind_of, optional_date, optional_text, quote, required_text};
 use crate::{FORMAT, KNOWN_MEMBERS};
+use assure_plugin_sdk::text::{kind, optional_date, optional_text, quote, required_text};
 
 /// The largest document read, in bytes. A DTAC answers document is a few
 /// kilobytes; anything this large is not one.
@@ -62,7 +61,7 @@ pub fn extract(doc: &Document) -> Result<Extraction, ExtractError> {
             return Err(error(
                 format!(
                     "`answers` must be an object keyed by question id, not {}",
-                    kind_of(other)
+                    kind(other)
                 ),
                 answers_at,
             ));
@@ -115,7 +114,7 @@ fn read_subject(root: &Map<String, Json>, out: &mut Facts) -> Result<(), Extract
     if let Some(completed) = completed {
         out.datetime(
             "dtac.completed",
-            date::as_datetime(completed),
+            completed.to_datetime(),
             top.key("completed"),
         );
     }
@@ -144,7 +143,7 @@ fn check_format(root: &Map<String, Json>) -> Result<(), ExtractError> {
         Some(other) => Err(error(
             format!(
                 "`assure_format` must be the text \"{FORMAT}\", not {}",
-                kind_of(other)
+                kind(other)
             ),
             at,
         )),
@@ -189,7 +188,7 @@ fn declared_version(root: &Map<String, Json>) -> Result<Option<Version>, Extract
         Some(other) => Err(error(
             format!(
                 "`dtac_version` must be the text \"1.0\" or \"2.0\", not {}",
-                kind_of(other)
+                kind(other)
             ),
             at,
         )),

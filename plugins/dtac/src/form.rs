@@ -25,7 +25,7 @@ use assure_plugin_sdk::{Document, ExtractError, Extraction, FactSink, Facts, Loc
 use crate::forms::AnswerValue;
 use crate::interpret::{RawAnswer, interpret, list};
 use crate::mapping::Version;
-use crate::text::quote;
+use assure_plugin_sdk::text::quote;
 
 /// The largest form read, in bytes. A completed form with a few
 /// screenshots is a megabyte or two.

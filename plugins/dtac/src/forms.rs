@@ -293,7 +293,7 @@ pub fn read(question: &Question, answer: &AnswerValue) -> Reading {
     let Some((option, _, end)) = best else {
         return Reading::Invalid(format!(
             "is \"{}\", not one of the form's options ({})",
-            crate::text::quote(&text.split_whitespace().collect::<Vec<_>>().join(" ")),
+            assure_plugin_sdk::text::quote(&text.split_whitespace().collect::<Vec<_>>().join(" ")),
             question.options.join(" | ")
         ));
     };
@@ -307,7 +307,7 @@ pub fn read(question: &Question, answer: &AnswerValue) -> Reading {
     {
         return Reading::Invalid(format!(
             "begins \"{option}\" but goes on \"{}\", which takes it back (\"{word}\"): answer with one of the form's options ({}) and put the detail in the supporting evidence",
-            crate::text::quote(&rest.split_whitespace().collect::<Vec<_>>().join(" ")),
+            assure_plugin_sdk::text::quote(&rest.split_whitespace().collect::<Vec<_>>().join(" ")),
             question.options.join(" | ")
         ));
     }
@@ -504,6 +504,19 @@ pub fn skipped<'a>(
         }
     }
     out
+}
+
+impl Version {
+    /// Whether this version of the form asks question `id`.
+    pub fn asks(self, id: &str) -> bool {
+        question(self, id).is_some()
+    }
+
+    /// The ids among `ids` that only this version asks, in their order:
+    /// what tells a document's version when it does not declare one.
+    pub fn only_asked<'a>(self, ids: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+        ids.into_iter().filter(|id| self.only_asks(id)).collect()
+    }
 }
 
 #[cfg(test)]

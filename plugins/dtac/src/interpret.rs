@@ -8,7 +8,7 @@ use assure_plugin_sdk::{ExtractError, FactSink, Facts, Location, error};
 use crate::detect;
 use crate::forms::{self, AnswerValue, Question, Reading};
 use crate::mapping::{MAPPING, Read, Row, Source, Version};
-use crate::text;
+use assure_plugin_sdk::text;
 
 /// The most question ids quoted in one note or message.
 const MAX_IDS_QUOTED: usize = 10;

@@ -28,14 +28,12 @@
 //! cell (see [`form`]).
 
 mod answers;
-mod date;
 mod detect;
 mod extract;
 pub mod form;
 pub mod forms;
 pub mod interpret;
 pub mod mapping;
-mod text;
 
 pub use extract::{MAX_DOCUMENT_BYTES, extract};
 

@@ -210,17 +210,6 @@ impl Version {
         }
     }
 
-    /// Whether this version of the form asks question `id`.
-    pub fn asks(self, id: &str) -> bool {
-        crate::forms::question(self, id).is_some()
-    }
-
-    /// The ids among `ids` that only this version asks, in their order:
-    /// what tells a document's version when it does not declare one.
-    pub fn only_asked<'a>(self, ids: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
-        ids.into_iter().filter(|id| self.only_asks(id)).collect()
-    }
-
     /// Whether `id` is a question only this version asks: its answer tells
     /// the versions apart.
     pub fn only_asks(self, id: &str) -> bool {

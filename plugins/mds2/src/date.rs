@@ -9,6 +9,9 @@
 //! four-digit year (`15 July 2024`, `15-Jul-2024`, `July 15, 2024`,
 //! `15th Sept 2024`). A two-digit year, a month without a day, or anything
 //! else is not read.
+//!
+//! Kept in this plugin: these spellings are how MDS2 spreadsheets write a
+//! date; checking RFC 3339 is the SDK's (`assure_plugin_sdk::time`).
 
 use assure_plugin_sdk::time;
 

@@ -9,7 +9,9 @@ use crate::answer::{Answer, normalise};
 use crate::csv::{Record, records};
 use crate::date;
 use crate::question::{FACT_QUESTIONS, fact_path, question_id};
-use crate::text::{self, quote};
+use assure_plugin_sdk::text::quote;
+
+use crate::text;
 
 /// Header names of the question id column (normalised: lower case, single
 /// spaces, no trailing colon).

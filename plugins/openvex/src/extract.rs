@@ -9,7 +9,7 @@ use assure_plugin_sdk::{Document, ExtractError, Extraction, Facts, Location, Poi
 
 use crate::exposure::{Exposure, Stamp};
 use crate::statement;
-use crate::text::{MAX_ID, kind, optional, quote};
+use assure_plugin_sdk::text::{MAX_ID, kind, optional, quote};
 use assure_plugin_sdk::time;
 
 /// Where every OpenVEX context lives.

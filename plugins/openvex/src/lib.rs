@@ -46,7 +46,6 @@
 mod exposure;
 mod extract;
 mod statement;
-mod text;
 
 pub use extract::extract;
 

@@ -10,7 +10,7 @@ use assure_plugin_sdk::vex::Status;
 use assure_plugin_sdk::{ExtractError, Facts, Pointer, error};
 
 use crate::exposure::{Exposure, Located, Said, Scope, Stamp, Subject};
-use crate::text::{MAX_ID, MAX_TEXT, checked, kind, optional, quote};
+use assure_plugin_sdk::text::{MAX_ID, MAX_TEXT, checked, kind, optional, quote};
 use assure_plugin_sdk::time;
 
 /// The justifications OpenVEX defines for `not_affected`.

@@ -202,7 +202,7 @@ pub fn refuse_long_text(root: &Value, max_bytes: usize) -> Result<(), ExtractErr
                 let members: Vec<_> = members.iter().collect();
                 for (key, item) in members.into_iter().rev() {
                     if key.len() > max_bytes {
-                        return Err(long(key.len(), at));
+                        return Err(long(key.len(), at.key(key)));
                     }
                     stack.push((item, at.key(key)));
                 }

@@ -8,10 +8,15 @@
 //! - [`Facts`], a builder for an [`Extraction`] (product facts, entities, notes);
 //! - [`Pointer`], JSON Pointers (RFC 6901) for fact locations;
 //! - [`json::parse`], JSON parsing whose errors carry a line and column;
-//! - [`time`], RFC 3339 date-times checked and ordered without a clock;
+//! - [`text`], document text read strictly (typed members, length limits,
+//!   lines) and quoted back in messages;
+//! - [`time`], dates and RFC 3339 date-times checked, ordered and moved on
+//!   by calendar months, without a clock;
 //! - [`vex`], one VEX status model for every dialect;
 //! - `office` (cargo feature `office`), the tables of a DOCX or ODT document,
-//!   for plugins that read completed forms.
+//!   for plugins that read completed forms;
+//! - `testing` (cargo feature `testing`, for plugins' dev-dependencies), a
+//!   harness that runs a plugin's `extract` in tests and reads facts back.
 //!
 //! ```
 //! use assure_plugin_sdk::{FactSink, Facts, Location, Pointer};
@@ -55,6 +60,9 @@ pub mod json;
 #[cfg(feature = "office")]
 pub mod office;
 mod pointer;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod text;
 pub mod time;
 pub mod vex;
 

@@ -5,13 +5,15 @@ use std::collections::BTreeSet;
 
 use assure_plugin_sdk::{Document, ExtractError, Extraction, FactSink, Facts, Location, error};
 
-use crate::datetime::rfc3339;
 use crate::fields::{
     Known, LineKind, classify, contact_advice, is_contact_uri, is_encryption_uri, is_https,
     is_language_tag, placeholder, uri_scheme,
 };
 use crate::signed::{self, Body};
-use crate::text::{self, quote};
+use assure_plugin_sdk::text::quote;
+use assure_plugin_sdk::time::normalize_datetime;
+
+use crate::text;
 
 /// Comment lines of the RFC 9116 examples and the securitytxt.org template,
 /// lower case. Left in, they are worth a note, not a problem: real files
@@ -304,7 +306,7 @@ fn check_expires(seen: &Seen<'_>, report: &mut Report) {
         );
     }
     for at in &seen.expires {
-        if rfc3339(at.value).is_none() {
+        if normalize_datetime(at.value).is_none() {
             report.problem(
                 "Expires is not an RFC 3339 date-time",
                 format!(
@@ -431,7 +433,7 @@ fn emit(body: &Body<'_>, seen: &Seen<'_>, mut report: Report) -> Extraction {
         first_line(&seen.expires),
     );
     if let [only] = seen.expires.as_slice()
-        && let Some(when) = rfc3339(only.value)
+        && let Some(when) = normalize_datetime(only.value)
     {
         out.datetime("security_txt.expires", when, Location::Line(only.line));
     }

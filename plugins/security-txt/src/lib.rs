@@ -41,7 +41,6 @@
 //! 10,000 lines, a truncated signed message, or a file with no RFC 9116 field
 //! at all is an error naming the line.
 
-mod datetime;
 mod extract;
 mod fields;
 mod signed;

@@ -5,7 +5,7 @@ use assure_plugin_sdk::json::{self, Value as Json};
 use assure_plugin_sdk::{ExtractError, Facts, Pointer, error};
 
 use crate::base64;
-use crate::text::quote;
+use assure_plugin_sdk::text::quote;
 
 /// The only payload type this plugin reads.
 const IN_TOTO_PAYLOAD: &str = "application/vnd.in-toto+json";

@@ -47,7 +47,6 @@ mod envelope;
 mod extract;
 mod pypi;
 mod statement;
-mod text;
 
 pub use extract::extract;
 

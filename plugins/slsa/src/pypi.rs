@@ -8,7 +8,7 @@ use assure_plugin_sdk::{ExtractError, Facts, Pointer, error};
 
 use crate::base64;
 use crate::envelope::SLSA_PROVENANCE;
-use crate::text::quote;
+use assure_plugin_sdk::text::quote;
 
 /// The statement of a PEP 740 attestation object or provenance object, with
 /// the pointer of the `envelope` it came from; `None` when the document is

@@ -4,7 +4,7 @@
 use assure_plugin_sdk::json::Value as Json;
 use assure_plugin_sdk::{ExtractError, FactSink, Facts, Pointer, error};
 
-use crate::text::quote;
+use assure_plugin_sdk::text::quote;
 
 const STATEMENT_V1: &str = "https://in-toto.io/Statement/v1";
 const STATEMENT_V0_1: &str = "https://in-toto.io/Statement/v0.1";

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 use assure_plugin_sdk::json::Value as Json;
 use assure_plugin_sdk::{FactSink, Facts, Pointer};
 
-use crate::text::{looks_like_rfc3339, quote};
+use assure_plugin_sdk::text::quote;
+use assure_plugin_sdk::time::looks_like_rfc3339;
 
 /// Reads `creationInfo.created` into `sbom.timestamp` and the `Tool:`
 /// creators into `sbom.tools` (and `sbom.tool_named`).

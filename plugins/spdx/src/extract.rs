@@ -9,8 +9,15 @@ use assure_plugin_sdk::{
 };
 
 use crate::relationships::{self, Declared};
-use crate::text::{check_text_sizes, long, member, percent, quote};
+use assure_plugin_sdk::text::{long, percent, quote};
+
+use crate::text::member;
 use crate::{creation, packages};
+
+/// The longest text value (or member name) a document may carry, in bytes.
+/// Real SPDX values, licence texts included, are far shorter; a bigger one is
+/// refused rather than copied into facts the host would have to carry.
+const MAX_TEXT_BYTES: usize = 16 << 20;
 
 /// The `SPDXID` a document has when it does not say.
 const DOCUMENT_ID: &str = "SPDXRef-DOCUMENT";
@@ -31,7 +38,7 @@ pub fn extract(doc: &Document) -> Result<Extraction, ExtractError> {
             Location::Whole,
         ));
     }
-    check_text_sizes(&root)?;
+    json::refuse_long_text(&root, MAX_TEXT_BYTES)?;
     let (spec_text, minor) = spec_version(&root)?;
     let packages_ptr = Pointer::root().key("packages");
     let items = array(&root, "packages", "packages")?;

@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use assure_plugin_sdk::json::{self, Value as Json};
 use assure_plugin_sdk::{FactSink, Facts, Pointer, time};
 
-use crate::text::{is_no_value, member, party_name, quote};
+use assure_plugin_sdk::text::quote;
+
+use crate::text::{is_no_value, member, party_name};
 
 /// Checksum algorithms counted as strong, in SPDX's spelling. They are
 /// compared ignoring ASCII case, `-` and `_`, so CycloneDX's `SHA-256` is

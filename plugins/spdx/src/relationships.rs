@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 use assure_plugin_sdk::json::{self, Value as Json};
 use assure_plugin_sdk::{FactSink, Facts, Pointer};
 
-use crate::text::{is_no_value, long, quote};
+use assure_plugin_sdk::text::{long, quote};
+
+use crate::text::is_no_value;
 
 /// Relationship types that make a dependency graph when both ends are
 /// packages: dependencies, containment and linking.

@@ -5,12 +5,13 @@ use assure_plugin_sdk::{
     Document, ExtractError, Extraction, FactSink, Facts, Location, Pointer, error,
 };
 
-use crate::date::Moment;
-use crate::text::{
-    MAX_TEXT_BYTES, kind_of, optional_nonempty_text, optional_text, quote, required_bool,
-    required_count, required_date, required_text, required_text_list,
-};
+use crate::text::required_text_list;
 use crate::{DSPT_STATUSES, FORMAT, ISO27001_EDITIONS, KNOWN_MEMBERS, SECTIONS};
+use assure_plugin_sdk::text::{
+    MAX_TEXT, kind, optional_nonempty_text, optional_text, quote, required_bool, required_count,
+    required_date, required_text,
+};
+use assure_plugin_sdk::time::Moment;
 
 /// The largest document read, in bytes: a statement is a page of answers.
 pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
@@ -57,7 +58,7 @@ pub fn extract(doc: &Document) -> Result<Extraction, ExtractError> {
         ));
     }
     let root = json::parse(&doc.bytes)?;
-    json::refuse_long_text(&root, MAX_TEXT_BYTES)?;
+    json::refuse_long_text(&root, MAX_TEXT)?;
     let Json::Object(root) = &root else {
         return Err(error(
             "the top level of a supplier assurance statement must be a JSON object",
@@ -140,7 +141,7 @@ impl<'a> Reader<'a> {
                 return Err(error(
                     format!(
                         "`{name}` must be an object of its members, not {}; leave it out when the statement does not cover it",
-                        kind_of(other)
+                        kind(other)
                     ),
                     at,
                 ));
@@ -480,7 +481,7 @@ fn check_format(root: &Map<String, Json>) -> Result<(), ExtractError> {
         Some(other) => Err(error(
             format!(
                 "`assure_format` must be the text \"{FORMAT}\", not {}",
-                kind_of(other)
+                kind(other)
             ),
             at,
         )),

@@ -21,7 +21,6 @@
 //! carries a JSON Pointer to where it came from. The plugin never panics,
 //! whatever the input.
 
-mod date;
 mod extract;
 mod text;
 

@@ -2,12 +2,12 @@
 
 use roxmltree::Node;
 
-use super::xml::{attribute, child, is};
-use super::zip::Archive;
-use super::{
+use super::model::{
     Cell, Collector, MAX_INFLATED_BYTES, OfficeDocument, OfficeError, OfficeKind, Paragraphs, Row,
     cell_pointer, checkbox,
 };
+use super::xml::{attribute, child, is};
+use super::zip::Archive;
 use crate::Pointer;
 
 /// WordprocessingML, transitional and strict.
@@ -76,7 +76,7 @@ fn main_part(archive: &mut Archive<'_>) -> Result<String, OfficeError> {
     let target = target.trim_start_matches('/');
     if target.is_empty() || target.split('/').any(|segment| segment == "..") {
         return Err(OfficeError::UnsafeName {
-            part: super::truncate(target, 200),
+            part: super::model::truncate(target, 200),
         });
     }
     Ok(target.to_owned())

@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use roxmltree::Node;
 
-use super::xml::{attribute, child, is};
-use super::zip::Archive;
-use super::{
+use super::model::{
     Cell, Collector, MAX_INFLATED_BYTES, OfficeDocument, OfficeError, OfficeKind, Paragraphs, Row,
     cell_pointer, checkbox,
 };
+use super::xml::{attribute, child, is};
+use super::zip::Archive;
 use crate::Pointer;
 
 const OFFICE: &[&str] = &["urn:oasis:names:tc:opendocument:xmlns:office:1.0"];

@@ -2,7 +2,7 @@
 
 use roxmltree::{Document, Node, ParsingOptions};
 
-use super::{MAX_DEPTH, MAX_XML_NODES, OfficeError};
+use super::model::{MAX_DEPTH, MAX_XML_NODES, OfficeError};
 
 /// Parses a part's bytes, refusing a DOCTYPE, more than [`MAX_XML_NODES`]
 /// nodes and elements nested more than [`MAX_DEPTH`] deep (so that the

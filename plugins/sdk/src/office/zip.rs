@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{MAX_ENTRIES, MAX_INFLATED_BYTES, OfficeError};
+use super::model::{MAX_ENTRIES, MAX_INFLATED_BYTES, OfficeError};
 
 const LOCAL_HEADER: u32 = 0x0403_4b50;
 const CENTRAL_HEADER: u32 = 0x0201_4b50;
@@ -375,12 +375,12 @@ fn check_names(entries: &[Entry]) -> Result<(), OfficeError> {
             || name.split(['/', '\\']).any(|segment| segment == "..");
         if leaves {
             return Err(OfficeError::UnsafeName {
-                part: super::truncate(name, 200),
+                part: super::model::truncate(name, 200),
             });
         }
         if !seen.insert(name.to_lowercase()) {
             return Err(OfficeError::DuplicatePart {
-                part: super::truncate(name, 200),
+                part: super::model::truncate(name, 200),
             });
         }
     }

@@ -1,0 +1,6 @@
+//! The `cyber-essentials` plugin's integration tests, in one test binary: the plugin's
+//! `extract` run natively through the SDK's test harness.
+
+mod common;
+mod examples;
+mod inline;

@@ -1,0 +1,8 @@
+//! The `dtac` plugin's integration tests, in one test binary: the plugin's
+//! `extract` run natively through the SDK's test harness.
+
+mod common;
+mod corpus;
+mod examples;
+mod form;
+mod inline;

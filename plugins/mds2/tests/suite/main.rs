@@ -1,0 +1,6 @@
+//! The `mds2` plugin's integration tests, in one test binary: the plugin's
+//! `extract` run natively through the SDK's test harness.
+
+mod common;
+mod example;
+mod inline;

@@ -1,0 +1,34 @@
+//! The plugin under test, through the SDK's harness
+//! (`assure_plugin_sdk::testing`), and the helpers every test file shares.
+
+#![allow(dead_code, reason = "each test file uses a different subset")]
+
+pub use assure_plugin_sdk::testing::*;
+use assure_plugin_sdk::{ExtractError, Extraction};
+
+/// The plugin, as the tests run it.
+pub const PLUGIN: Harness = Harness {
+    name: "doc.json",
+    media_type: "application/spdx+json",
+    extract: assure_plugin_spdx::extract,
+};
+
+/// Runs the plugin over `bytes`, named `name`.
+pub fn run(name: &str, bytes: &[u8]) -> Result<Extraction, ExtractError> {
+    PLUGIN.run_named(name, bytes)
+}
+
+/// Runs the plugin and expects an extraction.
+pub fn ok(name: &str, bytes: &[u8]) -> Result<Extraction, String> {
+    PLUGIN.ok_named(name, bytes)
+}
+
+/// Runs the plugin and expects an error.
+pub fn err(bytes: &[u8]) -> Result<ExtractError, String> {
+    PLUGIN.err(bytes)
+}
+
+/// Runs the plugin, expects an error, and returns its pointer and message.
+pub fn err_at(bytes: &[u8]) -> Result<(String, String), String> {
+    PLUGIN.err_at(bytes)
+}

@@ -1,0 +1,7 @@
+//! The `supplier-assurance` plugin's integration tests, in one test binary: the plugin's
+//! `extract` run natively through the SDK's test harness.
+
+mod common;
+mod corpus;
+mod examples;
+mod inline;
