@@ -467,7 +467,8 @@ fn run_bundle(args: &BundleArgs) -> CommandResult {
             let manifest_bytes = loaded
                 .manifest_bytes()
                 .ok_or_else(|| usage(&format!("{name} has no bundle.json: not a built bundle")))?;
-            let manifest = tb::Manifest::parse(manifest_bytes).map_err(|e| untrusted(&name, &e))?;
+            let manifest =
+                tb::BundleManifest::parse(manifest_bytes).map_err(|e| untrusted(&name, &e))?;
             let allowed = manifest
                 .plugin_signer_public_keys()
                 .map_err(|e| untrusted(&name, &e))?;

@@ -75,7 +75,9 @@ pub fn run(args: &VerifyArgs) -> CommandResult {
     }
     let verified = match record::verify(&bytes, &keys, args.threshold) {
         Ok(v) => v,
-        Err(RecordError::Trust(assure_trust::TrustError::InvalidTrustConfig { reason })) => {
+        Err(RecordError::Trust(assure_trust::TrustError::Config(
+            assure_trust::error::TrustConfigError { reason },
+        ))) => {
             return Err(Failure::usage(reason));
         }
         Err(e) => {

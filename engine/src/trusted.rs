@@ -106,9 +106,12 @@ impl TrustedBundle {
                         .is_some_and(|b| sha256_hex(b) == plugin.sha256)
             });
             if !signed {
-                return Err(untrusted(assure_trust::TrustError::PluginUnsigned {
-                    plugin: plugin.name.clone(),
-                }));
+                return Err(untrusted(
+                    assure_trust::error::PluginVerificationError::Unsigned {
+                        plugin: plugin.name.clone(),
+                    }
+                    .into(),
+                ));
             }
         }
         // Recorded only once the bundle is known to load.

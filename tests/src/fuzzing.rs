@@ -1,5 +1,5 @@
 //! The fuzz targets' bodies, shared by the cargo-fuzz crate in `fuzz/` and by
-//! the stable replay of its corpora (`tests/tests/fuzz_corpora.rs`), so the
+//! the stable replay of its corpora (`tests/tests/integration/fuzz_corpora.rs`), so the
 //! fuzzer and CI run the same code.
 //!
 //! Every function takes arbitrary bytes and must return without panicking,
@@ -96,7 +96,7 @@ pub fn manifest(data: &[u8]) {
 
 /// The limits the archive target loads with: small, so that a bomb stops
 /// quickly.
-const ARCHIVE_LIMITS: assure_trust::bundle::Limits = assure_trust::bundle::Limits {
+const ARCHIVE_LIMITS: assure_trust::bundle::ArchiveLimits = assure_trust::bundle::ArchiveLimits {
     max_entries: 1_000,
     max_entry_size: 8 << 20,
     max_total_size: 32 << 20,
@@ -124,12 +124,12 @@ pub fn bundle_archive(data: &[u8]) {
 
 /// `bundle_manifest`: a `bundle.json` parsed and validated.
 pub fn bundle_manifest(data: &[u8]) {
-    let Ok(manifest) = assure_trust::bundle::Manifest::parse(data) else {
+    let Ok(manifest) = assure_trust::bundle::BundleManifest::parse(data) else {
         return;
     };
     if manifest.validate().is_ok() {
         let _ = manifest.plugin_signer_public_keys();
-        let again = assure_trust::bundle::Manifest::parse(&manifest.to_json());
+        let again = assure_trust::bundle::BundleManifest::parse(&manifest.to_json());
         assert!(
             again.as_ref().is_ok_and(|m| *m == manifest),
             "a valid bundle.json does not survive its own serialisation: {again:?}"

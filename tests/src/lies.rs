@@ -5,7 +5,7 @@
 //! stays well-formed: a VEX statement re-homed onto another product, an id
 //! disguised, a score dropped, a date moved past the evaluation time, a
 //! document about another product, a profile that contradicts the evidence.
-//! The property (`tests/tests/lying_evidence.rs`) is that no lie, on any
+//! The property (`tests/tests/integration/lying_evidence.rs`) is that no lie, on any
 //! base submission, is ever approved.
 //!
 //! The generator lives here, beside the engine's test support, so that it

@@ -19,7 +19,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use crate::dsse::{self, Envelope};
-use crate::error::{Result, TrustError, io_err};
+use crate::error::{
+    ArchiveError, BundleManifestError, DuplicateJsonKeyError, EnvelopeError, FreshnessError,
+    PluginVerificationError, Result, TrustError, io_err,
+};
 use crate::json::{StrictJsonError, parse_strict};
 use crate::keys::{KeyId, PrivateKey, PublicKey};
 use crate::state::State;
@@ -40,9 +43,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Limits applied while loading a bundle.
+/// Limits on an archive (a gzip'd tar: a `.bundle` file, or a submission uploaded as
+/// `.tar.gz`) or a bundle folder read by [`load_with_limits`] and [`load_archive`], checked
+/// as it is read, before anything in it is verified. Not the engine's limits on plugins or
+/// submissions (a caller loading a submission archive derives these from those).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
+pub struct ArchiveLimits {
     /// Most entries (files and folders) in the bundle. Default 10,000.
     pub max_entries: u64,
     /// Largest single file, in bytes. Default 256 MiB.
@@ -52,7 +58,7 @@ pub struct Limits {
     pub max_total_size: u64,
 }
 
-impl Default for Limits {
+impl Default for ArchiveLimits {
     fn default() -> Self {
         Self {
             max_entries: 10_000,
@@ -86,10 +92,12 @@ pub struct PluginEntry {
     pub sha256: String,
 }
 
-/// The manifest, `bundle.json`.
+/// The signed manifest of a bundle, `bundle.json`: its name, version, expiry, every file
+/// with its digest, and the plugins with their pins and allowed signers. Not the
+/// submission's `submission.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Manifest {
+pub struct BundleManifest {
     /// Always [`FORMAT`].
     pub format: String,
     /// Bundle name (the anti-rollback state is kept per name).
@@ -113,9 +121,9 @@ pub struct Manifest {
 }
 
 fn invalid(reason: impl Into<String>) -> TrustError {
-    TrustError::ManifestInvalid {
+    TrustError::Manifest(BundleManifestError::Invalid {
         reason: reason.into(),
-    }
+    })
 }
 
 fn is_sha256_hex(s: &str) -> bool {
@@ -124,15 +132,17 @@ fn is_sha256_hex(s: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-impl Manifest {
+impl BundleManifest {
     /// Parses `bundle.json` strictly (duplicate keys and unknown members refused) and
-    /// validates it ([`Manifest::validate`]).
+    /// validates it ([`BundleManifest::validate`]).
     pub fn parse(bytes: &[u8]) -> Result<Self> {
         let value = parse_strict(bytes).map_err(|e| match e {
-            StrictJsonError::DuplicateKey(pointer) => TrustError::DuplicateJsonKey {
-                file: MANIFEST_FILE.into(),
-                pointer,
-            },
+            StrictJsonError::DuplicateKey(pointer) => {
+                TrustError::DuplicateJsonKey(DuplicateJsonKeyError {
+                    file: MANIFEST_FILE.into(),
+                    pointer,
+                })
+            }
             StrictJsonError::Syntax(reason) => invalid(reason),
         })?;
         let manifest: Self = serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
@@ -250,10 +260,10 @@ impl LoadedBundle {
     pub fn from_files(source: impl Into<String>, files: BTreeMap<String, Vec<u8>>) -> Result<Self> {
         for name in files.keys() {
             if check_name(name)? != *name {
-                return Err(TrustError::InvalidEntryName {
+                return Err(TrustError::Archive(ArchiveError::InvalidEntryName {
                     entry: name.clone(),
                     reason: "not normalised (leading `./`)".into(),
-                });
+                }));
             }
         }
         Ok(Self {
@@ -330,14 +340,20 @@ fn check_name(raw: &str) -> Result<String> {
     let bytes = name.as_bytes();
     let drive = bytes.first().is_some_and(u8::is_ascii_alphabetic) && bytes.get(1) == Some(&b':');
     if name.starts_with('/') || name.starts_with('\\') || drive {
-        return Err(TrustError::AbsolutePath { entry: raw.into() });
+        return Err(TrustError::Archive(ArchiveError::AbsolutePath {
+            entry: raw.into(),
+        }));
     }
     if name.split(['/', '\\']).any(|c| c == "..") {
-        return Err(TrustError::PathTraversal { entry: raw.into() });
+        return Err(TrustError::Archive(ArchiveError::PathTraversal {
+            entry: raw.into(),
+        }));
     }
-    let bad = |reason: &str| TrustError::InvalidEntryName {
-        entry: raw.into(),
-        reason: reason.into(),
+    let bad = |reason: &str| {
+        TrustError::Archive(ArchiveError::InvalidEntryName {
+            entry: raw.into(),
+            reason: reason.into(),
+        })
     };
     if name.is_empty() {
         return Err(bad("empty name"));
@@ -380,16 +396,16 @@ pub fn build(spec: &BuildSpec, mut files: BTreeMap<String, Vec<u8>>) -> Result<L
     let mut plugins = Vec::new();
     for (path, bytes) in &files {
         if check_name(path)? != *path {
-            return Err(TrustError::InvalidEntryName {
+            return Err(TrustError::Archive(ArchiveError::InvalidEntryName {
                 entry: path.clone(),
                 reason: "not normalised (leading `./`)".into(),
-            });
+            }));
         }
         if is_reserved(path) {
-            return Err(TrustError::InvalidEntryName {
+            return Err(TrustError::Archive(ArchiveError::InvalidEntryName {
                 entry: path.clone(),
                 reason: "reserved for the bundle's own manifest and envelope".into(),
-            });
+            }));
         }
         let sha256 = sha256_hex(bytes);
         if let Some(stem) = path
@@ -418,7 +434,7 @@ pub fn build(spec: &BuildSpec, mut files: BTreeMap<String, Vec<u8>>) -> Result<L
             signer_keys.push(key.to_spki_pem()?);
         }
     }
-    let manifest = Manifest {
+    let manifest = BundleManifest {
         format: FORMAT.into(),
         name: spec.name.clone(),
         version: spec.version,
@@ -441,7 +457,7 @@ pub fn build(spec: &BuildSpec, mut files: BTreeMap<String, Vec<u8>>) -> Result<L
 /// An existing `bundle.json` / `bundle.json.dsse` at the top of the folder is ignored, so a
 /// bundle folder can be rebuilt in place.
 pub fn build_from_dir(spec: &BuildSpec, dir: &Path) -> Result<LoadedBundle> {
-    let mut files = read_dir(dir, &Limits::default())?;
+    let mut files = read_dir(dir, &ArchiveLimits::default())?;
     files.remove(MANIFEST_FILE);
     files.remove(ENVELOPE_FILE);
     build(spec, files)
@@ -451,25 +467,24 @@ pub fn build_from_dir(spec: &BuildSpec, dir: &Path) -> Result<LoadedBundle> {
 /// Refuses to sign a manifest that does not parse and validate, and an existing envelope
 /// over other content.
 pub fn sign(bundle: &mut LoadedBundle, key: &PrivateKey) -> Result<()> {
-    let manifest = bundle
-        .files
-        .get(MANIFEST_FILE)
-        .ok_or_else(|| TrustError::ManifestMissing {
+    let manifest = bundle.files.get(MANIFEST_FILE).ok_or_else(|| {
+        TrustError::Manifest(BundleManifestError::Missing {
             source_name: bundle.source.clone(),
-        })?;
-    Manifest::parse(manifest)?;
+        })
+    })?;
+    BundleManifest::parse(manifest)?;
     let mut envelope = match bundle.files.get(ENVELOPE_FILE) {
         Some(bytes) => Envelope::from_json(bytes)?,
         None => Envelope::new(BUNDLE_PAYLOAD_TYPE, manifest),
     };
     if envelope.payload_type != BUNDLE_PAYLOAD_TYPE {
-        return Err(TrustError::WrongPayloadType {
+        return Err(TrustError::Envelope(EnvelopeError::WrongPayloadType {
             expected: BUNDLE_PAYLOAD_TYPE.into(),
             found: envelope.payload_type,
-        });
+        }));
     }
     if envelope.payload != *manifest {
-        return Err(TrustError::EnvelopePayloadMismatch);
+        return Err(TrustError::Envelope(EnvelopeError::PayloadMismatch));
     }
     dsse::sign(&mut envelope, key);
     bundle
@@ -484,9 +499,11 @@ pub fn sign(bundle: &mut LoadedBundle, key: &PrivateKey) -> Result<()> {
 /// a regular file with mode 0644, uid/gid 0, mtime 0, no user or group names; gzip header
 /// with mtime 0 and OS "unknown". The same files always give the same bytes.
 pub fn pack(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>> {
-    let failed = |e: std::io::Error| TrustError::ArchiveMalformed {
-        source_name: "bundle being packed".into(),
-        reason: e.to_string(),
+    let failed = |e: std::io::Error| {
+        TrustError::Archive(ArchiveError::Malformed {
+            source_name: "bundle being packed".into(),
+            reason: e.to_string(),
+        })
     };
     let gz = flate2::GzBuilder::new()
         .mtime(0)
@@ -495,10 +512,10 @@ pub fn pack(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>> {
     let mut tar = tar::Builder::new(gz);
     for (path, bytes) in files {
         if check_name(path)? != *path {
-            return Err(TrustError::InvalidEntryName {
+            return Err(TrustError::Archive(ArchiveError::InvalidEntryName {
                 entry: path.clone(),
                 reason: "not normalised (leading `./`)".into(),
-            });
+            }));
         }
         let mut header = tar::Header::new_gnu();
         header.set_entry_type(tar::EntryType::Regular);
@@ -517,13 +534,13 @@ pub fn pack(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>> {
 // ----- load ------------------------------------------------------------------------------
 
 /// Loads a bundle folder, or a `.bundle` file (any other file is read as gzip'd tar), with
-/// the default [`Limits`].
+/// the default [`ArchiveLimits`].
 pub fn load(path: &Path) -> Result<LoadedBundle> {
-    load_with_limits(path, &Limits::default())
+    load_with_limits(path, &ArchiveLimits::default())
 }
 
 /// [`load`] with explicit limits.
-pub fn load_with_limits(path: &Path, limits: &Limits) -> Result<LoadedBundle> {
+pub fn load_with_limits(path: &Path, limits: &ArchiveLimits) -> Result<LoadedBundle> {
     let meta = std::fs::metadata(path).map_err(io_err(path))?;
     let source = path.display().to_string();
     if meta.is_dir() {
@@ -542,7 +559,11 @@ pub fn load_with_limits(path: &Path, limits: &Limits) -> Result<LoadedBundle> {
 /// entry over `max_entry_size`, and a decompressed stream over `max_total_size` (counted as
 /// it is read, so a decompression bomb stops at the limit). Folder entries are allowed and
 /// ignored; a leading `./` is removed.
-pub fn load_archive(source_name: &str, reader: impl Read, limits: &Limits) -> Result<LoadedBundle> {
+pub fn load_archive(
+    source_name: &str,
+    reader: impl Read,
+    limits: &ArchiveLimits,
+) -> Result<LoadedBundle> {
     let exceeded = Cell::new(false);
     let counting = CountingReader {
         inner: flate2::read::GzDecoder::new(reader),
@@ -551,15 +572,15 @@ pub fn load_archive(source_name: &str, reader: impl Read, limits: &Limits) -> Re
     };
     let read_error = |e: std::io::Error| {
         if exceeded.get() {
-            TrustError::TotalSizeExceeded {
+            TrustError::Archive(ArchiveError::TotalSizeExceeded {
                 source_name: source_name.into(),
                 limit: limits.max_total_size,
-            }
+            })
         } else {
-            TrustError::ArchiveMalformed {
+            TrustError::Archive(ArchiveError::Malformed {
                 source_name: source_name.into(),
                 reason: e.to_string(),
-            }
+            })
         }
     };
     let mut archive = tar::Archive::new(counting);
@@ -569,14 +590,16 @@ pub fn load_archive(source_name: &str, reader: impl Read, limits: &Limits) -> Re
         let mut entry = entry.map_err(read_error)?;
         count += 1;
         if count > limits.max_entries {
-            return Err(TrustError::TooManyEntries {
+            return Err(TrustError::Archive(ArchiveError::TooManyEntries {
                 source_name: source_name.into(),
                 limit: limits.max_entries,
-            });
+            }));
         }
         let raw = entry.path_bytes().into_owned();
-        let name = String::from_utf8(raw).map_err(|e| TrustError::NonUtf8Name {
-            entry: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        let name = String::from_utf8(raw).map_err(|e| {
+            TrustError::Archive(ArchiveError::NonUtf8Name {
+                entry: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            })
         })?;
         let kind = entry.header().entry_type();
         if kind.is_dir() {
@@ -590,27 +613,29 @@ pub fn load_archive(source_name: &str, reader: impl Read, limits: &Limits) -> Re
         match kind {
             tar::EntryType::Regular => {}
             tar::EntryType::Symlink => {
-                return Err(TrustError::LinkEntry {
+                return Err(TrustError::Archive(ArchiveError::LinkEntry {
                     entry: path,
                     kind: "symbolic link".into(),
-                });
+                }));
             }
             tar::EntryType::Link => {
-                return Err(TrustError::LinkEntry {
+                return Err(TrustError::Archive(ArchiveError::LinkEntry {
                     entry: path,
                     kind: "hard link".into(),
-                });
+                }));
             }
             other => {
-                return Err(TrustError::SpecialEntry {
+                return Err(TrustError::Archive(ArchiveError::SpecialEntry {
                     entry: path,
                     kind: entry_kind(other),
-                });
+                }));
             }
         }
-        let too_large = || TrustError::EntryTooLarge {
-            entry: path.clone(),
-            limit: limits.max_entry_size,
+        let too_large = || {
+            TrustError::Archive(ArchiveError::EntryTooLarge {
+                entry: path.clone(),
+                limit: limits.max_entry_size,
+            })
         };
         if entry.size() > limits.max_entry_size {
             return Err(too_large());
@@ -624,7 +649,9 @@ pub fn load_archive(source_name: &str, reader: impl Read, limits: &Limits) -> Re
             return Err(too_large());
         }
         if files.contains_key(&path) {
-            return Err(TrustError::DuplicateEntry { entry: path });
+            return Err(TrustError::Archive(ArchiveError::DuplicateEntry {
+                entry: path,
+            }));
         }
         files.insert(path, bytes);
     }
@@ -675,7 +702,7 @@ impl<R: Read> Read for CountingReader<'_, R> {
 /// Reads every file under `root` into memory, refusing links and special files. Each file
 /// is opened relative to the folder's handle, refusing any link *as it opens*
 /// ([`crate::folder`]): a link swapped in after the listing is never followed.
-fn read_dir(root: &Path, limits: &Limits) -> Result<BTreeMap<String, Vec<u8>>> {
+fn read_dir(root: &Path, limits: &ArchiveLimits) -> Result<BTreeMap<String, Vec<u8>>> {
     let source = root.display().to_string();
     let folder = crate::folder::Folder::open(root).map_err(io_err(root))?;
     let mut files = BTreeMap::new();
@@ -687,58 +714,61 @@ fn read_dir(root: &Path, limits: &Limits) -> Result<BTreeMap<String, Vec<u8>>> {
             let item = item.map_err(io_err(&dir))?;
             count += 1;
             if count > limits.max_entries {
-                return Err(TrustError::TooManyEntries {
+                return Err(TrustError::Archive(ArchiveError::TooManyEntries {
                     source_name: source.clone(),
                     limit: limits.max_entries,
-                });
+                }));
             }
-            let name = item
-                .file_name()
-                .into_string()
-                .map_err(|n| TrustError::NonUtf8Name {
+            let name = item.file_name().into_string().map_err(|n| {
+                TrustError::Archive(ArchiveError::NonUtf8Name {
                     entry: format!("{prefix}{}", n.to_string_lossy()),
-                })?;
+                })
+            })?;
             let rel = check_name(&format!("{prefix}{name}"))?;
             let path = item.path();
             let kind = item.file_type().map_err(io_err(&path))?;
             if kind.is_symlink() {
-                return Err(TrustError::LinkEntry {
+                return Err(TrustError::Archive(ArchiveError::LinkEntry {
                     entry: rel,
                     kind: "symbolic link".into(),
-                });
+                }));
             }
             if kind.is_dir() {
                 stack.push((path, format!("{rel}/")));
                 continue;
             }
             if !kind.is_file() {
-                return Err(TrustError::SpecialEntry {
+                return Err(TrustError::Archive(ArchiveError::SpecialEntry {
                     entry: rel,
                     kind: "special file (device, FIFO or socket)".into(),
-                });
+                }));
             }
             let file = folder
                 .open_file(&rel, crate::folder::Links::Refused)
                 .map_err(|e| match e {
                     crate::folder::OpenError::Link | crate::folder::OpenError::Escapes => {
-                        TrustError::LinkEntry {
+                        TrustError::Archive(ArchiveError::LinkEntry {
                             entry: rel.clone(),
                             kind: "symbolic link".into(),
-                        }
+                        })
                     }
-                    crate::folder::OpenError::NotAFile => TrustError::SpecialEntry {
-                        entry: rel.clone(),
-                        kind: "non-regular file".into(),
-                    },
+                    crate::folder::OpenError::NotAFile => {
+                        TrustError::Archive(ArchiveError::SpecialEntry {
+                            entry: rel.clone(),
+                            kind: "non-regular file".into(),
+                        })
+                    }
                     crate::folder::OpenError::Missing => {
                         io_err(&path)(std::io::Error::from(std::io::ErrorKind::NotFound))
                     }
                     crate::folder::OpenError::Io(e) => io_err(&path)(e),
                 })?;
             let meta = file.metadata().map_err(io_err(&path))?;
-            let too_large = || TrustError::EntryTooLarge {
-                entry: rel.clone(),
-                limit: limits.max_entry_size,
+            let too_large = || {
+                TrustError::Archive(ArchiveError::EntryTooLarge {
+                    entry: rel.clone(),
+                    limit: limits.max_entry_size,
+                })
             };
             if meta.len() > limits.max_entry_size {
                 return Err(too_large());
@@ -752,10 +782,10 @@ fn read_dir(root: &Path, limits: &Limits) -> Result<BTreeMap<String, Vec<u8>>> {
             }
             total = total.saturating_add(bytes.len() as u64);
             if total > limits.max_total_size {
-                return Err(TrustError::TotalSizeExceeded {
+                return Err(TrustError::Archive(ArchiveError::TotalSizeExceeded {
                     source_name: source,
                     limit: limits.max_total_size,
-                });
+                }));
             }
             files.insert(rel, bytes);
         }
@@ -769,7 +799,7 @@ fn read_dir(root: &Path, limits: &Limits) -> Result<BTreeMap<String, Vec<u8>>> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedBundle {
     /// The parsed, validated manifest.
-    pub manifest: Manifest,
+    pub manifest: BundleManifest,
     /// SHA-256 (lowercase hex) of `bundle.json`: the bundle's digest.
     pub digest: String,
     /// Distinct trusted keys that signed `bundle.json` (empty for [`verify_pinned`]).
@@ -810,17 +840,15 @@ pub fn verify(
 ) -> Result<VerifiedBundle> {
     dsse::distinct_trusted(trusted_keys, threshold)?;
     let manifest = manifest_of(loaded)?;
-    let envelope_bytes =
-        loaded
-            .files
-            .get(ENVELOPE_FILE)
-            .ok_or_else(|| TrustError::UnsignedBundle {
-                source_name: loaded.source.clone(),
-            })?;
+    let envelope_bytes = loaded.files.get(ENVELOPE_FILE).ok_or_else(|| {
+        TrustError::Envelope(EnvelopeError::UnsignedBundle {
+            source_name: loaded.source.clone(),
+        })
+    })?;
     let envelope = Envelope::from_json(envelope_bytes)?;
     let verified = dsse::verify(&envelope, BUNDLE_PAYLOAD_TYPE, trusted_keys, threshold)?;
     if verified.payload != manifest {
-        return Err(TrustError::EnvelopePayloadMismatch);
+        return Err(TrustError::Envelope(EnvelopeError::PayloadMismatch));
     }
     finish(loaded, manifest, verified.signers, now, state)
 }
@@ -837,20 +865,22 @@ pub fn verify_pinned(
     let manifest = manifest_of(loaded)?;
     let actual = sha256_hex(manifest);
     if actual != manifest_sha256 {
-        return Err(TrustError::PinnedDigestMismatch {
-            expected: manifest_sha256.into(),
-            actual,
-        });
+        return Err(TrustError::Manifest(
+            BundleManifestError::PinnedDigestMismatch {
+                expected: manifest_sha256.into(),
+                actual,
+            },
+        ));
     }
     finish(loaded, manifest, Vec::new(), now, state)
 }
 
 fn manifest_of(loaded: &LoadedBundle) -> Result<&[u8]> {
-    loaded
-        .manifest_bytes()
-        .ok_or_else(|| TrustError::ManifestMissing {
+    loaded.manifest_bytes().ok_or_else(|| {
+        TrustError::Manifest(BundleManifestError::Missing {
             source_name: loaded.source.clone(),
         })
+    })
 }
 
 /// Everything after the manifest is authenticated.
@@ -861,15 +891,15 @@ fn finish(
     now: Timestamp,
     state: &mut State,
 ) -> Result<VerifiedBundle> {
-    let manifest = Manifest::parse(manifest_bytes)?;
+    let manifest = BundleManifest::parse(manifest_bytes)?;
     let digest = sha256_hex(manifest_bytes);
     if manifest.expires <= now {
-        return Err(TrustError::Expired {
+        return Err(TrustError::Freshness(FreshnessError::Expired {
             name: manifest.name,
             version: manifest.version,
             expires: manifest.expires.to_string(),
             now: now.to_string(),
-        });
+        }));
     }
     state.check(&manifest.name, manifest.version, &digest)?;
 
@@ -881,29 +911,35 @@ fn finish(
         .collect();
     for entry in &manifest.files {
         let Some(bytes) = files.get(&entry.path) else {
-            return Err(TrustError::MissingFile {
+            return Err(TrustError::Manifest(BundleManifestError::MissingFile {
                 path: entry.path.clone(),
-            });
+            }));
         };
         if bytes.len() as u64 != entry.size {
-            return Err(TrustError::FileSizeMismatch {
-                path: entry.path.clone(),
-                expected: entry.size,
-                actual: bytes.len() as u64,
-            });
+            return Err(TrustError::Manifest(
+                BundleManifestError::FileSizeMismatch {
+                    path: entry.path.clone(),
+                    expected: entry.size,
+                    actual: bytes.len() as u64,
+                },
+            ));
         }
         let actual = sha256_hex(bytes);
         if actual != entry.sha256 {
-            return Err(TrustError::FileDigestMismatch {
-                path: entry.path.clone(),
-                expected: entry.sha256.clone(),
-                actual,
-            });
+            return Err(TrustError::Manifest(
+                BundleManifestError::FileDigestMismatch {
+                    path: entry.path.clone(),
+                    expected: entry.sha256.clone(),
+                    actual,
+                },
+            ));
         }
     }
     let listed: BTreeSet<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
     if let Some(path) = files.keys().find(|p| !listed.contains(p.as_str())) {
-        return Err(TrustError::UnlistedFile { path: path.clone() });
+        return Err(TrustError::Manifest(BundleManifestError::UnlistedFile {
+            path: path.clone(),
+        }));
     }
 
     let declared: BTreeSet<&str> = manifest.plugins.iter().map(|p| p.path.as_str()).collect();
@@ -911,24 +947,28 @@ fn finish(
         .keys()
         .find(|p| p.ends_with(".wasm") && !declared.contains(p.as_str()))
     {
-        return Err(TrustError::UndeclaredPlugin { path: path.clone() });
+        return Err(TrustError::Plugin(PluginVerificationError::Undeclared {
+            path: path.clone(),
+        }));
     }
     let signer_keys = manifest.plugin_signer_public_keys()?;
     let mut plugin_signers = BTreeMap::new();
     for plugin in &manifest.plugins {
-        let bytes = files
-            .get(&plugin.path)
-            .ok_or_else(|| TrustError::MissingFile {
+        let bytes = files.get(&plugin.path).ok_or_else(|| {
+            TrustError::Manifest(BundleManifestError::MissingFile {
                 path: plugin.path.clone(),
-            })?;
+            })
+        })?;
         let actual = sha256_hex(bytes);
         if actual != plugin.sha256 {
-            return Err(TrustError::PluginDigestMismatch {
-                plugin: plugin.name.clone(),
-                path: plugin.path.clone(),
-                expected: plugin.sha256.clone(),
-                actual,
-            });
+            return Err(TrustError::Plugin(
+                PluginVerificationError::DigestMismatch {
+                    plugin: plugin.name.clone(),
+                    path: plugin.path.clone(),
+                    expected: plugin.sha256.clone(),
+                    actual,
+                },
+            ));
         }
         let keys = wasmsig::verify(&plugin.path, bytes, &signer_keys)?;
         plugin_signers.insert(plugin.path.clone(), keys);

@@ -25,7 +25,9 @@ use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Result, TrustError};
+use crate::error::{
+    DuplicateJsonKeyError, EnvelopeError, Result, SignatureError, TrustConfigError, TrustError,
+};
 use crate::json::{StrictJsonError, parse_strict};
 use crate::keys::{KeyId, PrivateKey, PublicKey, signature_is_canonical};
 
@@ -49,8 +51,10 @@ fn b64_decode(text: &str, what: &str) -> Result<Vec<u8>> {
     STANDARD_LENIENT
         .decode(text)
         .or_else(|_| URL_SAFE_LENIENT.decode(text))
-        .map_err(|e| TrustError::EnvelopeMalformed {
-            reason: format!("{what} is not base64: {e}"),
+        .map_err(|e| {
+            TrustError::Envelope(EnvelopeError::Malformed {
+                reason: format!("{what} is not base64: {e}"),
+            })
         })
 }
 
@@ -107,20 +111,25 @@ impl Envelope {
     /// refused).
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
         let value = parse_strict(bytes).map_err(|e| match e {
-            StrictJsonError::DuplicateKey(pointer) => TrustError::DuplicateJsonKey {
-                file: "DSSE envelope".into(),
-                pointer,
-            },
-            StrictJsonError::Syntax(reason) => TrustError::EnvelopeMalformed { reason },
+            StrictJsonError::DuplicateKey(pointer) => {
+                TrustError::DuplicateJsonKey(DuplicateJsonKeyError {
+                    file: "DSSE envelope".into(),
+                    pointer,
+                })
+            }
+            StrictJsonError::Syntax(reason) => {
+                TrustError::Envelope(EnvelopeError::Malformed { reason })
+            }
         })?;
-        let wire: WireEnvelope =
-            serde_json::from_value(value).map_err(|e| TrustError::EnvelopeMalformed {
+        let wire: WireEnvelope = serde_json::from_value(value).map_err(|e| {
+            TrustError::Envelope(EnvelopeError::Malformed {
                 reason: e.to_string(),
-            })?;
+            })
+        })?;
         if wire.signatures.len() > MAX_SIGNATURES {
-            return Err(TrustError::EnvelopeMalformed {
+            return Err(TrustError::Envelope(EnvelopeError::Malformed {
                 reason: format!("more than {MAX_SIGNATURES} signatures"),
-            });
+            }));
         }
         let payload = b64_decode(&wire.payload, "payload")?;
         let signatures = wire
@@ -209,22 +218,22 @@ pub(crate) fn distinct_trusted(trusted: &[PublicKey], threshold: usize) -> Resul
     let mut seen = BTreeSet::new();
     let keys: Vec<&PublicKey> = trusted.iter().filter(|k| seen.insert(k.key_id())).collect();
     if keys.is_empty() {
-        return Err(TrustError::InvalidTrustConfig {
+        return Err(TrustError::Config(TrustConfigError {
             reason: "no trusted keys".into(),
-        });
+        }));
     }
     if threshold == 0 {
-        return Err(TrustError::InvalidTrustConfig {
+        return Err(TrustError::Config(TrustConfigError {
             reason: "threshold is 0".into(),
-        });
+        }));
     }
     if threshold > keys.len() {
-        return Err(TrustError::InvalidTrustConfig {
+        return Err(TrustError::Config(TrustConfigError {
             reason: format!(
                 "threshold {threshold} exceeds the {} distinct trusted key(s)",
                 keys.len()
             ),
-        });
+        }));
     }
     Ok(keys)
 }
@@ -233,11 +242,11 @@ pub(crate) fn distinct_trusted(trusted: &[PublicKey], threshold: usize) -> Resul
 /// **distinct** keys of `trusted` must have a valid (`verify_strict`) signature over PAE.
 ///
 /// Signatures that do not count are ignored when the threshold is met anyway. When it is
-/// not, the error names the first rejected signature's fault ([`TrustError::UntrustedKey`],
-/// [`TrustError::KeyIdMismatch`], [`TrustError::NonCanonicalSignature`],
-/// [`TrustError::RawPayloadSignature`], [`TrustError::MalformedSignature`]); if every
+/// not, the error names the first rejected signature's fault ([`SignatureError::UntrustedKey`],
+/// [`SignatureError::KeyIdMismatch`], [`SignatureError::NonCanonical`],
+/// [`SignatureError::RawPayload`], [`SignatureError::Malformed`]); if every
 /// signature verified but too few distinct keys signed (a key signing twice counts once),
-/// it is [`TrustError::ThresholdNotMet`].
+/// it is [`SignatureError::ThresholdNotMet`].
 pub fn verify(
     envelope: &Envelope,
     payload_type: &str,
@@ -246,15 +255,15 @@ pub fn verify(
 ) -> Result<Verified> {
     let keys = distinct_trusted(trusted, threshold)?;
     if envelope.payload_type != payload_type {
-        return Err(TrustError::WrongPayloadType {
+        return Err(TrustError::Envelope(EnvelopeError::WrongPayloadType {
             expected: payload_type.to_owned(),
             found: envelope.payload_type.clone(),
-        });
+        }));
     }
     if envelope.signatures.len() > MAX_SIGNATURES {
-        return Err(TrustError::EnvelopeMalformed {
+        return Err(TrustError::Envelope(EnvelopeError::Malformed {
             reason: format!("more than {MAX_SIGNATURES} signatures"),
-        });
+        }));
     }
     let message = pae(&envelope.payload_type, &envelope.payload);
     let mut signers = BTreeSet::new();
@@ -275,10 +284,12 @@ pub fn verify(
             signers: signers.into_iter().collect(),
         });
     }
-    Err(first_rejection.unwrap_or(TrustError::ThresholdNotMet {
-        required: threshold,
-        found: signers.len(),
-    }))
+    Err(
+        first_rejection.unwrap_or(TrustError::Signature(SignatureError::ThresholdNotMet {
+            required: threshold,
+            found: signers.len(),
+        })),
+    )
 }
 
 /// Which trusted key made this signature, or why none did.
@@ -289,15 +300,15 @@ fn check_one(
     keys: &[&PublicKey],
 ) -> Result<KeyId> {
     let Ok(sig) = <[u8; 64]>::try_from(s.sig.as_slice()) else {
-        return Err(TrustError::MalformedSignature {
+        return Err(TrustError::Signature(SignatureError::Malformed {
             keyid: s.keyid.clone(),
             len: s.sig.len(),
-        });
+        }));
     };
     if !signature_is_canonical(&sig) {
-        return Err(TrustError::NonCanonicalSignature {
+        return Err(TrustError::Signature(SignatureError::NonCanonical {
             keyid: s.keyid.clone(),
-        });
+        }));
     }
     // The keyid is a hint only: try every trusted key, count the one that verifies.
     if let Some(key) = keys.iter().find(|k| k.verify_strict(message, &sig)) {
@@ -305,16 +316,16 @@ fn check_one(
     }
     // Diagnostics only; nothing below is ever counted.
     if let Some(key) = keys.iter().find(|k| k.verify_strict(payload, &sig)) {
-        return Err(TrustError::RawPayloadSignature {
+        return Err(TrustError::Signature(SignatureError::RawPayload {
             keyid: key.key_id().to_hex(),
-        });
+        }));
     }
     if keys.iter().any(|k| k.key_id().to_hex() == s.keyid) {
-        return Err(TrustError::KeyIdMismatch {
+        return Err(TrustError::Signature(SignatureError::KeyIdMismatch {
             keyid: s.keyid.clone(),
-        });
+        }));
     }
-    Err(TrustError::UntrustedKey {
+    Err(TrustError::Signature(SignatureError::UntrustedKey {
         keyid: s.keyid.clone(),
-    })
+    }))
 }

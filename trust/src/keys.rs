@@ -26,7 +26,7 @@ use sha2::{Digest as _, Sha256};
 
 use zeroize::Zeroizing;
 
-use crate::error::{Result, TrustError, io_err};
+use crate::error::{KeyError, Result, TrustError, io_err};
 
 /// A key id: SHA-256 of the 32-byte raw Ed25519 public key, shown as lowercase hex.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -69,9 +69,11 @@ impl FromStr for KeyId {
 
     /// Parses exactly 64 lowercase hex characters.
     fn from_str(s: &str) -> Result<Self> {
-        let bad = || TrustError::KeyParse {
-            what: format!("key id {s:?}"),
-            reason: "a key id is 64 lowercase hex characters".into(),
+        let bad = || {
+            TrustError::Key(KeyError::Parse {
+                what: format!("key id {s:?}"),
+                reason: "a key id is 64 lowercase hex characters".into(),
+            })
         };
         if s.len() != 64
             || !s
@@ -108,37 +110,41 @@ pub struct PublicKey {
 
 impl PublicKey {
     /// From the 32-byte raw encoding. Refuses small-order and non-canonical keys
-    /// ([`TrustError::WeakKey`]).
+    /// ([`KeyError::Weak`]).
     pub fn from_bytes(raw: &[u8; 32]) -> Result<Self> {
         let id = KeyId::of_raw_public_key(raw);
-        let key = VerifyingKey::from_bytes(raw).map_err(|e| TrustError::KeyParse {
-            what: format!("public key {id}"),
-            reason: e.to_string(),
+        let key = VerifyingKey::from_bytes(raw).map_err(|e| {
+            TrustError::Key(KeyError::Parse {
+                what: format!("public key {id}"),
+                reason: e.to_string(),
+            })
         })?;
         Self::checked(key, id)
     }
 
     fn checked(key: VerifyingKey, id: KeyId) -> Result<Self> {
         if key.is_weak() {
-            return Err(TrustError::WeakKey {
+            return Err(TrustError::Key(KeyError::Weak {
                 key_id: id.to_hex(),
                 reason: "the point has small order".into(),
-            });
+            }));
         }
         if key.to_edwards().compress().to_bytes() != key.to_bytes() {
-            return Err(TrustError::WeakKey {
+            return Err(TrustError::Key(KeyError::Weak {
                 key_id: id.to_hex(),
                 reason: "the point encoding is not canonical".into(),
-            });
+            }));
         }
         Ok(Self { key, id })
     }
 
     /// From SubjectPublicKeyInfo PEM (`-----BEGIN PUBLIC KEY-----`).
     pub fn from_spki_pem(pem: &str) -> Result<Self> {
-        let key = VerifyingKey::from_public_key_pem(pem).map_err(|e| TrustError::KeyParse {
-            what: "SPKI PEM public key".into(),
-            reason: e.to_string(),
+        let key = VerifyingKey::from_public_key_pem(pem).map_err(|e| {
+            TrustError::Key(KeyError::Parse {
+                what: "SPKI PEM public key".into(),
+                reason: e.to_string(),
+            })
         })?;
         let id = KeyId::of_raw_public_key(key.as_bytes());
         Self::checked(key, id)
@@ -146,9 +152,11 @@ impl PublicKey {
 
     /// From SubjectPublicKeyInfo DER.
     pub fn from_spki_der(der: &[u8]) -> Result<Self> {
-        let key = VerifyingKey::from_public_key_der(der).map_err(|e| TrustError::KeyParse {
-            what: "SPKI DER public key".into(),
-            reason: e.to_string(),
+        let key = VerifyingKey::from_public_key_der(der).map_err(|e| {
+            TrustError::Key(KeyError::Parse {
+                what: "SPKI DER public key".into(),
+                reason: e.to_string(),
+            })
         })?;
         let id = KeyId::of_raw_public_key(key.as_bytes());
         Self::checked(key, id)
@@ -158,22 +166,22 @@ impl PublicKey {
     pub fn read_pem_file(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(io_err(path))?;
         Self::from_spki_pem(&text).map_err(|e| match e {
-            TrustError::KeyParse { reason, .. } => TrustError::KeyParse {
+            TrustError::Key(KeyError::Parse { reason, .. }) => TrustError::Key(KeyError::Parse {
                 what: path.display().to_string(),
                 reason,
-            },
+            }),
             other => other,
         })
     }
 
     /// SubjectPublicKeyInfo PEM, LF line endings.
     pub fn to_spki_pem(&self) -> Result<String> {
-        self.key
-            .to_public_key_pem(LineEnding::LF)
-            .map_err(|e| TrustError::KeyParse {
+        self.key.to_public_key_pem(LineEnding::LF).map_err(|e| {
+            TrustError::Key(KeyError::Parse {
                 what: format!("public key {}", self.id),
                 reason: e.to_string(),
             })
+        })
     }
 
     /// Writes the SPKI PEM to a new file (refuses to overwrite).
@@ -222,9 +230,11 @@ pub struct PrivateKey {
 impl PrivateKey {
     /// From PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), v1 or v2 — what openssl writes.
     pub fn from_pkcs8_pem(pem: &str) -> Result<Self> {
-        let key = SigningKey::from_pkcs8_pem(pem).map_err(|e| TrustError::KeyParse {
-            what: "PKCS#8 PEM private key".into(),
-            reason: e.to_string(),
+        let key = SigningKey::from_pkcs8_pem(pem).map_err(|e| {
+            TrustError::Key(KeyError::Parse {
+                what: "PKCS#8 PEM private key".into(),
+                reason: e.to_string(),
+            })
         })?;
         Ok(Self { key })
     }
@@ -248,7 +258,7 @@ impl PrivateKey {
             use std::os::unix::fs::PermissionsExt as _;
             let mode = file.metadata().map_err(io_err(path))?.permissions().mode();
             if mode & 0o077 != 0 {
-                return Err(TrustError::KeyParse {
+                return Err(TrustError::Key(KeyError::Parse {
                     what: path.display().to_string(),
                     reason: format!(
                         "the private key file is open to others (mode {:04o}); \
@@ -256,20 +266,22 @@ impl PrivateKey {
                         mode & 0o7777,
                         path.display()
                     ),
-                });
+                }));
             }
         }
         let mut bytes = Zeroizing::new(Vec::new());
         file.read_to_end(&mut bytes).map_err(io_err(path))?;
-        let text = std::str::from_utf8(&bytes).map_err(|_| TrustError::KeyParse {
-            what: path.display().to_string(),
-            reason: "not PEM text (not UTF-8)".into(),
+        let text = std::str::from_utf8(&bytes).map_err(|_| {
+            TrustError::Key(KeyError::Parse {
+                what: path.display().to_string(),
+                reason: "not PEM text (not UTF-8)".into(),
+            })
         })?;
         Self::from_pkcs8_pem(text).map_err(|e| match e {
-            TrustError::KeyParse { reason, .. } => TrustError::KeyParse {
+            TrustError::Key(KeyError::Parse { reason, .. }) => TrustError::Key(KeyError::Parse {
                 what: path.display().to_string(),
                 reason,
-            },
+            }),
             other => other,
         })
     }
@@ -283,12 +295,12 @@ impl PrivateKey {
             secret_key: *secret,
             public_key: None,
         };
-        let pem = doc
-            .to_pkcs8_pem(LineEnding::LF)
-            .map_err(|e| TrustError::KeyParse {
+        let pem = doc.to_pkcs8_pem(LineEnding::LF).map_err(|e| {
+            TrustError::Key(KeyError::Parse {
                 what: "private key".into(),
                 reason: e.to_string(),
-            })?;
+            })
+        })?;
         Ok(pem)
     }
 

@@ -3,8 +3,10 @@
 //! An assurance team publishes **bundles** (Cedar policies, schema, WebAssembly plugins,
 //! reference data) signed with Ed25519 keys; assure refuses to use a bundle, or a plugin in
 //! it, unless the signatures, digests, expiry and anti-rollback state all check out. Every
-//! failure is a [`TrustError`] — each a *trust failure* (the CLI's exit code 4), with one
-//! variant per kind of attack.
+//! failure is a [`TrustError`] — each a *trust failure* (the CLI's exit code 4). Its
+//! variants are groups by concern ([`error`]: keys, envelopes, signatures, plugins, archive
+//! entries, `bundle.json`, freshness), each leaf one kind of attack with a stable
+//! diagnostic code such as `assure::trust::archive::path_traversal`.
 //!
 //! # Formats
 //!
@@ -53,7 +55,7 @@
 //! The manifest is parsed strictly (duplicate keys at any depth and unknown members are
 //! refused). Loading an archive happens in memory only, refusing `..`, absolute paths,
 //! links, devices, duplicate paths, non-UTF-8 names, more than 10,000 entries, an entry
-//! over 256 MiB or more than 1 GiB decompressed ([`bundle::Limits`]).
+//! over 256 MiB or more than 1 GiB decompressed ([`bundle::ArchiveLimits`]).
 //!
 //! **Anti-rollback state** ([`state`]). A JSON file mapping bundle name to
 //! `{version, digest, accepted_at}`; lower versions, and the same version with another
@@ -74,7 +76,7 @@
 
 pub mod bundle;
 pub mod dsse;
-mod error;
+pub mod error;
 pub mod folder;
 pub mod json;
 pub mod keys;

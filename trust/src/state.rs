@@ -11,8 +11,8 @@
 //! ```
 //!
 //! A bundle is refused if its version is lower than the recorded one
-//! ([`TrustError::Rollback`]), or equal with a different digest
-//! ([`TrustError::VersionContentChanged`]). A successful verification records a higher
+//! ([`FreshnessError::Rollback`]), or equal with a different digest
+//! ([`FreshnessError::VersionContentChanged`]). A successful verification records a higher
 //! version. A state file that cannot be parsed is an error, never silently reset.
 //!
 //! Several checks may share one state file at once. [`State::save`] takes an exclusive lock
@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Result, TrustError, io_err};
+use crate::error::{FreshnessError, Result, TrustError, io_err};
 use crate::json::{StrictJsonError, parse_strict};
 
 /// What was last accepted for one bundle name.
@@ -100,19 +100,21 @@ impl State {
             return Ok(());
         };
         if version < entry.version {
-            return Err(TrustError::Rollback {
+            return Err(TrustError::Freshness(FreshnessError::Rollback {
                 name: name.to_owned(),
                 version,
                 recorded: entry.version,
-            });
+            }));
         }
         if version == entry.version && digest != entry.digest {
-            return Err(TrustError::VersionContentChanged {
-                name: name.to_owned(),
-                version,
-                digest: digest.to_owned(),
-                recorded: entry.digest.clone(),
-            });
+            return Err(TrustError::Freshness(
+                FreshnessError::VersionContentChanged {
+                    name: name.to_owned(),
+                    version,
+                    digest: digest.to_owned(),
+                    recorded: entry.digest.clone(),
+                },
+            ));
         }
         Ok(())
     }
@@ -140,8 +142,8 @@ impl State {
     /// Writes the versions recorded in this process to the state file (if any): under an
     /// exclusive lock, re-reads the file, merges (keeping what other writers recorded
     /// meanwhile), then temporary file, `fsync`, rename. A version recorded here that the
-    /// file has since moved past is refused ([`TrustError::Rollback`] or
-    /// [`TrustError::VersionContentChanged`]), and nothing is written.
+    /// file has since moved past is refused ([`FreshnessError::Rollback`] or
+    /// [`FreshnessError::VersionContentChanged`]), and nothing is written.
     pub fn save(&mut self) -> Result<()> {
         let Some(path) = self.path.clone() else {
             return Ok(());
@@ -183,11 +185,12 @@ impl State {
                 merged.insert(name.clone(), ours.clone());
             }
         }
-        let mut bytes =
-            serde_json::to_vec_pretty(&merged).map_err(|e| TrustError::StateCorrupt {
+        let mut bytes = serde_json::to_vec_pretty(&merged).map_err(|e| {
+            TrustError::Freshness(FreshnessError::StateCorrupt {
                 path: path.to_owned(),
                 reason: e.to_string(),
-            })?;
+            })
+        })?;
         bytes.push(b'\n');
         write_atomically(path, &bytes)?;
         self.entries = merged;
@@ -202,13 +205,13 @@ fn resolve(path: &Path) -> Result<PathBuf> {
     match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => match path.canonicalize() {
             Ok(real) => Ok(real),
-            Err(e) => Err(TrustError::StateCorrupt {
+            Err(e) => Err(TrustError::Freshness(FreshnessError::StateCorrupt {
                 path: path.to_owned(),
                 reason: format!(
                     "is a symbolic link that cannot be followed ({e}): point it at an existing \
                      state file, or remove it"
                 ),
-            }),
+            })),
         },
         _ => Ok(path.to_owned()),
     }
@@ -221,9 +224,11 @@ fn read_entries(path: &Path) -> Result<BTreeMap<String, StateEntry>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
         Err(e) => return Err(io_err(path)(e)),
     };
-    let corrupt = |reason: String| TrustError::StateCorrupt {
-        path: path.to_owned(),
-        reason,
+    let corrupt = |reason: String| {
+        TrustError::Freshness(FreshnessError::StateCorrupt {
+            path: path.to_owned(),
+            reason,
+        })
     };
     let value = parse_strict(&bytes).map_err(|e| match e {
         StrictJsonError::DuplicateKey(p) => corrupt(format!("duplicate key at {p}")),

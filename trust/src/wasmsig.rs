@@ -28,7 +28,7 @@ use std::collections::BTreeSet;
 
 use sha2::{Digest as _, Sha256};
 
-use crate::error::{Result, TrustError};
+use crate::error::{PluginVerificationError, Result, TrustError};
 use crate::keys::{KeyId, PrivateKey, PublicKey};
 
 const MODULE_HEADER: [u8; 8] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
@@ -129,9 +129,11 @@ struct Section<'a> {
 
 /// Parses the header and the section framing of a module or component.
 fn sections<'a>(plugin: &str, module: &'a [u8]) -> Result<Vec<Section<'a>>> {
-    let malformed = |reason: &str| TrustError::WasmMalformed {
-        plugin: plugin.to_owned(),
-        reason: reason.to_owned(),
+    let malformed = |reason: &str| {
+        TrustError::Plugin(PluginVerificationError::Malformed {
+            plugin: plugin.to_owned(),
+            reason: reason.to_owned(),
+        })
     };
     let (header, body) = module
         .split_at_checked(8)
@@ -184,9 +186,11 @@ struct SignedHashes {
 }
 
 fn parse_signature_data(plugin: &str, payload: &[u8]) -> Result<Vec<SignedHashes>> {
-    let malformed = |reason: &str| TrustError::WasmMalformed {
-        plugin: plugin.to_owned(),
-        reason: format!("signature section: {reason}"),
+    let malformed = |reason: &str| {
+        TrustError::Plugin(PluginVerificationError::Malformed {
+            plugin: plugin.to_owned(),
+            reason: format!("signature section: {reason}"),
+        })
     };
     let mut r = Reader::new(payload);
     if r.u7() != Some(SPEC_VERSION) {
@@ -298,9 +302,11 @@ fn split<'a>(plugin: &str, module: &'a [u8]) -> Result<Split<'a>> {
     match secs.split_first() {
         Some((first, others)) if is_sig(first) => {
             if others.iter().any(is_sig) {
-                return Err(TrustError::SignatureSectionNotFirst {
-                    plugin: plugin.to_owned(),
-                });
+                return Err(TrustError::Plugin(
+                    PluginVerificationError::SignatureSectionNotFirst {
+                        plugin: plugin.to_owned(),
+                    },
+                ));
             }
             let rest = module.get(first.end..).unwrap_or_default();
             Ok(Split {
@@ -311,9 +317,11 @@ fn split<'a>(plugin: &str, module: &'a [u8]) -> Result<Split<'a>> {
         }
         _ => {
             if secs.iter().any(is_sig) {
-                return Err(TrustError::SignatureSectionNotFirst {
-                    plugin: plugin.to_owned(),
-                });
+                return Err(TrustError::Plugin(
+                    PluginVerificationError::SignatureSectionNotFirst {
+                        plugin: plugin.to_owned(),
+                    },
+                ));
             }
             Ok(Split {
                 header,
@@ -352,10 +360,10 @@ pub fn sign(module: &[u8], key: &PrivateKey) -> Result<Vec<u8>> {
                 .any(|s| s.key_id == entry.key_id && s.sig == entry.sig)
             {
                 if set.signatures.len() >= MAX_SIGNATURES {
-                    return Err(TrustError::WasmMalformed {
+                    return Err(TrustError::Plugin(PluginVerificationError::Malformed {
                         plugin: label.into(),
                         reason: "too many signatures".into(),
-                    });
+                    }));
                 }
                 set.signatures.push(entry);
             }
@@ -390,9 +398,9 @@ struct Findings {
 fn examine(plugin: &str, module: &[u8], candidates: &[PublicKey]) -> Result<Findings> {
     let parts = split(plugin, module)?;
     let Some(sets) = parts.sets else {
-        return Err(TrustError::PluginUnsigned {
+        return Err(TrustError::Plugin(PluginVerificationError::Unsigned {
             plugin: plugin.to_owned(),
-        });
+        }));
     };
     let hash: [u8; 32] = Sha256::digest(parts.rest).into();
     let mut findings = Findings {
@@ -441,23 +449,27 @@ pub fn signers(plugin: &str, module: &[u8], candidates: &[PublicKey]) -> Result<
 /// Verifies that at least one key of `allowed` signed the whole module; returns every
 /// allowed key that did. `plugin` names the module in errors.
 ///
-/// Errors: [`TrustError::PluginUnsigned`], [`TrustError::SignatureSectionNotFirst`],
-/// [`TrustError::PluginModifiedAfterSigning`] (an allowed key signed other content, e.g.
-/// before a section was appended), [`TrustError::PluginSignerNotAllowed`],
-/// [`TrustError::WasmMalformed`].
+/// Errors: [`PluginVerificationError::Unsigned`], [`PluginVerificationError::SignatureSectionNotFirst`],
+/// [`PluginVerificationError::ModifiedAfterSigning`] (an allowed key signed other content, e.g.
+/// before a section was appended), [`PluginVerificationError::SignerNotAllowed`],
+/// [`PluginVerificationError::Malformed`].
 pub fn verify(plugin: &str, module: &[u8], allowed: &[PublicKey]) -> Result<Vec<KeyId>> {
     let findings = examine(plugin, module, allowed)?;
     if !findings.whole.is_empty() {
         return Ok(findings.whole.into_iter().collect());
     }
     if !findings.other.is_empty() {
-        return Err(TrustError::PluginModifiedAfterSigning {
-            plugin: plugin.to_owned(),
-            key_ids: findings.other.iter().map(KeyId::to_hex).collect(),
-        });
+        return Err(TrustError::Plugin(
+            PluginVerificationError::ModifiedAfterSigning {
+                plugin: plugin.to_owned(),
+                key_ids: findings.other.iter().map(KeyId::to_hex).collect(),
+            },
+        ));
     }
-    Err(TrustError::PluginSignerNotAllowed {
-        plugin: plugin.to_owned(),
-        key_id_hints: findings.hints,
-    })
+    Err(TrustError::Plugin(
+        PluginVerificationError::SignerNotAllowed {
+            plugin: plugin.to_owned(),
+            key_id_hints: findings.hints,
+        },
+    ))
 }

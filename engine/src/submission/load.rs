@@ -156,7 +156,7 @@ impl Submission {
         options: &LoadOptions,
     ) -> Result<Self, Error> {
         let limits = &options.limits;
-        let archive_limits = assure_trust::bundle::Limits {
+        let archive_limits = assure_trust::bundle::ArchiveLimits {
             max_entries: u64::try_from(limits.max_files.saturating_mul(10)).unwrap_or(u64::MAX),
             max_entry_size: limits.max_file_bytes.max(limits.max_manifest_bytes),
             max_total_size: limits

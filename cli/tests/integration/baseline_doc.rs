@@ -6,8 +6,7 @@
 
 use predicates::prelude::*;
 
-mod common;
-use common::{assure, root};
+use crate::common::{assure, root};
 
 #[test]
 fn docs_baseline_is_the_built_in_bundle_rule_by_rule() {

@@ -14,8 +14,7 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 
-mod common;
-use common::{assure, example, root};
+use crate::common::{assure, example, root};
 
 const AS_OF: &str = "2025-09-22T00:00:00Z";
 

@@ -6,8 +6,8 @@
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-mod common;
-use common::root;
+use crate::common;
+use crate::common::root;
 
 /// `assure`, run from the repository root (the batch tests name submissions
 /// by relative paths).
@@ -35,7 +35,7 @@ fn a_folder_of_submissions_gives_one_line_each_in_order_and_the_worst_exit() {
         "{text}"
     );
     assert!(lines[0].contains("CareFlow 4.2.0"), "{text}");
-    // assure checking itself (see cli/tests/self_check.rs).
+    // assure checking itself (see cli/tests/integration/self_check.rs).
     assert!(
         lines[1].starts_with("reject          examples/assure-self "),
         "{text}"

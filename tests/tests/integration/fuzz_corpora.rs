@@ -8,7 +8,7 @@
 //! most [`PLUGIN_SAMPLE`]) and prints how many; every other target, and
 //! every regression input, replays in full.
 //!
-//! `cargo test -p assure-tests --test fuzz_corpora -- --ignored seed` writes
+//! `cargo test -p assure-tests --test integration -- --ignored --exact fuzz_corpora::seed` writes
 //! the seed corpora afresh from the repository's documents (see
 //! `fuzz/README.md`).
 

@@ -1,13 +1,12 @@
 //! WebAssembly signature sections: wasmsign2 interoperability and attacks.
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
-mod common;
-
 use std::collections::HashSet;
 
+use crate::common::{custom_section, module};
+use assure_trust::error::PluginVerificationError;
 use assure_trust::keys::{self, PrivateKey, PublicKey};
 use assure_trust::{TrustError, wasmsig};
-use common::{custom_section, module};
 
 fn ws_module(bytes: &[u8]) -> wasmsign2::Module {
     wasmsign2::Module::deserialize(&mut &bytes[..]).unwrap()
@@ -127,7 +126,10 @@ fn attack_section_appended_after_signing() {
     signed.extend_from_slice(&custom_section("evil", b"payload"));
     let err = wasmsig::verify("e.wasm", &signed, &[k.public_key()]).unwrap_err();
     assert!(
-        matches!(err, TrustError::PluginModifiedAfterSigning { .. }),
+        matches!(
+            err,
+            TrustError::Plugin(PluginVerificationError::ModifiedAfterSigning { .. })
+        ),
         "{err}"
     );
     assert!(ws_public(&k).verify(&mut &signed[..], None).is_err());
@@ -137,7 +139,10 @@ fn attack_section_appended_after_signing() {
     signed[last] ^= 1;
     let err = wasmsig::verify("e.wasm", &signed, &[k.public_key()]).unwrap_err();
     assert!(
-        matches!(err, TrustError::PluginModifiedAfterSigning { .. }),
+        matches!(
+            err,
+            TrustError::Plugin(PluginVerificationError::ModifiedAfterSigning { .. })
+        ),
         "{err}"
     );
 }
@@ -153,7 +158,10 @@ fn attack_signature_section_not_first() {
     let bytes = ws_bytes(&moved);
     let err = wasmsig::verify("f.wasm", &bytes, &[k.public_key()]).unwrap_err();
     assert!(
-        matches!(err, TrustError::SignatureSectionNotFirst { .. }),
+        matches!(
+            err,
+            TrustError::Plugin(PluginVerificationError::SignatureSectionNotFirst { .. })
+        ),
         "{err}"
     );
     // A second signature section, even with the first in place.
@@ -165,13 +173,18 @@ fn attack_signature_section_not_first() {
     two.extend_from_slice(&sig_section[8..]);
     let err = wasmsig::verify("f.wasm", &two, &[k.public_key()]).unwrap_err();
     assert!(
-        matches!(err, TrustError::SignatureSectionNotFirst { .. }),
+        matches!(
+            err,
+            TrustError::Plugin(PluginVerificationError::SignatureSectionNotFirst { .. })
+        ),
         "{err}"
     );
     // Ours refuses to sign such a module.
     assert!(matches!(
         wasmsig::sign(&bytes, &k),
-        Err(TrustError::SignatureSectionNotFirst { .. })
+        Err(TrustError::Plugin(
+            PluginVerificationError::SignatureSectionNotFirst { .. }
+        ))
     ));
 }
 
@@ -182,7 +195,7 @@ fn attack_unexpected_key() {
     let signed = wasmsig::sign(&module("g"), &attacker).unwrap();
     let err = wasmsig::verify("g.wasm", &signed, &[k.public_key()]).unwrap_err();
     match err {
-        TrustError::PluginSignerNotAllowed { key_id_hints, .. } => {
+        TrustError::Plugin(PluginVerificationError::SignerNotAllowed { key_id_hints, .. }) => {
             assert_eq!(key_id_hints, vec![attacker.key_id().to_hex()]);
         }
         other => unreachable!("{other}"),
@@ -193,12 +206,18 @@ fn attack_unexpected_key() {
     let forged = ws_bytes(&kp.sk.sign(ws_module(&module("g")), Some(&claimed)).unwrap());
     let err = wasmsig::verify("g.wasm", &forged, &[k.public_key()]).unwrap_err();
     assert!(
-        matches!(err, TrustError::PluginSignerNotAllowed { .. }),
+        matches!(
+            err,
+            TrustError::Plugin(PluginVerificationError::SignerNotAllowed { .. })
+        ),
         "{err}"
     );
     let err = wasmsig::verify("g.wasm", &signed, &[]).unwrap_err();
     assert!(
-        matches!(err, TrustError::PluginSignerNotAllowed { .. }),
+        matches!(
+            err,
+            TrustError::Plugin(PluginVerificationError::SignerNotAllowed { .. })
+        ),
         "{err}"
     );
     assert!(
@@ -212,7 +231,13 @@ fn attack_unexpected_key() {
 fn attack_unsigned_module() {
     let k = keys::generate();
     let err = wasmsig::verify("h.wasm", &module("h"), &[k.public_key()]).unwrap_err();
-    assert!(matches!(err, TrustError::PluginUnsigned { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            TrustError::Plugin(PluginVerificationError::Unsigned { .. })
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -220,10 +245,22 @@ fn malformed_modules_refused() {
     let k = keys::generate();
     for bad in [&b""[..], b"\0asm\x02\0\0\0", b"not wasm at all"] {
         let err = wasmsig::verify("x", bad, &[k.public_key()]).unwrap_err();
-        assert!(matches!(err, TrustError::WasmMalformed { .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                TrustError::Plugin(PluginVerificationError::Malformed { .. })
+            ),
+            "{err}"
+        );
     }
     let mut truncated = wasmsig::sign(&module("i"), &k).unwrap();
     truncated.truncate(truncated.len() - 2);
     let err = wasmsig::verify("x", &truncated, &[k.public_key()]).unwrap_err();
-    assert!(matches!(err, TrustError::WasmMalformed { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            TrustError::Plugin(PluginVerificationError::Malformed { .. })
+        ),
+        "{err}"
+    );
 }

@@ -10,8 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-mod common;
-use common::{assure, root};
+use crate::common::{assure, root};
 
 const AS_OF: &str = "2025-09-22T00:00:00Z";
 

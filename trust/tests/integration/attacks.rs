@@ -2,19 +2,23 @@
 //! refused with its own error variant.
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
-use assure_trust::bundle::{self, Limits, LoadedBundle};
-use assure_trust::dsse::{self, Envelope, EnvelopeSignature};
-use assure_trust::keys::{self, PrivateKey, PublicKey};
-use assure_trust::state::State;
-use assure_trust::{TrustError, wasmsig};
-use common::{
+use crate::common::{
     RawEntry, content, custom_section, forge, load_bytes, manifest_for, module, now, raw_tar_gz,
     signed_bundle, ts,
 };
+use assure_trust::bundle::{self, ArchiveLimits, LoadedBundle};
+use assure_trust::dsse::{self, Envelope, EnvelopeSignature};
+use assure_trust::error::{
+    ArchiveError, BundleManifestError, DuplicateJsonKeyError, EnvelopeError, FreshnessError,
+    KeyError, PluginVerificationError, SignatureError, TrustConfigError,
+};
+use assure_trust::keys::{self, PrivateKey, PublicKey};
+use assure_trust::state::State;
+use assure_trust::{TrustError, wasmsig};
 
 /// Three keys: two bundle signers and a plugin signer.
 struct Keys {
@@ -66,7 +70,7 @@ fn tampered_policy_file() {
     policy[i] = b'p'; // "forbid" → "porbid": same size, different bytes
     assert_err!(
         verify1(&through_archive(files), &k.a),
-        TrustError::FileDigestMismatch { .. }
+        TrustError::Manifest(BundleManifestError::FileDigestMismatch { .. })
     );
 
     let mut files = good_files(&k, 1);
@@ -76,7 +80,7 @@ fn tampered_policy_file() {
         .extend_from_slice(b"permit(principal, action, resource);\n");
     assert_err!(
         verify1(&through_archive(files), &k.a),
-        TrustError::FileSizeMismatch { .. }
+        TrustError::Manifest(BundleManifestError::FileSizeMismatch { .. })
     );
 }
 
@@ -90,7 +94,7 @@ fn extra_file() {
     );
     assert_err!(
         verify1(&through_archive(files), &k.a),
-        TrustError::UnlistedFile { ref path } if path == "policies/backdoor.cedar"
+        TrustError::Manifest(BundleManifestError::UnlistedFile { ref path }) if path == "policies/backdoor.cedar"
     );
 }
 
@@ -101,7 +105,7 @@ fn missing_file() {
     files.remove("policies/sbom.cedar");
     assert_err!(
         verify1(&through_archive(files), &k.a),
-        TrustError::MissingFile { ref path } if path == "policies/sbom.cedar"
+        TrustError::Manifest(BundleManifestError::MissingFile { ref path }) if path == "policies/sbom.cedar"
     );
 }
 
@@ -115,7 +119,10 @@ fn dot_dot_entry() {
         b"./a/..\\..\\b",
     ] {
         let gz = raw_tar_gz(&[RawEntry::file(name, b"x")]);
-        assert_err!(load_bytes(&gz), TrustError::PathTraversal { .. });
+        assert_err!(
+            load_bytes(&gz),
+            TrustError::Archive(ArchiveError::PathTraversal { .. })
+        );
     }
 }
 
@@ -123,7 +130,10 @@ fn dot_dot_entry() {
 fn absolute_path_entry() {
     for name in [&b"/etc/passwd"[..], b"\\windows\\x", b"C:/x"] {
         let gz = raw_tar_gz(&[RawEntry::file(name, b"x")]);
-        assert_err!(load_bytes(&gz), TrustError::AbsolutePath { .. });
+        assert_err!(
+            load_bytes(&gz),
+            TrustError::Archive(ArchiveError::AbsolutePath { .. })
+        );
     }
 }
 
@@ -138,11 +148,11 @@ fn symlink_hardlink_and_device_entries() {
     };
     assert_err!(
         load_bytes(&raw_tar_gz(&[link(tar::EntryType::Symlink)])),
-        TrustError::LinkEntry { .. }
+        TrustError::Archive(ArchiveError::LinkEntry { .. })
     );
     assert_err!(
         load_bytes(&raw_tar_gz(&[link(tar::EntryType::Link)])),
-        TrustError::LinkEntry { .. }
+        TrustError::Archive(ArchiveError::LinkEntry { .. })
     );
     for kind in [
         tar::EntryType::Char,
@@ -151,7 +161,7 @@ fn symlink_hardlink_and_device_entries() {
     ] {
         assert_err!(
             load_bytes(&raw_tar_gz(&[link(kind)])),
-            TrustError::SpecialEntry { .. }
+            TrustError::Archive(ArchiveError::SpecialEntry { .. })
         );
     }
 }
@@ -166,7 +176,10 @@ fn symlink_in_a_bundle_folder() {
         .write_dir(&folder)
         .unwrap();
     std::os::unix::fs::symlink("/etc/passwd", folder.join("data").join("passwd")).unwrap();
-    assert_err!(bundle::load(&folder), TrustError::LinkEntry { .. });
+    assert_err!(
+        bundle::load(&folder),
+        TrustError::Archive(ArchiveError::LinkEntry { .. })
+    );
 }
 
 #[test]
@@ -179,16 +192,16 @@ fn decompression_bomb() {
         .collect();
     let gz = raw_tar_gz(&entries);
     assert!(gz.len() < 16 << 10, "the bomb is small: {} bytes", gz.len());
-    let limits = Limits {
+    let limits = ArchiveLimits {
         max_total_size: 1 << 20,
-        ..Limits::default()
+        ..ArchiveLimits::default()
     };
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bomb.bundle");
     std::fs::write(&file, &gz).unwrap();
     assert_err!(
         bundle::load_with_limits(&file, &limits),
-        TrustError::TotalSizeExceeded { .. }
+        TrustError::Archive(ArchiveError::TotalSizeExceeded { .. })
     );
     // Under the default limits it loads.
     assert_eq!(bundle::load(&file).unwrap().files().len(), 4);
@@ -201,15 +214,18 @@ fn oversized_and_too_many_entries() {
         size: Some(300 << 20),
         ..RawEntry::file(b"big", b"")
     }]);
-    assert_err!(load_bytes(&gz), TrustError::EntryTooLarge { .. });
-    let small = Limits {
+    assert_err!(
+        load_bytes(&gz),
+        TrustError::Archive(ArchiveError::EntryTooLarge { .. })
+    );
+    let small = ArchiveLimits {
         max_entry_size: 10,
-        ..Limits::default()
+        ..ArchiveLimits::default()
     };
     let gz = raw_tar_gz(&[RawEntry::file(b"eleven", b"01234567890")]);
     assert_err!(
         bundle::load_archive("t", &gz[..], &small),
-        TrustError::EntryTooLarge { .. }
+        TrustError::Archive(ArchiveError::EntryTooLarge { .. })
     );
 
     let names: Vec<String> = (0..6).map(|i| format!("f{i}")).collect();
@@ -217,13 +233,13 @@ fn oversized_and_too_many_entries() {
         .iter()
         .map(|n| RawEntry::file(n.as_bytes(), b"x"))
         .collect();
-    let few = Limits {
+    let few = ArchiveLimits {
         max_entries: 5,
-        ..Limits::default()
+        ..ArchiveLimits::default()
     };
     assert_err!(
         bundle::load_archive("t", &raw_tar_gz(&entries)[..], &few),
-        TrustError::TooManyEntries { .. }
+        TrustError::Archive(ArchiveError::TooManyEntries { .. })
     );
     // 10,001 entries by default.
     let names: Vec<String> = (0..10_001).map(|i| format!("f{i}")).collect();
@@ -233,7 +249,7 @@ fn oversized_and_too_many_entries() {
         .collect();
     assert_err!(
         load_bytes(&raw_tar_gz(&entries)),
-        TrustError::TooManyEntries { limit: 10_000, .. }
+        TrustError::Archive(ArchiveError::TooManyEntries { limit: 10_000, .. })
     );
 }
 
@@ -243,12 +259,24 @@ fn duplicate_and_non_utf8_entries() {
         RawEntry::file(b"a.cedar", b"1"),
         RawEntry::file(b"./a.cedar", b"2"),
     ]);
-    assert_err!(load_bytes(&gz), TrustError::DuplicateEntry { .. });
+    assert_err!(
+        load_bytes(&gz),
+        TrustError::Archive(ArchiveError::DuplicateEntry { .. })
+    );
     let gz = raw_tar_gz(&[RawEntry::file(b"caf\xe9.cedar", b"1")]);
-    assert_err!(load_bytes(&gz), TrustError::NonUtf8Name { .. });
+    assert_err!(
+        load_bytes(&gz),
+        TrustError::Archive(ArchiveError::NonUtf8Name { .. })
+    );
     let gz = raw_tar_gz(&[RawEntry::file(b"a//b", b"1")]);
-    assert_err!(load_bytes(&gz), TrustError::InvalidEntryName { .. });
-    assert_err!(load_bytes(b"not gzip"), TrustError::ArchiveMalformed { .. });
+    assert_err!(
+        load_bytes(&gz),
+        TrustError::Archive(ArchiveError::InvalidEntryName { .. })
+    );
+    assert_err!(
+        load_bytes(b"not gzip"),
+        TrustError::Archive(ArchiveError::Malformed { .. })
+    );
 }
 
 // ----- manifest and envelope ---------------------------------------------------------------
@@ -263,11 +291,11 @@ fn duplicate_keys_in_manifest() {
     let dup = json.replacen("\"version\": 1,", "\"version\": 1,\n  \"version\": 99,", 1);
     assert_ne!(dup, json);
     let b = through_archive(forge(dup.into_bytes(), files.clone(), &[&k.a]).into_files());
-    assert_err!(verify1(&b, &k.a), TrustError::DuplicateJsonKey { ref pointer, .. } if pointer == "/version");
+    assert_err!(verify1(&b, &k.a), TrustError::DuplicateJsonKey(DuplicateJsonKeyError { ref pointer, .. }) if pointer == "/version");
     // Nested, too.
     let dup = json.replacen("\"size\":", "\"size\": 0, \"size\":", 1);
     let b = forge(dup.into_bytes(), files.clone(), &[&k.a]);
-    assert_err!(verify1(&b, &k.a), TrustError::DuplicateJsonKey { ref pointer, .. } if pointer == "/files/0/size");
+    assert_err!(verify1(&b, &k.a), TrustError::DuplicateJsonKey(DuplicateJsonKeyError { ref pointer, .. }) if pointer == "/files/0/size");
     // Unknown members are refused as well.
     let unknown = json.replacen(
         "\"version\": 1,",
@@ -275,7 +303,10 @@ fn duplicate_keys_in_manifest() {
         1,
     );
     let b = forge(unknown.into_bytes(), files, &[&k.a]);
-    assert_err!(verify1(&b, &k.a), TrustError::ManifestInvalid { .. });
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Manifest(BundleManifestError::Invalid { .. })
+    );
 }
 
 #[test]
@@ -283,11 +314,14 @@ fn unsigned_manifest_with_trust_configured() {
     let k = keys();
     let built = bundle::build(&common::spec(1, &[&k.plugin]), content(1, &k.plugin)).unwrap();
     let b = through_archive(built.into_files());
-    assert_err!(verify1(&b, &k.a), TrustError::UnsignedBundle { .. });
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Envelope(EnvelopeError::UnsignedBundle { .. })
+    );
     // And no trust configured at all is not a way around it.
     assert_err!(
         bundle::verify(&b, &[], 0, now(), &mut State::in_memory()),
-        TrustError::InvalidTrustConfig { .. }
+        TrustError::Config(TrustConfigError { .. })
     );
 }
 
@@ -308,7 +342,10 @@ fn untrusted_key() {
         env.signatures.clear();
         dsse::sign(env, &attacker);
     });
-    assert_err!(verify1(&b, &k.a), TrustError::UntrustedKey { .. });
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Signature(SignatureError::UntrustedKey { .. })
+    );
 }
 
 #[test]
@@ -324,10 +361,10 @@ fn duplicate_signature_against_threshold_two() {
     // a's signature three times — once relabelled as b's — is still only a.
     assert_err!(
         bundle::verify(&b, &trusted, 2, now(), &mut State::in_memory()),
-        TrustError::ThresholdNotMet {
+        TrustError::Signature(SignatureError::ThresholdNotMet {
             required: 2,
             found: 1
-        }
+        })
     );
     let b = with_envelope(&k, |env| {
         let again = env.signatures[0].clone();
@@ -335,10 +372,10 @@ fn duplicate_signature_against_threshold_two() {
     });
     assert_err!(
         bundle::verify(&b, &trusted, 2, now(), &mut State::in_memory()),
-        TrustError::ThresholdNotMet {
+        TrustError::Signature(SignatureError::ThresholdNotMet {
             required: 2,
             found: 1
-        }
+        })
     );
 }
 
@@ -351,7 +388,10 @@ fn keyid_mismatch() {
         dsse::sign(env, &attacker);
         env.signatures[0].keyid = k.a.key_id().to_hex();
     });
-    assert_err!(verify1(&b, &k.a), TrustError::KeyIdMismatch { .. });
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Signature(SignatureError::KeyIdMismatch { .. })
+    );
 }
 
 #[test]
@@ -367,7 +407,10 @@ fn small_order_key() {
             sig,
         }];
     });
-    assert_err!(verify1(&b, &k.a), TrustError::UntrustedKey { .. });
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Signature(SignatureError::UntrustedKey { .. })
+    );
     // The identity key cannot be configured as trusted.
     let mut der = hex::decode("302a300506032b6570032100").unwrap();
     der.extend_from_slice(&identity);
@@ -378,7 +421,10 @@ fn small_order_key() {
             base64::engine::general_purpose::STANDARD.encode(&der)
         )
     };
-    assert_err!(PublicKey::from_spki_pem(&pem), TrustError::WeakKey { .. });
+    assert_err!(
+        PublicKey::from_spki_pem(&pem),
+        TrustError::Key(KeyError::Weak { .. })
+    );
 }
 
 #[test]
@@ -398,7 +444,10 @@ fn non_canonical_signature() {
             carry = sum >> 8;
         }
     });
-    assert_err!(verify1(&b, &k.a), TrustError::NonCanonicalSignature { .. });
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Signature(SignatureError::NonCanonical { .. })
+    );
 }
 
 #[test]
@@ -409,7 +458,10 @@ fn wrong_payload_type() {
         env.signatures.clear();
         dsse::sign(env, &k.a);
     });
-    assert_err!(verify1(&b, &k.a), TrustError::WrongPayloadType { .. });
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Envelope(EnvelopeError::WrongPayloadType { .. })
+    );
 }
 
 #[test]
@@ -421,7 +473,10 @@ fn raw_payload_signature() {
             sig: k.a.sign(&env.payload).to_vec(),
         }];
     });
-    assert_err!(verify1(&b, &k.a), TrustError::RawPayloadSignature { .. });
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Signature(SignatureError::RawPayload { .. })
+    );
 }
 
 #[test]
@@ -434,7 +489,7 @@ fn envelope_over_another_manifest() {
     );
     assert_err!(
         verify1(&through_archive(files), &k.a),
-        TrustError::EnvelopePayloadMismatch
+        TrustError::Envelope(EnvelopeError::PayloadMismatch)
     );
 }
 
@@ -448,7 +503,7 @@ fn expired() {
     for when in [expires, ts("2030-01-01T00:00:00Z")] {
         assert_err!(
             bundle::verify(&b, &[k.a.public_key()], 1, when, &mut State::in_memory()),
-            TrustError::Expired { .. }
+            TrustError::Freshness(FreshnessError::Expired { .. })
         );
     }
     assert!(
@@ -479,11 +534,11 @@ fn rollback() {
     }
     assert_err!(
         bundle::verify(&v1, &trusted, 1, now(), &mut State::load(&path).unwrap()),
-        TrustError::Rollback {
+        TrustError::Freshness(FreshnessError::Rollback {
             version: 1,
             recorded: 2,
             ..
-        }
+        })
     );
     assert_eq!(
         State::load(&path)
@@ -507,7 +562,7 @@ fn same_version_different_content() {
     let other = signed_bundle(5, &k2.plugin, &[&k.a]);
     assert_err!(
         bundle::verify(&other, &trusted, 1, now(), &mut state),
-        TrustError::VersionContentChanged { version: 5, .. }
+        TrustError::Freshness(FreshnessError::VersionContentChanged { version: 5, .. })
     );
 }
 
@@ -524,7 +579,7 @@ fn mix_and_match_across_versions() {
         v2.insert(path.into(), v1[path].clone());
         assert_err!(
             verify1(&through_archive(v2), &k.a),
-            TrustError::FileDigestMismatch { path: ref p, .. } if p == path
+            TrustError::Manifest(BundleManifestError::FileDigestMismatch { path: ref p, .. }) if p == path
         );
     }
 }
@@ -535,7 +590,7 @@ fn mix_and_match_across_versions() {
 fn forged(
     k: &Keys,
     files: BTreeMap<String, Vec<u8>>,
-    edit: impl FnOnce(&mut bundle::Manifest),
+    edit: impl FnOnce(&mut bundle::BundleManifest),
 ) -> LoadedBundle {
     let mut m = manifest_for(1, &files, &[k.plugin.public_key()]);
     edit(&mut m);
@@ -553,7 +608,10 @@ fn plugin_digest_differs_from_pin() {
     let k = keys();
     let files = content(1, &k.plugin);
     let b = forged(&k, files, |m| m.plugins[0].sha256 = "ab".repeat(32));
-    assert_err!(verify1(&b, &k.a), TrustError::PluginDigestMismatch { .. });
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Plugin(PluginVerificationError::DigestMismatch { .. })
+    );
 }
 
 #[test]
@@ -564,7 +622,7 @@ fn section_appended_after_signing() {
     let b = forged(&k, with_plugin(&k, wasm), |_| {});
     assert_err!(
         verify1(&b, &k.a),
-        TrustError::PluginModifiedAfterSigning { .. }
+        TrustError::Plugin(PluginVerificationError::ModifiedAfterSigning { .. })
     );
 }
 
@@ -582,7 +640,7 @@ fn signature_section_not_first() {
     let b = forged(&k, with_plugin(&k, moved), |_| {});
     assert_err!(
         verify1(&b, &k.a),
-        TrustError::SignatureSectionNotFirst { .. }
+        TrustError::Plugin(PluginVerificationError::SignatureSectionNotFirst { .. })
     );
 }
 
@@ -592,31 +650,46 @@ fn plugin_signed_by_a_key_the_bundle_does_not_allow() {
     let attacker = keys::generate();
     let wasm = wasmsig::sign(&module("p"), &attacker).unwrap();
     let b = forged(&k, with_plugin(&k, wasm), |_| {});
-    assert_err!(verify1(&b, &k.a), TrustError::PluginSignerNotAllowed { .. });
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Plugin(PluginVerificationError::SignerNotAllowed { .. })
+    );
     // The bundle signers are not plugin signers either.
     let wasm = wasmsig::sign(&module("p"), &k.a).unwrap();
     let b = forged(&k, with_plugin(&k, wasm), |_| {});
-    assert_err!(verify1(&b, &k.a), TrustError::PluginSignerNotAllowed { .. });
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Plugin(PluginVerificationError::SignerNotAllowed { .. })
+    );
 }
 
 #[test]
 fn unsigned_plugin() {
     let k = keys();
     let b = forged(&k, with_plugin(&k, module("p")), |_| {});
-    assert_err!(verify1(&b, &k.a), TrustError::PluginUnsigned { .. });
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Plugin(PluginVerificationError::Unsigned { .. })
+    );
 }
 
 #[test]
 fn undeclared_plugin_and_inconsistent_signer_keys() {
     let k = keys();
     let b = forged(&k, content(1, &k.plugin), |m| m.plugins.clear());
-    assert_err!(verify1(&b, &k.a), TrustError::UndeclaredPlugin { .. });
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Plugin(PluginVerificationError::Undeclared { .. })
+    );
     // plugin_signer_keys must be exactly the keys of plugin_signers.
     let other = keys::generate();
     let b = forged(&k, content(1, &k.plugin), |m| {
         m.plugin_signer_keys = vec![other.public_key().to_spki_pem().unwrap()];
     });
-    assert_err!(verify1(&b, &k.a), TrustError::ManifestInvalid { .. });
+    assert_err!(
+        verify1(&b, &k.a),
+        TrustError::Manifest(BundleManifestError::Invalid { .. })
+    );
 }
 
 // ----- escapes hidden in names the short header does not show --------------------------
@@ -663,7 +736,10 @@ fn dot_dot_after_a_real_folder() {
         b"a/b/../../../x",
     ] {
         let gz = raw_tar_gz(&[RawEntry::file(name, b"x")]);
-        assert_err!(load_bytes(&gz), TrustError::PathTraversal { .. });
+        assert_err!(
+            load_bytes(&gz),
+            TrustError::Archive(ArchiveError::PathTraversal { .. })
+        );
     }
     // A folder entry that escapes is refused too, not skipped.
     let dir = RawEntry {
@@ -675,7 +751,7 @@ fn dot_dot_after_a_real_folder() {
     };
     assert_err!(
         load_bytes(&raw_tar_gz(&[dir])),
-        TrustError::PathTraversal { .. }
+        TrustError::Archive(ArchiveError::PathTraversal { .. })
     );
 }
 
@@ -695,7 +771,7 @@ fn hard_link_to_a_system_file_under_an_innocent_name() {
         };
         assert_err!(
             load_bytes(&raw_tar_gz(&[link])),
-            TrustError::LinkEntry { .. }
+            TrustError::Archive(ArchiveError::LinkEntry { .. })
         );
     }
 }
@@ -712,14 +788,20 @@ fn gnu_long_name_that_escapes() {
         (tar::EntryType::GNULongName, b"././@LongLink", &escaping),
         (tar::EntryType::Regular, b"policies/innocent.cedar", b"x"),
     ]);
-    assert_err!(load_bytes(&gz), TrustError::PathTraversal { .. });
+    assert_err!(
+        load_bytes(&gz),
+        TrustError::Archive(ArchiveError::PathTraversal { .. })
+    );
 
     let absolute = long("/etc/");
     let gz = gnu_tar_gz(&[
         (tar::EntryType::GNULongName, b"././@LongLink", &absolute),
         (tar::EntryType::Regular, b"policies/innocent.cedar", b"x"),
     ]);
-    assert_err!(load_bytes(&gz), TrustError::AbsolutePath { .. });
+    assert_err!(
+        load_bytes(&gz),
+        TrustError::Archive(ArchiveError::AbsolutePath { .. })
+    );
 }
 
 #[test]
@@ -735,9 +817,15 @@ fn pax_path_that_escapes() {
             (tar::EntryType::Regular, b"policies/innocent.cedar", b"x"),
         ]);
         if absolute {
-            assert_err!(load_bytes(&gz), TrustError::AbsolutePath { .. });
+            assert_err!(
+                load_bytes(&gz),
+                TrustError::Archive(ArchiveError::AbsolutePath { .. })
+            );
         } else {
-            assert_err!(load_bytes(&gz), TrustError::PathTraversal { .. });
+            assert_err!(
+                load_bytes(&gz),
+                TrustError::Archive(ArchiveError::PathTraversal { .. })
+            );
         }
     }
 }

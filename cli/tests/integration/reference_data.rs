@@ -17,8 +17,7 @@ use std::path::{Path, PathBuf};
 use predicates::prelude::*;
 use sha2::Digest as _;
 
-mod common;
-use common::{assure, copy_example, example, root};
+use crate::common::{assure, copy_example, example, root};
 
 /// Within 30 days of the bundled catalogue's release (2025-08-25).
 const FRESH: &str = "2025-09-22T00:00:00Z";

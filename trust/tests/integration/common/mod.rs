@@ -1,11 +1,11 @@
 //! Helpers shared by the test crates.
-#![allow(dead_code, reason = "each test crate uses a different subset")]
+#![allow(dead_code, reason = "each test module uses a different subset")]
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
 
-use assure_trust::bundle::{self, FileEntry, LoadedBundle, Manifest, PluginEntry};
+use assure_trust::bundle::{self, BundleManifest, FileEntry, LoadedBundle, PluginEntry};
 use assure_trust::keys::{PrivateKey, PublicKey};
 use assure_trust::{TrustError, wasmsig};
 use jiff::Timestamp;
@@ -85,9 +85,9 @@ pub fn manifest_for(
     v: u64,
     files: &BTreeMap<String, Vec<u8>>,
     plugin_signers: &[PublicKey],
-) -> Manifest {
+) -> BundleManifest {
     let s = spec(v, &[]);
-    Manifest {
+    BundleManifest {
         format: bundle::FORMAT.into(),
         name: s.name,
         version: v,
@@ -186,5 +186,5 @@ pub fn raw_tar_gz(entries: &[RawEntry<'_>]) -> Vec<u8> {
 
 /// Loads a `.bundle` held in memory with default limits.
 pub fn load_bytes(bytes: &[u8]) -> Result<LoadedBundle, TrustError> {
-    bundle::load_archive("test.bundle", bytes, &bundle::Limits::default())
+    bundle::load_archive("test.bundle", bytes, &bundle::ArchiveLimits::default())
 }

@@ -17,8 +17,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-mod common;
-use common::{assure, root};
+use crate::common::{assure, root};
 
 const AS_OF: &str = "2025-09-22T00:00:00Z";
 

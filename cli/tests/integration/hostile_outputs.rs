@@ -9,8 +9,7 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 
-mod common;
-use common::{assure, copy_example, example};
+use crate::common::{assure, copy_example, example};
 
 const AS_OF: &str = "2025-09-22T00:00:00Z";
 

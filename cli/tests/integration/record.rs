@@ -13,8 +13,7 @@ use std::sync::OnceLock;
 use base64::Engine as _;
 use predicates::prelude::*;
 
-mod common;
-use common::{assure, copy_example, example, root};
+use crate::common::{assure, copy_example, example, root};
 
 const AS_OF: &str = "2025-09-22T00:00:00Z";
 

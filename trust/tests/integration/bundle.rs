@@ -1,13 +1,16 @@
 //! Bundles: the happy path, determinism, folders, state and pinned digests.
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
-mod common;
+use crate::common;
 
+use crate::common::{content, now, signed_bundle, spec};
 use assure_trust::TrustError;
-use assure_trust::bundle::{self, Manifest};
+use assure_trust::bundle::{self, BundleManifest};
+use assure_trust::error::{
+    ArchiveError, BundleManifestError, EnvelopeError, FreshnessError, PluginVerificationError,
+};
 use assure_trust::keys;
 use assure_trust::state::State;
-use common::{content, now, signed_bundle, spec};
 
 #[test]
 fn happy_path_two_keys_threshold_two() {
@@ -131,7 +134,7 @@ fn manifest_shape() {
     let plugin_key = keys::generate();
     let built = bundle::build(&spec(7, &[&plugin_key]), content(7, &plugin_key)).unwrap();
     let text = String::from_utf8(built.manifest_bytes().unwrap().to_vec()).unwrap();
-    let m = Manifest::parse(text.as_bytes()).unwrap();
+    let m = BundleManifest::parse(text.as_bytes()).unwrap();
     assert_eq!(m.format, "assure.bundle/v1");
     assert_eq!(m.version, 7);
     assert_eq!(m.plugin_signers, vec![plugin_key.key_id()]);
@@ -155,13 +158,22 @@ fn manifest_shape() {
     let other = keys::generate();
     let err = bundle::build(&spec(7, &[&other]), content(7, &plugin_key)).unwrap_err();
     assert!(
-        matches!(err, TrustError::PluginSignerNotAllowed { .. }),
+        matches!(
+            err,
+            TrustError::Plugin(PluginVerificationError::SignerNotAllowed { .. })
+        ),
         "{err}"
     );
     let mut files = content(7, &plugin_key);
     files.insert("bundle.json".into(), b"{}".to_vec());
     let err = bundle::build(&spec(7, &[&plugin_key]), files).unwrap_err();
-    assert!(matches!(err, TrustError::InvalidEntryName { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            TrustError::Archive(ArchiveError::InvalidEntryName { .. })
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -182,7 +194,7 @@ fn sign_is_idempotent_and_refuses_foreign_envelopes() {
     let mut mixed = bundle::LoadedBundle::from_files("mixed", files).unwrap();
     assert!(matches!(
         bundle::sign(&mut mixed, &a),
-        Err(TrustError::EnvelopePayloadMismatch)
+        Err(TrustError::Envelope(EnvelopeError::PayloadMismatch))
     ));
 }
 
@@ -196,7 +208,10 @@ fn pinned_digest() {
     let other = "0".repeat(64);
     let err = bundle::verify_pinned(&built, &other, now(), &mut State::in_memory()).unwrap_err();
     assert!(
-        matches!(err, TrustError::PinnedDigestMismatch { .. }),
+        matches!(
+            err,
+            TrustError::Manifest(BundleManifestError::PinnedDigestMismatch { .. })
+        ),
         "{err}"
     );
 }
@@ -208,12 +223,12 @@ fn state_file_is_strict_and_atomic() {
     std::fs::write(&path, br#"{"a": {"version": 1, "digest": "x", "accepted_at": "2026-01-01T00:00:00Z"}, "a": {"version": 0, "digest": "x", "accepted_at": "2026-01-01T00:00:00Z"}}"#).unwrap();
     assert!(matches!(
         State::load(&path),
-        Err(TrustError::StateCorrupt { .. })
+        Err(TrustError::Freshness(FreshnessError::StateCorrupt { .. }))
     ));
     std::fs::write(&path, b"not json").unwrap();
     assert!(matches!(
         State::load(&path),
-        Err(TrustError::StateCorrupt { .. })
+        Err(TrustError::Freshness(FreshnessError::StateCorrupt { .. }))
     ));
     std::fs::remove_file(&path).unwrap();
     let mut s = State::load(&path).unwrap();
@@ -237,11 +252,13 @@ fn state_file_is_strict_and_atomic() {
     assert_eq!(s.get("a").unwrap().version, 2);
     assert!(matches!(
         s.check("a", 1, "d1"),
-        Err(TrustError::Rollback { .. })
+        Err(TrustError::Freshness(FreshnessError::Rollback { .. }))
     ));
     assert!(matches!(
         s.check("a", 2, "other"),
-        Err(TrustError::VersionContentChanged { .. })
+        Err(TrustError::Freshness(
+            FreshnessError::VersionContentChanged { .. }
+        ))
     ));
     assert!(s.check("a", 2, "d2").is_ok());
     assert!(s.check("a", 3, "d3").is_ok());
@@ -280,7 +297,7 @@ fn concurrent_writers_never_lose_the_higher_version() {
         three.unwrap();
         if let Err(e) = &two {
             assert!(
-                matches!(e, TrustError::Rollback { .. }),
+                matches!(e, TrustError::Freshness(FreshnessError::Rollback { .. })),
                 "round {round}: {e}"
             );
         }
@@ -292,7 +309,7 @@ fn concurrent_writers_never_lose_the_higher_version() {
         );
         assert!(matches!(
             state.check("nhs-baseline", 2, "d2"),
-            Err(TrustError::Rollback { .. })
+            Err(TrustError::Freshness(FreshnessError::Rollback { .. }))
         ));
     }
 }
@@ -322,6 +339,12 @@ fn a_symlinked_state_file_is_followed_and_a_dangling_one_refused() {
     let dangling = dir.path().join("dangling.json");
     std::os::unix::fs::symlink(dir.path().join("nowhere.json"), &dangling).unwrap();
     let err = State::load(&dangling).unwrap_err();
-    assert!(matches!(err, TrustError::StateCorrupt { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            TrustError::Freshness(FreshnessError::StateCorrupt { .. })
+        ),
+        "{err}"
+    );
     assert!(err.to_string().contains("symbolic link"), "{err}");
 }

@@ -8,8 +8,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-mod common;
-use common::{assure, copy_example, example, root, test_cache};
+use crate::common::{assure, copy_example, example, root, test_cache};
 
 const AS_OF: &str = "2025-09-22T00:00:00Z";
 

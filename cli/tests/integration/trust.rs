@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 
-mod common;
-use common::{assure, root};
+use crate::common::{assure, root};
 
 const AS_OF: &str = "2025-09-22T00:00:00Z";
 

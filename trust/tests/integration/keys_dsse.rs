@@ -6,6 +6,9 @@ use std::process::Command;
 
 use assure_trust::TrustError;
 use assure_trust::dsse::{self, Envelope, EnvelopeSignature, pae};
+use assure_trust::error::{
+    DuplicateJsonKeyError, EnvelopeError, KeyError, SignatureError, TrustConfigError,
+};
 use assure_trust::keys::{self, KeyId, PrivateKey, PublicKey};
 use sha2::{Digest as _, Sha256};
 
@@ -52,10 +55,7 @@ fn pem_round_trip_and_file_modes() {
     let p2 = PublicKey::read_pem_file(&pk_path).unwrap();
     assert_eq!(p2, k.public_key());
     // Never overwrite a key.
-    assert!(matches!(
-        k.write_pem_file(&sk_path),
-        Err(TrustError::Io { .. })
-    ));
+    assert!(matches!(k.write_pem_file(&sk_path), Err(TrustError::Io(_))));
     // Secrets are not printed.
     assert!(!format!("{k:?}").contains(pem.lines().nth(1).unwrap()));
 }
@@ -170,13 +170,13 @@ fn small_order_key_is_refused() {
     // …so such a key can never be loaded as a trusted key, in any encoding.
     assert!(matches!(
         PublicKey::from_bytes(&IDENTITY),
-        Err(TrustError::WeakKey { .. })
+        Err(TrustError::Key(KeyError::Weak { .. }))
     ));
     let mut der = hex::decode("302a300506032b6570032100").unwrap();
     der.extend_from_slice(&IDENTITY);
     assert!(matches!(
         PublicKey::from_spki_der(&der),
-        Err(TrustError::WeakKey { .. })
+        Err(TrustError::Key(KeyError::Weak { .. }))
     ));
     // And an envelope "signed" by it is refused.
     let good = keys::generate();
@@ -186,7 +186,13 @@ fn small_order_key_is_refused() {
         sig: identity_signature().to_vec(),
     });
     let err = dsse::verify(&env, TYPE, &[good.public_key()], 1).unwrap_err();
-    assert!(matches!(err, TrustError::UntrustedKey { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            TrustError::Signature(SignatureError::UntrustedKey { .. })
+        ),
+        "{err}"
+    );
 }
 
 // ----- DSSE --------------------------------------------------------------------------------
@@ -224,7 +230,8 @@ fn spec_test_vector_envelope_parses() {
     assert!(
         matches!(
             err,
-            TrustError::UntrustedKey { .. } | TrustError::NonCanonicalSignature { .. }
+            TrustError::Signature(SignatureError::UntrustedKey { .. })
+                | TrustError::Signature(SignatureError::NonCanonical { .. })
         ),
         "{err}"
     );
@@ -279,17 +286,17 @@ fn envelope_json_is_strict() {
     let dup = br#"{"payloadType":"a","payload":"","payloadType":"b","signatures":[]}"#;
     assert!(matches!(
         Envelope::from_json(dup),
-        Err(TrustError::DuplicateJsonKey { .. })
+        Err(TrustError::DuplicateJsonKey(DuplicateJsonKeyError { .. }))
     ));
     let unknown = br#"{"payloadType":"a","payload":"","signatures":[],"extra":1}"#;
     assert!(matches!(
         Envelope::from_json(unknown),
-        Err(TrustError::EnvelopeMalformed { .. })
+        Err(TrustError::Envelope(EnvelopeError::Malformed { .. }))
     ));
     let bad64 = br#"{"payloadType":"a","payload":"!!","signatures":[]}"#;
     assert!(matches!(
         Envelope::from_json(bad64),
-        Err(TrustError::EnvelopeMalformed { .. })
+        Err(TrustError::Envelope(EnvelopeError::Malformed { .. }))
     ));
 }
 
@@ -320,7 +327,7 @@ fn attack_untrusted_key() {
     dsse::sign(&mut env, &attacker);
     let err = dsse::verify(&env, TYPE, &[a.public_key()], 1).unwrap_err();
     assert!(
-        matches!(err, TrustError::UntrustedKey { ref keyid } if *keyid == attacker.key_id().to_hex()),
+        matches!(err, TrustError::Signature(SignatureError::UntrustedKey { ref keyid }) if *keyid == attacker.key_id().to_hex()),
         "{err}"
     );
 }
@@ -337,17 +344,17 @@ fn attack_duplicate_signature_counts_once() {
     assert!(
         matches!(
             err,
-            TrustError::ThresholdNotMet {
+            TrustError::Signature(SignatureError::ThresholdNotMet {
                 required: 2,
                 found: 1
-            }
+            })
         ),
         "{err}"
     );
     // Listing a trusted key twice does not make it two keys either.
     let err = dsse::verify(&env, TYPE, &[a.public_key(), a.public_key()], 2).unwrap_err();
     assert!(
-        matches!(err, TrustError::InvalidTrustConfig { .. }),
+        matches!(err, TrustError::Config(TrustConfigError { .. })),
         "{err}"
     );
 }
@@ -361,7 +368,7 @@ fn attack_keyid_names_trusted_key_over_another_keys_signature() {
     env.signatures[0].keyid = a.key_id().to_hex();
     let err = dsse::verify(&env, TYPE, &[a.public_key()], 1).unwrap_err();
     assert!(
-        matches!(err, TrustError::KeyIdMismatch { ref keyid } if *keyid == a.key_id().to_hex()),
+        matches!(err, TrustError::Signature(SignatureError::KeyIdMismatch { ref keyid }) if *keyid == a.key_id().to_hex()),
         "{err}"
     );
 
@@ -375,10 +382,10 @@ fn attack_keyid_names_trusted_key_over_another_keys_signature() {
     assert!(
         matches!(
             err,
-            TrustError::ThresholdNotMet {
+            TrustError::Signature(SignatureError::ThresholdNotMet {
                 required: 2,
                 found: 1
-            }
+            })
         ),
         "{err}"
     );
@@ -407,7 +414,10 @@ fn attack_non_canonical_signature() {
     add_group_order(&mut env.signatures[0].sig);
     let err = dsse::verify(&env, TYPE, &[a.public_key()], 1).unwrap_err();
     assert!(
-        matches!(err, TrustError::NonCanonicalSignature { .. }),
+        matches!(
+            err,
+            TrustError::Signature(SignatureError::NonCanonical { .. })
+        ),
         "{err}"
     );
 }
@@ -418,11 +428,23 @@ fn attack_wrong_payload_type() {
     let mut env = Envelope::new("application/vnd.in-toto+json", b"payload");
     dsse::sign(&mut env, &a);
     let err = dsse::verify(&env, TYPE, &[a.public_key()], 1).unwrap_err();
-    assert!(matches!(err, TrustError::WrongPayloadType { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            TrustError::Envelope(EnvelopeError::WrongPayloadType { .. })
+        ),
+        "{err}"
+    );
     // Relabelling the type breaks the signature (the type is inside PAE).
     env.payload_type = TYPE.into();
     let err = dsse::verify(&env, TYPE, &[a.public_key()], 1).unwrap_err();
-    assert!(matches!(err, TrustError::KeyIdMismatch { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            TrustError::Signature(SignatureError::KeyIdMismatch { .. })
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -435,7 +457,10 @@ fn attack_signature_over_raw_payload() {
     });
     let err = dsse::verify(&env, TYPE, &[a.public_key()], 1).unwrap_err();
     assert!(
-        matches!(err, TrustError::RawPayloadSignature { .. }),
+        matches!(
+            err,
+            TrustError::Signature(SignatureError::RawPayload { .. })
+        ),
         "{err}"
     );
 }
@@ -450,7 +475,10 @@ fn malformed_signature_and_bad_config() {
     });
     let err = dsse::verify(&env, TYPE, &[a.public_key()], 1).unwrap_err();
     assert!(
-        matches!(err, TrustError::MalformedSignature { len: 63, .. }),
+        matches!(
+            err,
+            TrustError::Signature(SignatureError::Malformed { len: 63, .. })
+        ),
         "{err}"
     );
     for (keys, t) in [
@@ -460,7 +488,7 @@ fn malformed_signature_and_bad_config() {
     ] {
         let err = dsse::verify(&env, TYPE, &keys, t).unwrap_err();
         assert!(
-            matches!(err, TrustError::InvalidTrustConfig { .. }),
+            matches!(err, TrustError::Config(TrustConfigError { .. })),
             "{err}"
         );
     }
@@ -469,10 +497,10 @@ fn malformed_signature_and_bad_config() {
     assert!(
         matches!(
             err,
-            TrustError::ThresholdNotMet {
+            TrustError::Signature(SignatureError::ThresholdNotMet {
                 required: 1,
                 found: 0
-            }
+            })
         ),
         "{err}"
     );
