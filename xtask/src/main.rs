@@ -12,6 +12,11 @@
 //! the binary; the core module is then encoded as a component with
 //! `wit-component`. The result imports nothing.
 
+#![expect(
+    clippy::disallowed_macros,
+    reason = "a command-line program: it prints"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 

@@ -6,6 +6,11 @@
 //! assure-gen COMPONENTS FOLDER [SEED]
 //! ```
 
+#![expect(
+    clippy::disallowed_macros,
+    reason = "a command-line program: it prints"
+)]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

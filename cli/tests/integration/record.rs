@@ -4,6 +4,10 @@
 //! one byte changed anywhere — the envelope or an evidence file — that does
 //! not.
 
+#![allow(
+    clippy::disallowed_macros,
+    reason = "a test reports what it measured or skipped"
+)]
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
 use std::path::{Path, PathBuf};

@@ -7,6 +7,10 @@
 //! Each example is checked once (`OnceLock`), writing every format; the
 //! tests share the result.
 
+#![allow(
+    clippy::disallowed_macros,
+    reason = "a test reports what it measured or skipped"
+)]
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -2,6 +2,7 @@
 //! them: `cargo run -p assure-plugin-sdk --features office --example
 //! office_tables -- FORM.docx`.
 
+#![allow(clippy::disallowed_macros, reason = "an example prints what it read")]
 use assure_plugin_sdk::office::{describe_pointer, read_tables};
 
 fn main() -> std::process::ExitCode {

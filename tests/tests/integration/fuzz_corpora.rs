@@ -12,6 +12,10 @@
 //! the seed corpora afresh from the repository's documents (see
 //! `fuzz/README.md`).
 
+#![allow(
+    clippy::disallowed_macros,
+    reason = "a test reports what it measured or skipped"
+)]
 #![expect(clippy::unwrap_used, clippy::panic, reason = "tests")]
 
 use std::collections::BTreeMap;

@@ -4,6 +4,10 @@
 //! or take long; the ones that are harmless (BOM, CRLF) must read the same
 //! as without.
 
+#![allow(
+    clippy::disallowed_macros,
+    reason = "a test reports what it measured or skipped"
+)]
 #![expect(
     clippy::unwrap_used,
     clippy::indexing_slicing,

@@ -9,6 +9,10 @@
 //! test asserts both the error a user would read and that the verdict is not
 //! approve.
 
+#![allow(
+    clippy::disallowed_macros,
+    reason = "a test reports what it measured or skipped"
+)]
 #![expect(
     clippy::unwrap_used,
     clippy::indexing_slicing,

@@ -1,5 +1,9 @@
 //! The attack suite: every attack on bundles, archives, signatures and plugins, each
 //! refused with its own error variant.
+#![allow(
+    clippy::disallowed_macros,
+    reason = "a test reports what it measured or skipped"
+)]
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
 use crate::common;

@@ -1,4 +1,8 @@
 //! Keys (PEM, key ids, openssl interop, weak keys) and DSSE envelopes (PAE, attacks).
+#![allow(
+    clippy::disallowed_macros,
+    reason = "a test reports what it measured or skipped"
+)]
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
 use std::path::Path;
