@@ -33,7 +33,8 @@ pub enum Error {
     BundleTrust {
         /// The bundle file or folder.
         source_name: String,
-        /// What failed.
+        /// What failed: its own code and help are shown beneath.
+        #[diagnostic_source]
         error: assure_trust::TrustError,
     },
 
