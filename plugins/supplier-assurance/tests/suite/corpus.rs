@@ -1,6 +1,6 @@
 //! The plugin over the hostile and dishonest statements of `tests/corpus/`
 //! (see its README): what it reads from each, or where it refuses it. What
-//! the gate decides on each is `tests/tests/supplier_assurance.rs`.
+//! the gate decides on each is `tests/tests/integration/supplier_assurance.rs`.
 
 use crate::common::*;
 
