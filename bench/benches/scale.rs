@@ -29,9 +29,7 @@ use assure_engine::{Bundle, CheckOptions, Engine, LoadOptions, Submission, Trust
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn options() -> CheckOptions {
-    CheckOptions {
-        as_of: "2025-09-22T00:00:00Z".parse().unwrap(),
-    }
+    CheckOptions::at("2025-09-22T00:00:00Z".parse().unwrap())
 }
 
 /// The built-in bundle's files with only the policies the peer implements.

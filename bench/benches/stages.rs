@@ -46,9 +46,7 @@ fn root() -> PathBuf {
 }
 
 fn options() -> CheckOptions {
-    CheckOptions {
-        as_of: "2025-09-22T00:00:00Z".parse().unwrap(),
-    }
+    CheckOptions::at("2025-09-22T00:00:00Z".parse().unwrap())
 }
 
 fn load(folder: &str) -> Submission {

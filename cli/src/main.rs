@@ -12,6 +12,7 @@ mod output;
 mod policy;
 mod trust;
 mod verify;
+mod waiver;
 
 use std::process::{ExitCode, Termination};
 
@@ -59,6 +60,9 @@ enum Command {
     /// Verify a signed decision record (`check --attest`), and that the
     /// submission still matches it.
     Verify(verify::VerifyArgs),
+    /// Accept a risk: write, sign and verify waivers (signed, scoped,
+    /// expiring; the bundle says who may approve them and for what).
+    Waiver(waiver::WaiverArgs),
 }
 
 /// How the process ends; its number is the exit code.
@@ -109,6 +113,7 @@ fn main() -> ExitStatus {
         Command::Plugin(args) => trust::plugin(&args),
         Command::Bundle(args) => trust::bundle(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Waiver(args) => waiver::run(&args),
     };
     // The one place an error is printed.
     outcome.unwrap_or_else(|failure| {

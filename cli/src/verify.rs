@@ -30,10 +30,28 @@ pub struct VerifyArgs {
     pub submission: Option<PathBuf>,
 
     /// Re-run the check on the submission as of the record's time, with the
-    /// built-in bundle, and compare: the same decision, byte for byte, or
-    /// what changed (needs `--submission`).
+    /// built-in bundle (or `--bundle`) and the waivers the record carries,
+    /// and compare: the same decision, byte for byte, or what changed
+    /// (needs `--submission`).
     #[arg(long, requires = "submission")]
     pub replay: bool,
+
+    /// Replay with this published bundle (verified as `check --bundle`
+    /// does, as of the record's time) instead of the built-in one.
+    #[arg(long, value_name = "BUNDLE", requires = "replay")]
+    pub bundle: Option<PathBuf>,
+
+    /// A public key (SPKI PEM) trusted to sign that bundle; repeat for several.
+    #[arg(long = "bundle-trust", value_name = "PUBLIC_KEY", requires = "bundle")]
+    pub bundle_trust: Vec<PathBuf>,
+
+    /// How many distinct trusted keys must have signed that bundle.
+    #[arg(long = "bundle-threshold", default_value_t = 1, value_name = "K")]
+    pub bundle_threshold: usize,
+
+    /// The anti-rollback state file for that bundle (as `check --state`).
+    #[arg(long = "bundle-state", value_name = "FILE", requires = "bundle")]
+    pub bundle_state: Option<PathBuf>,
 
     /// Print the verified statement (JSON) instead of a summary.
     #[arg(long)]
@@ -164,7 +182,7 @@ pub fn run(args: &VerifyArgs) -> CommandResult {
     if args.replay
         && let Some(dir) = &args.submission
     {
-        match replay(&verified, dir) {
+        match replay(args, &verified, dir) {
             Ok(line) => {
                 let _ = writeln!(out, "  replay    {line}");
             }
@@ -180,14 +198,31 @@ pub fn run(args: &VerifyArgs) -> CommandResult {
     Ok(ExitStatus::Success)
 }
 
-/// Re-runs the check the record describes with the built-in bundle and
-/// compares the decisions.
-fn replay(verified: &record::VerifiedRecord, dir: &std::path::Path) -> Result<String, Failure> {
+/// Re-runs the check the record describes with the built-in bundle (or
+/// `--bundle`) and compares the decisions.
+fn replay(
+    args: &VerifyArgs,
+    verified: &record::VerifiedRecord,
+    dir: &std::path::Path,
+) -> Result<String, Failure> {
     use assure_engine::record::{Replay, ReplayError};
-    let engine = assure_engine::TrustedBundle::builtin()
-        .map_err(assure_engine::Error::from)
-        .and_then(assure_engine::Engine::new)
-        .map_err(Failure::from)?;
+    let as_of = verified
+        .time_verified
+        .parse::<assure_engine::jiff::Timestamp>()
+        .map_err(|_| {
+            trust_failure(&format!(
+                "the record's time `{}` is not an RFC 3339 time",
+                verified.time_verified
+            ))
+        })?;
+    let bundle = crate::trust::BundleTrustArgs {
+        bundle: args.bundle.clone(),
+        trust: args.bundle_trust.clone(),
+        threshold: args.bundle_threshold,
+        state: args.bundle_state.clone(),
+    }
+    .load(as_of)?;
+    let engine = assure_engine::Engine::new(bundle).map_err(Failure::from)?;
     match verified.replay(&engine, dir) {
         Ok(same @ Replay::Same { .. }) => Ok(same.to_string()),
         Ok(different) => Err(trust_failure(&different.to_string())),

@@ -74,6 +74,11 @@ pub fn list(paths: &[PathBuf]) -> Result<Listing, ListError> {
         let entry = entry.map_err(unreadable(only))?;
         let path = entry.path();
         let kind = entry.file_type().map_err(unreadable(&path))?;
+        // `waivers/` beside the submissions holds the buyer's waivers for
+        // them (`assure check` reads it), not a submission.
+        if kind.is_dir() && entry.file_name() == "waivers" {
+            continue;
+        }
         if kind.is_dir() {
             found.push(match not_a_submission(&path) {
                 None => Entry::Check(path),

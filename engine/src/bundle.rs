@@ -34,11 +34,13 @@ use sha2::{Digest, Sha256};
 
 mod model;
 mod policy;
+mod waivers;
 
 pub use model::{
-    Bundle, DataOrigin, EvidenceKind, PluginBinary, ReferenceData, Rule, Severity, Signed, Source,
-    TrustConfig,
+    Approver, Bundle, DataOrigin, EvidenceKind, PluginBinary, ReferenceData, Rule, Severity,
+    Signed, Source, TrustConfig, WaiverPolicy,
 };
+pub use waivers::MAX_WAIVER_DAYS;
 use policy::{diagnostic, located, rule_of};
 
 use crate::error::BundleError;
@@ -74,6 +76,9 @@ struct BundleToml {
     /// Limits the bundle sets (`crate::limits::TABLE` names them).
     #[serde(default)]
     limits: BTreeMap<String, u64>,
+    /// How it governs waivers.
+    #[serde(default)]
+    waivers: Option<waivers::WaiversToml>,
 }
 
 /// Reference data files, by what they are.
@@ -353,6 +358,13 @@ impl Bundle {
             return Err(invalid(&first_file, problems));
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
+        let waiver_policy = match manifest.waivers {
+            None => None,
+            Some(toml) => Some(
+                waivers::governance(toml, &files, &rules)
+                    .map_err(|p| invalid("bundle.toml", p))?,
+            ),
+        };
 
         // Plugins.
         let mut plugins = Vec::new();
@@ -399,6 +411,7 @@ impl Bundle {
             frameworks: manifest.frameworks,
             limits,
             signed: None,
+            waivers: waiver_policy,
         })
     }
 

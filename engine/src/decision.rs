@@ -5,6 +5,7 @@
 //! bytes.
 
 mod inputs;
+mod waivers;
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,7 @@ pub use crate::position::Region;
 pub use inputs::{
     Contribution, DataInput, EntityReport, EvidenceInput, FactsReport, Inputs, PluginInput,
 };
+pub use waivers::{ApproverRef, WaivedRef, WaiverMark, WaiverReport, WaiverStatus};
 
 /// The format identifier written into every decision.
 pub const FORMAT: &str = "assure.decision/v1";
@@ -72,7 +74,8 @@ pub struct Decision {
     pub rules: Vec<RuleOutcome>,
     /// Every control the rules implement and how it came out.
     pub controls: Vec<ControlOutcome>,
-    /// Blocking findings: each one rejects.
+    /// Blocking findings: each one rejects, unless a waiver accepted it
+    /// (then it stays here, marked `waiver`).
     pub findings: Vec<Finding>,
     /// Advisory findings: reported, never blocking.
     pub advisories: Vec<Finding>,
@@ -100,6 +103,31 @@ pub struct Decision {
     /// bundle, permit and forbid, once per request (the product, and each
     /// item a per-item rule judges). A rule's own count is in `rules`.
     pub evaluations: usize,
+    /// Every waiver presented with the check, and what became of it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waivers: Vec<WaiverReport>,
+}
+
+impl Decision {
+    /// The blocking findings no waiver accepted: the ones that reject.
+    pub fn blocking(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.waiver.is_none())
+    }
+
+    /// The findings, blocking and advisory, a waiver accepted.
+    pub fn waived(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .chain(&self.advisories)
+            .filter(|f| f.waiver.is_some())
+    }
+
+    /// The waivers that waived something.
+    pub fn applied_waivers(&self) -> impl Iterator<Item = &WaiverReport> {
+        self.waivers
+            .iter()
+            .filter(|w| w.status == WaiverStatus::Applied)
+    }
 }
 
 /// The product assessed.
@@ -200,6 +228,8 @@ pub struct SubjectDetails {
 pub enum Outcome {
     /// A blocking rule fired on at least one subject.
     Failed,
+    /// The rule fired, and a waiver accepted every finding.
+    Waived,
     /// An advisory rule fired: reported, not blocking.
     Advised,
     /// The rule could not be decided on at least one subject (and fired on none).
@@ -215,6 +245,7 @@ impl Outcome {
     pub fn as_str(&self) -> &'static str {
         match self {
             Outcome::Failed => "failed",
+            Outcome::Waived => "waived",
             Outcome::Advised => "advised",
             Outcome::Undecided => "undecided",
             Outcome::Passed => "passed",
@@ -333,6 +364,9 @@ pub struct Finding {
     pub subject_details: SubjectDetails,
     /// The facts the rule read, and where each came from.
     pub evidence: Vec<Citation>,
+    /// The waiver that accepted it, if one did: it then does not block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverMark>,
 }
 
 /// A fact a rule read, with where it came from.

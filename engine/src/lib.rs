@@ -19,7 +19,7 @@
 //!     .limit("deadline_ms", 5_000)
 //!     .build()?;
 //! let submission = Submission::load("examples/approved".as_ref(), &engine.load_options(false))?;
-//! let (decision, _timings) = engine.check(&submission, &CheckOptions { as_of: jiff::Timestamp::now() })?;
+//! let (decision, _timings) = engine.check(&submission, &CheckOptions::at(jiff::Timestamp::now()))?;
 //! println!("{}: {}", decision.verdict, decision.summary);
 //! # Ok(())
 //! # }
@@ -47,6 +47,7 @@ pub mod submission;
 pub mod time;
 pub mod trusted;
 pub mod vocabulary;
+pub mod waiver;
 
 pub use bundle::{Bundle, Rule, Severity, TrustConfig};
 pub use check::{CheckOptions, Engine, EngineBuilder, Evaluation, Timings, verdict};

@@ -172,6 +172,7 @@ fn run_case(
         && expect.silent.is_empty()
         && expect.undecided.is_empty()
         && expect.missing.is_empty()
+        && expect.waived.is_empty()
         && expect.verdict.is_none()
     {
         return Err("the case expects nothing: give `expect`".into());
@@ -183,14 +184,21 @@ fn run_case(
             .unwrap_or(DEFAULT_AS_OF),
     )?;
     if let Some(folder) = &case.submission {
-        if !case.facts.is_empty() || !case.unset.is_empty() || !case.entities.is_empty() {
-            return Err("a submission case cannot also give facts, unset or entities".into());
+        if !case.facts.is_empty()
+            || !case.unset.is_empty()
+            || !case.entities.is_empty()
+            || !case.waivers.is_empty()
+        {
+            return Err(
+                "a submission case cannot also give facts, unset, entities or waivers (a submission's own waivers are in its `waivers/` folder)"
+                    .into(),
+            );
         }
         let folder = file.parent().unwrap_or(Path::new(".")).join(folder);
         let submission =
             Submission::load(&folder, &LoadOptions::default()).map_err(|e| e.to_string())?;
         let (decision, _) = engine
-            .check(&submission, &CheckOptions { as_of })
+            .check(&submission, &CheckOptions::at(as_of))
             .map_err(|e| e.to_string())?;
         let kinds = decision
             .facts
@@ -388,11 +396,94 @@ fn run_case(
                 unlisted: Vec::new(),
                 // The case gives the joined facts itself.
                 judge_data_age: false,
+                waivers: stated_waivers(engine.bundle(), &product, as_of, &case.waivers)?,
             },
             &mut timings,
         )
         .map_err(|e| e.to_string())?;
     Ok((decision, kinds))
+}
+
+/// The waivers a case states, as the engine would present them once
+/// signed: approved by `approvals` of the bundle's approvers (or, when the
+/// bundle names none yet, by as many stand-ins: a decision table tests the
+/// governance — which rules, how long, how many approvers — not the keys).
+fn stated_waivers(
+    bundle: &crate::bundle::Bundle,
+    product: &Product,
+    as_of: jiff::Timestamp,
+    stated: &[format::WaiverToml],
+) -> Result<Vec<crate::waiver::Presented>, String> {
+    use crate::decision::{ApproverRef, WaiverStatus};
+    use crate::waiver::{Presented, ProductScope, WaiverPredicate};
+    let mut out = Vec::new();
+    for (n, w) in stated.iter().enumerate() {
+        let created = match &w.created {
+            Some(text) => facts::normalise_datetime(text)
+                .ok_or_else(|| format!("waiver {}: `created` `{text}` is not a date-time", n + 1))?,
+            None => facts::format_datetime(
+                as_of
+                    .saturating_sub(jiff::SignedDuration::from_hours(24))
+                    .unwrap_or(as_of),
+            ),
+        };
+        let expires = facts::normalise_datetime(&w.expires).ok_or_else(|| {
+            format!("waiver {}: `expires` `{}` is not a date-time", n + 1, w.expires)
+        })?;
+        let predicate = WaiverPredicate {
+            id: format!("case waiver {}", n + 1),
+            product: ProductScope {
+                identifier: product.name.clone(),
+                supplier: None,
+                version: Some(w.version.clone().unwrap_or_else(|| product.version.clone())),
+                versions: None,
+                artifact_sha256: Vec::new(),
+            },
+            rule: w.rule.clone(),
+            subject: w.subject.clone(),
+            reason: w.reason,
+            justification: "stated by a policy test".into(),
+            risk_owner: "policy test".into(),
+            compensating_controls: Vec::new(),
+            approvers: vec!["policy test".into()],
+            created,
+            expires,
+        };
+        let Some(policy) = &bundle.waivers else {
+            let mut p = Presented::stated("case", predicate, Vec::new());
+            p.refused = Some((
+                WaiverStatus::NotAllowed,
+                format!("the bundle `{}` allows no waivers", bundle.name),
+            ));
+            out.push(p);
+            continue;
+        };
+        let approvals = w.approvals.unwrap_or(policy.threshold);
+        let approved_by: Vec<ApproverRef> = (0..approvals)
+            .map(|i| match policy.approvers.get(i) {
+                Some(a) => ApproverRef {
+                    name: a.name.clone(),
+                    key_id: a.key_id.clone(),
+                },
+                None => ApproverRef {
+                    name: format!("approver {}", i + 1),
+                    key_id: format!("{:064x}", i + 1),
+                },
+            })
+            .collect();
+        let mut p = Presented::stated("case", predicate, approved_by);
+        if approvals < policy.threshold {
+            p.refused = Some((
+                WaiverStatus::UnderApproved,
+                format!(
+                    "approved by {approvals}; the bundle requires {}",
+                    policy.threshold
+                ),
+            ));
+        }
+        out.push(p);
+    }
+    Ok(out)
 }
 
 /// A fact the engine would derive, stated by a case: the entity (none for
@@ -514,6 +605,29 @@ fn judge(
             failures.push(format!(
                 "expected `{kind}` among the missing evidence; missing: [{}]",
                 missing.iter().copied().collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    for rule in &expect.waived {
+        let waived = decision
+            .findings
+            .iter()
+            .chain(&decision.advisories)
+            .any(|f| f.rule == *rule && f.waiver.is_some());
+        if !waived {
+            let why = decision
+                .waivers
+                .iter()
+                .filter(|w| w.waiver.as_ref().is_some_and(|p| p.rule == *rule))
+                .map(|w| format!("{}: {}", w.status, w.message))
+                .collect::<Vec<_>>();
+            failures.push(format!(
+                "expected a finding of {rule} to be waived; {}",
+                if why.is_empty() {
+                    state(rule).to_owned()
+                } else {
+                    why.join("; ")
+                }
             ));
         }
     }

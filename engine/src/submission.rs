@@ -111,6 +111,24 @@ pub struct Submission {
     /// When the folder holds more entries than are looked at, the number
     /// looked at: `unlisted` is then incomplete, and the decision says so.
     pub unlisted_stopped_at: Option<usize>,
+    /// The waivers in its `waivers/` folder (`*.json`), not yet judged.
+    pub waivers: Vec<WaiverFile>,
+}
+
+/// The folder of a submission that holds the buyer's waivers.
+pub const WAIVERS: &str = "waivers/";
+
+/// The largest waiver file read: a waiver is a few kilobytes.
+pub const MAX_WAIVER_BYTES: usize = 256 * 1024;
+
+/// A waiver file as given to a check (see [`crate::waiver`]): its name (as
+/// the user gave it, or relative to the submission) and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaiverFile {
+    /// Where it came from.
+    pub name: String,
+    /// Its bytes: a DSSE envelope (JSON).
+    pub bytes: Vec<u8>,
 }
 
 /// One evidence file, read and checked.

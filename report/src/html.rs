@@ -30,7 +30,7 @@ const STYLE: &str = include_str!("html/style.css");
 pub fn html(decision: &Decision) -> String {
     let mut page = Page::default();
     let p = &decision.product;
-    let verdict_word = decision.verdict.as_str().to_uppercase();
+    let verdict_word = crate::view::verdict_heading(decision);
     page.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     page.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
     page.raw("<meta name=\"referrer\" content=\"no-referrer\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -49,11 +49,15 @@ pub fn html(decision: &Decision) -> String {
         ("charts", "At a glance"),
         ("controls", "Controls"),
         ("findings", "Findings"),
+        ("waivers", "Waivers"),
         ("missing-evidence", "Missing evidence"),
         ("exposures", "Exposures"),
         ("problems", "Unreadable evidence and notes"),
         ("inventory", "Evidence inventory"),
     ] {
+        if id == "waivers" && decision.waivers.is_empty() {
+            continue;
+        }
         page.raw("<li>");
         page.el("a", &[("href", &format!("#{id}"))], label);
         page.raw("</li>");
@@ -63,6 +67,7 @@ pub fn html(decision: &Decision) -> String {
     charts::charts(&mut page, decision);
     controls(&mut page, decision);
     findings(&mut page, decision);
+    waivers(&mut page, decision);
     missing(&mut page, decision);
     exposures(&mut page, decision);
     problems(&mut page, decision);
@@ -126,13 +131,17 @@ fn banner(page: &mut Page, decision: &Decision, verdict_word: &str) {
         .iter()
         .filter(|r| r.outcome == Outcome::Undecided)
         .count();
+    let waived = decision.waived().count();
     for item in [
-        format!("{} blocking finding(s)", decision.findings.len()),
+        format!("{} blocking finding(s)", decision.blocking().count()),
         format!("{} advisory finding(s)", decision.advisories.len()),
         format!("{undecided} rule(s) undecided"),
         format!("{} rules evaluated", decision.rules.len()),
     ] {
         page.el("li", &[], &item);
+    }
+    if waived > 0 {
+        page.el("li", &[], &format!("{waived} waived finding(s)"));
     }
     page.raw("</ul>\n</div></header>\n");
 }
@@ -141,6 +150,7 @@ fn banner(page: &mut Page, decision: &Decision, verdict_word: &str) {
 fn outcome_cell(page: &mut Page, outcome: Outcome) {
     let symbol = match outcome {
         Outcome::Failed => "✗",
+        Outcome::Waived => "~",
         Outcome::Undecided => "?",
         Outcome::Advised => "!",
         Outcome::Passed => "✓",
@@ -183,26 +193,43 @@ fn controls(page: &mut Page, decision: &Decision) {
 fn findings(page: &mut Page, decision: &Decision) {
     let labels = component_labels(decision);
     page.raw("<section id=\"findings\">\n");
+    let blocking: Vec<&Finding> = decision.blocking().collect();
     page.el(
         "h2",
         &[],
-        &format!("Blocking findings ({})", decision.findings.len()),
+        &format!("Blocking findings ({})", blocking.len()),
     );
-    if decision.findings.is_empty() {
+    if blocking.is_empty() {
         page.el("p", &[], "No blocking rule fired.");
     }
-    for (i, f) in decision.findings.iter().enumerate() {
+    for (i, f) in blocking.iter().enumerate() {
         finding(page, f, &format!("finding-{}", i + 1), "finding", &labels);
     }
+    let waived: Vec<&Finding> = decision.waived().collect();
+    if !waived.is_empty() {
+        page.el(
+            "h2",
+            &[("id", "waived")],
+            &format!("Waived findings, accepted risk ({})", waived.len()),
+        );
+        for (i, f) in waived.iter().enumerate() {
+            finding(page, f, &format!("waived-{}", i + 1), "finding waived", &labels);
+        }
+    }
+    let advisories: Vec<&Finding> = decision
+        .advisories
+        .iter()
+        .filter(|f| f.waiver.is_none())
+        .collect();
     page.el(
         "h2",
         &[("id", "advisories")],
-        &format!("Advisories, not blocking ({})", decision.advisories.len()),
+        &format!("Advisories, not blocking ({})", advisories.len()),
     );
-    if decision.advisories.is_empty() {
+    if advisories.is_empty() {
         page.el("p", &[], "No advisory rule fired.");
     }
-    for (i, f) in decision.advisories.iter().enumerate() {
+    for (i, f) in advisories.iter().enumerate() {
         finding(
             page,
             f,
@@ -212,6 +239,51 @@ fn findings(page: &mut Page, decision: &Decision) {
         );
     }
     page.raw("</section>\n");
+}
+
+/// Every waiver presented, and what became of it.
+fn waivers(page: &mut Page, decision: &Decision) {
+    if decision.waivers.is_empty() {
+        return;
+    }
+    page.raw("<section id=\"waivers\">\n");
+    page.el("h2", &[], &format!("Waivers ({})", decision.waivers.len()));
+    page.raw("<table><thead><tr><th scope=\"col\">Waiver</th><th scope=\"col\">Rule and subject</th><th scope=\"col\">Status</th><th scope=\"col\">Why</th><th scope=\"col\">Approved by</th><th scope=\"col\">Expires</th><th scope=\"col\">SHA-256</th></tr></thead>\n<tbody>\n");
+    for w in &decision.waivers {
+        page.raw("<tr>");
+        page.el("td", &[], w.label());
+        page.el(
+            "td",
+            &[],
+            &w.waiver
+                .as_ref()
+                .map(|p| format!("{} on {}", p.rule, p.subject.describe()))
+                .unwrap_or_default(),
+        );
+        page.el(
+            "td",
+            &[("data-status", w.status.as_str())],
+            w.status.as_str(),
+        );
+        page.el("td", &[], &w.message);
+        page.el(
+            "td",
+            &[],
+            &w.approved_by
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        page.el(
+            "td",
+            &[],
+            w.waiver.as_ref().map_or("", |p| p.expires.as_str()),
+        );
+        page.el("td", &[("class", "digest")], &w.digest);
+        page.raw("</tr>\n");
+    }
+    page.raw("</tbody></table>\n</section>\n");
 }
 
 /// One finding: what, about what, what to do, and the evidence.
@@ -231,7 +303,9 @@ fn finding(page: &mut Page, f: &Finding, id: &str, class: &str, labels: &BTreeMa
     page.el(
         "span",
         &[("class", "badge")],
-        &if f.advisory {
+        &if f.waiver.is_some() {
+            format!("{severity}, waived")
+        } else if f.advisory {
             format!("{severity}, advisory")
         } else {
             severity.clone()
@@ -249,6 +323,9 @@ fn finding(page: &mut Page, f: &Finding, id: &str, class: &str, labels: &BTreeMa
     rows.push(("Controls", f.controls.join("; ")));
     if let Some(pillar) = &f.pillar {
         rows.push(("Strategy pillar", pillar.clone()));
+    }
+    if let Some(mark) = &f.waiver {
+        rows.push(("Waiver", crate::view::waiver_text(mark)));
     }
     for (term, value) in rows {
         page.el("dt", &[], term);

@@ -10,13 +10,16 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 use assure_engine::decision::{Citation, Decision, Finding, Verdict};
 
-use crate::view::{citation_place, terminal_text};
+use crate::view::{
+    citation_place, terminal_text, verdict_heading, waiver_status_text, waiver_text,
+};
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
 const RED: Style = AnsiColor::Red.on_default().bold();
 const GREEN: Style = AnsiColor::Green.on_default().bold();
 const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
+const BLUE: Style = AnsiColor::Blue.on_default().bold();
 
 fn paint(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")
@@ -123,11 +126,34 @@ fn human_styled(decision: &Decision, submission: &str) -> String {
     if !listed.is_empty() {
         table(&mut out, &listed);
     }
-    if !decision.findings.is_empty() {
+    if decision.blocking().next().is_some() {
         let _ = writeln!(out, "{}", paint(BOLD, "Findings"));
-        for finding in &decision.findings {
+        for finding in decision.blocking() {
             finding_block(&mut out, finding, &paint(RED, "✗"));
         }
+    }
+    if decision.waived().next().is_some() {
+        let _ = writeln!(out, "{}", paint(BOLD, "Waived findings (accepted risk)"));
+        for finding in decision.waived() {
+            finding_block(&mut out, finding, &paint(BLUE, "~"));
+        }
+    }
+    if !decision.waivers.is_empty() {
+        let _ = writeln!(out, "{}", paint(BOLD, "Waivers"));
+        for report in &decision.waivers {
+            let mark = if report.status.is_refused() {
+                paint(RED, "✗")
+            } else if report.expiring {
+                paint(YELLOW, "!")
+            } else if report.status == assure_engine::decision::WaiverStatus::Unused {
+                paint(YELLOW, "?")
+            } else {
+                paint(GREEN, "✓")
+            };
+            let _ = writeln!(out, "  {mark} {}", waiver_status_text(report));
+            let _ = writeln!(out, "      {}", paint(DIM, &format!("{} sha256:{}", report.file, report.digest)));
+        }
+        let _ = writeln!(out);
     }
     if !decision.missing_evidence.is_empty() {
         let _ = writeln!(out, "{}", paint(BOLD, "Missing evidence"));
@@ -203,9 +229,9 @@ fn human_styled(decision: &Decision, submission: &str) -> String {
         }
         let _ = writeln!(out);
     }
-    if !decision.advisories.is_empty() {
+    if decision.advisories.iter().any(|f| f.waiver.is_none()) {
         let _ = writeln!(out, "{}", paint(BOLD, "Advisories (not blocking)"));
-        for finding in &decision.advisories {
+        for finding in decision.advisories.iter().filter(|f| f.waiver.is_none()) {
             finding_block(&mut out, finding, &paint(YELLOW, "•"));
         }
     }
@@ -269,7 +295,7 @@ fn human_styled(decision: &Decision, submission: &str) -> String {
     let _ = writeln!(
         out,
         "{} {}  {}",
-        paint(style, &decision.verdict.as_str().to_uppercase()),
+        paint(style, &verdict_heading(decision)),
         decision.summary,
         paint(
             DIM,
@@ -290,7 +316,7 @@ pub fn human(decision: &Decision, submission: &str) -> String {
 /// the SGR style sequences [`paint`] writes (bold, dim, red, green, yellow
 /// and reset).
 fn scrub(text: &str) -> String {
-    const OURS: [&str; 7] = ["0", "1", "2", "22", "31", "32", "33"];
+    const OURS: [&str; 8] = ["0", "1", "2", "22", "31", "32", "33", "34"];
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
@@ -321,6 +347,7 @@ fn tally(decision: &Decision) -> String {
     let mut parts = Vec::new();
     for o in [
         O::Failed,
+        O::Waived,
         O::Advised,
         O::Undecided,
         O::Passed,
@@ -401,7 +428,9 @@ fn table(out: &mut String, findings: &[&Finding]) {
         .map(|f| {
             [
                 f.rule.clone(),
-                if f.advisory {
+                if f.waiver.is_some() {
+                    format!("{} (waived)", f.severity)
+                } else if f.advisory {
                     format!("{} (advisory)", f.severity)
                 } else {
                     f.severity.to_string()
@@ -456,6 +485,9 @@ fn finding_block(out: &mut String, finding: &Finding, mark: &str) {
         let _ = writeln!(out, "      evidence: {}", cite(citation));
     }
     let _ = writeln!(out, "      fix: {}", finding.remediation);
+    if let Some(mark) = &finding.waiver {
+        let _ = writeln!(out, "      {}", paint(BLUE, &waiver_text(mark)));
+    }
     let _ = writeln!(out);
 }
 
@@ -475,7 +507,7 @@ mod tests {
 
     #[test]
     fn the_terminal_gets_our_styles_and_none_of_the_suppliers_sequences() {
-        for style in [BOLD, DIM, RED, GREEN, YELLOW] {
+        for style in [BOLD, DIM, RED, GREEN, YELLOW, BLUE] {
             let styled = paint(style, "x");
             assert!(styled.contains('\u{1b}'), "{styled:?}");
             assert_eq!(scrub(&styled), styled);

@@ -93,6 +93,28 @@ pub fn decision(decision: &Decision) -> Decision {
     }
     d.findings.iter_mut().for_each(finding);
     d.advisories.iter_mut().for_each(finding);
+    for w in &mut d.waivers {
+        text(&mut w.file);
+        text(&mut w.message);
+        for a in &mut w.approved_by {
+            text(&mut a.name);
+        }
+        if let Some(p) = &mut w.waiver {
+            for s in [
+                &mut p.id,
+                &mut p.rule,
+                &mut p.justification,
+                &mut p.risk_owner,
+                &mut p.product.identifier,
+                &mut p.created,
+                &mut p.expires,
+            ] {
+                text(s);
+            }
+            list(&mut p.compensating_controls);
+            list(&mut p.approvers);
+        }
+    }
     for m in &mut d.missing_evidence {
         for s in [&mut m.evidence, &mut m.title, &mut m.ask] {
             text(s);
@@ -260,6 +282,17 @@ fn finding(f: &mut Finding) {
         &mut f.remediation,
     ] {
         text(s);
+    }
+    if let Some(mark) = &mut f.waiver {
+        for s in [
+            &mut mark.id,
+            &mut mark.justification,
+            &mut mark.risk_owner,
+            &mut mark.expires,
+        ] {
+            text(s);
+        }
+        list(&mut mark.approved_by);
     }
     if let Some(pillar) = &mut f.pillar {
         text(pillar);

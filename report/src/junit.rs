@@ -5,7 +5,9 @@
 //! the rule and classed by its policy file (`nhs-baseline.vulnerabilities`).
 //! A rule that fired (blocking) fails; one that could not be decided is an
 //! error of type `needs-evidence`; one with nothing to judge is skipped; an
-//! advisory rule that fired passes, with its advice in `system-out`.
+//! advisory rule that fired passes, with its advice in `system-out`; a rule
+//! whose every finding a waiver accepted is skipped, the waiver named in the
+//! reason.
 
 use std::fmt::Write as _;
 
@@ -13,7 +15,7 @@ use assure_engine::decision::{Decision, Finding, Outcome, RuleOutcome};
 
 use crate::view::{
     citation_place, escape_markup as esc, escape_text as content, policy_name, subject_text,
-    undecided_reasons,
+    undecided_reasons, waiver_text,
 };
 
 /// The decision as a JUnit XML report.
@@ -55,7 +57,8 @@ pub struct Counts {
     pub failures: usize,
     /// Errors (undecided rules, and evidence problems).
     pub errors: usize,
-    /// Skipped (rules with nothing to judge).
+    /// Skipped (rules with nothing to judge, and rules whose findings were
+    /// all waived).
     pub skipped: usize,
 }
 
@@ -77,7 +80,7 @@ impl Counts {
             failures: count(Outcome::Failed),
             errors: count(Outcome::Undecided)
                 + usize::from(!evidence_problems(decision).is_empty()),
-            skipped: count(Outcome::NotApplicable),
+            skipped: count(Outcome::NotApplicable) + count(Outcome::Waived),
         }
     }
 
@@ -223,8 +226,7 @@ fn testcase(out: &mut String, decision: &Decision, rule: &RuleOutcome, class_pre
     match rule.outcome {
         Outcome::Failed => {
             let fired: Vec<&Finding> = decision
-                .findings
-                .iter()
+                .blocking()
                 .filter(|f| f.rule == rule.rule)
                 .collect();
             let message = match fired.as_slice() {
@@ -275,6 +277,25 @@ fn testcase(out: &mut String, decision: &Decision, rule: &RuleOutcome, class_pre
                 ">\n      <skipped message=\"nothing for the rule to judge in this submission\"/>\n    </testcase>"
             );
         }
+        Outcome::Waived => {
+            let marks: Vec<String> = decision
+                .waived()
+                .filter(|f| f.rule == rule.rule)
+                .filter_map(|f| f.waiver.as_ref().map(waiver_text))
+                .collect();
+            let mut reasons = marks.clone();
+            reasons.dedup();
+            let _ = writeln!(
+                out,
+                ">\n      <skipped message=\"{}\"/>\n      <system-out>{}</system-out>\n    </testcase>",
+                esc(&reasons.join("; ")),
+                content(&format!(
+                    "Waived (accepted risk, not blocking):\n{}",
+                    findings(&decision.findings)
+                        + &findings(&decision.advisories)
+                ))
+            );
+        }
         Outcome::Advised => {
             let _ = writeln!(
                 out,
@@ -292,6 +313,9 @@ fn testcase(out: &mut String, decision: &Decision, rule: &RuleOutcome, class_pre
 /// A finding as text: subject, message, evidence, remediation.
 fn finding_text(f: &Finding) -> String {
     let mut text = format!("{}\n  {}\n", subject_text(f), f.message);
+    if let Some(mark) = &f.waiver {
+        let _ = writeln!(text, "  {}", waiver_text(mark));
+    }
     for c in &f.evidence {
         let _ = writeln!(
             text,

@@ -32,7 +32,7 @@ pub fn markdown(decision: &Decision) -> String {
     let _ = writeln!(
         out,
         "## {mark} {}: {} {}\n",
-        decision.verdict.as_str().to_uppercase(),
+        crate::view::verdict_heading(decision),
         md(&p.name),
         md(&p.version)
     );
@@ -48,7 +48,9 @@ pub fn markdown(decision: &Decision) -> String {
         decision.engine.version
     );
 
-    findings_table(&mut out, "Blocking findings", &decision.findings);
+    let blocking: Vec<&Finding> = decision.blocking().collect();
+    findings_table(&mut out, "Blocking findings", &blocking);
+    waived(&mut out, decision);
 
     if !decision.missing_evidence.is_empty() {
         let _ = writeln!(
@@ -98,7 +100,12 @@ pub fn markdown(decision: &Decision) -> String {
         out.push('\n');
     }
 
-    findings_table(&mut out, "Advisories, not blocking", &decision.advisories);
+    let advisories: Vec<&Finding> = decision
+        .advisories
+        .iter()
+        .filter(|f| f.waiver.is_none())
+        .collect();
+    findings_table(&mut out, "Advisories, not blocking", &advisories);
 
     controls(&mut out, decision);
     inventory(&mut out, decision);
@@ -106,7 +113,7 @@ pub fn markdown(decision: &Decision) -> String {
 }
 
 /// A table of findings: rule, severity, subject, message.
-fn findings_table(out: &mut String, heading: &str, findings: &[Finding]) {
+fn findings_table(out: &mut String, heading: &str, findings: &[&Finding]) {
     if findings.is_empty() {
         return;
     }
@@ -131,6 +138,48 @@ fn findings_table(out: &mut String, heading: &str, findings: &[Finding]) {
         );
     }
     out.push('\n');
+}
+
+/// The waived findings with their waivers, and every waiver presented with
+/// what became of it.
+fn waived(out: &mut String, decision: &Decision) {
+    let waived: Vec<&Finding> = decision.waived().collect();
+    if !waived.is_empty() {
+        let _ = writeln!(out, "### Waived findings, accepted risk ({})\n", waived.len());
+        out.push_str("| Rule | Severity | Subject | Waiver |\n| --- | --- | --- | --- |\n");
+        for f in waived.iter().take(MAX_FINDINGS) {
+            let _ = writeln!(
+                out,
+                "| **{}** {} | {} | {} | {} |",
+                md(&f.rule),
+                md(&f.title),
+                f.severity,
+                md(&subject_text(f)),
+                md(&f.waiver.as_ref().map(crate::view::waiver_text).unwrap_or_default())
+            );
+        }
+        out.push('\n');
+    }
+    if !decision.waivers.is_empty() {
+        let _ = writeln!(out, "### Waivers ({})\n", decision.waivers.len());
+        for w in decision.waivers.iter().take(MAX_ITEMS) {
+            let mark = if w.status.is_refused() {
+                "❌"
+            } else if w.expiring || w.status == assure_engine::decision::WaiverStatus::Unused {
+                "⚠️"
+            } else {
+                "✅"
+            };
+            let _ = writeln!(
+                out,
+                "- {mark} {} (`{}`)",
+                md(&crate::view::waiver_status_text(w)),
+                code(w.digest.get(..16).unwrap_or(&w.digest))
+            );
+        }
+        more(out, decision.waivers.len(), "waivers");
+        out.push('\n');
+    }
 }
 
 /// Says how many of a capped list were left out.

@@ -293,6 +293,26 @@ fn finding_result(
             "subjectDetails": finding.subject_details,
         }),
     );
+    // Waived, never hidden: the result stays, suppressed as accepted with
+    // the waiver's justification (code scanning shows it as dismissed).
+    if let Some(mark) = &finding.waiver {
+        result.insert(
+            "suppressions".to_owned(),
+            json!([{
+                "kind": "external",
+                "status": "accepted",
+                "justification": format!("{}: {} ({})", mark.id, mark.justification, mark.reason),
+                "properties": {
+                    "waiver": mark.id,
+                    "digest": mark.digest,
+                    "reason": mark.reason,
+                    "riskOwner": mark.risk_owner,
+                    "approvedBy": mark.approved_by,
+                    "expires": mark.expires,
+                },
+            }]),
+        );
+    }
     Value::Object(result)
 }
 
@@ -354,6 +374,7 @@ fn notification_descriptors() -> Value {
         { "id": "fact-problem", "shortDescription": { "text": "A plugin stated an undeclared, ill-typed or contradictory fact" } },
         { "id": "evaluation-error", "shortDescription": { "text": "A rule failed to evaluate" } },
         { "id": "plugin-note", "shortDescription": { "text": "A plugin noted something a person should see" } },
+        { "id": "waiver", "shortDescription": { "text": "A waiver presented with the check, and what became of it" } },
     ])
 }
 
@@ -508,6 +529,21 @@ fn notifications(decision: &Decision, artifacts: &Artifacts, positions: &Positio
             "message": { "text": format!("{} on {} {}: {}", e.rule, e.subject.kind, e.subject.id, e.message) },
         }));
     }
+    for w in &decision.waivers {
+        let level = if w.status.is_refused() {
+            "error"
+        } else if w.expiring || w.status == assure_engine::decision::WaiverStatus::Unused {
+            "warning"
+        } else {
+            "note"
+        };
+        out.push(json!({
+            "descriptor": { "id": "waiver", "index": 4 },
+            "level": level,
+            "message": { "text": crate::view::waiver_status_text(w) },
+            "properties": { "status": w.status, "digest": w.digest, "file": w.file },
+        }));
+    }
     for n in &decision.notes {
         out.push(json!({
             "descriptor": { "id": "plugin-note", "index": 3 },
@@ -538,5 +574,6 @@ fn run_properties(decision: &Decision) -> Value {
         "manifestSha256": decision.inputs.manifest_sha256,
         "evaluations": decision.evaluations,
         "decisionFormat": decision.format,
+        "verdictText": crate::view::verdict_text(decision),
     })
 }

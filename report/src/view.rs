@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use assure_engine::bundle::Severity;
 use assure_engine::decision::{
-    Citation, ControlOutcome, Decision, Finding, Outcome, RuleOutcome, natural_key,
+    Citation, ControlOutcome, Decision, Finding, Outcome, RuleOutcome, WaiverMark, WaiverReport,
+    natural_key,
 };
 use assure_engine::facts::FactValue;
 
@@ -181,6 +182,60 @@ pub fn undecided_reasons(decision: &Decision, rule: &str) -> Vec<String> {
     reasons
 }
 
+/// The verdict as people read it: `approve`, or `approve with 2 waivers`
+/// when waivers accepted findings.
+pub fn verdict_text(decision: &Decision) -> String {
+    let applied = decision.applied_waivers().count();
+    if applied == 0 {
+        decision.verdict.as_str().to_owned()
+    } else {
+        format!(
+            "{} with {applied} waiver{}",
+            decision.verdict,
+            if applied == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// The verdict as a heading: `APPROVE`, or `APPROVE with 2 waivers`.
+pub fn verdict_heading(decision: &Decision) -> String {
+    let applied = decision.applied_waivers().count();
+    let word = decision.verdict.as_str().to_uppercase();
+    if applied == 0 {
+        word
+    } else {
+        format!("{word} with {applied} waiver{}", if applied == 1 { "" } else { "s" })
+    }
+}
+
+/// The waiver on a finding, in one line: which, until when, why, whose
+/// risk, approved by whom, and its digest.
+pub fn waiver_text(mark: &WaiverMark) -> String {
+    format!(
+        "waived by {} until {} ({}: {}; risk owner {}; approved by {}; sha256:{})",
+        mark.id,
+        mark.expires,
+        mark.reason,
+        mark.justification,
+        mark.risk_owner,
+        mark.approved_by.join(", "),
+        mark.digest.get(..16).unwrap_or(&mark.digest)
+    )
+}
+
+/// A waiver presented and what became of it, in one line.
+pub fn waiver_status_text(report: &WaiverReport) -> String {
+    let what = report.waiver.as_ref().map_or_else(String::new, |w| {
+        format!(" ({} on {})", w.rule, w.subject.describe())
+    });
+    format!(
+        "{}{what} [{}]: {}",
+        report.label(),
+        report.status,
+        report.message
+    )
+}
+
 /// The controls grouped by framework, in the order the decision lists them:
 /// the engine orders a decision's controls by the bundle's `frameworks`
 /// (the order its officers read them), then by name, then naturally.
@@ -199,8 +254,8 @@ pub fn controls_by_framework(decision: &Decision) -> Vec<(&str, Vec<&ControlOutc
 }
 
 /// How many of `items` have each outcome, in [`OUTCOMES`] order.
-pub fn outcome_counts<'a>(outcomes: impl Iterator<Item = &'a Outcome>) -> [usize; 5] {
-    let mut counts = [0; 5];
+pub fn outcome_counts<'a>(outcomes: impl Iterator<Item = &'a Outcome>) -> [usize; 6] {
+    let mut counts = [0; 6];
     for outcome in outcomes {
         if let Some(slot) = OUTCOMES
             .iter()
@@ -214,9 +269,10 @@ pub fn outcome_counts<'a>(outcomes: impl Iterator<Item = &'a Outcome>) -> [usize
 }
 
 /// Every outcome, worst first.
-pub const OUTCOMES: [Outcome; 5] = [
+pub const OUTCOMES: [Outcome; 6] = [
     Outcome::Failed,
     Outcome::Undecided,
+    Outcome::Waived,
     Outcome::Advised,
     Outcome::Passed,
     Outcome::NotApplicable,

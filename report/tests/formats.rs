@@ -34,7 +34,7 @@ fn rejected() -> &'static Decision {
         .unwrap();
         let as_of = "2025-09-22T00:00:00Z".parse().unwrap();
         engine
-            .check(&submission, &CheckOptions { as_of })
+            .check(&submission, &CheckOptions::at(as_of))
             .unwrap()
             .0
     })

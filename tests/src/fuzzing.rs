@@ -476,6 +476,7 @@ pub fn facts(data: &[u8]) {
             contributions: Vec::new(),
             unlisted: Vec::new(),
             judge_data_age: true,
+            waivers: Vec::new(),
         },
         &mut Timings::default(),
     );
@@ -514,6 +515,7 @@ fn submission(media_type: String, data: &[u8]) -> Submission {
         }],
         unlisted: Vec::new(),
         unlisted_stopped_at: None,
+        waivers: Vec::new(),
     }
 }
 

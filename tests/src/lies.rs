@@ -75,6 +75,7 @@ impl Case {
                 .collect(),
             unlisted: Vec::new(),
             unlisted_stopped_at: None,
+            waivers: Vec::new(),
         }
     }
 

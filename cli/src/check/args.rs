@@ -127,6 +127,14 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PRIVATE_KEY", requires = "attest")]
     pub key: Option<PathBuf>,
 
+    /// A waiver to judge with (a signed DSSE envelope, from `assure waiver
+    /// new` and `sign`); repeatable. A `waivers/` folder in the submission,
+    /// or beside it, is read too. The bundle says who may approve waivers
+    /// and for what; a waiver that does not stand is reported, its findings
+    /// stay active.
+    #[arg(long = "waiver", value_name = "FILE")]
+    pub waivers: Vec<PathBuf>,
+
     #[command(flatten)]
     pub bundle: crate::trust::BundleTrustArgs,
 
@@ -166,7 +174,7 @@ pub fn engine(
 pub fn batch_options(
     args: &CheckArgs,
     engine: &Engine,
-    as_of: assure_engine::jiff::Timestamp,
+    check: CheckOptions,
     entries: &[Entry],
 ) -> BatchOptions {
     let jobs = args
@@ -182,7 +190,7 @@ pub fn batch_options(
         .max(1);
     BatchOptions {
         load: engine.load_options(args.require_digests),
-        check: CheckOptions { as_of },
+        check,
         jobs: std::num::NonZeroUsize::new(jobs).unwrap_or(std::num::NonZeroUsize::MIN),
     }
 }

@@ -42,7 +42,9 @@ pub fn run(
     if let Err(message) = refuse_overwriting(args, &list) {
         return Err(Failure::usage(message));
     }
-    let options = batch_options(args, engine, as_of, entries);
+    let waivers = crate::waiver::for_check(&args.waivers, &list)?;
+    let check = assure_engine::CheckOptions::at(as_of).with_waivers(waivers);
+    let options = batch_options(args, engine, check, entries);
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(list.len() as u64);
         if let Ok(style) = indicatif::ProgressStyle::with_template(

@@ -92,7 +92,9 @@ pub fn run(args: &CheckArgs) -> CommandResult {
         return Err(Failure::usage(message));
     }
 
-    let (decision, timings) = engine.check(&submission, &CheckOptions { as_of })?;
+    let waivers = crate::waiver::for_check(&args.waivers, &[submission_path.as_path()])?;
+    let (decision, timings) =
+        engine.check(&submission, &CheckOptions::at(as_of).with_waivers(waivers))?;
     stages.extend(timings.stages);
 
     let t = Instant::now();

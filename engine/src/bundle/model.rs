@@ -87,6 +87,10 @@ pub struct Rule {
     pub reads: Vec<Read>,
     /// The attributes it reads or tests with `has`: what it looks at.
     pub mentions: Vec<Read>,
+    /// Whether a bundle may let a waiver accept its findings: not when its
+    /// policy says `@waivable("never")` (a finding that the evidence is not
+    /// what it claims to be).
+    pub waivable: bool,
 }
 
 impl Rule {
@@ -235,6 +239,51 @@ pub struct Bundle {
     /// `None` for the built-in bundle (pinned digest) and an author's
     /// source folder.
     pub signed: Option<Signed>,
+    /// How it governs waivers (`[waivers]`), if it allows any.
+    pub waivers: Option<WaiverPolicy>,
+}
+
+/// A bundle's governance of waivers (`[waivers]` in `bundle.toml`): who may
+/// approve accepted risk, how many must, which rules and for how long.
+#[derive(Debug, Clone)]
+pub struct WaiverPolicy {
+    /// The people who may approve a waiver, with their public keys.
+    pub approvers: Vec<Approver>,
+    /// How many distinct approvers must sign a waiver.
+    pub threshold: usize,
+    /// The rules a waiver may accept; no other rule's findings are ever waived.
+    pub rules: std::collections::BTreeSet<String>,
+    /// The longest validity, in days, by the rule's severity.
+    pub max_days: BTreeMap<Severity, u32>,
+    /// The longest validity, in days, of a rule's waivers, where the bundle sets one.
+    pub rule_max_days: BTreeMap<String, u32>,
+    /// A waiver in use that expires within this many days is an advisory.
+    pub warn_days: u32,
+    /// Whether a known-exploited exposure may be waived at the critical tier.
+    pub known_exploited_at_critical_tier: bool,
+}
+
+impl WaiverPolicy {
+    /// The longest a waiver of `rule` may run, in days.
+    #[must_use]
+    pub fn max_days_for(&self, rule: &Rule) -> u32 {
+        self.rule_max_days
+            .get(&rule.id)
+            .or_else(|| self.max_days.get(&rule.severity))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// Someone the bundle allows to approve waivers.
+#[derive(Debug, Clone)]
+pub struct Approver {
+    /// Their name and role.
+    pub name: String,
+    /// Their Ed25519 public key.
+    pub key: assure_trust::keys::PublicKey,
+    /// The key's id (hex).
+    pub key_id: String,
 }
 
 /// A published bundle's verified signatures.

@@ -93,6 +93,16 @@ pub(super) fn rule_of(policy: &Policy, file: &str) -> Result<Rule, Vec<String>> 
             }
         },
     };
+    let waivable = match policy.annotation("waivable").map(str::trim) {
+        None => true,
+        Some("never") => false,
+        Some(other) => {
+            problems.push(format!(
+                "policy `{id}`: `@waivable(\"{other}\")` must be `@waivable(\"never\")`; leave it out for a rule the bundle's `[waivers]` may list"
+            ));
+            true
+        }
+    };
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -146,6 +156,7 @@ pub(super) fn rule_of(policy: &Policy, file: &str) -> Result<Rule, Vec<String>> 
         file: file.to_owned(),
         reads,
         mentions,
+        waivable,
     })
 }
 

@@ -29,6 +29,27 @@ impl Timings {
 pub struct CheckOptions {
     /// The evaluation time.
     pub as_of: jiff::Timestamp,
+    /// Waivers to judge the findings with, besides those in the
+    /// submission's own `waivers/` folder.
+    pub waivers: Vec<crate::waiver::WaiverFile>,
+}
+
+impl CheckOptions {
+    /// A check as of `as_of`, with no waivers but the submission's own.
+    #[must_use]
+    pub fn at(as_of: jiff::Timestamp) -> Self {
+        CheckOptions {
+            as_of,
+            waivers: Vec::new(),
+        }
+    }
+
+    /// The same check, judged with these waivers too.
+    #[must_use]
+    pub fn with_waivers(mut self, waivers: Vec<crate::waiver::WaiverFile>) -> Self {
+        self.waivers.extend(waivers);
+        self
+    }
 }
 
 /// The engine: a verified bundle and a plugin sandbox. Build it once with

@@ -73,6 +73,7 @@ pub(super) fn explain(
             subject: subject.clone(),
             subject_details,
             evidence,
+            waiver: None,
         };
         if rule.advisory {
             advisories.push(finding);
@@ -337,8 +338,17 @@ fn outcomes(
         crate::decision::natural_key(&a.rule).cmp(&crate::decision::natural_key(&b.rule))
     });
 
+    let controls = controls(bundle, &rules);
+    (rules, controls)
+}
+
+/// Each control and the worst outcome of the rules implementing it:
+/// failed, then undecided (a control with an undecided rule is not known to
+/// hold), waived, advised, passed, not-applicable; in the bundle's
+/// framework order.
+pub(super) fn controls(bundle: &Bundle, rules: &[RuleOutcome]) -> Vec<ControlOutcome> {
     let mut by_control: BTreeMap<&str, Vec<&RuleOutcome>> = BTreeMap::new();
-    for rule in &rules {
+    for rule in rules {
         for control in &rule.controls {
             by_control.entry(control.as_str()).or_default().push(rule);
         }
@@ -346,21 +356,17 @@ fn outcomes(
     let mut controls: Vec<ControlOutcome> = by_control
         .into_iter()
         .map(|(control, rules)| {
-            // The worst outcome: Failed < Advised < Undecided < Passed < NotApplicable,
-            // except that undecided outranks advised (a control with an
-            // undecided rule is not known to hold).
             let has = |o: Outcome| rules.iter().any(|r| r.outcome == o);
-            let outcome = if has(Outcome::Failed) {
-                Outcome::Failed
-            } else if has(Outcome::Undecided) {
-                Outcome::Undecided
-            } else if has(Outcome::Advised) {
-                Outcome::Advised
-            } else if has(Outcome::Passed) {
-                Outcome::Passed
-            } else {
-                Outcome::NotApplicable
-            };
+            let outcome = [
+                Outcome::Failed,
+                Outcome::Undecided,
+                Outcome::Waived,
+                Outcome::Advised,
+                Outcome::Passed,
+            ]
+            .into_iter()
+            .find(|o| has(*o))
+            .unwrap_or(Outcome::NotApplicable);
             ControlOutcome {
                 control: control.to_owned(),
                 framework: crate::decision::framework(control),
@@ -378,7 +384,21 @@ fn outcomes(
         )
     };
     controls.sort_by_cached_key(|c| (rank(&c.framework), crate::decision::natural_key(&c.control)));
-    (rules, controls)
+    controls
+}
+
+/// A rule that fired whose every finding a waiver accepted comes out
+/// `waived`.
+pub(super) fn waive_outcomes(rules: &mut [RuleOutcome], findings: &[Finding], advisories: &[Finding]) {
+    for rule in rules {
+        if !matches!(rule.outcome, Outcome::Failed | Outcome::Advised) {
+            continue;
+        }
+        let mut its = findings.iter().chain(advisories).filter(|f| f.rule == rule.rule).peekable();
+        if its.peek().is_some() && its.all(|f| f.waiver.is_some()) {
+            rule.outcome = Outcome::Waived;
+        }
+    }
 }
 
 /// What identifies a subject to a person, from its facts.

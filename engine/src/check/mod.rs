@@ -62,6 +62,9 @@ pub struct Evaluation<'a> {
     /// decision needs-evidence. A check judges its age; a policy test that
     /// gives the joined facts (`known_exploited`) itself does not use the data.
     pub judge_data_age: bool,
+    /// The waivers presented (read, signatures checked): applied after
+    /// evaluation.
+    pub waivers: Vec<crate::waiver::Presented>,
 }
 
 impl Engine {
@@ -92,6 +95,9 @@ impl Engine {
         );
         notes.append(&mut assembly.notes);
         timings.record("join", started);
+        let mut files = options.waivers.clone();
+        files.extend(submission.waivers.iter().cloned());
+        let waivers = crate::waiver::present(&self.bundle, &files);
         let mut decision = self.evaluate(
             &assembly,
             Evaluation {
@@ -107,6 +113,7 @@ impl Engine {
                 contributions,
                 unlisted: submission.unlisted.clone(),
                 judge_data_age: true,
+                waivers,
             },
             &mut timings,
         )?;
@@ -140,17 +147,18 @@ impl Engine {
             contributions,
             unlisted,
             judge_data_age,
+            waivers,
         } = what;
         let authorized = authorize::authorize(bundle, assembly, product, profile, as_of, timings)?;
 
         let started = Instant::now();
         let explain::Explained {
-            findings,
-            advisories,
+            mut findings,
+            mut advisories,
             missing_evidence,
             mut evaluation_errors,
-            rules,
-            controls,
+            mut rules,
+            mut controls,
         } = explain::explain(
             bundle,
             assembly,
@@ -166,10 +174,33 @@ impl Engine {
             authorized.product_forbidden_by_rule,
             !authorized.errored.is_empty(),
         ));
+        // Waivers, once, after evaluation: the findings they accept stay,
+        // marked, and no longer block.
+        let waivers = crate::waiver::apply(
+            bundle,
+            waivers,
+            crate::waiver::Scope {
+                product,
+                tier: profile.tier(),
+                as_of,
+            },
+            &mut findings,
+            &mut advisories,
+        );
+        if waivers.iter().any(|w| !w.waived.is_empty()) {
+            explain::waive_outcomes(&mut rules, &findings, &advisories);
+            controls = explain::controls(bundle, &rules);
+        }
+        let blocking: Vec<crate::decision::Finding> = findings
+            .iter()
+            .filter(|f| f.waiver.is_none())
+            .cloned()
+            .collect();
         let mut fact_problems = assembly.problems.clone();
         fact_problems.sort();
         let grounds = Grounds {
-            findings: &findings,
+            findings: &blocking,
+            waivers: &waivers,
             missing: &missing_evidence,
             documents: &document_errors,
             facts: &fact_problems,
@@ -235,6 +266,7 @@ impl Engine {
                     .collect(),
             },
             evaluations: authorized.evaluations,
+            waivers,
         };
         Ok(decision)
     }

@@ -3,14 +3,19 @@
 
 use std::collections::BTreeSet;
 
-use crate::decision::{DocumentError, EvaluationError, Finding, MissingEvidence, Subject, Verdict};
+use crate::decision::{
+    DocumentError, EvaluationError, Finding, MissingEvidence, Subject, Verdict, WaiverReport,
+    WaiverStatus,
+};
 use crate::facts::FactProblem;
 
 /// What a verdict is reached on.
 #[derive(Debug, Clone, Copy)]
 pub struct Grounds<'a> {
-    /// Blocking findings.
+    /// Blocking findings no waiver accepted.
     pub findings: &'a [Finding],
+    /// The waivers presented, and what became of each.
+    pub waivers: &'a [WaiverReport],
     /// Evidence the rules need and the submission does not give.
     pub missing: &'a [MissingEvidence],
     /// Documents that could not be read.
@@ -64,13 +69,34 @@ pub fn unexplained_denial(
 pub fn summary(verdict: Verdict, grounds: &Grounds<'_>) -> String {
     let Grounds {
         findings,
+        waivers,
         missing,
         documents,
         facts,
         evaluation,
     } = *grounds;
-    match verdict {
-        Verdict::Approve => "every rule was evaluated and none blocks approval".to_owned(),
+    let mut text = match verdict {
+        Verdict::Approve => {
+            let applied: Vec<&WaiverReport> = waivers
+                .iter()
+                .filter(|w| w.status == WaiverStatus::Applied)
+                .collect();
+            if applied.is_empty() {
+                "every rule was evaluated and none blocks approval".to_owned()
+            } else {
+                let rules: BTreeSet<&str> = applied
+                    .iter()
+                    .flat_map(|w| w.waived.iter().map(|f| f.rule.as_str()))
+                    .collect();
+                let count: usize = applied.iter().map(|w| w.waived.len()).sum();
+                format!(
+                    "{} waiver(s) ({}) accept {count} finding(s) of rule(s) {}; every other rule was evaluated and none blocks approval",
+                    applied.len(),
+                    applied.iter().map(|w| w.label()).collect::<Vec<_>>().join(", "),
+                    rules.into_iter().collect::<Vec<_>>().join(", ")
+                )
+            }
+        }
         Verdict::Reject => {
             let rules: BTreeSet<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
             format!(
@@ -105,7 +131,57 @@ pub fn summary(verdict: Verdict, grounds: &Grounds<'_>) -> String {
                 parts.join("; ")
             )
         }
+    };
+    if verdict != Verdict::Approve {
+        let count: usize = waivers
+            .iter()
+            .filter(|w| w.status == WaiverStatus::Applied)
+            .map(|w| w.waived.len())
+            .sum();
+        if count > 0 {
+            text.push_str(&format!("; {count} other finding(s) waived"));
+        }
     }
+    text.push_str(&waiver_clauses(waivers));
+    text
+}
+
+/// What a reader must know about the waivers besides those applied: the
+/// ones refused and why, the unused, the ones about to expire.
+fn waiver_clauses(waivers: &[WaiverReport]) -> String {
+    let mut out = String::new();
+    let refused: Vec<String> = waivers
+        .iter()
+        .filter(|w| w.status.is_refused())
+        .map(|w| format!("{} ({})", w.label(), w.status))
+        .collect();
+    if !refused.is_empty() {
+        out.push_str(&format!(
+            "; {} waiver(s) not applied: {}",
+            refused.len(),
+            refused.join(", ")
+        ));
+    }
+    let unused: Vec<&str> = waivers
+        .iter()
+        .filter(|w| w.status == WaiverStatus::Unused)
+        .map(WaiverReport::label)
+        .collect();
+    if !unused.is_empty() {
+        out.push_str(&format!(
+            "; {} waiver(s) unused: {}",
+            unused.len(),
+            unused.join(", ")
+        ));
+    }
+    for w in waivers.iter().filter(|w| w.expiring) {
+        out.push_str(&format!(
+            "; waiver {} expires in {} day(s)",
+            w.label(),
+            w.expires_in_days.unwrap_or(0)
+        ));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -136,6 +212,7 @@ mod tests {
             subject: product(),
             subject_details: SubjectDetails::default(),
             evidence: Vec::new(),
+            waiver: None,
         }
     }
 
@@ -182,6 +259,7 @@ mod tests {
 
     struct Case {
         findings: Vec<Finding>,
+        waivers: Vec<WaiverReport>,
         missing: Vec<MissingEvidence>,
         documents: Vec<DocumentError>,
         facts: Vec<FactProblem>,
@@ -192,6 +270,7 @@ mod tests {
         fn empty() -> Self {
             Case {
                 findings: Vec::new(),
+                waivers: Vec::new(),
                 missing: Vec::new(),
                 documents: Vec::new(),
                 facts: Vec::new(),
@@ -202,6 +281,7 @@ mod tests {
         fn grounds(&self) -> Grounds<'_> {
             Grounds {
                 findings: &self.findings,
+                waivers: &self.waivers,
                 missing: &self.missing,
                 documents: &self.documents,
                 facts: &self.facts,
@@ -274,6 +354,7 @@ mod tests {
     fn a_finding_rejects_even_when_other_things_are_undecided() {
         let case = Case {
             findings: vec![finding("R1")],
+            waivers: Vec::new(),
             missing: vec![missing()],
             documents: vec![unread()],
             facts: vec![ill_stated()],
@@ -322,5 +403,80 @@ mod tests {
         assert!(unexplained_denial("CareFlow", false, true, false).is_none());
         assert!(unexplained_denial("CareFlow", false, false, true).is_none());
         assert!(unexplained_denial("CareFlow", true, true, true).is_none());
+    }
+
+    fn report(id: &str, status: WaiverStatus, waived: &[&str]) -> WaiverReport {
+        let mut predicate = crate::waiver::document::tests_support::example();
+        predicate.id = id.into();
+        WaiverReport {
+            file: format!("{id}.json"),
+            digest: "ab".repeat(32),
+            status,
+            message: String::new(),
+            approved_by: Vec::new(),
+            waived: waived
+                .iter()
+                .map(|rule| crate::decision::WaivedRef {
+                    rule: (*rule).into(),
+                    kind: "Exposure".into(),
+                    id: "CVE-2021-44228 @ pkg:maven/x/y@1".into(),
+                })
+                .collect(),
+            expires_in_days: Some(20),
+            expiring: false,
+            waiver: Some(predicate),
+            content: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn waived_findings_approve_and_the_summary_says_with_what() {
+        // The evaluation leaves the waived findings out of `findings`.
+        let case = Case {
+            waivers: vec![
+                report("W-1", WaiverStatus::Applied, &["R1"]),
+                report("W-2", WaiverStatus::Applied, &["R2.1"]),
+            ],
+            ..Case::empty()
+        };
+        assert_eq!(verdict(&case.grounds()), Verdict::Approve);
+        assert_eq!(
+            summary(Verdict::Approve, &case.grounds()),
+            "2 waiver(s) (W-1, W-2) accept 2 finding(s) of rule(s) R1, R2.1; every other rule \
+             was evaluated and none blocks approval"
+        );
+    }
+
+    #[test]
+    fn a_refused_waiver_leaves_its_finding_blocking_and_is_named() {
+        let case = Case {
+            findings: vec![finding("R1")],
+            waivers: vec![
+                report("W-1", WaiverStatus::Expired, &[]),
+                report("W-2", WaiverStatus::Applied, &["R2.1"]),
+                report("W-3", WaiverStatus::Unused, &[]),
+            ],
+            ..Case::empty()
+        };
+        assert_eq!(verdict(&case.grounds()), Verdict::Reject);
+        assert_eq!(
+            summary(Verdict::Reject, &case.grounds()),
+            "1 blocking finding(s) from rule(s) R1; 1 other finding(s) waived; 1 waiver(s) not \
+             applied: W-1 (expired); 1 waiver(s) unused: W-3"
+        );
+    }
+
+    #[test]
+    fn a_waiver_about_to_expire_is_said() {
+        let mut expiring = report("W-1", WaiverStatus::Applied, &["R1"]);
+        expiring.expiring = true;
+        expiring.expires_in_days = Some(3);
+        let case = Case {
+            waivers: vec![expiring],
+            ..Case::empty()
+        };
+        assert!(
+            summary(Verdict::Approve, &case.grounds()).ends_with("; waiver W-1 expires in 3 day(s)")
+        );
     }
 }

@@ -69,8 +69,32 @@ pub(super) struct Case {
     pub(super) unset: Vec<String>,
     #[serde(default, rename = "entity")]
     pub(super) entities: Vec<EntityToml>,
+    /// Waivers the case states, as approved by `approvals` approvers.
+    #[serde(default, rename = "waiver")]
+    pub(super) waivers: Vec<WaiverToml>,
     #[serde(default)]
     pub(super) expect: Expect,
+}
+
+/// A waiver a case states: what it accepts and for how long; the product
+/// is the case's. Nothing is signed: it counts as approved by `approvals`
+/// distinct approvers (default: as many as the bundle requires).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct WaiverToml {
+    pub(super) rule: String,
+    pub(super) subject: crate::waiver::WaiverSubject,
+    #[serde(default = "default_reason")]
+    pub(super) reason: crate::waiver::Reason,
+    pub(super) created: Option<String>,
+    pub(super) expires: String,
+    pub(super) approvals: Option<usize>,
+    /// The product version it is for, when not the case's.
+    pub(super) version: Option<String>,
+}
+
+fn default_reason() -> crate::waiver::Reason {
+    crate::waiver::Reason::CompensatingControl
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -84,6 +108,9 @@ pub(super) struct Expect {
     pub(super) undecided: Vec<String>,
     #[serde(default)]
     pub(super) missing: Vec<String>,
+    /// Rules whose findings a stated waiver accepted.
+    #[serde(default)]
+    pub(super) waived: Vec<String>,
     pub(super) verdict: Option<String>,
 }
 

@@ -145,8 +145,41 @@ impl VerifiedRecord {
             return Err(ReplayError::OperatorData(given));
         }
         let submission = Submission::load(dir, &engine.load_options(false))?;
-        let (decision, _) = engine.check(&submission, &CheckOptions { as_of })?;
+        let options = CheckOptions::at(as_of).with_waivers(self.waivers()?);
+        let (decision, _) = engine.check(&submission, &options)?;
         Ok(self.compare(&decision, &recorded))
+    }
+
+    /// The waivers the record carries (each file as it was presented), to
+    /// be judged again exactly as they were.
+    fn waivers(&self) -> Result<Vec<crate::waiver::WaiverFile>, ReplayError> {
+        use base64::Engine as _;
+        let Some(list) = self
+            .assure
+            .as_ref()
+            .and_then(|a| a.get("waivers"))
+            .and_then(Value::as_array)
+        else {
+            return Ok(Vec::new());
+        };
+        list.iter()
+            .map(|w| {
+                let name = w.get("file").and_then(Value::as_str);
+                let content = w
+                    .get("content")
+                    .and_then(Value::as_str)
+                    .and_then(|c| base64::engine::general_purpose::STANDARD.decode(c).ok());
+                match (name, content) {
+                    (Some(name), Some(bytes)) => Ok(crate::waiver::WaiverFile {
+                        name: name.to_owned(),
+                        bytes,
+                    }),
+                    _ => Err(ReplayError::NotReplayable(
+                        "a waiver in the record carries no file to judge again".to_owned(),
+                    )),
+                }
+            })
+            .collect()
     }
 
     /// Reference data the operator gave (`check --reference`), which is not

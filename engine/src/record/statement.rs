@@ -103,7 +103,7 @@ fn percent(text: &str) -> String {
 }
 
 fn finding(f: &Finding) -> Value {
-    json!({
+    let mut value = json!({
         "rule": f.rule,
         "title": f.title,
         "severity": f.severity,
@@ -120,7 +120,36 @@ fn finding(f: &Finding) -> Value {
             "value": c.value,
             "plugin": c.plugin,
         })).collect::<Vec<_>>(),
-    })
+    });
+    if let (Some(mark), Some(object)) = (&f.waiver, value.as_object_mut()) {
+        object.insert(
+            "waiver".into(),
+            json!({ "id": mark.id, "digest": mark.digest, "expires": mark.expires }),
+        );
+    }
+    value
+}
+
+/// Each waiver presented: its digest, what became of it, who approved it,
+/// and the file itself (base64), so that replay judges the same waivers.
+fn waivers(decision: &Decision) -> Value {
+    use base64::Engine as _;
+    decision
+        .waivers
+        .iter()
+        .map(|w| {
+            json!({
+                "file": w.file,
+                "digest": w.digest,
+                "id": w.waiver.as_ref().map(|p| p.id.as_str()),
+                "rule": w.waiver.as_ref().map(|p| p.rule.as_str()),
+                "status": w.status,
+                "approved_by": w.approved_by,
+                "expires": w.waiver.as_ref().map(|p| p.expires.as_str()),
+                "content": base64::engine::general_purpose::STANDARD.encode(&w.content),
+            })
+        })
+        .collect()
 }
 
 fn extension(decision: &Decision) -> Value {
@@ -149,6 +178,7 @@ fn extension(decision: &Decision) -> Value {
         "failed_controls": failed_controls,
         "findings": decision.findings.iter().map(finding).collect::<Vec<_>>(),
         "advisories": decision.advisories.iter().map(finding).collect::<Vec<_>>(),
+        "waivers": waivers(decision),
         "missing_evidence": decision.missing_evidence.iter().map(|m| json!({
             "evidence": m.evidence,
             "title": m.title,

@@ -319,12 +319,32 @@ fn assemble(root: &Path, files: &dyn Files, options: &LoadOptions) -> Result<Sub
         }
         .into());
     }
-    refuse(&manifest_path, trust, problems)?;
     let cap = options.limits.max_files.saturating_mul(10);
     let (listed, complete) = files.listing(cap);
+    // The buyer's waivers may travel with the submission, in `waivers/`:
+    // read here, judged by the engine against the bundle's approvers.
+    let mut waivers = Vec::new();
+    for path in listed.iter().filter(|p| is_waiver_path(p)) {
+        let limit = super::MAX_WAIVER_BYTES as u64;
+        match files.read(path, limit, "waiver_bytes") {
+            Ok(bytes) => waivers.push(super::WaiverFile {
+                name: path.clone(),
+                bytes,
+            }),
+            Err(Unread::TooLarge(_)) => problems.push(format!(
+                "`{path}`: a waiver is at most {limit} bytes"
+            )),
+            Err(Unread::Escapes(how)) => trust.push(format!("`{path}`: {how}")),
+            Err(Unread::Missing | Unread::NotAFile) => {}
+            Err(Unread::Failed(message)) => {
+                trust.push(format!("`{path}`: cannot be read: {message}"));
+            }
+        }
+    }
+    refuse(&manifest_path, trust, problems)?;
     let unlisted = listed
         .into_iter()
-        .filter(|p| p != MANIFEST && !seen.contains(p))
+        .filter(|p| p != MANIFEST && !seen.contains(p) && !is_waiver_path(p))
         .collect();
     let unlisted_stopped_at = (!complete).then_some(cap);
     Ok(Submission {
@@ -334,7 +354,14 @@ fn assemble(root: &Path, files: &dyn Files, options: &LoadOptions) -> Result<Sub
         evidence,
         unlisted,
         unlisted_stopped_at,
+        waivers,
     })
+}
+
+/// A waiver file of the submission: `waivers/NAME.json`.
+fn is_waiver_path(path: &str) -> bool {
+    path.strip_prefix(super::WAIVERS)
+        .is_some_and(|name| !name.contains('/') && name.ends_with(".json"))
 }
 
 #[cfg(test)]
@@ -403,7 +430,7 @@ mod tests {
         let engine = Engine::new(crate::TrustedBundle::builtin().unwrap()).unwrap();
         let as_of = "2025-09-22T00:00:00Z".parse().unwrap();
         engine
-            .check(submission, &CheckOptions { as_of })
+            .check(submission, &CheckOptions::at(as_of))
             .unwrap()
             .0
             .to_json()

@@ -108,7 +108,15 @@ pub fn charts(page: &mut Page, decision: &Decision) {
         &description,
     );
     // The legend, in words as well as colours.
-    for (i, outcome) in OUTCOMES.iter().enumerate() {
+    let waived = decision
+        .controls
+        .iter()
+        .any(|c| c.outcome == Outcome::Waived);
+    let legend: Vec<&Outcome> = OUTCOMES
+        .iter()
+        .filter(|o| waived || **o != Outcome::Waived)
+        .collect();
+    for (i, outcome) in legend.into_iter().enumerate() {
         let x = i * 130;
         page.open(
             "rect",
@@ -185,7 +193,7 @@ fn svg_open(page: &mut Page, id: &str, height: usize, title: &str, description: 
 }
 
 /// Counts by outcome in words: `30 passed, 2 failed`.
-fn counts_text(counts: &[usize; 5]) -> String {
+fn counts_text(counts: &[usize; 6]) -> String {
     OUTCOMES
         .iter()
         .zip(counts)
@@ -199,6 +207,7 @@ fn counts_text(counts: &[usize; 5]) -> String {
 pub fn outcome_fill(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::Failed => "#a4262c",
+        Outcome::Waived => "#6b3fa0",
         Outcome::Undecided => "#d08a00",
         Outcome::Advised => "#3f4aa8",
         Outcome::Passed => "#1d6b34",

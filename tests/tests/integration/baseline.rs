@@ -208,9 +208,7 @@ fn decide_as_of(path: &str, as_of: &str) -> Decision {
         .unwrap()
         .check(
             &submission,
-            &assure_engine::CheckOptions {
-                as_of: as_of.parse().unwrap(),
-            },
+            &assure_engine::CheckOptions::at(as_of.parse().unwrap()),
         )
         .unwrap()
         .0

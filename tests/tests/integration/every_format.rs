@@ -251,9 +251,7 @@ fn an_expired_security_txt_is_marked_at_the_evaluation_time() {
         .unwrap()
         .check(
             &submission,
-            &assure_engine::CheckOptions {
-                as_of: "2025-01-01T00:00:00Z".parse().unwrap(),
-            },
+            &assure_engine::CheckOptions::at("2025-01-01T00:00:00Z".parse().unwrap()),
         )
         .unwrap();
     assert_eq!(

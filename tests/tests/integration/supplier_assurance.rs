@@ -118,9 +118,7 @@ fn a_2013_certificate_is_rejected_after_31_october_2025() {
     assert!(!rules(&before).contains(&"R31.1"), "{:?}", rules(&before));
     let after = decide_at(
         &case,
-        &CheckOptions {
-            as_of: "2025-11-01T00:00:00Z".parse().unwrap(),
-        },
+        &CheckOptions::at("2025-11-01T00:00:00Z".parse().unwrap()),
     );
     assert_eq!(after.verdict, Verdict::Reject);
     assert!(rules(&after).contains(&"R31.1"), "{:?}", rules(&after));
