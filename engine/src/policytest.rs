@@ -173,6 +173,7 @@ fn run_case(
         && expect.undecided.is_empty()
         && expect.missing.is_empty()
         && expect.waived.is_empty()
+        && expect.unwaived.is_empty()
         && expect.verdict.is_none()
     {
         return Err("the case expects nothing: give `expect`".into());
@@ -628,6 +629,25 @@ fn judge(
                 } else {
                     why.join("; ")
                 }
+            ));
+        }
+    }
+    for rule in &expect.unwaived {
+        let its: Vec<&crate::decision::Finding> = decision
+            .findings
+            .iter()
+            .chain(&decision.advisories)
+            .filter(|f| f.rule == *rule)
+            .collect();
+        if its.is_empty() {
+            failures.push(format!(
+                "expected {rule} to fire with no finding waived; {}",
+                state(rule)
+            ));
+        } else if let Some(waived) = its.iter().find_map(|f| f.waiver.as_ref()) {
+            failures.push(format!(
+                "expected no finding of {rule} to be waived; {} waived one",
+                waived.id
             ));
         }
     }

@@ -198,7 +198,7 @@ pub fn line(item: &BatchItem, width: usize) -> String {
     match &item.result {
         BatchResult::Decided(d) => terminal_text(&format!(
             "{:<15} {path}  {} {} — {}",
-            d.verdict.as_str(),
+            crate::view::verdict_text(d),
             d.product.name,
             d.product.version,
             d.summary
@@ -224,7 +224,7 @@ fn markdown(items: &[BatchItem]) -> String {
         let row = match &item.result {
             BatchResult::Decided(d) => format!(
                 "| {} | {} | {} {} | {} |\n",
-                d.verdict,
+                crate::view::verdict_text(d),
                 path,
                 markdown_text(&d.product.name),
                 markdown_text(&d.product.version),

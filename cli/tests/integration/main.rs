@@ -18,3 +18,4 @@ mod reference_data;
 mod reports;
 mod self_check;
 mod trust;
+mod waivers;

@@ -111,6 +111,10 @@ pub(super) struct Expect {
     /// Rules whose findings a stated waiver accepted.
     #[serde(default)]
     pub(super) waived: Vec<String>,
+    /// Rules that fired with no finding waived: the waivers stated did not
+    /// apply to them.
+    #[serde(default)]
+    pub(super) unwaived: Vec<String>,
     pub(super) verdict: Option<String>,
 }
 
