@@ -146,6 +146,24 @@ pub fn run(args: &VerifyArgs) -> CommandResult {
         verified.result,
         field("/summary")
     );
+    for waiver in assure
+        .and_then(|a| a.get("waivers"))
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let text = |key: &str| waiver.get(key).and_then(serde_json::Value::as_str).unwrap_or("?");
+        let line = format!(
+            "  waiver    {} ({} {}, until {}): {}; sha256:{}",
+            text("id"),
+            text("rule"),
+            text("file"),
+            text("expires"),
+            text("status"),
+            text("digest")
+        );
+        let _ = writeln!(out, "{}", assure_report::terminal_text(&line));
+    }
     let _ = writeln!(
         out,
         "  bundle    {} v{} (sha256:{})",

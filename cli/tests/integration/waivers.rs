@@ -61,7 +61,7 @@ impl Trust {
                 "--created",
                 "2025-09-01T00:00:00Z",
                 "--expires",
-                "2026-09-01T00:00:00Z",
+                "2027-12-01T00:00:00Z",
             ])
             .assert()
             .success();
@@ -515,4 +515,85 @@ fn waiver_new_refuses_what_the_engine_would_refuse() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("not a DSSE envelope"));
+}
+
+/// A command line split as a shell would: words, and double-quoted words
+/// with spaces.
+fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for c in line.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    out.push(std::mem::take(&mut word));
+                    any = false;
+                }
+            }
+            c => {
+                word.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        out.push(word);
+    }
+    out
+}
+
+#[test]
+fn readme_waiver_commands_work_as_shown() {
+    // README "Accepted risk: waivers": its commands, run as written (today,
+    // in a folder holding the trust's bundle and the approvers' keys).
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme
+        .split("### Accepted risk: waivers")
+        .nth(1)
+        .unwrap();
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let joined = block.replace("\\\n", " ");
+    let commands: Vec<Vec<String>> = joined
+        .lines()
+        .flat_map(|line| line.split(" && "))
+        .map(|command| words(command.split(" # ").next().unwrap()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    assert_eq!(commands.len(), 5, "{commands:?}");
+    let trust = Trust::new();
+    for command in commands {
+        assert_eq!(command[0], "assure", "{command:?}");
+        let mut cmd = assure();
+        cmd.current_dir(trust.dir.path());
+        for arg in &command[1..] {
+            if arg.starts_with("examples/") {
+                cmd.arg(root().join(arg));
+            } else {
+                cmd.arg(arg);
+            }
+        }
+        if command[1] == "check" {
+            // Today: the waiver applies to R1; R2.1 still blocks.
+            cmd.arg("--state").arg(trust.path("state.json"));
+            cmd.assert()
+                .code(2)
+                .stdout(predicate::str::contains("W-2025-014 (R1 on CVE-2021-44228"))
+                .stdout(predicate::str::contains("[applied]"));
+        } else {
+            cmd.env("XDG_STATE_HOME", trust.path("state"));
+            cmd.assert().success();
+        }
+    }
 }

@@ -6,3 +6,4 @@
 
 mod fast_path;
 mod recognise_corpora;
+mod waiver_scope;
