@@ -35,7 +35,7 @@ fn violations(decision: &Value) -> Vec<String> {
         .collect()
 }
 
-fn assert_valid(what: &str, decision: &Value) {
+pub(crate) fn assert_valid(what: &str, decision: &Value) {
     let problems = violations(decision);
     assert!(
         problems.is_empty(),
@@ -222,8 +222,8 @@ fn an_approval_with_a_finding_is_refused() {
     assert_refused(
         "an approve with a blocking finding",
         &decision,
-        "/allOf/0/then/properties/findings/maxItems",
-        "/findings",
+        "/allOf/0/then/properties/findings/items/required",
+        "/findings/0",
     );
 }
 
@@ -235,6 +235,29 @@ fn a_rejection_without_a_finding_is_refused() {
         "a reject with no finding",
         &decision,
         "/allOf/1/then/properties/findings/minItems",
+        "/findings",
+    );
+}
+
+#[test]
+fn a_rejection_whose_every_finding_is_waived_is_refused() {
+    let mut decision = rejected().clone();
+    let mark = json!({
+        "id": "W-1",
+        "digest": "ab".repeat(32),
+        "reason": "risk-accepted",
+        "justification": "accepted",
+        "risk_owner": "CCIO",
+        "approved_by": ["A", "B"],
+        "expires": "2025-10-20T00:00:00Z",
+    });
+    for finding in decision["findings"].as_array_mut().unwrap() {
+        finding["waiver"] = mark.clone();
+    }
+    assert_refused(
+        "a reject whose findings are all waived",
+        &decision,
+        "/allOf/1/then/properties/findings/contains",
         "/findings",
     );
 }

@@ -199,6 +199,7 @@ fn two_approved_waivers_approve_the_rejected_example_and_every_format_shows_them
 
     let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
     let decision: Value = serde_json::from_str(&read("json")).unwrap();
+    crate::decision_schema::assert_valid("a decision with two waivers", &decision);
     assert_eq!(decision["verdict"], "approve");
     assert_eq!(
         marks(&decision),
@@ -350,6 +351,7 @@ fn a_waiver_that_does_not_stand_leaves_its_finding_blocking_and_says_why() {
             "{what}: {:?}",
             marks(&decision)
         );
+        crate::decision_schema::assert_valid(what, &decision);
         let report = &decision["waivers"][0];
         assert_eq!(report["status"], *status, "{what}: {report}");
         assert!(!report["message"].as_str().unwrap().is_empty(), "{what}");
