@@ -152,7 +152,12 @@ pub fn run(args: &VerifyArgs) -> CommandResult {
         .into_iter()
         .flatten()
     {
-        let text = |key: &str| waiver.get(key).and_then(serde_json::Value::as_str).unwrap_or("?");
+        let text = |key: &str| {
+            waiver
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("?")
+        };
         let line = format!(
             "  waiver    {} ({} {}, until {}): {}; sha256:{}",
             text("id"),

@@ -96,7 +96,12 @@ pub struct NewArgs {
     #[arg(long, value_name = "TIME")]
     pub created: Option<String>,
     /// When it ends (RFC 3339). Mandatory, here or as `--days`.
-    #[arg(long, value_name = "TIME", required_unless_present = "days", conflicts_with = "days")]
+    #[arg(
+        long,
+        value_name = "TIME",
+        required_unless_present = "days",
+        conflicts_with = "days"
+    )]
     pub expires: Option<String>,
     /// How many days it runs from `--created`.
     #[arg(long, value_name = "DAYS")]
@@ -208,9 +213,8 @@ fn create(args: &NewArgs) -> CommandResult {
         )));
     }
     let envelope = Envelope::new(PAYLOAD_TYPE, &statement);
-    crate::output::write(&args.out, &envelope.to_json()).map_err(|e| {
-        Failure::usage(format!("cannot write {}: {e}", args.out.display()))
-    })?;
+    crate::output::write(&args.out, &envelope.to_json())
+        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", args.out.display())))?;
     let mut out = anstream::stdout();
     let _ = writeln!(
         out,
@@ -256,8 +260,9 @@ fn sign(key: &Path, path: &Path) -> CommandResult {
         )));
     }
     // Nobody signs what is not a valid waiver.
-    let predicate = waiver::document::predicate(&envelope.payload)
-        .map_err(|why| Failure::usage(format!("{} is not a valid waiver: {why}", path.display())))?;
+    let predicate = waiver::document::predicate(&envelope.payload).map_err(|why| {
+        Failure::usage(format!("{} is not a valid waiver: {why}", path.display()))
+    })?;
     let before = envelope.signatures.len();
     dsse::sign(&mut envelope, &key);
     crate::output::write(path, &envelope.to_json())
@@ -339,7 +344,11 @@ fn check(args: &VerifyArgs) -> CommandResult {
                 presented
                     .approved_by
                     .iter()
-                    .map(|a| format!("{} (key {})", a.name, a.key_id.get(..12).unwrap_or(&a.key_id)))
+                    .map(|a| format!(
+                        "{} (key {})",
+                        a.name,
+                        a.key_id.get(..12).unwrap_or(&a.key_id)
+                    ))
                     .collect::<Vec<_>>()
                     .join(", ")
             )));

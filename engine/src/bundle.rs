@@ -40,8 +40,8 @@ pub use model::{
     Approver, Bundle, DataOrigin, EvidenceKind, PluginBinary, ReferenceData, Rule, Severity,
     Signed, Source, TrustConfig, WaiverPolicy,
 };
-pub use waivers::MAX_WAIVER_DAYS;
 use policy::{diagnostic, located, rule_of};
+pub use waivers::MAX_WAIVER_DAYS;
 
 use crate::error::BundleError;
 use crate::reference::{Kev, NhsAlerts};
@@ -361,8 +361,7 @@ impl Bundle {
         let waiver_policy = match manifest.waivers {
             None => None,
             Some(toml) => Some(
-                waivers::governance(toml, &files, &rules)
-                    .map_err(|p| invalid("bundle.toml", p))?,
+                waivers::governance(toml, &files, &rules).map_err(|p| invalid("bundle.toml", p))?,
             ),
         };
 

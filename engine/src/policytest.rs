@@ -420,8 +420,9 @@ fn stated_waivers(
     let mut out = Vec::new();
     for (n, w) in stated.iter().enumerate() {
         let created = match &w.created {
-            Some(text) => facts::normalise_datetime(text)
-                .ok_or_else(|| format!("waiver {}: `created` `{text}` is not a date-time", n + 1))?,
+            Some(text) => facts::normalise_datetime(text).ok_or_else(|| {
+                format!("waiver {}: `created` `{text}` is not a date-time", n + 1)
+            })?,
             None => facts::format_datetime(
                 as_of
                     .saturating_sub(jiff::SignedDuration::from_hours(24))
@@ -429,7 +430,11 @@ fn stated_waivers(
             ),
         };
         let expires = facts::normalise_datetime(&w.expires).ok_or_else(|| {
-            format!("waiver {}: `expires` `{}` is not a date-time", n + 1, w.expires)
+            format!(
+                "waiver {}: `expires` `{}` is not a date-time",
+                n + 1,
+                w.expires
+            )
         })?;
         let predicate = WaiverPredicate {
             id: format!("case waiver {}", n + 1),

@@ -213,7 +213,13 @@ fn findings(page: &mut Page, decision: &Decision) {
             &format!("Waived findings, accepted risk ({})", waived.len()),
         );
         for (i, f) in waived.iter().enumerate() {
-            finding(page, f, &format!("waived-{}", i + 1), "finding waived", &labels);
+            finding(
+                page,
+                f,
+                &format!("waived-{}", i + 1),
+                "finding waived",
+                &labels,
+            );
         }
     }
     let advisories: Vec<&Finding> = decision

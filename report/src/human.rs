@@ -151,7 +151,11 @@ fn human_styled(decision: &Decision, submission: &str) -> String {
                 paint(GREEN, "✓")
             };
             let _ = writeln!(out, "  {mark} {}", waiver_status_text(report));
-            let _ = writeln!(out, "      {}", paint(DIM, &format!("{} sha256:{}", report.file, report.digest)));
+            let _ = writeln!(
+                out,
+                "      {}",
+                paint(DIM, &format!("{} sha256:{}", report.file, report.digest))
+            );
         }
         let _ = writeln!(out);
     }

@@ -291,8 +291,7 @@ fn testcase(out: &mut String, decision: &Decision, rule: &RuleOutcome, class_pre
                 esc(&reasons.join("; ")),
                 content(&format!(
                     "Waived (accepted risk, not blocking):\n{}",
-                    findings(&decision.findings)
-                        + &findings(&decision.advisories)
+                    findings(&decision.findings) + &findings(&decision.advisories)
                 ))
             );
         }

@@ -145,7 +145,11 @@ fn findings_table(out: &mut String, heading: &str, findings: &[&Finding]) {
 fn waived(out: &mut String, decision: &Decision) {
     let waived: Vec<&Finding> = decision.waived().collect();
     if !waived.is_empty() {
-        let _ = writeln!(out, "### Waived findings, accepted risk ({})\n", waived.len());
+        let _ = writeln!(
+            out,
+            "### Waived findings, accepted risk ({})\n",
+            waived.len()
+        );
         out.push_str("| Rule | Severity | Subject | Waiver |\n| --- | --- | --- | --- |\n");
         for f in waived.iter().take(MAX_FINDINGS) {
             let _ = writeln!(
@@ -155,7 +159,11 @@ fn waived(out: &mut String, decision: &Decision) {
                 md(&f.title),
                 f.severity,
                 md(&subject_text(f)),
-                md(&f.waiver.as_ref().map(crate::view::waiver_text).unwrap_or_default())
+                md(&f
+                    .waiver
+                    .as_ref()
+                    .map(crate::view::waiver_text)
+                    .unwrap_or_default())
             );
         }
         out.push('\n');

@@ -204,7 +204,10 @@ pub fn verdict_heading(decision: &Decision) -> String {
     if applied == 0 {
         word
     } else {
-        format!("{word} with {applied} waiver{}", if applied == 1 { "" } else { "s" })
+        format!(
+            "{word} with {applied} waiver{}",
+            if applied == 1 { "" } else { "s" }
+        )
     }
 }
 

@@ -28,9 +28,11 @@ pub fn example(name: &str) -> PathBuf {
 
 /// The evaluation time every test uses.
 pub fn as_of() -> CheckOptions {
-    CheckOptions::at("2025-09-22T00:00:00Z"
+    CheckOptions::at(
+        "2025-09-22T00:00:00Z"
             .parse()
-            .unwrap_or(assure_engine::jiff::Timestamp::UNIX_EPOCH))
+            .unwrap_or(assure_engine::jiff::Timestamp::UNIX_EPOCH),
+    )
 }
 
 /// One engine with the built-in bundle for the whole test process, so each

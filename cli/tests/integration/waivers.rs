@@ -87,7 +87,12 @@ impl Trust {
         let mut cmd = assure();
         cmd.args(["waiver", "new", "-o"])
             .arg(&path)
-            .args(["--id", &format!("W-{rule}"), "--product", "CareFlow Reports"])
+            .args([
+                "--id",
+                &format!("W-{rule}"),
+                "--product",
+                "CareFlow Reports",
+            ])
             .args(["--rule", rule])
             .args(["--vulnerability", "CVE-2021-44228", "--component", LOG4J])
             .args(["--reason", "compensating-control"])
@@ -195,7 +200,9 @@ fn two_approved_waivers_approve_the_rejected_example_and_every_format_shows_them
         .code(0)
         .stdout(predicate::str::contains("APPROVE with 2 waivers"))
         .stdout(predicate::str::contains("Waived findings (accepted risk)"))
-        .stdout(predicate::str::contains("waived by W-R1 until 2025-10-20T00:00:00Z"));
+        .stdout(predicate::str::contains(
+            "waived by W-R1 until 2025-10-20T00:00:00Z",
+        ));
 
     let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
     let decision: Value = serde_json::from_str(&read("json")).unwrap();
@@ -248,11 +255,16 @@ fn two_approved_waivers_approve_the_rejected_example_and_every_format_shows_them
     let doc = roxmltree::Document::parse(&junit).unwrap();
     let case = doc
         .descendants()
-        .find(|n| n.has_tag_name("testcase") && n.attribute("name").is_some_and(|a| a.starts_with("R1 ")))
+        .find(|n| {
+            n.has_tag_name("testcase") && n.attribute("name").is_some_and(|a| a.starts_with("R1 "))
+        })
         .unwrap();
     let skipped = case.children().find(|n| n.has_tag_name("skipped")).unwrap();
     assert!(
-        skipped.attribute("message").unwrap().starts_with("waived by W-R1"),
+        skipped
+            .attribute("message")
+            .unwrap()
+            .starts_with("waived by W-R1"),
         "{junit}"
     );
     assert!(!junit.contains("<failure"), "{junit}");
@@ -260,7 +272,10 @@ fn two_approved_waivers_approve_the_rejected_example_and_every_format_shows_them
     // a section of their own.
     let markdown = read("markdown");
     assert!(markdown.contains("APPROVE with 2 waivers"), "{markdown}");
-    assert!(markdown.contains("### Waived findings, accepted risk (2)"), "{markdown}");
+    assert!(
+        markdown.contains("### Waived findings, accepted risk (2)"),
+        "{markdown}"
+    );
     assert!(markdown.contains("### Waivers (2)"), "{markdown}");
     let html = read("html");
     assert!(html.contains("APPROVE with 2 waivers"));
@@ -291,7 +306,12 @@ fn a_waiver_that_does_not_stand_leaves_its_finding_blocking_and_says_why() {
             trust.waiver(
                 "expired.json",
                 "R1",
-                &["--created", "2025-08-22T00:00:00Z", "--expires", "2025-09-21T00:00:00Z"],
+                &[
+                    "--created",
+                    "2025-08-22T00:00:00Z",
+                    "--expires",
+                    "2025-09-21T00:00:00Z",
+                ],
                 &["patel", "jones"],
             ),
             "expired",
@@ -303,12 +323,22 @@ fn a_waiver_that_does_not_stand_leaves_its_finding_blocking_and_says_why() {
         ),
         (
             "for another product version",
-            trust.waiver("other.json", "R1", &["--version", "1.2.9"], &["patel", "jones"]),
+            trust.waiver(
+                "other.json",
+                "R1",
+                &["--version", "1.2.9"],
+                &["patel", "jones"],
+            ),
             "out-of-scope",
         ),
         (
             "for a version range that leaves it out",
-            trust.waiver("range.json", "R1", &["--versions", ">=1.0.0, <1.3.0"], &["patel", "jones"]),
+            trust.waiver(
+                "range.json",
+                "R1",
+                &["--versions", ">=1.0.0, <1.3.0"],
+                &["patel", "jones"],
+            ),
             "out-of-scope",
         ),
         (
@@ -334,7 +364,12 @@ fn a_waiver_that_does_not_stand_leaves_its_finding_blocking_and_says_why() {
         ),
         (
             "dated after the evaluation time",
-            trust.waiver("future.json", "R1", &["--created", "2025-09-23T00:00:00Z"], &["patel", "jones"]),
+            trust.waiver(
+                "future.json",
+                "R1",
+                &["--created", "2025-09-23T00:00:00Z"],
+                &["patel", "jones"],
+            ),
             "not-yet-valid",
         ),
         (
@@ -459,7 +494,11 @@ fn waivers_in_the_submission_or_beside_it_are_judged_too() {
         .code(0);
     let decision: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(decision["verdict"], "approve");
-    assert!(decision["inputs"]["unlisted"].as_array().is_none_or(Vec::is_empty));
+    assert!(
+        decision["inputs"]["unlisted"]
+            .as_array()
+            .is_none_or(Vec::is_empty)
+    );
 
     // Beside a folder of submissions: it applies to each, by its scope.
     let batch = trust.path("batch");
@@ -481,9 +520,23 @@ fn waiver_new_refuses_what_the_engine_would_refuse() {
     assure()
         .args(["waiver", "new", "-o"])
         .arg(trust.path("all.json"))
-        .args(["--id", "W-1", "--product", "CareFlow Reports", "--rule", "R1"])
+        .args([
+            "--id",
+            "W-1",
+            "--product",
+            "CareFlow Reports",
+            "--rule",
+            "R1",
+        ])
         .args(["--whole-product", "--reason", "risk-accepted"])
-        .args(["--justification", "x", "--risk-owner", "y", "--approver", "z"])
+        .args([
+            "--justification",
+            "x",
+            "--risk-owner",
+            "y",
+            "--approver",
+            "z",
+        ])
         .args(["--days", "10"])
         .assert()
         .code(1)
@@ -492,9 +545,29 @@ fn waiver_new_refuses_what_the_engine_would_refuse() {
     assure()
         .args(["waiver", "new", "-o"])
         .arg(trust.path("forever.json"))
-        .args(["--id", "W-1", "--product", "CareFlow Reports", "--version", "1.3.0"])
-        .args(["--rule", "R1", "--whole-product", "--reason", "risk-accepted"])
-        .args(["--justification", "x", "--risk-owner", "y", "--approver", "z"])
+        .args([
+            "--id",
+            "W-1",
+            "--product",
+            "CareFlow Reports",
+            "--version",
+            "1.3.0",
+        ])
+        .args([
+            "--rule",
+            "R1",
+            "--whole-product",
+            "--reason",
+            "risk-accepted",
+        ])
+        .args([
+            "--justification",
+            "x",
+            "--risk-owner",
+            "y",
+            "--approver",
+            "z",
+        ])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("--expires"));
@@ -502,9 +575,25 @@ fn waiver_new_refuses_what_the_engine_would_refuse() {
     assure()
         .args(["waiver", "new", "-o"])
         .arg(trust.path("why.json"))
-        .args(["--id", "W-1", "--product", "CareFlow Reports", "--version", "1.3.0"])
+        .args([
+            "--id",
+            "W-1",
+            "--product",
+            "CareFlow Reports",
+            "--version",
+            "1.3.0",
+        ])
         .args(["--rule", "R1", "--whole-product", "--reason", "because"])
-        .args(["--justification", "x", "--risk-owner", "y", "--approver", "z", "--days", "1"])
+        .args([
+            "--justification",
+            "x",
+            "--risk-owner",
+            "y",
+            "--approver",
+            "z",
+            "--days",
+            "1",
+        ])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("compensating-control"));
@@ -555,10 +644,7 @@ fn readme_waiver_commands_work_as_shown() {
     // README "Accepted risk: waivers": its commands, run as written (today,
     // in a folder holding the trust's bundle and the approvers' keys).
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let section = readme
-        .split("### Accepted risk: waivers")
-        .nth(1)
-        .unwrap();
+    let section = readme.split("### Accepted risk: waivers").nth(1).unwrap();
     let block = section
         .split("```sh\n")
         .nth(1)
@@ -598,4 +684,48 @@ fn readme_waiver_commands_work_as_shown() {
             cmd.assert().success();
         }
     }
+}
+
+#[test]
+fn a_waiver_about_to_expire_applies_and_says_so_and_an_unused_one_is_listed() {
+    let trust = Trust::new();
+    // Created 2025-09-20, expires 2025-09-30: 8 days left at the check, within
+    // the bundle's 14-day warning.
+    let soon = trust.waiver(
+        "soon.json",
+        "R1",
+        &["--expires", "2025-09-30T00:00:00Z"],
+        &["patel", "jones"],
+    );
+    // Valid and in scope, but R2.2 has no finding on Log4Shell (it is critical).
+    let unused = trust.waiver("unused.json", "R2.2", &[], &["patel", "jones"]);
+    let decision = trust.decide(&[soon.as_path(), unused.as_path()], 2);
+    let by_id = |id: &str| {
+        decision["waivers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["waiver"]["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let soon = by_id("W-R1");
+    assert_eq!(soon["status"], "applied");
+    assert_eq!(soon["expiring"], true);
+    assert_eq!(soon["expires_in_days"], 8);
+    assert_eq!(by_id("W-R2.2")["status"], "unused");
+    let summary = decision["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("1 waiver(s) unused: W-R2.2")
+            && summary.ends_with("waiver W-R1 expires in 8 day(s)"),
+        "{summary}"
+    );
+    // R2.1 is not waived: the verdict stays reject.
+    assert_eq!(
+        marks(&decision),
+        [
+            ("R1".to_owned(), Some("W-R1".to_owned())),
+            ("R2.1".to_owned(), None)
+        ]
+    );
 }

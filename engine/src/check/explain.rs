@@ -389,12 +389,20 @@ pub(super) fn controls(bundle: &Bundle, rules: &[RuleOutcome]) -> Vec<ControlOut
 
 /// A rule that fired whose every finding a waiver accepted comes out
 /// `waived`.
-pub(super) fn waive_outcomes(rules: &mut [RuleOutcome], findings: &[Finding], advisories: &[Finding]) {
+pub(super) fn waive_outcomes(
+    rules: &mut [RuleOutcome],
+    findings: &[Finding],
+    advisories: &[Finding],
+) {
     for rule in rules {
         if !matches!(rule.outcome, Outcome::Failed | Outcome::Advised) {
             continue;
         }
-        let mut its = findings.iter().chain(advisories).filter(|f| f.rule == rule.rule).peekable();
+        let mut its = findings
+            .iter()
+            .chain(advisories)
+            .filter(|f| f.rule == rule.rule)
+            .peekable();
         if its.peek().is_some() && its.all(|f| f.waiver.is_some()) {
             rule.outcome = Outcome::Waived;
         }

@@ -92,7 +92,11 @@ pub fn summary(verdict: Verdict, grounds: &Grounds<'_>) -> String {
                 format!(
                     "{} waiver(s) ({}) accept {count} finding(s) of rule(s) {}; every other rule was evaluated and none blocks approval",
                     applied.len(),
-                    applied.iter().map(|w| w.label()).collect::<Vec<_>>().join(", "),
+                    applied
+                        .iter()
+                        .map(|w| w.label())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     rules.into_iter().collect::<Vec<_>>().join(", ")
                 )
             }
@@ -476,7 +480,8 @@ mod tests {
             ..Case::empty()
         };
         assert!(
-            summary(Verdict::Approve, &case.grounds()).ends_with("; waiver W-1 expires in 3 day(s)")
+            summary(Verdict::Approve, &case.grounds())
+                .ends_with("; waiver W-1 expires in 3 day(s)")
         );
     }
 }

@@ -129,7 +129,9 @@ impl WaiverReport {
     /// Its id (`W-2025-014`), or its file when it could not be read.
     #[must_use]
     pub fn label(&self) -> &str {
-        self.waiver.as_ref().map_or(self.file.as_str(), |w| w.id.as_str())
+        self.waiver
+            .as_ref()
+            .map_or(self.file.as_str(), |w| w.id.as_str())
     }
 }
 

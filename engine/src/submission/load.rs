@@ -331,9 +331,9 @@ fn assemble(root: &Path, files: &dyn Files, options: &LoadOptions) -> Result<Sub
                 name: path.clone(),
                 bytes,
             }),
-            Err(Unread::TooLarge(_)) => problems.push(format!(
-                "`{path}`: a waiver is at most {limit} bytes"
-            )),
+            Err(Unread::TooLarge(_)) => {
+                problems.push(format!("`{path}`: a waiver is at most {limit} bytes"))
+            }
             Err(Unread::Escapes(how)) => trust.push(format!("`{path}`: {how}")),
             Err(Unread::Missing | Unread::NotAFile) => {}
             Err(Unread::Failed(message)) => {

@@ -7,8 +7,8 @@ use crate::bundle::Bundle;
 use crate::decision::{Finding, WaivedRef, WaiverMark, WaiverReport, WaiverStatus};
 use crate::submission::{Product, Tier};
 
-use super::Presented;
 use super::document::{ProductScope, WaiverPredicate, WaiverSubject, time};
+use super::present::Presented;
 
 /// What a waiver is judged against besides the bundle: the product
 /// submitted, its criticality tier and the evaluation time.
@@ -81,7 +81,10 @@ fn judge(
         return (WaiverStatus::Invalid, "its rule is gone".to_owned());
     };
     let Some(expires) = time(&waiver.expires) else {
-        return (WaiverStatus::Invalid, "its expiry is not a date-time".to_owned());
+        return (
+            WaiverStatus::Invalid,
+            "its expiry is not a date-time".to_owned(),
+        );
     };
     if let Err(why) = in_scope(&waiver.product, scope.product) {
         return (
@@ -165,10 +168,7 @@ fn judge(
         already.dedup();
         return (
             WaiverStatus::Unused,
-            format!(
-                "its findings are already waived by {}",
-                already.join(", ")
-            ),
+            format!("its findings are already waived by {}", already.join(", ")),
         );
     }
     (

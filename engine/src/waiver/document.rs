@@ -286,7 +286,8 @@ fn check(p: &WaiverPredicate) -> Result<(), String> {
             component,
         } => {
             if vulnerability.trim().is_empty() || component.trim().is_empty() {
-                problems.push("an exposure subject names its `vulnerability` and `component`".into());
+                problems
+                    .push("an exposure subject names its `vulnerability` and `component`".into());
             }
         }
         WaiverSubject::Component { component } => {
@@ -364,7 +365,7 @@ pub(crate) mod tests_support {
 
 #[cfg(test)]
 mod tests {
-    #![expect(clippy::unwrap_used, reason = "tests")]
+    #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
     use super::tests_support::example;
     use super::*;

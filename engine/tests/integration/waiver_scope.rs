@@ -24,7 +24,11 @@ const AS_OF: &str = "2025-09-22T00:00:00Z";
 
 fn bundle() -> &'static Bundle {
     static BUNDLE: OnceLock<Bundle> = OnceLock::new();
-    BUNDLE.get_or_init(|| assure_engine::TrustedBundle::builtin().unwrap().into_inner())
+    BUNDLE.get_or_init(|| {
+        assure_engine::TrustedBundle::builtin()
+            .unwrap()
+            .into_inner()
+    })
 }
 
 fn product() -> Product {
@@ -90,7 +94,10 @@ fn cases() -> impl Strategy<Value = Case> {
                 "careflow reports",
                 "CareFlow Reports ",
             ]),
-            prop::option::of(prop::sample::select(vec!["Northwind Health Ltd", "Northwind"])),
+            prop::option::of(prop::sample::select(vec![
+                "Northwind Health Ltd",
+                "Northwind",
+            ])),
             prop::option::of(prop::sample::select(vec!["1.3.0", "1.3.1", "1.2.9", "1.3"])),
             prop::option::of(prop::sample::select(vec![
                 ">=1.3.0, <1.4.0",
@@ -114,7 +121,10 @@ fn cases() -> impl Strategy<Value = Case> {
         ),
     )
         .prop_map(
-            |((identifier, supplier, version, versions, artifact), (rule, kind, vulnerability, component, created_days, length_days, tier))| Case {
+            |(
+                (identifier, supplier, version, versions, artifact),
+                (rule, kind, vulnerability, component, created_days, length_days, tier),
+            )| Case {
                 identifier,
                 supplier,
                 version,
@@ -160,7 +170,10 @@ fn outside(case: &Case) -> bool {
     ) || case.supplier.is_some_and(|s| s != "Northwind Health Ltd")
         || case.version.is_some_and(|v| v != "1.3.0")
         || !range_includes_130
-        || case.artifact.as_ref().is_some_and(|a| *a != "ab".repeat(32))
+        || case
+            .artifact
+            .as_ref()
+            .is_some_and(|a| *a != "ab".repeat(32))
         || case.created_days > 0
         || case.created_days + case.length_days <= 0
         || case.length_days > max_days
