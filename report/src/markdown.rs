@@ -114,11 +114,25 @@ pub fn markdown(decision: &Decision) -> String {
 
 /// A table of findings: rule, severity, subject, message.
 fn findings_table(out: &mut String, heading: &str, findings: &[&Finding]) {
+    table(out, heading, findings, "Message", |f| f.message.clone());
+}
+
+/// A table of findings: rule, severity, subject, and a last column.
+fn table(
+    out: &mut String,
+    heading: &str,
+    findings: &[&Finding],
+    last: &str,
+    cell: impl Fn(&Finding) -> String,
+) {
     if findings.is_empty() {
         return;
     }
     let _ = writeln!(out, "### {heading} ({})\n", findings.len());
-    out.push_str("| Rule | Severity | Subject | Message |\n| --- | --- | --- | --- |\n");
+    let _ = writeln!(
+        out,
+        "| Rule | Severity | Subject | {last} |\n| --- | --- | --- | --- |"
+    );
     for f in findings.iter().take(MAX_FINDINGS) {
         let _ = writeln!(
             out,
@@ -127,7 +141,7 @@ fn findings_table(out: &mut String, heading: &str, findings: &[&Finding]) {
             md(&f.title),
             f.severity,
             md(&subject_text(f)),
-            md(&f.message)
+            md(&cell(f))
         );
     }
     if findings.len() > MAX_FINDINGS {
@@ -144,30 +158,18 @@ fn findings_table(out: &mut String, heading: &str, findings: &[&Finding]) {
 /// what became of it.
 fn waived(out: &mut String, decision: &Decision) {
     let waived: Vec<&Finding> = decision.waived().collect();
-    if !waived.is_empty() {
-        let _ = writeln!(
-            out,
-            "### Waived findings, accepted risk ({})\n",
-            waived.len()
-        );
-        out.push_str("| Rule | Severity | Subject | Waiver |\n| --- | --- | --- | --- |\n");
-        for f in waived.iter().take(MAX_FINDINGS) {
-            let _ = writeln!(
-                out,
-                "| **{}** {} | {} | {} | {} |",
-                md(&f.rule),
-                md(&f.title),
-                f.severity,
-                md(&subject_text(f)),
-                md(&f
-                    .waiver
-                    .as_ref()
-                    .map(crate::view::waiver_text)
-                    .unwrap_or_default())
-            );
-        }
-        out.push('\n');
-    }
+    table(
+        out,
+        "Waived findings, accepted risk",
+        &waived,
+        "Waiver",
+        |f| {
+            f.waiver
+                .as_ref()
+                .map(crate::view::waiver_text)
+                .unwrap_or_default()
+        },
+    );
     if !decision.waivers.is_empty() {
         let _ = writeln!(out, "### Waivers ({})\n", decision.waivers.len());
         for w in decision.waivers.iter().take(MAX_ITEMS) {

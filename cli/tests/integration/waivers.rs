@@ -516,87 +516,48 @@ fn waivers_in_the_submission_or_beside_it_are_judged_too() {
 #[test]
 fn waiver_new_refuses_what_the_engine_would_refuse() {
     let trust = Trust::new();
+    // `waiver new` for the whole product, with `extra` flags.
+    let new = |file: &str, extra: &[&str]| {
+        assure()
+            .args(["waiver", "new", "-o"])
+            .arg(trust.path(file))
+            .args([
+                "--id",
+                "W-1",
+                "--product",
+                "CareFlow Reports",
+                "--rule",
+                "R1",
+            ])
+            .args([
+                "--whole-product",
+                "--justification",
+                "x",
+                "--risk-owner",
+                "y",
+            ])
+            .args(["--approver", "z"])
+            .args(extra)
+            .assert()
+    };
     // No version, range or artefact: a waiver for every version.
-    assure()
-        .args(["waiver", "new", "-o"])
-        .arg(trust.path("all.json"))
-        .args([
-            "--id",
-            "W-1",
-            "--product",
-            "CareFlow Reports",
-            "--rule",
-            "R1",
-        ])
-        .args(["--whole-product", "--reason", "risk-accepted"])
-        .args([
-            "--justification",
-            "x",
-            "--risk-owner",
-            "y",
-            "--approver",
-            "z",
-        ])
-        .args(["--days", "10"])
-        .assert()
+    new("all.json", &["--reason", "risk-accepted", "--days", "10"])
         .code(1)
         .stderr(predicate::str::contains("never all of them"));
     // No expiry at all.
-    assure()
-        .args(["waiver", "new", "-o"])
-        .arg(trust.path("forever.json"))
-        .args([
-            "--id",
-            "W-1",
-            "--product",
-            "CareFlow Reports",
-            "--version",
-            "1.3.0",
-        ])
-        .args([
-            "--rule",
-            "R1",
-            "--whole-product",
-            "--reason",
-            "risk-accepted",
-        ])
-        .args([
-            "--justification",
-            "x",
-            "--risk-owner",
-            "y",
-            "--approver",
-            "z",
-        ])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("--expires"));
+    new(
+        "forever.json",
+        &["--version", "1.3.0", "--reason", "risk-accepted"],
+    )
+    .code(1)
+    .stderr(predicate::str::contains("--expires"));
     // An unknown reason.
-    assure()
-        .args(["waiver", "new", "-o"])
-        .arg(trust.path("why.json"))
-        .args([
-            "--id",
-            "W-1",
-            "--product",
-            "CareFlow Reports",
-            "--version",
-            "1.3.0",
-        ])
-        .args(["--rule", "R1", "--whole-product", "--reason", "because"])
-        .args([
-            "--justification",
-            "x",
-            "--risk-owner",
-            "y",
-            "--approver",
-            "z",
-            "--days",
-            "1",
-        ])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("compensating-control"));
+    new(
+        "why.json",
+        &["--version", "1.3.0", "--reason", "because", "--days", "1"],
+    )
+    .code(1)
+    .stderr(predicate::str::contains("compensating-control"));
     // Nobody signs what is not a waiver.
     std::fs::write(trust.path("sbom.json"), b"{\"bomFormat\":\"CycloneDX\"}").unwrap();
     assure()
