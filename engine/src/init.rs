@@ -175,6 +175,12 @@ pub fn init_report(root: &Path) -> Result<InitReport, Error> {
             path: rel.clone(),
             note,
         };
+        if crate::submission::is_waiver_path(&rel) {
+            report.skipped.push(note(
+                "a buyer's waiver (`waivers/`): `assure check` judges it as a waiver, never as evidence".into(),
+            ));
+            continue;
+        }
         // Links and special files are not evidence a supplier vouches for.
         let file = match folder.open_file(&rel, Links::Refused) {
             Ok(file) => file,

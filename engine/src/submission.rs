@@ -118,6 +118,15 @@ pub struct Submission {
 /// The folder of a submission that holds the buyer's waivers.
 pub const WAIVERS: &str = "waivers/";
 
+/// Whether `path` (relative, `/`-separated) is a waiver file of a
+/// submission: `waivers/NAME.json`. Such files are judged as waivers, never
+/// as evidence.
+#[must_use]
+pub fn is_waiver_path(path: &str) -> bool {
+    path.strip_prefix(WAIVERS)
+        .is_some_and(|name| !name.contains('/') && name.ends_with(".json"))
+}
+
 /// The largest waiver file read: a waiver is a few kilobytes.
 pub const MAX_WAIVER_BYTES: usize = 256 * 1024;
 

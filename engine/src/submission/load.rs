@@ -324,7 +324,7 @@ fn assemble(root: &Path, files: &dyn Files, options: &LoadOptions) -> Result<Sub
     // The buyer's waivers may travel with the submission, in `waivers/`:
     // read here, judged by the engine against the bundle's approvers.
     let mut waivers = Vec::new();
-    for path in listed.iter().filter(|p| is_waiver_path(p)) {
+    for path in listed.iter().filter(|p| super::is_waiver_path(p)) {
         let limit = super::MAX_WAIVER_BYTES as u64;
         match files.read(path, limit, "waiver_bytes") {
             Ok(bytes) => waivers.push(super::WaiverFile {
@@ -344,7 +344,7 @@ fn assemble(root: &Path, files: &dyn Files, options: &LoadOptions) -> Result<Sub
     refuse(&manifest_path, trust, problems)?;
     let unlisted = listed
         .into_iter()
-        .filter(|p| p != MANIFEST && !seen.contains(p) && !is_waiver_path(p))
+        .filter(|p| p != MANIFEST && !seen.contains(p) && !super::is_waiver_path(p))
         .collect();
     let unlisted_stopped_at = (!complete).then_some(cap);
     Ok(Submission {
@@ -356,12 +356,6 @@ fn assemble(root: &Path, files: &dyn Files, options: &LoadOptions) -> Result<Sub
         unlisted_stopped_at,
         waivers,
     })
-}
-
-/// A waiver file of the submission: `waivers/NAME.json`.
-fn is_waiver_path(path: &str) -> bool {
-    path.strip_prefix(super::WAIVERS)
-        .is_some_and(|name| !name.contains('/') && name.ends_with(".json"))
 }
 
 #[cfg(test)]
