@@ -23,7 +23,7 @@ pub struct Scope<'a> {
 }
 
 /// Judges each presented waiver and marks the findings (blocking and
-/// advisory) it waives. Returns one report per waiver, in digest order.
+/// advisory) it waives. Returns one report per waiver, in the order presented (by id).
 #[must_use]
 pub fn apply(
     bundle: &Bundle,

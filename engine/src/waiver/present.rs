@@ -28,6 +28,14 @@ pub struct Presented {
 }
 
 impl Presented {
+    /// Its id (`W-2025-014`), or its file when it could not be read.
+    #[must_use]
+    pub fn label(&self) -> &str {
+        self.waiver
+            .as_ref()
+            .map_or(self.file.as_str(), |w| w.id.as_str())
+    }
+
     /// A waiver stated as already approved by `approved_by` (policy tests
     /// state waivers this way; nothing is signed).
     #[must_use]
@@ -52,6 +60,8 @@ pub fn present(bundle: &Bundle, files: &[WaiverFile]) -> Vec<Presented> {
     let mut out: Vec<Presented> = files.iter().map(|f| present_one(bundle, f)).collect();
     out.sort_by(|a, b| (&a.digest, &a.file).cmp(&(&b.digest, &b.file)));
     out.dedup_by(|later, first| later.digest == first.digest);
+    // As people read them: by the waiver's id (its file when unreadable).
+    out.sort_by(|a, b| (a.label(), &a.digest).cmp(&(b.label(), &b.digest)));
     out
 }
 
