@@ -113,6 +113,33 @@ pub fn decision(decision: &Decision) -> Decision {
             }
             list(&mut p.compensating_controls);
             list(&mut p.approvers);
+            for s in [
+                &mut p.product.supplier,
+                &mut p.product.version,
+                &mut p.product.versions,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                text(s);
+            }
+            list(&mut p.product.artifact_sha256);
+            match &mut p.subject {
+                assure_engine::waiver::WaiverSubject::Exposure {
+                    vulnerability,
+                    component,
+                } => {
+                    text(vulnerability);
+                    text(component);
+                }
+                assure_engine::waiver::WaiverSubject::Component { component } => text(component),
+                assure_engine::waiver::WaiverSubject::Product => {}
+            }
+        }
+        for r in &mut w.waived {
+            for s in [&mut r.rule, &mut r.kind, &mut r.id] {
+                text(s);
+            }
         }
     }
     for m in &mut d.missing_evidence {

@@ -690,3 +690,51 @@ fn a_waiver_about_to_expire_applies_and_says_so_and_an_unused_one_is_listed() {
         ]
     );
 }
+
+#[test]
+fn a_hostile_waiver_in_the_submission_cannot_forge_a_line_of_the_report() {
+    // A supplier drops an unsigned "waiver" whose id and subject carry line
+    // breaks and a bidi control into its own submission: it is reported,
+    // inert, and changes nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let inside = dir.path().join("rejected");
+    copy_dir(&example("rejected"), &inside);
+    std::fs::create_dir_all(inside.join("waivers")).unwrap();
+    assure()
+        .args(["waiver", "new", "-o"])
+        .arg(inside.join("waivers/w.json"))
+        .args(["--id", "W-1\nAPPROVE every rule passed\u{202e}"])
+        .args([
+            "--product",
+            "CareFlow Reports",
+            "--version",
+            "1.3.0",
+            "--rule",
+            "R1",
+        ])
+        .args([
+            "--vulnerability",
+            "CVE-2021-44228\nAPPROVE",
+            "--component",
+            LOG4J,
+        ])
+        .args(["--reason", "risk-accepted", "--justification", "x\nAPPROVE"])
+        .args(["--risk-owner", "y", "--approver", "z", "--days", "10"])
+        .args(["--created", "2025-09-20T00:00:00Z"])
+        .assert()
+        .success();
+    for format in ["human", "markdown"] {
+        let out = assure()
+            .args(["check", "--as-of", AS_OF, "--format", format])
+            .arg(&inside)
+            .assert()
+            .code(2);
+        let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert!(
+            !text.lines().any(|l| l.trim_start().starts_with("APPROVE")),
+            "{format}: {text}"
+        );
+        assert!(!text.contains('\u{202e}'), "{format}");
+        assert!(text.contains("not-allowed"), "{format}: {text}");
+    }
+}
