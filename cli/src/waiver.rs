@@ -309,7 +309,7 @@ fn check(args: &VerifyArgs) -> CommandResult {
         let (status, message) = match (&presented.refused, &presented.waiver) {
             (Some((status, message)), _) => (*status, message.clone()),
             (None, Some(w)) => match waiver::standing(&bundle, w, as_of) {
-                Ok(()) => (
+                Ok(_) => (
                     WaiverStatus::Applied,
                     format!(
                         "stands: {} on {} for {}, until {}; it applies to a check of that product",

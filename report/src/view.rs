@@ -185,29 +185,20 @@ pub fn undecided_reasons(decision: &Decision, rule: &str) -> Vec<String> {
 /// The verdict as people read it: `approve`, or `approve with 2 waivers`
 /// when waivers accepted findings.
 pub fn verdict_text(decision: &Decision) -> String {
-    let applied = decision.applied_waivers().count();
-    if applied == 0 {
-        decision.verdict.as_str().to_owned()
-    } else {
-        format!(
-            "{} with {applied} waiver{}",
-            decision.verdict,
-            if applied == 1 { "" } else { "s" }
-        )
-    }
+    with_waivers(decision.verdict.as_str(), decision)
 }
 
 /// The verdict as a heading: `APPROVE`, or `APPROVE with 2 waivers`.
 pub fn verdict_heading(decision: &Decision) -> String {
-    let applied = decision.applied_waivers().count();
-    let word = decision.verdict.as_str().to_uppercase();
-    if applied == 0 {
-        word
-    } else {
-        format!(
-            "{word} with {applied} waiver{}",
-            if applied == 1 { "" } else { "s" }
-        )
+    with_waivers(&decision.verdict.as_str().to_uppercase(), decision)
+}
+
+/// `word`, and how many waivers accepted findings, if any did.
+fn with_waivers(word: &str, decision: &Decision) -> String {
+    match decision.applied_waivers().count() {
+        0 => word.to_owned(),
+        1 => format!("{word} with 1 waiver"),
+        n => format!("{word} with {n} waivers"),
     }
 }
 

@@ -738,3 +738,26 @@ fn a_hostile_waiver_in_the_submission_cannot_forge_a_line_of_the_report() {
         assert!(text.contains("not-allowed"), "{format}: {text}");
     }
 }
+
+#[test]
+fn an_oversized_waiver_is_refused_naming_the_file_and_never_approves() {
+    let dir = tempfile::tempdir().unwrap();
+    let inside = dir.path().join("rejected");
+    copy_dir(&example("rejected"), &inside);
+    std::fs::create_dir_all(inside.join("waivers")).unwrap();
+    std::fs::write(inside.join("waivers/huge.json"), vec![b' '; 300 * 1024]).unwrap();
+    assure()
+        .args(["check", "--as-of", AS_OF])
+        .arg(&inside)
+        .assert()
+        .failure()
+        .code(predicate::ne(0))
+        .stderr(predicate::str::contains("waivers/huge.json"));
+    assure()
+        .args(["check", "--as-of", AS_OF, "--waiver"])
+        .arg(inside.join("waivers/huge.json"))
+        .arg(example("rejected"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("a waiver is at most"));
+}

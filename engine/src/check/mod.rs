@@ -95,9 +95,10 @@ impl Engine {
         );
         notes.append(&mut assembly.notes);
         timings.record("join", started);
-        let mut files = options.waivers.clone();
-        files.extend(submission.waivers.iter().cloned());
-        let waivers = crate::waiver::present(&self.bundle, &files);
+        let waivers = crate::waiver::present(
+            &self.bundle,
+            options.waivers.iter().chain(&submission.waivers),
+        );
         let mut decision = self.evaluate(
             &assembly,
             Evaluation {
@@ -191,15 +192,10 @@ impl Engine {
             explain::waive_outcomes(&mut rules, &findings, &advisories);
             controls = explain::controls(bundle, &rules);
         }
-        let blocking: Vec<crate::decision::Finding> = findings
-            .iter()
-            .filter(|f| f.waiver.is_none())
-            .cloned()
-            .collect();
         let mut fact_problems = assembly.problems.clone();
         fact_problems.sort();
         let grounds = Grounds {
-            findings: &blocking,
+            findings: &findings,
             waivers: &waivers,
             missing: &missing_evidence,
             documents: &document_errors,

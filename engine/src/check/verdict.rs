@@ -12,7 +12,8 @@ use crate::facts::FactProblem;
 /// What a verdict is reached on.
 #[derive(Debug, Clone, Copy)]
 pub struct Grounds<'a> {
-    /// Blocking findings no waiver accepted.
+    /// Blocking findings; those a waiver accepted (marked `waiver`) do not
+    /// block.
     pub findings: &'a [Finding],
     /// The waivers presented, and what became of each.
     pub waivers: &'a [WaiverReport],
@@ -26,11 +27,17 @@ pub struct Grounds<'a> {
     pub evaluation: &'a [EvaluationError],
 }
 
-/// The verdict: reject on any blocking finding; else needs-evidence on
-/// anything missing, unread, ill-stated or unevaluated; else approve.
+/// The blocking findings no waiver accepted: the ones that reject.
+fn unwaived(findings: &[Finding]) -> impl Iterator<Item = &Finding> {
+    findings.iter().filter(|f| f.waiver.is_none())
+}
+
+/// The verdict: reject on any blocking finding no waiver accepted; else
+/// needs-evidence on anything missing, unread, ill-stated or unevaluated;
+/// else approve.
 #[must_use]
 pub fn verdict(grounds: &Grounds<'_>) -> Verdict {
-    if !grounds.findings.is_empty() {
+    if unwaived(grounds.findings).next().is_some() {
         Verdict::Reject
     } else if !grounds.missing.is_empty()
         || !grounds.documents.is_empty()
@@ -102,10 +109,10 @@ pub fn summary(verdict: Verdict, grounds: &Grounds<'_>) -> String {
             }
         }
         Verdict::Reject => {
-            let rules: BTreeSet<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
+            let rules: BTreeSet<&str> = unwaived(findings).map(|f| f.rule.as_str()).collect();
             format!(
                 "{} blocking finding(s) from rule(s) {}",
-                findings.len(),
+                unwaived(findings).count(),
                 rules.into_iter().collect::<Vec<_>>().join(", ")
             )
         }
@@ -435,7 +442,7 @@ mod tests {
 
     #[test]
     fn waived_findings_approve_and_the_summary_says_with_what() {
-        // The evaluation leaves the waived findings out of `findings`.
+        // No finding left that a waiver did not accept.
         let case = Case {
             waivers: vec![
                 report("W-1", WaiverStatus::Applied, &["R1"]),

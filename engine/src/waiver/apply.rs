@@ -3,7 +3,7 @@
 //! time and the product, then matched to the findings it names. Every
 //! refusal leaves the findings active and says why.
 
-use crate::bundle::Bundle;
+use crate::bundle::{Bundle, Rule};
 use crate::decision::{Finding, WaivedRef, WaiverMark, WaiverReport, WaiverStatus};
 use crate::submission::{Product, Tier};
 
@@ -184,12 +184,12 @@ fn judge(
 /// Whether a waiver that was read and approved stands under the bundle's
 /// governance at `as_of`, whatever product it is for: its rule may be
 /// waived, it runs no longer than the bundle allows, and it is in force.
-/// If not, what it is and why.
-pub fn standing(
-    bundle: &Bundle,
+/// If it does, its rule and expiry; if not, what it is and why.
+pub fn standing<'a>(
+    bundle: &'a Bundle,
     waiver: &WaiverPredicate,
     as_of: jiff::Timestamp,
-) -> Result<(), (WaiverStatus, String)> {
+) -> Result<(&'a Rule, jiff::Timestamp), (WaiverStatus, String)> {
     let Some(policy) = &bundle.waivers else {
         return Err((
             WaiverStatus::NotAllowed,
@@ -254,7 +254,7 @@ pub fn standing(
             ),
         ));
     }
-    Ok(())
+    Ok((rule, expires))
 }
 
 /// Whole days, rounded up.

@@ -56,8 +56,11 @@ impl Presented {
 /// approvers. Never fails: a file that is no valid, approved waiver is
 /// returned refused, with why. The same waiver given twice counts once.
 #[must_use]
-pub fn present(bundle: &Bundle, files: &[WaiverFile]) -> Vec<Presented> {
-    let mut out: Vec<Presented> = files.iter().map(|f| present_one(bundle, f)).collect();
+pub fn present<'a>(
+    bundle: &Bundle,
+    files: impl IntoIterator<Item = &'a WaiverFile>,
+) -> Vec<Presented> {
+    let mut out: Vec<Presented> = files.into_iter().map(|f| present_one(bundle, f)).collect();
     out.sort_by(|a, b| (&a.digest, &a.file).cmp(&(&b.digest, &b.file)));
     out.dedup_by(|later, first| later.digest == first.digest);
     // As people read them: by the waiver's id (its file when unreadable).
