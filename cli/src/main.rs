@@ -10,6 +10,7 @@ mod failure;
 mod init;
 mod output;
 mod policy;
+mod serve;
 mod trust;
 mod verify;
 mod waiver;
@@ -63,6 +64,9 @@ enum Command {
     /// Accept a risk: write, sign and verify waivers (signed, scoped,
     /// expiring; the bundle says who may approve them and for what).
     Waiver(waiver::WaiverArgs),
+    /// Run the portfolio service: uploads checked, decisions signed, stored
+    /// and logged, a REST API and web pages (`assure serve --help`).
+    Serve(Box<serve::ServeArgs>),
 }
 
 /// How the process ends; its number is the exit code.
@@ -114,6 +118,7 @@ fn main() -> ExitStatus {
         Command::Bundle(args) => trust::bundle(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Waiver(args) => waiver::run(&args),
+        Command::Serve(args) => serve::run(&args),
     };
     // The one place an error is printed.
     outcome.unwrap_or_else(|failure| {

@@ -1,8 +1,11 @@
 //! `assure verify`: check a signed decision record, and that the evidence it
-//! names is still the evidence on disk.
+//! names is still the evidence on disk; with `--log`, a proof from a
+//! tamper-evident log (`log`).
+
+mod log;
 
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use assure_engine::record::{self, MAX_ENVELOPE_BYTES, RecordError};
 use assure_trust::keys::PublicKey;
@@ -13,11 +16,18 @@ use crate::failure::{CommandResult, Failure};
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The decision record (`assure check … --attest FILE`).
-    pub record: PathBuf,
+    /// The decision record (`assure check … --attest FILE`). With `--log` it
+    /// is optional, and is the object the logged entry must name (its SHA-256).
+    #[arg(required_unless_present = "log")]
+    pub record: Option<PathBuf>,
 
     /// A public key (SPKI PEM) trusted to sign decision records; repeat for several.
-    #[arg(long = "trust", value_name = "PUBLIC_KEY", required = true)]
+    #[arg(
+        long = "trust",
+        value_name = "PUBLIC_KEY",
+        required_unless_present = "log",
+        requires = "record"
+    )]
     pub trust: Vec<PathBuf>,
 
     /// How many distinct trusted keys must have signed it.
@@ -26,7 +36,7 @@ pub struct VerifyArgs {
 
     /// The submission folder: check that every evidence file the record
     /// names is still there with the same SHA-256.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", requires = "trust")]
     pub submission: Option<PathBuf>,
 
     /// Re-run the check on the submission as of the record's time, with the
@@ -53,7 +63,23 @@ pub struct VerifyArgs {
     #[arg(long = "bundle-state", value_name = "FILE", requires = "bundle")]
     pub bundle_state: Option<PathBuf>,
 
-    /// Print the verified statement (JSON) instead of a summary.
+    /// A log proof (`assure.log-proof/v1`, from an assure service): that an
+    /// entry is in its tamper-evident log, or that the log only grew between
+    /// two checkpoints. Checked offline against `--log-key`.
+    #[arg(long, value_name = "PROOF.json", requires = "log_key")]
+    pub log: Option<PathBuf>,
+
+    /// The log's verifier key (`origin+keyid+base64`), or a file holding it,
+    /// or the log's SPKI PEM public key file with `--log-origin`.
+    #[arg(long = "log-key", value_name = "KEY", requires = "log")]
+    pub log_key: Option<String>,
+
+    /// The log's origin (its name), for a `--log-key` that is a PEM public key.
+    #[arg(long = "log-origin", value_name = "ORIGIN", requires = "log_key")]
+    pub log_origin: Option<String>,
+
+    /// Print the verified statement (JSON) instead of a summary (with `--log`,
+    /// what the proof established; with both, an object of `record` and `log`).
     #[arg(long)]
     pub json: bool,
 }
@@ -63,6 +89,40 @@ fn trust_failure(message: &str) -> Failure {
 }
 
 pub fn run(args: &VerifyArgs) -> CommandResult {
+    let mut text = String::new();
+    let mut json = serde_json::Map::new();
+    if let Some(record) = &args.record
+        && !args.trust.is_empty()
+    {
+        let (summary, statement) = verify_record(args, record)?;
+        text.push_str(&summary);
+        json.insert("record".into(), statement);
+    }
+    if let Some(proof) = &args.log {
+        let log_args = log::LogArgs {
+            record: args.record.as_deref(),
+            key: args.log_key.as_deref().unwrap_or_default(),
+            origin: args.log_origin.as_deref(),
+        };
+        let (summary, verified) = log::verify(&log_args, proof)?;
+        text.push_str(&summary);
+        json.insert("log".into(), verified);
+    }
+    if args.json {
+        let value = match json.len() {
+            1 => json.into_iter().next().map(|(_, v)| v).unwrap_or_default(),
+            _ => serde_json::Value::Object(json),
+        };
+        text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        text.push('\n');
+    }
+    let mut stdout = anstream::stdout();
+    let _ = stdout.write_all(text.as_bytes());
+    Ok(ExitStatus::Success)
+}
+
+/// Verifies the signed decision record: its summary, and its statement.
+fn verify_record(args: &VerifyArgs, path: &Path) -> Result<(String, serde_json::Value), Failure> {
     let mut keys = Vec::new();
     for path in &args.trust {
         match PublicKey::read_pem_file(path) {
@@ -76,18 +136,18 @@ pub fn run(args: &VerifyArgs) -> CommandResult {
         }
     }
     let mut bytes = Vec::new();
-    let read = std::fs::File::open(&args.record)
+    let read = std::fs::File::open(path)
         .and_then(|file| file.take(MAX_ENVELOPE_BYTES + 1).read_to_end(&mut bytes));
     if let Err(e) = read {
         return Err(Failure::usage(format!(
             "cannot read {}: {e}",
-            args.record.display()
+            path.display()
         )));
     }
     if bytes.len() as u64 > MAX_ENVELOPE_BYTES {
         return Err(trust_failure(&format!(
             "{}: larger than {} MiB; not a decision record",
-            args.record.display(),
+            path.display(),
             MAX_ENVELOPE_BYTES / (1024 * 1024)
         )));
     }
@@ -101,7 +161,7 @@ pub fn run(args: &VerifyArgs) -> CommandResult {
         Err(e) => {
             return Err(trust_failure(&format!(
                 "{} does not verify: {e}",
-                args.record.display()
+                path.display()
             )));
         }
     };
@@ -122,7 +182,7 @@ pub fn run(args: &VerifyArgs) -> CommandResult {
     let _ = writeln!(
         out,
         "verified: {} signed by {} trusted key(s): {}",
-        args.record.display(),
+        path.display(),
         verified.signers.len(),
         verified
             .signers
@@ -212,13 +272,7 @@ pub fn run(args: &VerifyArgs) -> CommandResult {
             Err(failure) => return Err(failure),
         }
     }
-    if args.json {
-        out = serde_json::to_string_pretty(&verified.statement).unwrap_or_default();
-        out.push('\n');
-    }
-    let mut stdout = anstream::stdout();
-    let _ = stdout.write_all(out.as_bytes());
-    Ok(ExitStatus::Success)
+    Ok((out, verified.statement))
 }
 
 /// Re-runs the check the record describes with the built-in bundle (or

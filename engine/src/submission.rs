@@ -104,6 +104,8 @@ pub struct Submission {
     pub manifest: Manifest,
     /// The SHA-256 of the manifest file.
     pub manifest_sha256: String,
+    /// The manifest file's bytes, as read (what `manifest_sha256` covers).
+    pub manifest_bytes: Arc<[u8]>,
     /// Each evidence file, in manifest order.
     pub evidence: Vec<Evidence>,
     /// Files in the folder that the manifest does not declare (not judged).

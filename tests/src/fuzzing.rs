@@ -506,6 +506,7 @@ fn submission(media_type: String, data: &[u8]) -> Submission {
         root: PathBuf::from("fuzzed-submission"),
         manifest,
         manifest_sha256: String::new(),
+        manifest_bytes: Arc::from(&[][..]),
         evidence: vec![Evidence {
             path: "document".to_owned(),
             media_type,

@@ -62,6 +62,7 @@ impl Case {
             root: PathBuf::from(&self.name),
             manifest,
             manifest_sha256: String::new(),
+            manifest_bytes: std::sync::Arc::from(&[][..]),
             evidence: self
                 .files
                 .iter()

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use assure_engine::batch::Listing;
 use assure_engine::{CheckOptions, Submission, Verdict};
 
-pub use args::CheckArgs;
+pub use args::{CacheArgs, CheckArgs};
 use args::{engine, limit_overrides, refuse_overwriting};
 
 use crate::ExitStatus;

@@ -68,6 +68,23 @@ pub struct Evaluation<'a> {
 }
 
 impl Engine {
+    /// The reference data this engine decides with (the bundle's, or the
+    /// operator's `--reference`), as a decision made at `as_of` lists it.
+    pub fn reference_data(&self, as_of: jiff::Timestamp) -> Vec<crate::decision::DataInput> {
+        let bundle = self.bundle();
+        bundle
+            .kev
+            .iter()
+            .map(|k| explain::data_input(k, as_of))
+            .chain(
+                bundle
+                    .nhs_alerts
+                    .iter()
+                    .map(|a| explain::data_input(a, as_of)),
+            )
+            .collect()
+    }
+
     /// Checks a submission: extract, join, then [`Engine::evaluate`].
     pub fn check(
         &self,

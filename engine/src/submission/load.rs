@@ -351,6 +351,7 @@ fn assemble(root: &Path, files: &dyn Files, options: &LoadOptions) -> Result<Sub
         root: root.to_path_buf(),
         manifest,
         manifest_sha256: sha256_hex(&manifest_bytes),
+        manifest_bytes: manifest_bytes.into(),
         evidence,
         unlisted,
         unlisted_stopped_at,
