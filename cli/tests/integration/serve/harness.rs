@@ -303,3 +303,34 @@ pub fn declare_upload(server: &Server, token: &str, length: u64) -> (u16, String
         .unwrap_or_else(|| panic!("no status line: {text}"));
     (status, text)
 }
+
+impl Client {
+    /// POSTs a submission archive with `Prefer: respond-async`.
+    pub fn upload_later(&self, server: &Server, archive: Vec<u8>) -> reqwest::blocking::Response {
+        self.auth(
+            self.http
+                .post(server.url("/api/v1/submissions"))
+                .header("Content-Type", "application/gzip")
+                .header("Prefer", "respond-async")
+                .body(archive),
+        )
+        .send()
+        .unwrap()
+    }
+}
+
+/// Polls a job until it is done or failed (two minutes at most).
+pub fn wait_for_job(client: &Client, server: &Server, job: &str) -> serde_json::Value {
+    let started = std::time::Instant::now();
+    loop {
+        let body = json(client.get(&server.url(job)), 200);
+        if body["state"] == "done" || body["state"] == "failed" {
+            return body;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "job still {body}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -13,6 +13,7 @@
 
 mod browser;
 mod harness;
+mod jobs;
 mod log;
 mod portfolio;
 mod postgres;
