@@ -9,6 +9,7 @@ use clap::{Args, Subcommand};
 use crate::ExitStatus;
 use crate::check::CacheArgs;
 use crate::failure::{CommandResult, Failure};
+use crate::trust::BundleTrustArgs;
 
 const SERVE_HELP: &str = "\
 Every decision is signed with the service key and appended to the decision
@@ -52,6 +53,9 @@ pub struct ServeArgs {
     /// The most one upload may hold, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = assure_server::DEFAULT_MAX_UPLOAD_BYTES)]
     pub max_upload_bytes: u64,
+
+    #[command(flatten)]
+    pub bundle: BundleTrustArgs,
 
     #[command(flatten)]
     pub cache: CacheArgs,
@@ -117,6 +121,10 @@ pub fn run(args: &ServeArgs) -> CommandResult {
     config.as_of = args.as_of;
     config.max_upload_bytes = args.max_upload_bytes;
     config.code_cache = args.cache.open();
+    config.bundle = Some(
+        args.bundle
+            .load(args.as_of.unwrap_or_else(jiff::Timestamp::now))?,
+    );
     assure_server::run(config, |address| {
         // The one line a supervisor (or a test) waits for.
         let _ = crate::output::print(&format!("assure serve: listening on http://{address}\n"));

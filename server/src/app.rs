@@ -93,8 +93,12 @@ pub async fn state(config: &Config) -> Result<AppState, ServerError> {
     let log_key = LogKey::new(&origin, key.clone()).map_err(|e| ServerError::Log(e.to_string()))?;
     crate::log::open(&db, &log_key).await?;
     let cache = config.code_cache.clone();
+    let chosen = config.bundle.clone();
     let engine = tokio::task::spawn_blocking(move || {
-        let bundle = TrustedBundle::builtin().map_err(|e| ServerError::Engine(e.to_string()))?;
+        let bundle = match chosen {
+            Some(bundle) => bundle,
+            None => TrustedBundle::builtin().map_err(|e| ServerError::Engine(e.to_string()))?,
+        };
         Engine::builder(bundle)
             .code_cache(cache)
             .build()
@@ -125,9 +129,29 @@ pub async fn state(config: &Config) -> Result<AppState, ServerError> {
 }
 
 /// Logs the bundle and the reference data this process decides with, the
-/// first time the service uses each.
+/// first time the service uses each; refuses a bundle older than one the
+/// service has already decided with (anti-rollback across every process
+/// and restart, whatever a process's own state file says).
 async fn log_accepted(state: &AppState) -> Result<(), ServerError> {
     let bundle = state.engine.bundle();
+    let logged: Vec<String> =
+        sqlx::query_scalar("SELECT object_id FROM log_entries WHERE kind = 'bundle'")
+            .fetch_all(&state.db.pool)
+            .await
+            .map_err(|e| ServerError::Log(e.to_string()))?;
+    let newest = logged
+        .iter()
+        .filter_map(|id| id.rsplit_once(" v"))
+        .filter(|(name, _)| *name == bundle.name)
+        .filter_map(|(_, version)| version.parse::<u64>().ok())
+        .max();
+    if let Some(newest) = newest.filter(|v| *v > bundle.version) {
+        return Err(ServerError::Config(format!(
+            "bundle {} v{} is older than v{newest}, which this service has already decided with: \
+             a bundle is never rolled back",
+            bundle.name, bundle.version
+        )));
+    }
     let mut entries = vec![Entry {
         kind: EntryKind::Bundle,
         id: format!("{} v{}", bundle.name, bundle.version),

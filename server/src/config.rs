@@ -34,6 +34,9 @@ pub struct Config {
     pub max_upload_bytes: u64,
     /// Where compiled plugin code is cached between starts.
     pub code_cache: Option<assure_engine::CodeCache>,
+    /// The bundle to decide with (already trusted: built-in or verified);
+    /// `None`: the built-in one.
+    pub bundle: Option<assure_engine::TrustedBundle>,
 }
 
 impl Config {
@@ -50,6 +53,7 @@ impl Config {
             request_timeout_secs: 120,
             code_cache: None,
             max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            bundle: None,
         }
     }
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::common::{assure, example, root};
+use crate::common::{assure, copy_dir, example, root};
 
 const AS_OF: &str = "2025-09-22T00:00:00Z";
 const LOG4J: &str = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1";
@@ -145,19 +145,6 @@ impl Trust {
         }
         let out = self.check(&example("rejected"), &args).code(code);
         serde_json::from_slice(&out.get_output().stdout).unwrap()
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
     }
 }
 

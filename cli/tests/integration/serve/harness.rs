@@ -109,8 +109,14 @@ pub struct Server {
 impl Server {
     /// Starts `assure serve` on `db`, deciding as of [`AS_OF`].
     pub fn start(db: &Database) -> Self {
+        Self::start_with(db, &[])
+    }
+
+    /// The same, with more arguments.
+    pub fn start_with(db: &Database, extra: &[&std::ffi::OsStr]) -> Self {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("assure"))
             .args(["serve", "--listen", "127.0.0.1:0", "--as-of", AS_OF])
+            .args(extra)
             .arg("--database")
             .arg(&db.url)
             .arg("--key")

@@ -12,6 +12,7 @@
 )]
 
 mod browser;
+mod bundle;
 mod harness;
 mod jobs;
 mod log;
