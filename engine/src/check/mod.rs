@@ -266,17 +266,7 @@ impl Engine {
                 evidence,
                 plugins,
                 unlisted,
-                reference_data: bundle
-                    .kev
-                    .iter()
-                    .map(|k| explain::data_input(k, as_of))
-                    .chain(
-                        bundle
-                            .nhs_alerts
-                            .iter()
-                            .map(|a| explain::data_input(a, as_of)),
-                    )
-                    .collect(),
+                reference_data: self.reference_data(as_of),
             },
             evaluations: authorized.evaluations,
             waivers,
