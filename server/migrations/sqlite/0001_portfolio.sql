@@ -1,7 +1,7 @@
 -- The portfolio: supplier -> product -> submitted versions -> decisions,
 -- evidence stored once by SHA-256, API tokens, who did what, and the
 -- append-only Merkle log of everything decided. The PostgreSQL migration of
--- the same number holds the same tables and columns (a test compares them).
+-- the same number must hold the same tables and columns: change both together.
 
 CREATE TABLE suppliers (
     id TEXT PRIMARY KEY,
