@@ -10,6 +10,7 @@ mod failure;
 mod init;
 mod output;
 mod policy;
+mod recheck;
 mod serve;
 mod trust;
 mod verify;
@@ -28,6 +29,21 @@ Exit codes:
   4  trust failure: a digest, signature, path, expiry or rollback check failed
   5  batch: a folder in the folder of submissions was not checked (no submission.toml, a link)";
 
+const RECHECK_EXIT_CODES: &str = "\
+Before: each submission judged with the built-in bundle (or --baseline-bundle) and its own
+reference data, as of --since (default: now). After: with --bundle (default: the same bundle),
+--kev / --reference, as of --as-of (default: now). Each document is read by its plugins once
+(the facts are kept in the cache directory's facts/, or in memory with --no-cache).
+
+Exit codes:
+  0  no verdict would change (findings, missing evidence or waiver warnings that change
+     without the verdict are printed, and still exit 0)
+  1  usage or internal error (malformed reference data; nothing to compare), or a
+     submission that could not be checked (listed with the error)
+  4  trust failure: a bundle, or a submission, failed a digest, signature, path, expiry
+     or rollback check
+  6  at least one verdict would change";
+
 /// Decide whether health technology may be bought and deployed in the NHS,
 /// from the security evidence its supplier hands over.
 #[derive(Debug, Parser)]
@@ -42,6 +58,15 @@ enum Command {
     /// Check a submission against the policy bundle and give a verdict.
     #[command(after_help = EXIT_CODES)]
     Check(Box<check::CheckArgs>),
+    /// Say which decisions would change with new reference data, a new
+    /// bundle or a later date.
+    ///
+    /// Each submission (a folder, several, or a folder of them, as `check`
+    /// takes them) is decided before and after, and each decision that
+    /// changes is listed with what changed: the rules that now fire or no
+    /// longer do, the evidence asked for or answered.
+    #[command(after_help = RECHECK_EXIT_CODES)]
+    Recheck(Box<recheck::RecheckArgs>),
     /// Write a submission.toml for the files in a folder, with their digests.
     Init(init::InitArgs),
     /// Run a bundle's policy tests (decision tables), with rule coverage.
@@ -84,6 +109,8 @@ pub enum ExitStatus {
     TrustFailure = 4,
     /// 5: a batch left a folder unchecked (no `submission.toml`, a link).
     NotChecked = 5,
+    /// 6: `recheck`: at least one verdict would change.
+    Changes = 6,
 }
 
 impl Termination for ExitStatus {
@@ -106,6 +133,7 @@ fn main() -> ExitStatus {
     };
     let outcome = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Recheck(args) => recheck::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Data(args) => data::run(&args),
         Command::Test(args) => policy::test(&args),

@@ -54,6 +54,11 @@ pub struct ServeArgs {
     #[arg(long, value_name = "BYTES", default_value_t = assure_server::DEFAULT_MAX_UPLOAD_BYTES)]
     pub max_upload_bytes: u64,
 
+    /// Where e-mail notifications are sent: smtp://HOST:PORT?from=ADDRESS
+    /// (subscriptions: docs/SERVER.md).
+    #[arg(long, value_name = "URL", env = "ASSURE_SMTP")]
+    pub smtp: Option<String>,
+
     #[command(flatten)]
     pub bundle: BundleTrustArgs,
 
@@ -120,6 +125,7 @@ pub fn run(args: &ServeArgs) -> CommandResult {
     config.log_origin.clone_from(&args.log_origin);
     config.as_of = args.as_of;
     config.max_upload_bytes = args.max_upload_bytes;
+    config.smtp.clone_from(&args.smtp);
     config.code_cache = args.cache.open();
     config.bundle = Some(
         args.bundle

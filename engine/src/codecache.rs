@@ -290,7 +290,7 @@ impl Hasher for Sha256Hasher {
 }
 
 /// Writes `dir/name` by writing a temporary file and renaming it over.
-fn write_atomic(dir: &Path, name: &str, contents: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(dir: &Path, name: &str, contents: &[u8]) -> std::io::Result<()> {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let temporary = dir.join(format!(
         ".{name}.{}.{}.tmp",

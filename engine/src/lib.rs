@@ -27,11 +27,13 @@
 
 pub mod batch;
 pub mod bundle;
+pub mod change;
 mod check;
 pub mod codecache;
 pub mod decision;
 pub mod error;
 pub mod fact_use;
+pub mod factcache;
 pub mod facts;
 pub mod identity;
 pub mod init;

@@ -27,6 +27,8 @@ mod bindings {
     wasmtime::component::bindgen!({
         world: "extractor",
         path: "../plugins/wit",
+        // The facts cache stores extractions as JSON.
+        additional_derives: [serde::Serialize, serde::Deserialize, PartialEq],
     });
 }
 

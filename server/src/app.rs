@@ -1,9 +1,8 @@
 //! The running service: its state, its routes and its middleware.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use assure_engine::{Engine, TrustedBundle};
+use assure_engine::TrustedBundle;
 use assure_tlog::{Entry, EntryKind, LogKey};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -14,7 +13,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::ServerError;
-use crate::state::AppState;
+use crate::state::{AppState, EngineSource};
 
 /// Starts the service and serves until interrupted.
 pub async fn serve(
@@ -34,6 +33,12 @@ pub async fn serve(
         .try_init();
     let state = state(&config).await?;
     tokio::spawn(crate::jobs::work(state.clone()));
+    tokio::spawn(crate::reference::keep_current(state.clone()));
+    tokio::spawn(crate::notify::outbox::Notifier::start(
+        state.db.clone(),
+        config.smtp.clone(),
+        state.outbox.clone(),
+    ));
     let app = router(state, config.request_timeout_secs);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -92,17 +97,34 @@ pub async fn state(config: &Config) -> Result<AppState, ServerError> {
     };
     let log_key = LogKey::new(&origin, key.clone()).map_err(|e| ServerError::Log(e.to_string()))?;
     crate::log::open(&db, &log_key).await?;
-    let cache = config.code_cache.clone();
-    let chosen = config.bundle.clone();
-    let engine = tokio::task::spawn_blocking(move || {
-        let bundle = match chosen {
-            Some(bundle) => bundle,
-            None => TrustedBundle::builtin().map_err(|e| ServerError::Engine(e.to_string()))?,
-        };
-        Engine::builder(bundle)
-            .code_cache(cache)
-            .build()
-            .map_err(|e| ServerError::Engine(e.to_string()))
+    let chosen = match config.bundle.clone() {
+        Some(bundle) => bundle,
+        None => TrustedBundle::builtin().map_err(|e| ServerError::Engine(e.to_string()))?,
+    };
+    let source = EngineSource {
+        bundle: chosen,
+        code_cache: config.code_cache.clone(),
+        references: crate::reference::stored(&db)
+            .await
+            .map_err(|p| ServerError::Engine(p.detail))?,
+    };
+    let building = source.clone();
+    let (engine, source) = tokio::task::spawn_blocking(move || {
+        match building.build() {
+            Ok(engine) => Ok((engine, building)),
+            // Reference data loaded earlier that this bundle's own copy
+            // has overtaken (a newer bundle): the bundle's is used.
+            Err(e) if !building.references.is_empty() => {
+                tracing::warn!(error = %e, "reference data loaded earlier is not used with this bundle");
+                let mut plain = building;
+                plain.references.clear();
+                let engine = plain
+                    .build()
+                    .map_err(|e| ServerError::Engine(e.to_string()))?;
+                Ok((engine, plain))
+            }
+            Err(e) => Err(ServerError::Engine(e.to_string())),
+        }
     })
     .await
     .map_err(|e| ServerError::Engine(e.to_string()))??;
@@ -115,15 +137,7 @@ pub async fn state(config: &Config) -> Result<AppState, ServerError> {
             .min(config.max_upload_bytes),
     )
     .unwrap_or(usize::MAX);
-    let state = AppState {
-        db,
-        engine: Arc::new(engine),
-        key: Arc::new(key),
-        log_key: Arc::new(log_key),
-        as_of: config.as_of,
-        upload_limit,
-        work: Arc::new(tokio::sync::Notify::new()),
-    };
+    let state = AppState::new(db, engine, source, key, log_key, config.as_of, upload_limit);
     log_accepted(&state).await?;
     Ok(state)
 }
@@ -133,7 +147,8 @@ pub async fn state(config: &Config) -> Result<AppState, ServerError> {
 /// service has already decided with (anti-rollback across every process
 /// and restart, whatever a process's own state file says).
 async fn log_accepted(state: &AppState) -> Result<(), ServerError> {
-    let bundle = state.engine.bundle();
+    let engine = state.engine();
+    let bundle = engine.bundle();
     let logged: Vec<String> =
         sqlx::query_scalar("SELECT object_id FROM log_entries WHERE kind = 'bundle'")
             .fetch_all(&state.db.pool)
@@ -159,7 +174,7 @@ async fn log_accepted(state: &AppState) -> Result<(), ServerError> {
         at: jiff::Timestamp::now().to_string(),
         actor: "assure serve (start)".into(),
     }];
-    for data in state.engine.reference_data(state.now()) {
+    for data in engine.reference_data(state.now()) {
         entries.push(Entry {
             kind: EntryKind::ReferenceData,
             id: format!("{} {}", data.name, data.version),
@@ -206,6 +221,7 @@ pub fn router(state: AppState, timeout_secs: u64) -> Router {
     let upload_limit = state.upload_limit;
     Router::new()
         .merge(crate::api::routes())
+        .merge(crate::watch::routes())
         .route("/openapi.json", axum::routing::get(crate::openapi::serve))
         .merge(crate::ui::routes())
         .layer(DefaultBodyLimit::max(upload_limit))

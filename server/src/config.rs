@@ -37,6 +37,9 @@ pub struct Config {
     /// The bundle to decide with (already trusted: built-in or verified);
     /// `None`: the built-in one.
     pub bundle: Option<assure_engine::TrustedBundle>,
+    /// Where e-mail notifications are sent from: `smtp://HOST:PORT?from=ADDRESS`.
+    /// `None`: e-mail subscriptions wait, failing, until one is given.
+    pub smtp: Option<String>,
 }
 
 impl Config {
@@ -54,6 +57,7 @@ impl Config {
             code_cache: None,
             max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
             bundle: None,
+            smtp: None,
         }
     }
 }

@@ -20,6 +20,13 @@ use utoipa::{Modify, OpenApi};
         crate::api::log_key,
         crate::api::service_key,
         crate::api::consistency,
+        crate::watch::reference_list,
+        crate::watch::reference_load,
+        crate::watch::recheck,
+        crate::watch::subscribe,
+        crate::watch::subscriptions,
+        crate::watch::unsubscribe,
+        crate::watch::deliveries,
     ),
     components(schemas(crate::problem::Problem, crate::auth::Role)),
     modifiers(&Bearer)

@@ -144,13 +144,44 @@ pub async fn store(
         .await
         .map_err(Problem::internal)?;
     }
-    let d = new.decision;
+    insert_decision(
+        tx,
+        &DecisionIds {
+            id: decision_id,
+            submission_id: &submission_id,
+            product_id: &product_id,
+        },
+        new.decision,
+        new.record,
+        new.actor,
+        log_index,
+    )
+    .await?;
+    Ok(Stored { product_id })
+}
+
+/// Where a decision belongs.
+pub struct DecisionIds<'a> {
+    pub id: &'a str,
+    pub submission_id: &'a str,
+    pub product_id: &'a str,
+}
+
+/// Stores a decision (and its signed record) of a stored submission.
+pub async fn insert_decision(
+    tx: &mut Transaction<'static, Any>,
+    ids: &DecisionIds<'_>,
+    d: &Decision,
+    record: &[u8],
+    actor: &str,
+    log_index: u64,
+) -> Result<(), Problem> {
     sqlx::query(
         "INSERT INTO decisions (id, submission_id, product_id, verdict, summary, evaluated_at, bundle_name, bundle_version, bundle_digest, reference_data, decision_json, record, record_sha256, log_index, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
-    .bind(decision_id)
-    .bind(&submission_id)
-    .bind(&product_id)
+    .bind(ids.id)
+    .bind(ids.submission_id)
+    .bind(ids.product_id)
     .bind(d.verdict.as_str())
     .bind(&d.summary)
     .bind(&d.evaluated_at)
@@ -159,15 +190,15 @@ pub async fn store(
     .bind(&d.bundle.digest)
     .bind(reference_data(d))
     .bind(d.to_json())
-    .bind(String::from_utf8_lossy(new.record).into_owned())
-    .bind(assure_engine::submission::sha256_hex(new.record))
+    .bind(String::from_utf8_lossy(record).into_owned())
+    .bind(assure_engine::submission::sha256_hex(record))
     .bind(i64::try_from(log_index).unwrap_or(i64::MAX))
     .bind(now())
-    .bind(new.actor)
+    .bind(actor)
     .execute(&mut **tx)
     .await
     .map_err(Problem::internal)?;
-    Ok(Stored { product_id })
+    Ok(())
 }
 
 /// The reference data a decision used, as `name version (sha256)` lines.
@@ -241,9 +272,13 @@ pub struct DecisionRow {
     pub log_index: i64,
     /// Who uploaded it.
     pub created_by: String,
+    /// For a product's current decision: the next instant it can change by
+    /// itself, and why (`2026-…Z (cyber_essentials.expires − 30d)`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_change: Option<String>,
 }
 
-const DECISION_COLUMNS: &str = "d.id, d.product_id, s.name, p.name, u.version, d.verdict, d.summary, d.evaluated_at, d.bundle_name, d.bundle_version, d.bundle_digest, d.log_index, d.created_by FROM decisions d JOIN submissions u ON u.id = d.submission_id JOIN products p ON p.id = d.product_id JOIN suppliers s ON s.id = p.supplier_id";
+const DECISION_COLUMNS: &str = "d.id, d.product_id, s.name, p.name, u.version, d.verdict, d.summary, d.evaluated_at, d.bundle_name, d.bundle_version, d.bundle_digest, d.log_index, d.created_by, ps.next_check_at, ps.next_check_reason FROM decisions d JOIN submissions u ON u.id = d.submission_id JOIN products p ON p.id = d.product_id JOIN suppliers s ON s.id = p.supplier_id LEFT JOIN product_state ps ON ps.product_id = d.product_id AND ps.decision_id = d.id";
 
 type Row = (
     String,
@@ -259,6 +294,8 @@ type Row = (
     String,
     i64,
     String,
+    Option<String>,
+    Option<String>,
 );
 
 fn row(r: Row) -> DecisionRow {
@@ -274,6 +311,9 @@ fn row(r: Row) -> DecisionRow {
         bundle: format!("{} v{} ({})", r.8, r.9, r.10),
         log_index: r.11,
         created_by: r.12,
+        next_change: r
+            .13
+            .map(|at| format!("{at} ({})", r.14.unwrap_or_default())),
     }
 }
 

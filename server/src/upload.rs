@@ -197,11 +197,12 @@ pub async fn accept_job(
             principal.role
         )));
     }
-    let engine = state.engine.clone();
+    let engine = state.engine();
     let as_of = state.now();
     let key = state.key.clone();
-    let (name, submission, decision, record) = tokio::task::spawn_blocking(move || {
-        let options = engine.load_options(false);
+    let loading = engine.clone();
+    let (name, submission) = tokio::task::spawn_blocking(move || {
+        let options = loading.load_options(false);
         let (name, loaded) = match upload {
             Upload::Archive { name, bytes } => {
                 let loaded = Submission::from_tar_gz(&name, bytes.as_slice(), &options);
@@ -212,12 +213,23 @@ pub async fn accept_job(
                 (name, loaded)
             }
         };
-        let submission = loaded.map_err(|e| refused(&e))?;
-        let (decision, _) = engine
-            .check(&submission, &CheckOptions::at(as_of))
+        Ok::<_, Problem>((name, loaded.map_err(|e| refused(&e))?))
+    })
+    .await
+    .map_err(Problem::internal)??;
+    // Documents read before (another version, another product) are not
+    // read again; what the plugins read now is kept for re-deciding.
+    let facts = std::sync::Arc::new(
+        crate::current::facts_for(&state.db, &engine.facts_keys(&submission)).await?,
+    );
+    let store = facts.clone();
+    let checking = engine.clone();
+    let (submission, decision, record) = tokio::task::spawn_blocking(move || {
+        let (decision, _) = checking
+            .check(&submission, &CheckOptions::at(as_of).with_facts(store))
             .map_err(|e| refused(&e))?;
         let record = assure_engine::record::sign(&decision, &key).to_json();
-        Ok::<_, Problem>((name, submission, decision, record))
+        Ok::<_, Problem>((submission, decision, record))
     })
     .await
     .map_err(Problem::internal)??;
@@ -233,6 +245,13 @@ pub async fn accept_job(
     };
     let mut tx = state.db.pool.begin().await.map_err(Problem::internal)?;
     let log_index = crate::log::append(&mut tx, &state.log_key, &entry).await?;
+    // The product's current decision before this one, for what changed.
+    let product = &submission.manifest.product;
+    let previous =
+        match crate::current::product_id(&mut tx, &product.supplier, &product.name).await? {
+            Some(existing) => crate::current::current(&mut tx, &existing).await?,
+            None => None,
+        };
     // The waivers the decision was judged with, each logged once.
     for waiver in &submission.waivers {
         let waiver_entry = Entry {
@@ -257,6 +276,19 @@ pub async fn accept_job(
         log_index,
     )
     .await?;
+    let notifications = crate::current::settle(
+        &mut tx,
+        &engine,
+        &crate::current::Subject {
+            product_id: &stored.product_id,
+            decision_id: &id,
+            previous: previous.as_ref(),
+            cause: "new evidence",
+        },
+        &decision,
+    )
+    .await?;
+    crate::current::keep_facts(&mut tx, &facts).await?;
     if let Some(job) = job {
         sqlx::query(
             "UPDATE jobs SET state = 'done', decision_id = $1, finished_at = $2 WHERE id = $3",
@@ -269,6 +301,9 @@ pub async fn accept_job(
         .map_err(Problem::internal)?;
     }
     tx.commit().await.map_err(Problem::internal)?;
+    if notifications > 0 {
+        state.outbox.notify_one();
+    }
     tracing::info!(decision = %id, verdict = decision.verdict.as_str(), log_index, by = %actor, "decided");
     Ok(Accepted {
         id,

@@ -150,13 +150,32 @@ pub fn engine(
     overrides: &[(String, u64)],
     threads: usize,
 ) -> Result<Engine, assure_engine::Error> {
+    build_engine(
+        bundle,
+        overrides,
+        args.cache.open(),
+        &args.references,
+        threads,
+    )
+}
+
+/// The engine for `bundle` with these limits, code cache and reference data
+/// (`--reference NAME=FILE`, each checked against its schema); `threads` 0
+/// for one plugin call per core. `check` and `recheck` build theirs here.
+pub(crate) fn build_engine(
+    bundle: assure_engine::TrustedBundle,
+    overrides: &[(String, u64)],
+    code_cache: Option<CodeCache>,
+    references: &[(String, PathBuf)],
+    threads: usize,
+) -> Result<Engine, assure_engine::Error> {
     let mut builder = Engine::builder(bundle)
         .limits(overrides)
-        .code_cache(args.cache.open());
+        .code_cache(code_cache);
     if threads > 0 {
         builder = builder.threads(threads);
     }
-    for (name, path) in &args.references {
+    for (name, path) in references {
         let bytes = match name.as_str() {
             "kev" => crate::data::read_checked::<assure_engine::reference::Kev>(path)?.0,
             _ => crate::data::read_checked::<assure_engine::reference::NhsAlerts>(path)?.0,
@@ -177,8 +196,17 @@ pub fn batch_options(
     check: CheckOptions,
     entries: &[Entry],
 ) -> BatchOptions {
-    let jobs = args
-        .jobs
+    BatchOptions {
+        load: engine.load_options(args.require_digests),
+        check,
+        jobs: jobs(args.jobs, entries.len()),
+    }
+}
+
+/// How many of `count` submissions to check at once: `--jobs`, else one per
+/// core, never more than there are.
+pub(crate) fn jobs(given: Option<std::num::NonZeroUsize>, count: usize) -> std::num::NonZeroUsize {
+    let jobs = given
         .map(std::num::NonZeroUsize::get)
         .or_else(|| {
             std::thread::available_parallelism()
@@ -186,13 +214,9 @@ pub fn batch_options(
                 .map(std::num::NonZeroUsize::get)
         })
         .unwrap_or(1)
-        .min(entries.len())
+        .min(count)
         .max(1);
-    BatchOptions {
-        load: engine.load_options(args.require_digests),
-        check,
-        jobs: std::num::NonZeroUsize::new(jobs).unwrap_or(std::num::NonZeroUsize::MIN),
-    }
+    std::num::NonZeroUsize::new(jobs).unwrap_or(std::num::NonZeroUsize::MIN)
 }
 
 /// Refuses an `--output` or `--attest` path that is a file of one of the
@@ -206,6 +230,20 @@ pub fn refuse_overwriting(args: &CheckArgs, folders: &[&std::path::Path]) -> Res
         inputs.refuse("the decision record", path)?;
     }
     Ok(())
+}
+
+/// An RFC 3339 date-time given to `flag` (`--as-of`, `--since`).
+pub(crate) fn parse_time(
+    flag: &str,
+    text: &str,
+) -> Result<assure_engine::jiff::Timestamp, crate::failure::Failure> {
+    assure_engine::facts::normalise_datetime(text)
+        .and_then(|t| t.parse().ok())
+        .ok_or_else(|| {
+            crate::failure::Failure::usage(format!(
+                "`{flag} {text}` is not an RFC 3339 date-time (e.g. 2026-11-28T00:00:00Z)"
+            ))
+        })
 }
 
 /// Where compiled plugin code is kept between runs.
@@ -261,8 +299,8 @@ fn default_cache_dir() -> Option<PathBuf> {
         .or_else(|| var("HOME").map(|home| home.join(".cache").join("assure")))
 }
 
-/// `NAME=VALUE` for `--limit`.
-fn parse_reference(text: &str) -> Result<(String, PathBuf), String> {
+/// `NAME=FILE` for `--reference`.
+pub(crate) fn parse_reference(text: &str) -> Result<(String, PathBuf), String> {
     let (name, file) = text.split_once('=').ok_or_else(|| {
         format!("`{text}` is not NAME=FILE (e.g. kev=known_exploited_vulnerabilities.json)")
     })?;
@@ -278,6 +316,7 @@ fn parse_reference(text: &str) -> Result<(String, PathBuf), String> {
     Ok((name.to_owned(), PathBuf::from(file)))
 }
 
+/// `NAME=VALUE` for `--limit`.
 fn parse_limit(text: &str) -> Result<(String, u64), String> {
     let (name, value) = text
         .split_once('=')

@@ -10,6 +10,7 @@ use assure_engine::batch::Listing;
 use assure_engine::{CheckOptions, Submission, Verdict};
 
 pub use args::{CacheArgs, CheckArgs};
+pub(crate) use args::{build_engine, jobs, parse_reference, parse_time};
 use args::{engine, limit_overrides, refuse_overwriting};
 
 use crate::ExitStatus;
@@ -20,16 +21,7 @@ pub fn run(args: &CheckArgs) -> CommandResult {
     let started = Instant::now();
     let as_of = match &args.as_of {
         None => assure_engine::jiff::Timestamp::now(),
-        Some(text) => {
-            match assure_engine::facts::normalise_datetime(text).and_then(|t| t.parse().ok()) {
-                Some(t) => t,
-                None => {
-                    return Err(Failure::usage(format!(
-                        "`--as-of {text}` is not an RFC 3339 date-time (e.g. 2026-11-28T00:00:00Z)"
-                    )));
-                }
-            }
-        }
+        Some(text) => parse_time("--as-of", text)?,
     };
     let overrides = match limit_overrides(args) {
         Ok(o) => o,

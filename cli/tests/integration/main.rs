@@ -14,6 +14,7 @@ mod decision_schema;
 mod hostile_outputs;
 mod init_recognises;
 mod log;
+mod recheck;
 mod record;
 mod reference_data;
 mod reports;

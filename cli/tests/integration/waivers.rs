@@ -19,12 +19,12 @@ const AS_OF: &str = "2025-09-22T00:00:00Z";
 const LOG4J: &str = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1";
 
 /// Keys, and the trust's bundle: the baseline with two approvers, signed.
-struct Trust {
+pub(crate) struct Trust {
     dir: tempfile::TempDir,
 }
 
 impl Trust {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let trust = Trust {
             dir: tempfile::tempdir().unwrap(),
         };
@@ -74,14 +74,20 @@ impl Trust {
         trust
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
     /// `assure waiver new` for `rule` on Log4Shell in CareFlow Reports, with
     /// `extra` flags (defaults: version 1.3.0, created 2025-09-20, 30 days),
     /// then signed by each of `signers`.
-    fn waiver(&self, file: &str, rule: &str, extra: &[&str], signers: &[&str]) -> PathBuf {
+    pub(crate) fn waiver(
+        &self,
+        file: &str,
+        rule: &str,
+        extra: &[&str],
+        signers: &[&str],
+    ) -> PathBuf {
         let path = self.path(file);
         let has = |flag: &str| extra.contains(&flag);
         let mut cmd = assure();

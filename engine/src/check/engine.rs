@@ -32,6 +32,10 @@ pub struct CheckOptions {
     /// Waivers to judge the findings with, besides those in the
     /// submission's own `waivers/` folder.
     pub waivers: Vec<crate::waiver::WaiverFile>,
+    /// Where extractions are kept between checks
+    /// ([`crate::factcache`]): a document a plugin has read before is not
+    /// read again.
+    pub facts: Option<std::sync::Arc<dyn crate::factcache::FactsStore>>,
 }
 
 impl CheckOptions {
@@ -41,7 +45,15 @@ impl CheckOptions {
         CheckOptions {
             as_of,
             waivers: Vec::new(),
+            facts: None,
         }
+    }
+
+    /// The same check, keeping and reusing extractions in `store`.
+    #[must_use]
+    pub fn with_facts(mut self, store: std::sync::Arc<dyn crate::factcache::FactsStore>) -> Self {
+        self.facts = Some(store);
+        self
     }
 
     /// The same check, judged with these waivers too.

@@ -35,9 +35,10 @@ impl Engine {
     pub(super) fn extract(
         &self,
         submission: &Submission,
-        as_of: jiff::Timestamp,
+        options: &super::engine::CheckOptions,
         timings: &mut Timings,
     ) -> Extracted {
+        let as_of = options.as_of;
         let bundle = &self.bundle;
         let mut assembly = Assembly::bound_to(&submission.manifest.product, as_of);
         let mut document_errors = Vec::new();
@@ -92,7 +93,7 @@ impl Engine {
             }
         }
 
-        let mut done = self.run_calls(&calls);
+        let mut done = self.run_calls(&calls, options.facts.as_deref());
         for step in steps {
             let index = match step {
                 Step::Error(e) => {
@@ -157,9 +158,14 @@ impl Engine {
                     sha256: plugin.sha256.clone(),
                 },
             );
+            let stage = if done.cached {
+                "facts cached for"
+            } else {
+                "extract"
+            };
             timings
                 .stages
-                .push((format!("extract {} ({})", evidence.path, plugin.name), took));
+                .push((format!("{stage} {} ({})", evidence.path, plugin.name), took));
             let source = Provenance {
                 document: evidence.path.clone(),
                 document_sha256: evidence.sha256.clone(),
@@ -260,14 +266,21 @@ struct Done {
     loaded: Option<(Loaded, bool)>,
     load_took: Duration,
     outcome: Option<(Result<Extraction, CallError>, Duration)>,
+    /// Whether the outcome came from the facts cache.
+    cached: bool,
 }
 
 impl Engine {
     /// Makes the calls on up to `self.threads` threads. Each result is
     /// returned at its call's index, whichever thread made it and whenever
     /// it finished.
-    fn run_calls(&self, calls: &[Call<'_>]) -> Vec<Option<Done>> {
+    fn run_calls(
+        &self,
+        calls: &[Call<'_>],
+        facts: Option<&dyn crate::factcache::FactsStore>,
+    ) -> Vec<Option<Done>> {
         let run = |call: &Call<'_>| {
+            let mut cached = false;
             let started = Instant::now();
             let binary = call.binary;
             let loaded = self
@@ -278,12 +291,38 @@ impl Engine {
                 Some((Ok(plugin), _)) if plugin.sha256 == binary.sha256 => {
                     let started = Instant::now();
                     let evidence = call.evidence;
-                    let outcome = self.host.extract(
-                        plugin,
+                    let key = crate::factcache::key(
+                        &plugin.sha256,
+                        &evidence.sha256,
                         &evidence.path,
                         &evidence.media_type,
-                        &evidence.bytes,
                     );
+                    let kept = facts.and_then(|store| {
+                        let entry = store.get(&key)?;
+                        let outcome = crate::factcache::decode(&key, &entry);
+                        if outcome.is_none() {
+                            store.discard(&key);
+                        }
+                        outcome
+                    });
+                    if let Some(store) = facts {
+                        store.count(kept.is_some());
+                    }
+                    cached = kept.is_some();
+                    let outcome = kept.unwrap_or_else(|| {
+                        let outcome = self.host.extract(
+                            plugin,
+                            &evidence.path,
+                            &evidence.media_type,
+                            &evidence.bytes,
+                        );
+                        if let Some(store) = facts
+                            && let Some(entry) = crate::factcache::encode(&key, &outcome)
+                        {
+                            store.put(&key, &entry);
+                        }
+                        outcome
+                    });
                     Some((outcome, started.elapsed()))
                 }
                 _ => None,
@@ -292,6 +331,7 @@ impl Engine {
                 loaded,
                 load_took,
                 outcome,
+                cached,
             }
         };
         let threads = self.threads.min(calls.len());
@@ -350,5 +390,29 @@ fn document_error(
         region: None,
         message,
         location,
+    }
+}
+
+impl Engine {
+    /// The keys a check of `submission` looks up in its facts store
+    /// ([`crate::factcache`]): one per document and plugin that reads it. A
+    /// service loads the entries under them before the check.
+    pub fn facts_keys(&self, submission: &Submission) -> Vec<String> {
+        submission
+            .evidence
+            .iter()
+            .flat_map(|evidence| {
+                self.bundle
+                    .plugins_for(&evidence.media_type)
+                    .map(move |binary| {
+                        crate::factcache::key(
+                            &binary.sha256,
+                            &evidence.sha256,
+                            &evidence.path,
+                            &evidence.media_type,
+                        )
+                    })
+            })
+            .collect()
     }
 }

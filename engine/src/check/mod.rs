@@ -99,7 +99,7 @@ impl Engine {
             evidence,
             plugins,
             contributions,
-        } = self.extract(submission, options.as_of, &mut timings);
+        } = self.extract(submission, options, &mut timings);
 
         let started = Instant::now();
         let product = &submission.manifest.product;

@@ -4,6 +4,7 @@
 //! dependencies, so one link instead of one per file); each module below was
 //! a test file of its own. Run one with `cargo test -p assure-engine --test integration <module>::`.
 
+mod current;
 mod fast_path;
 mod recognise_corpora;
 mod waiver_scope;

@@ -114,8 +114,13 @@ impl Server {
 
     /// The same, with more arguments.
     pub fn start_with(db: &Database, extra: &[&std::ffi::OsStr]) -> Self {
+        Self::start_at(db, AS_OF, extra)
+    }
+
+    /// The same, deciding as of `as_of`.
+    pub fn start_at(db: &Database, as_of: &str, extra: &[&std::ffi::OsStr]) -> Self {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("assure"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--as-of", AS_OF])
+            .args(["serve", "--listen", "127.0.0.1:0", "--as-of", as_of])
             .args(extra)
             .arg("--database")
             .arg(&db.url)
@@ -235,6 +240,23 @@ impl Client {
                 .post(server.url("/api/v1/submissions"))
                 .header("Content-Type", "application/gzip")
                 .body(archive),
+        )
+        .send()
+        .unwrap()
+    }
+
+    /// POSTs JSON.
+    pub fn post_json(&self, url: &str, body: &serde_json::Value) -> reqwest::blocking::Response {
+        self.auth(self.http.post(url).json(body)).send().unwrap()
+    }
+
+    /// POSTs a file's bytes as JSON.
+    pub fn post_bytes(&self, url: &str, body: Vec<u8>) -> reqwest::blocking::Response {
+        self.auth(
+            self.http
+                .post(url)
+                .header("Content-Type", "application/json")
+                .body(body),
         )
         .send()
         .unwrap()

@@ -13,10 +13,12 @@
 
 mod browser;
 mod bundle;
+mod current;
 mod harness;
 mod jobs;
 mod log;
 mod portfolio;
 mod postgres;
 mod readme;
+mod sinks;
 mod webdriver;
