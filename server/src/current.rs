@@ -132,14 +132,6 @@ fn terms_in(s: &str, out: &mut BTreeSet<(&'static str, String)>) {
     }
 }
 
-/// A product's current decision as stored in `product_state`.
-pub struct Current {
-    pub decision_id: String,
-    pub submission_id: String,
-    pub substance: String,
-    pub decision: Decision,
-}
-
 /// The id of the product `supplier` / `name`, if it has been submitted.
 pub async fn product_id(
     conn: &mut sqlx::AnyConnection,
@@ -156,20 +148,39 @@ pub async fn product_id(
     .map_err(Problem::internal)
 }
 
+/// A product's current decision as stored in `product_state`.
+pub struct Current {
+    pub decision_id: String,
+    pub submission_id: String,
+    /// What it says (`change::substance_digest`).
+    pub substance: String,
+    /// Its verdict.
+    pub verdict: String,
+    /// Its JSON, read only when what changed is to be told.
+    json: String,
+}
+
+impl Current {
+    /// The decision itself.
+    pub fn decision(&self) -> Result<Decision, Problem> {
+        serde_json::from_str(&self.json).map_err(Problem::internal)
+    }
+}
+
 /// The current decision of `product_id`: its `product_state` row, or (for
 /// a product decided before the service kept one) its latest decision.
 pub async fn current(
     conn: &mut sqlx::AnyConnection,
     product_id: &str,
 ) -> Result<Option<Current>, Problem> {
-    let id: Option<String> =
-        sqlx::query_scalar("SELECT decision_id FROM product_state WHERE product_id = $1")
+    let state: Option<(String, String)> =
+        sqlx::query_as("SELECT decision_id, substance FROM product_state WHERE product_id = $1")
             .bind(product_id)
             .fetch_optional(&mut *conn)
             .await
             .map_err(Problem::internal)?;
-    let id = match id {
-        Some(id) => id,
+    let (id, substance) = match state {
+        Some((id, substance)) => (id, Some(substance)),
         None => {
             let latest: Option<String> = sqlx::query_scalar(
                 "SELECT id FROM decisions WHERE product_id = $1 ORDER BY log_index DESC LIMIT 1",
@@ -181,25 +192,29 @@ pub async fn current(
             let Some(latest) = latest else {
                 return Ok(None);
             };
-            latest
+            (latest, None)
         }
     };
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT submission_id, decision_json FROM decisions WHERE id = $1")
+    let row: Option<(String, String, String)> =
+        sqlx::query_as("SELECT submission_id, verdict, decision_json FROM decisions WHERE id = $1")
             .bind(&id)
             .fetch_optional(&mut *conn)
             .await
             .map_err(Problem::internal)?;
-    let Some((submission_id, json)) = row else {
+    let Some((submission_id, verdict, json)) = row else {
         return Ok(None);
     };
-    let decision: Decision = serde_json::from_str(&json).map_err(Problem::internal)?;
-    Ok(Some(Current {
+    let mut found = Current {
         decision_id: id,
         submission_id,
-        substance: substance_digest(&decision),
-        decision,
-    }))
+        substance: substance.unwrap_or_default(),
+        verdict,
+        json,
+    };
+    if found.substance.is_empty() {
+        found.substance = substance_digest(&found.decision()?);
+    }
+    Ok(Some(found))
 }
 
 /// Who and what a change is about, for its notifications.
@@ -255,7 +270,7 @@ pub async fn settle(
     if previous.substance == substance {
         return Ok(0);
     }
-    let transition = Transition::between(&previous.decision, decision);
+    let transition = Transition::between(&previous.decision()?, decision);
     notify(tx, subject, previous, decision, &substance, &transition).await
 }
 
@@ -500,27 +515,24 @@ async fn redecide_one(
     .map_err(|e| Problem::unprocessable(e.to_string()))?;
     let facts = Arc::new(facts_for(&state.db, &engine.facts_keys(&submission)).await?);
     let as_of = state.now();
-    let key = state.key.clone();
     let checking = engine.clone();
     let store = facts.clone();
-    let (submission, decision, record) = tokio::task::spawn_blocking(move || {
+    let (decision, substance) = tokio::task::spawn_blocking(move || {
         let options = CheckOptions::at(as_of).with_facts(store);
         let (decision, _) = checking.check(&submission, &options)?;
-        let record = assure_engine::record::sign(&decision, &key).to_json();
-        Ok::<_, assure_engine::Error>((submission, decision, record))
+        let substance = substance_digest(&decision);
+        Ok::<_, assure_engine::Error>((decision, substance))
     })
     .await
     .map_err(Problem::internal)?
     .map_err(|e| Problem::unprocessable(e.to_string()))?;
-    drop(submission);
-    let substance = substance_digest(&decision);
     let next = next_change(engine.bundle(), &decision);
     let product = &decision.product;
     let mut result = Redecided {
         product_id: product_id.to_owned(),
         supplier: product.supplier.clone(),
         product: product.name.clone(),
-        from: previous.decision.verdict.as_str().to_owned(),
+        from: previous.verdict.clone(),
         to: decision.verdict.as_str().to_owned(),
         decision: None,
         changes: Vec::new(),
@@ -543,6 +555,14 @@ async fn redecide_one(
         tx.commit().await.map_err(Problem::internal)?;
         return Ok(Some(result));
     }
+    // Something new to say: signed, stored and logged like any decision.
+    let signing = (decision.clone(), state.key.clone());
+    let (decision, record) = tokio::task::spawn_blocking(move || {
+        let record = assure_engine::record::sign(&signing.0, &signing.1).to_json();
+        (signing.0, record)
+    })
+    .await
+    .map_err(Problem::internal)?;
     let id = crate::db::new_id("d");
     let actor = format!("assure (decided again: {cause})");
     let entry = Entry {
@@ -589,7 +609,7 @@ async fn redecide_one(
     if result.notifications > 0 {
         state.outbox.notify_one();
     }
-    result.changes = Transition::between(&previous.decision, &decision).lines();
+    result.changes = Transition::between(&previous.decision()?, &decision).lines();
     result.decision = Some(id);
     tracing::info!(product = %product_id, from = %result.from, to = %result.to, cause, "decided again");
     Ok(Some(result))
