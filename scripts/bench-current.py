@@ -133,7 +133,7 @@ def main():
         for role in ["assurance", "procurement"]
     }
     server = subprocess.Popen(
-        [args.assure, "serve", "--listen", "127.0.0.1:0", "--as-of", AS_OF,
+        [args.assure, "serve", "--listen", "127.0.0.1:0", "--as-of", AS_OF, "--request-timeout", "3600",
          "--database", database, "--key", f"{work}/service.key"],
         stdout=subprocess.PIPE, text=True, env={**os.environ, "ASSURE_LOG": "warn"},
     )

@@ -50,6 +50,11 @@ pub struct ServeArgs {
     #[arg(long, value_name = "RFC3339")]
     pub as_of: Option<jiff::Timestamp>,
 
+    /// The longest a request may take, in seconds (re-decisions it starts
+    /// carry on after it times out).
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub request_timeout: u64,
+
     /// The most one upload may hold, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = assure_server::DEFAULT_MAX_UPLOAD_BYTES)]
     pub max_upload_bytes: u64,
@@ -126,6 +131,7 @@ pub fn run(args: &ServeArgs) -> CommandResult {
     config.as_of = args.as_of;
     config.max_upload_bytes = args.max_upload_bytes;
     config.smtp.clone_from(&args.smtp);
+    config.request_timeout_secs = args.request_timeout;
     config.code_cache = args.cache.open();
     config.bundle = Some(
         args.bundle

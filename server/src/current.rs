@@ -446,11 +446,21 @@ pub struct Redecided {
 /// document read before), as many at once as the machine has cores. A new
 /// decision is stored, signed and logged only when what it says differs
 /// from the current one. Returned in product order.
+///
+/// The work runs in a task of its own: a request that asked for it and
+/// timed out, or a client that went away, does not stop it half-way.
 pub async fn redecide(
     state: &AppState,
     products: &[String],
     cause: &str,
 ) -> Result<Vec<Redecided>, Problem> {
+    let (state, products, cause) = (state.clone(), products.to_vec(), cause.to_owned());
+    tokio::spawn(async move { redecide_all(&state, &products, &cause).await })
+        .await
+        .map_err(Problem::internal)
+}
+
+async fn redecide_all(state: &AppState, products: &[String], cause: &str) -> Vec<Redecided> {
     let at_once = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
     let mut running = tokio::task::JoinSet::new();
     let mut waiting = products.iter();
@@ -477,7 +487,7 @@ pub async fn redecide(
         }
     }
     out.sort_by(|a, b| (&a.supplier, &a.product).cmp(&(&b.supplier, &b.product)));
-    Ok(out)
+    out
 }
 
 async fn redecide_one(
