@@ -226,6 +226,21 @@ pub struct Subject<'a> {
     pub cause: &'a str,
 }
 
+/// What a decision says (its substance digest) and when it can next change
+/// by itself: worked out once per decision, off the async threads.
+pub struct Assessed {
+    pub substance: String,
+    pub next: Option<NextChange>,
+}
+
+/// Assesses `decision` as `engine`'s bundle judges time.
+pub fn assess(engine: &Engine, decision: &Decision) -> Assessed {
+    Assessed {
+        substance: substance_digest(decision),
+        next: next_change(engine.bundle(), decision),
+    }
+}
+
 /// Makes `decision` the product's current one: its state (what it says,
 /// when it can next change), its index terms, and — when it differs from
 /// the previous decision in a way people are told about — one notification
@@ -233,19 +248,18 @@ pub struct Subject<'a> {
 /// Returns how many notifications were queued.
 pub async fn settle(
     tx: &mut Transaction<'static, Any>,
-    engine: &Engine,
     subject: &Subject<'_>,
     decision: &Decision,
+    assessed: &Assessed,
 ) -> Result<usize, Problem> {
-    let substance = substance_digest(decision);
-    let next = next_change(engine.bundle(), decision);
+    let substance = &assessed.substance;
     upsert_state(
         tx,
         subject.product_id,
         subject.decision_id,
-        &substance,
+        substance,
         decision,
-        next.as_ref(),
+        assessed.next.as_ref(),
     )
     .await?;
     sqlx::query("DELETE FROM product_index WHERE product_id = $1")
@@ -267,11 +281,11 @@ pub async fn settle(
     let Some(previous) = subject.previous else {
         return Ok(0);
     };
-    if previous.substance == substance {
+    if &previous.substance == substance {
         return Ok(0);
     }
     let transition = Transition::between(&previous.decision()?, decision);
-    notify(tx, subject, previous, decision, &substance, &transition).await
+    notify(tx, subject, previous, decision, substance, &transition).await
 }
 
 async fn upsert_state(
@@ -527,16 +541,15 @@ async fn redecide_one(
     let as_of = state.now();
     let checking = engine.clone();
     let store = facts.clone();
-    let (decision, substance) = tokio::task::spawn_blocking(move || {
+    let (decision, assessed) = tokio::task::spawn_blocking(move || {
         let options = CheckOptions::at(as_of).with_facts(store);
         let (decision, _) = checking.check(&submission, &options)?;
-        let substance = substance_digest(&decision);
-        Ok::<_, assure_engine::Error>((decision, substance))
+        let assessed = assess(&checking, &decision);
+        Ok::<_, assure_engine::Error>((decision, assessed))
     })
     .await
     .map_err(Problem::internal)?
     .map_err(|e| Problem::unprocessable(e.to_string()))?;
-    let next = next_change(engine.bundle(), &decision);
     let product = &decision.product;
     let mut result = Redecided {
         product_id: product_id.to_owned(),
@@ -547,18 +560,21 @@ async fn redecide_one(
         decision: None,
         changes: Vec::new(),
         notifications: 0,
-        next_change: next.as_ref().map(|n| format!("{} ({})", n.at, n.reason)),
+        next_change: assessed
+            .next
+            .as_ref()
+            .map(|n| format!("{} ({})", n.at, n.reason)),
     };
     let mut tx = state.db.pool.begin().await.map_err(Problem::internal)?;
-    if substance == previous.substance {
+    if assessed.substance == previous.substance {
         // Nothing to store: only when to look again.
         upsert_state(
             &mut tx,
             product_id,
             &previous.decision_id,
-            &substance,
+            &assessed.substance,
             &decision,
-            next.as_ref(),
+            assessed.next.as_ref(),
         )
         .await?;
         keep_facts(&mut tx, &facts).await?;
@@ -613,7 +629,7 @@ async fn redecide_one(
         previous: Some(&previous),
         cause,
     };
-    result.notifications = settle(&mut tx, &engine, &subject, &decision).await?;
+    result.notifications = settle(&mut tx, &subject, &decision, &assessed).await?;
     keep_facts(&mut tx, &facts).await?;
     tx.commit().await.map_err(Problem::internal)?;
     if result.notifications > 0 {

@@ -322,14 +322,26 @@ pub async fn keep_current(state: AppState) {
 /// One tick: reference data loaded by another process sharing the
 /// database is taken up, then what is due is decided again.
 pub async fn tick(state: &AppState) -> Result<Vec<Redecided>, Problem> {
-    let stored = stored(&state.db).await?;
-    let source = state.source();
-    let newer: Vec<(String, Vec<u8>)> = stored
-        .iter()
-        .filter(|(name, (_, _, sha))| source.references.get(*name).is_none_or(|r| &r.2 != sha))
-        .map(|(name, (_, bytes, _))| (name.clone(), bytes.clone()))
-        .collect();
-    for (name, bytes) in newer {
+    // Only the digests every tick; a dataset's bytes only when it is new here.
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT name, sha256 FROM reference_data ORDER BY released, loaded_at")
+            .fetch_all(&state.db.pool)
+            .await
+            .map_err(Problem::internal)?;
+    let newest: BTreeMap<String, String> = rows.into_iter().collect();
+    let in_use = state.reference_digests();
+    for (name, sha256) in newest {
+        if in_use.get(&name) == Some(&sha256) {
+            continue;
+        }
+        let bytes: Vec<u8> = sqlx::query_scalar(
+            "SELECT content FROM reference_data WHERE name = $1 AND sha256 = $2",
+        )
+        .bind(&name)
+        .bind(&sha256)
+        .fetch_one(&state.db.pool)
+        .await
+        .map_err(Problem::internal)?;
         // The same path as a load here: checked, then the products it changes.
         match load(
             state,

@@ -97,6 +97,18 @@ impl AppState {
             .clone()
     }
 
+    /// The SHA-256 of each reference dataset loaded into the service that the
+    /// engine uses, by name.
+    pub fn reference_digests(&self) -> std::collections::BTreeMap<String, String> {
+        self.source
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .references
+            .iter()
+            .map(|(name, (_, _, sha256))| (name.clone(), sha256.clone()))
+            .collect()
+    }
+
     /// Decides with `engine`, built from `source`, from now on.
     pub fn replace_engine(&self, engine: Engine, source: EngineSource) {
         *self

@@ -224,12 +224,13 @@ pub async fn accept_job(
     );
     let store = facts.clone();
     let checking = engine.clone();
-    let (submission, decision, record) = tokio::task::spawn_blocking(move || {
+    let (submission, decision, record, assessed) = tokio::task::spawn_blocking(move || {
         let (decision, _) = checking
             .check(&submission, &CheckOptions::at(as_of).with_facts(store))
             .map_err(|e| refused(&e))?;
         let record = assure_engine::record::sign(&decision, &key).to_json();
-        Ok::<_, Problem>((submission, decision, record))
+        let assessed = crate::current::assess(&checking, &decision);
+        Ok::<_, Problem>((submission, decision, record, assessed))
     })
     .await
     .map_err(Problem::internal)??;
@@ -278,7 +279,6 @@ pub async fn accept_job(
     .await?;
     let notifications = crate::current::settle(
         &mut tx,
-        &engine,
         &crate::current::Subject {
             product_id: &stored.product_id,
             decision_id: &id,
@@ -286,6 +286,7 @@ pub async fn accept_job(
             cause: "new evidence",
         },
         &decision,
+        &assessed,
     )
     .await?;
     crate::current::keep_facts(&mut tx, &facts).await?;
