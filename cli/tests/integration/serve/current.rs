@@ -200,6 +200,30 @@ fn kev_addition(db: &Database) {
     let kev = kev_adding_cve("2025.09.01", "2025-09-01T12:00:00.000Z");
     let refused = procurement.post_bytes(&server.url("/api/v1/reference/kev"), kev.clone());
     problem(refused, 403);
+    // A catalogue that is not one, or whose count lies, is refused saying
+    // where, and nothing is decided again.
+    let broken = problem(
+        assurance.post_bytes(
+            &server.url("/api/v1/reference/kev"),
+            b"{\"catalogVersion\": 1".to_vec(),
+        ),
+        422,
+    );
+    assert!(
+        broken["detail"].as_str().unwrap().contains("line"),
+        "{broken}"
+    );
+    let mut lying: serde_json::Value = serde_json::from_slice(&kev).unwrap();
+    lying["count"] = 3.into();
+    let lie = problem(
+        assurance.post_bytes(
+            &server.url("/api/v1/reference/kev"),
+            serde_json::to_vec(&lying).unwrap(),
+        ),
+        422,
+    );
+    assert!(lie["detail"].as_str().unwrap().contains("count"), "{lie}");
+    assert_eq!(verdicts(&procurement, &server), before);
 
     let loaded = json(
         assurance.post_bytes(&server.url("/api/v1/reference/kev"), kev.clone()),
