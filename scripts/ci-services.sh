@@ -5,6 +5,11 @@
 #     ASSURE_REQUIRE_POSTGRES=1
 #   - headless Chromium and its WebDriver -> ASSURE_CHROMEDRIVER
 #   - the axe-core accessibility engine (from npm) -> ASSURE_AXE
+#   - the OCI registry of the distribution project (Debian's docker-registry)
+#     and skopeo, the independent OCI client: the registry tests start a
+#     registry of their own on 127.0.0.1 for each test (some with
+#     authentication, some with their storage altered underneath) ->
+#     ASSURE_REQUIRE_REGISTRY=1
 #
 # Two ways to use it:
 #   . scripts/ci-services.sh
@@ -67,7 +72,7 @@ else
   apt_get=()
 fi
 missing=()
-for pkg in postgresql chromium chromium-driver; do
+for pkg in postgresql chromium chromium-driver docker-registry skopeo; do
   if [ "$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null)" != installed ]; then
     missing+=("$pkg")
   fi
@@ -81,6 +86,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   else
     say "WARNING: not root and no sudo: cannot install ${missing[*]}"
   fi
+fi
+
+# --- OCI registry and client -----------------------------------------------
+# Installed as a package, never started as a system service here: each test
+# starts its own on a loopback port. The package's own service is not
+# started (no init system in CI; and it would listen on every address).
+if command -v docker-registry >/dev/null && command -v skopeo >/dev/null; then
+  out ASSURE_REQUIRE_REGISTRY 1
+else
+  say "WARNING: no docker-registry or skopeo: the registry tests cannot run"
 fi
 
 # --- WebDriver ---------------------------------------------------------------

@@ -8,6 +8,8 @@ mod check;
 mod data;
 mod failure;
 mod init;
+mod keyfiles;
+mod oci;
 mod output;
 mod policy;
 mod recheck;

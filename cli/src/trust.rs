@@ -6,7 +6,6 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use assure_engine::{Bundle, TrustConfig, TrustedBundle};
-use assure_trust::TrustError;
 use assure_trust::bundle::{self as tb, BuildSpec, LoadedBundle};
 use assure_trust::keys::{self, PrivateKey, PublicKey};
 use clap::{Args, Subcommand};
@@ -17,8 +16,9 @@ use crate::failure::{CommandResult, Failure};
 /// Which bundle to judge with, and what to trust it by.
 #[derive(Debug, Args)]
 pub struct BundleTrustArgs {
-    /// A published bundle (a `.bundle` file, or a folder holding `bundle.json`): verified
-    /// before use. Default: the built-in NHS baseline, trusted by the digest pinned in this binary.
+    /// A published bundle (a `.bundle` file, a folder holding `bundle.json`, or
+    /// `oci://REGISTRY/REPOSITORY:TAG|@sha256:DIGEST` in a registry): verified before use.
+    /// Default: the built-in NHS baseline, trusted by the digest pinned in this binary.
     #[arg(long, value_name = "BUNDLE")]
     pub bundle: Option<PathBuf>,
 
@@ -34,41 +34,12 @@ pub struct BundleTrustArgs {
     /// Default: $XDG_STATE_HOME/assure/trust-state.json (~/.local/state/assure/…).
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub registry: crate::oci::RegistryArgs,
 }
 
-/// The default anti-rollback state file.
-fn default_state() -> PathBuf {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join("assure").join("trust-state.json")
-}
-
-/// A trust failure (exit 4).
-fn untrusted(what: &str, error: &TrustError) -> Failure {
-    Failure::untrusted(format!("{what}: {error}"))
-}
-
-/// A usage error (exit 1).
-fn usage(message: &str) -> Failure {
-    Failure::usage(message)
-}
-
-fn read_public_keys(paths: &[PathBuf]) -> Result<Vec<PublicKey>, Failure> {
-    paths
-        .iter()
-        .map(|p| {
-            PublicKey::read_pem_file(p)
-                .map_err(|e| untrusted(&format!("trusted key {}", p.display()), &e))
-        })
-        .collect()
-}
-
-fn read_private_key(path: &Path) -> Result<PrivateKey, Failure> {
-    PrivateKey::read_pem_file(path).map_err(|e| untrusted(&format!("key {}", path.display()), &e))
-}
+use crate::keyfiles::{default_state, read_private_key, read_public_keys, untrusted, usage};
 
 impl BundleTrustArgs {
     /// The bundle to judge with: the built-in one, or a published bundle that
@@ -96,6 +67,11 @@ impl BundleTrustArgs {
             threshold: self.threshold,
             state: self.state.clone().unwrap_or_else(default_state),
         };
+        if crate::oci::is_reference(path.as_os_str()) {
+            let text = path.to_string_lossy();
+            return crate::oci::pull_trusted_bundle(&text, &self.registry, &config, now)
+                .map(|(bundle, _, _)| bundle);
+        }
         TrustedBundle::load_signed(path, &config, now).map_err(Failure::from)
     }
 }
@@ -197,6 +173,11 @@ pub enum PluginCommand {
         #[arg(long, short = 'o', value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Push a signed plugin to an OCI registry (artifact type
+    /// application/vnd.assure.plugin.v1; the signature travels inside the component).
+    Push(crate::oci::args::PluginPushArgs),
+    /// Pull a plugin from an OCI registry; written only once its signature verifies.
+    Pull(crate::oci::args::PluginPullArgs),
     /// Verify that a plugin is signed, over the whole component, by one of the given keys.
     Verify {
         /// The plugin (.wasm).
@@ -231,6 +212,8 @@ pub fn plugin(args: &PluginArgs) -> CommandResult {
             );
             Ok(ExitStatus::Success)
         }
+        PluginCommand::Push(args) => crate::oci::commands::plugin_push(args),
+        PluginCommand::Pull(args) => crate::oci::commands::plugin_pull(args),
         PluginCommand::Verify { plugin, trust } => {
             let keys = read_public_keys(trust)?;
             let bytes = match std::fs::read(plugin) {
@@ -308,6 +291,12 @@ pub enum BundleCommand {
         #[arg(long, value_name = "FILE")]
         state: Option<PathBuf>,
     },
+    /// Push a signed bundle to an OCI registry (artifact type application/vnd.assure.bundle.v1:
+    /// the `.bundle` file and its DSSE envelope as layers).
+    Push(crate::oci::args::BundlePushArgs),
+    /// Pull a bundle from an OCI registry: verified as `check` verifies it (trusted keys,
+    /// threshold, files, plugins, expiry, anti-rollback) before anything is written.
+    Pull(crate::oci::args::BundlePullArgs),
     /// Show what a bundle holds: name, version, expiry, files, plugins with digests and
     /// signers, and the key ids of its signatures (not verified: use `verify`).
     Inspect {
@@ -461,6 +450,8 @@ fn run_bundle(args: &BundleArgs) -> CommandResult {
                 verified.plugin_signers.len()
             );
         }
+        BundleCommand::Push(args) => return crate::oci::commands::bundle_push(args),
+        BundleCommand::Pull(args) => return crate::oci::commands::bundle_pull(args),
         BundleCommand::Inspect { bundle } => {
             let name = bundle.display().to_string();
             let loaded = tb::load(bundle).map_err(|e| untrusted(&name, &e))?;

@@ -297,6 +297,7 @@ fn replay(
         trust: args.bundle_trust.clone(),
         threshold: args.bundle_threshold,
         state: args.bundle_state.clone(),
+        registry: crate::oci::RegistryArgs::default(),
     }
     .load(as_of)?;
     let engine = assure_engine::Engine::new(bundle).map_err(Failure::from)?;

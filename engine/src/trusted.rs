@@ -74,14 +74,48 @@ impl TrustedBundle {
         now: jiff::Timestamp,
     ) -> Result<Self, crate::Error> {
         let source_name = path.display().to_string();
+        let loaded =
+            assure_trust::bundle::load(path).map_err(|error| crate::Error::BundleTrust {
+                source_name: source_name.clone(),
+                error,
+            })?;
+        Self::verify_loaded(&loaded, trust, now)
+    }
+
+    /// [`TrustedBundle::load_signed`] for a `.bundle` file's bytes (from a
+    /// registry, say), named `source_name` in errors: verified in exactly
+    /// the same way, nothing written but the anti-rollback state.
+    pub fn load_signed_bytes(
+        source_name: &str,
+        bytes: &[u8],
+        trust: &TrustConfig,
+        now: jiff::Timestamp,
+    ) -> Result<Self, crate::Error> {
+        let loaded = assure_trust::bundle::load_archive(
+            source_name,
+            bytes,
+            &assure_trust::bundle::ArchiveLimits::default(),
+        )
+        .map_err(|error| crate::Error::BundleTrust {
+            source_name: source_name.to_owned(),
+            error,
+        })?;
+        Self::verify_loaded(&loaded, trust, now)
+    }
+
+    fn verify_loaded(
+        loaded: &assure_trust::bundle::LoadedBundle,
+        trust: &TrustConfig,
+        now: jiff::Timestamp,
+    ) -> Result<Self, crate::Error> {
+        let source_name = loaded.source().to_owned();
         let untrusted = |error| crate::Error::BundleTrust {
             source_name: source_name.clone(),
             error,
         };
-        let loaded = assure_trust::bundle::load(path).map_err(untrusted)?;
         let mut state = assure_trust::state::State::load(&trust.state).map_err(untrusted)?;
         let verified =
-            assure_trust::bundle::verify(&loaded, &trust.keys, trust.threshold, now, &mut state)
+            assure_trust::bundle::verify(loaded, &trust.keys, trust.threshold, now, &mut state)
                 .map_err(untrusted)?;
         let mut bundle = Bundle::from_files(&source_name, verified.files.clone())?;
         if bundle.name != verified.manifest.name || bundle.version != verified.manifest.version {

@@ -161,6 +161,7 @@ pub fn run(args: &RecheckArgs) -> CommandResult {
             trust: args.bundle.trust.clone(),
             threshold: args.bundle.threshold,
             state: args.bundle.state.clone(),
+            registry: args.bundle.registry.clone(),
         }
         .load(since)?,
     };

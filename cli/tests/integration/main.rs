@@ -17,6 +17,7 @@ mod log;
 mod recheck;
 mod record;
 mod reference_data;
+mod registry;
 mod reports;
 mod self_check;
 mod serve;
