@@ -78,6 +78,22 @@ pub struct VerifyArgs {
     #[arg(long = "log-origin", value_name = "ORIGIN", requires = "log_key")]
     pub log_origin: Option<String>,
 
+    /// The bundle the buyer trusts, by its digest (`sha256:…` of its
+    /// `bundle.json`, as `assure bundle pull`, `bundle inspect` and `check`
+    /// print it): the record must have been made with exactly that bundle,
+    /// and by this version of assure (or `--engine-version`).
+    #[arg(long = "bundle-digest", value_name = "SHA256", requires = "trust")]
+    pub bundle_digest: Option<String>,
+
+    /// With `--bundle-digest`: the assure version the record must have been
+    /// made by. Default: this binary's version.
+    #[arg(
+        long = "engine-version",
+        value_name = "VERSION",
+        requires = "bundle_digest"
+    )]
+    pub engine_version: Option<String>,
+
     /// Print the verified statement (JSON) instead of a summary (with `--log`,
     /// what the proof established; with both, an object of `record` and `log`).
     #[arg(long)]
@@ -262,6 +278,10 @@ fn verify_record(args: &VerifyArgs, path: &Path) -> Result<(String, serde_json::
             dir.display()
         );
     }
+    if let Some(expected) = &args.bundle_digest {
+        let line = same_engine_and_bundle(args, expected, &field)?;
+        let _ = writeln!(out, "  {line}");
+    }
     if args.replay
         && let Some(dir) = &args.submission
     {
@@ -273,6 +293,54 @@ fn verify_record(args: &VerifyArgs, path: &Path) -> Result<(String, serde_json::
         }
     }
     Ok((out, verified.statement))
+}
+
+/// The record was made with the bundle whose `bundle.json` has the digest
+/// `expected`, by the expected version of assure.
+fn same_engine_and_bundle(
+    args: &VerifyArgs,
+    expected: &str,
+    field: &dyn Fn(&str) -> String,
+) -> Result<String, Failure> {
+    let want = expected
+        .trim()
+        .strip_prefix("sha256:")
+        .unwrap_or(expected.trim())
+        .to_ascii_lowercase();
+    if want.len() != 64 || !want.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Failure::usage(format!(
+            "`--bundle-digest {expected}` is not a SHA-256 digest (sha256: and 64 hex digits)"
+        )));
+    }
+    // Either of the bundle's two names: the SHA-256 of its signed
+    // `bundle.json` (what `bundle pull` and `bundle inspect` print), or of
+    // its file list (what the built-in bundle is pinned by).
+    let made_with = field("/bundle/digest");
+    let manifest = field("/bundle/signed/manifest_sha256");
+    if made_with != want && manifest != want {
+        return Err(trust_failure(&format!(
+            "the record was made with bundle {} v{} (bundle.json sha256:{manifest}, files \
+             sha256:{made_with}), not the bundle you trust (sha256:{want})",
+            field("/bundle/name"),
+            field("/bundle/version"),
+        )));
+    }
+    let this = env!("CARGO_PKG_VERSION");
+    let engine = args.engine_version.as_deref().unwrap_or(this);
+    let made_by = field("/engine/version");
+    if made_by != engine {
+        return Err(trust_failure(&format!(
+            "the record was made by assure {made_by}, not assure {engine}{}",
+            if args.engine_version.is_none() {
+                " (this binary; pass `--engine-version` to accept another)"
+            } else {
+                ""
+            }
+        )));
+    }
+    Ok(format!(
+        "same      bundle sha256:{want} and assure {engine} as you trust"
+    ))
 }
 
 /// Re-runs the check the record describes with the built-in bundle (or

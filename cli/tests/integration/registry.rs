@@ -848,3 +848,88 @@ fn references_must_name_a_registry() {
     }
     assert!(!setup.path("x.bundle").exists());
 }
+
+#[test]
+fn a_vendors_record_verifies_against_the_bundle_the_buyer_pulled() {
+    let Some(registry) = Registry::start(false) else {
+        return;
+    };
+    let setup = Setup::new();
+    setup
+        .assure()
+        .args(["key", "generate", "--out"])
+        .arg(setup.path("vendor"))
+        .assert()
+        .success();
+    let reference = registry.reference("assure/baseline:2026.12");
+    setup.push("nhs.bundle", &reference).success();
+
+    // The vendor's CI: checks against the national bundle straight from the
+    // registry and publishes the signed record.
+    setup
+        .assure()
+        .args(["check", "--as-of", AS_OF, "--bundle", &reference, "--trust"])
+        .arg(setup.path("alice.pub"))
+        .arg("--attest")
+        .arg(setup.path("record.dsse.json"))
+        .arg("--key")
+        .arg(setup.path("vendor.key"))
+        .arg(root().join("examples/approved"))
+        .assert()
+        .success();
+
+    // The buyer pulls the same bundle, reads its digest, and verifies the record.
+    let pulled = setup.pull(&reference, "buyer.bundle", "alice").success();
+    let text = String::from_utf8_lossy(&pulled.get_output().stdout).into_owned();
+    let digest = text
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("sha256:").map(|d| d.trim_end_matches(',')))
+        .unwrap()
+        .to_owned();
+    let verify = |digest: &str| {
+        setup
+            .assure()
+            .arg("verify")
+            .arg(setup.path("record.dsse.json"))
+            .arg("--trust")
+            .arg(setup.path("vendor.pub"))
+            .arg("--submission")
+            .arg(root().join("examples/approved"))
+            .args(["--bundle-digest", digest])
+            .assert()
+    };
+    verify(&format!("sha256:{digest}"))
+        .success()
+        .stdout(predicate::str::contains("verdict   approve"))
+        .stdout(predicate::str::contains(format!(
+            "same      bundle sha256:{digest}"
+        )));
+
+    // Against another bundle (the built-in baseline): refused, naming both.
+    let builtin = setup
+        .assure()
+        .args(["check", "--format", "json", "--as-of", AS_OF])
+        .arg(root().join("examples/approved"))
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&builtin.get_output().stdout).unwrap();
+    let other = json["bundle"]["digest"].as_str().unwrap().to_owned();
+    assert_ne!(other, digest);
+    verify(&other)
+        .code(4)
+        .stderr(predicate::str::contains(format!(
+            "not the bundle you trust (sha256:{other})"
+        )));
+    // Made by another version of assure than the buyer expects.
+    setup
+        .assure()
+        .arg("verify")
+        .arg(setup.path("record.dsse.json"))
+        .arg("--trust")
+        .arg(setup.path("vendor.pub"))
+        .args(["--bundle-digest", &digest, "--engine-version", "0.0.1"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("not assure 0.0.1"));
+    verify("sha256:abc").code(1);
+}
