@@ -5,6 +5,9 @@
 //! rebuilds them and fails if any byte differs from what is committed: the
 //! committed binaries are reproducible from source.
 //!
+//! `cargo xtask dist --key KEY.pem` builds the `assure` binary reproducibly and
+//! writes the signed release artefacts ([`dist`], docs/RELEASE.md).
+//!
 //! Reproducibility: the guest crates are built for `wasm32-unknown-unknown`
 //! with the pinned toolchain, the `plugin` profile (one codegen unit, LTO,
 //! stripped, `panic = "abort"`), in their own target folder, with the
@@ -22,11 +25,22 @@ use std::process::{Command, ExitCode};
 
 use sha2::{Digest, Sha256};
 
+mod dist;
+
+/// The usage text.
+fn usage() -> String {
+    format!(
+        "usage: cargo xtask plugins [--check]\n       {}",
+        dist::USAGE
+    )
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("plugins") => plugins(args.iter().any(|a| a == "--check")),
-        _ => Err("usage: cargo xtask plugins [--check]".to_owned()),
+        Some("dist") => dist::run(args.get(1..).unwrap_or_default(), &workspace_root()),
+        _ => Err(usage()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -35,6 +49,14 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Where cargo keeps its registry: remapped out of reproducible builds.
+fn cargo_home() -> Result<PathBuf, String> {
+    std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|_| std::env::var("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map_err(|_| "neither CARGO_HOME nor HOME is set".to_owned())
 }
 
 fn workspace_root() -> PathBuf {
@@ -65,10 +87,7 @@ fn plugins(check: bool) -> Result<(), String> {
     let names = plugin_crates(&root)?;
     let target = root.join("target").join("plugins");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let cargo_home = std::env::var("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|_| std::env::var("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .map_err(|_| "neither CARGO_HOME nor HOME is set".to_owned())?;
+    let cargo_home = cargo_home()?;
     let rustflags = format!(
         "--remap-path-prefix={}=/assure --remap-path-prefix={}=/cargo -C debuginfo=0",
         root.display(),
