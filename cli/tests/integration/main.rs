@@ -9,6 +9,7 @@ mod common;
 mod baseline_doc;
 mod batch;
 mod cache;
+mod ci_integrations;
 mod cli;
 mod decision_schema;
 mod hostile_outputs;
