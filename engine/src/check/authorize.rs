@@ -5,8 +5,8 @@
 //! explaining them is the next.
 
 use cedar_policy::{
-    Authorizer, Context, Decision as CedarDecision, Effect, EntityUid, PolicyId, Request,
-    RestrictedExpression,
+    ActionConstraint, Authorizer, Context, Decision as CedarDecision, Effect, EntityUid, PolicyId,
+    PolicySet, Request, RestrictedExpression,
 };
 
 use crate::bundle::Bundle;
@@ -117,9 +117,33 @@ pub(super) fn authorize(
     // A forbid (blocking or advisory) fired on the product: Cedar's deny
     // of `approve` is explained by a finding or an advisory.
     let mut product_forbidden_by_rule = false;
+    // For each action, only the policies whose scope can match it. Cedar
+    // builds and evaluates every policy's condition for every request, and a
+    // policy scoped to another action (`action == Action::"approve"` on an
+    // `accept` request) can never be satisfied nor err: its scope is the
+    // first conjunct. At 10,000 components this is most of the evaluation.
+    let mut scoped: std::collections::BTreeMap<&str, PolicySet> = std::collections::BTreeMap::new();
+    for (_, _, action) in &subjects {
+        if scoped.contains_key(action) {
+            continue;
+        }
+        let action_uid =
+            facts::uid("Action", action).map_err(|m| bundle_error(bundle, m.to_string()))?;
+        let mut set = PolicySet::new();
+        for policy in bundle.policies.policies() {
+            if matches!(policy.action_constraint(), ActionConstraint::Eq(ref other) if *other != action_uid)
+            {
+                continue;
+            }
+            set.add(policy.clone())
+                .map_err(|e| bundle_error(bundle, e.to_string()))?;
+        }
+        scoped.insert(action, set);
+    }
     for (subject, resource, action) in &subjects {
         let action_uid =
             facts::uid("Action", action).map_err(|m| bundle_error(bundle, m.to_string()))?;
+        let policies = scoped.get(action).unwrap_or(&bundle.policies);
         let request = Request::new(
             supplier.clone(),
             action_uid,
@@ -128,7 +152,7 @@ pub(super) fn authorize(
             None,
         )
         .map_err(|e| bundle_error(bundle, e.to_string()))?;
-        let response = authorizer.is_authorized(&request, &bundle.policies, &entities);
+        let response = authorizer.is_authorized(&request, policies, &entities);
         let reasons: Vec<&PolicyId> = response.diagnostics().reason().collect();
         if *action == "approve" && response.decision() == CedarDecision::Allow {
             product_permitted = true;
