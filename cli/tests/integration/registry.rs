@@ -229,13 +229,24 @@ impl Setup {
             .assert()
     }
 
-    fn pull(&self, reference: &str, out: &str, key: &str) -> assert_cmd::assert::Assert {
-        self.assure()
-            .args(["bundle", "pull", reference, "-o"])
+    /// `assure bundle|plugin pull REFERENCE -o OUT --trust KEY.pub`, not yet run.
+    fn pull_command(
+        &self,
+        what: &str,
+        reference: &str,
+        out: &str,
+        key: &str,
+    ) -> assert_cmd::Command {
+        let mut cmd = self.assure();
+        cmd.args([what, "pull", reference, "-o"])
             .arg(self.path(out))
             .arg("--trust")
-            .arg(self.path(&format!("{key}.pub")))
-            .assert()
+            .arg(self.path(&format!("{key}.pub")));
+        cmd
+    }
+
+    fn pull(&self, reference: &str, out: &str, key: &str) -> assert_cmd::assert::Assert {
+        self.pull_command("bundle", reference, out, key).assert()
     }
 
     fn check(&self, bundle: &str) -> assert_cmd::assert::Assert {
@@ -693,15 +704,7 @@ fn plugins_travel_signed_and_are_verified_before_writing() {
         .arg(setup.path("alice.pub"))
         .assert()
         .success();
-    let pull = |key: &str, out: &str| {
-        setup
-            .assure()
-            .args(["plugin", "pull", &reference, "-o"])
-            .arg(setup.path(out))
-            .arg("--trust")
-            .arg(setup.path(&format!("{key}.pub")))
-            .assert()
-    };
+    let pull = |key: &str, out: &str| setup.pull_command("plugin", &reference, out, key).assert();
     pull("alice", "pulled.wasm")
         .success()
         .stdout(predicate::str::contains("signed over the whole component"));
@@ -716,13 +719,12 @@ fn plugins_travel_signed_and_are_verified_before_writing() {
         .push("nhs.bundle", &registry.reference("assure/plugins/bundle:1"))
         .success();
     setup
-        .assure()
-        .args(["plugin", "pull"])
-        .arg(registry.reference("assure/plugins/bundle:1"))
-        .arg("-o")
-        .arg(setup.path("bundle.wasm"))
-        .arg("--trust")
-        .arg(setup.path("alice.pub"))
+        .pull_command(
+            "plugin",
+            &registry.reference("assure/plugins/bundle:1"),
+            "bundle.wasm",
+            "alice",
+        )
         .assert()
         .code(4)
         .stderr(predicate::str::contains("not an assure plugin"));
@@ -753,11 +755,7 @@ fn credentials_from_the_environment_docker_config_and_skopeo_login() {
         .assert()
         .success();
     setup
-        .assure()
-        .args(["bundle", "pull", &reference, "-o"])
-        .arg(setup.path("env.bundle"))
-        .arg("--trust")
-        .arg(setup.path("alice.pub"))
+        .pull_command("bundle", &reference, "env.bundle", "alice")
         .env("ASSURE_REGISTRY_USERNAME", USER)
         .env("ASSURE_REGISTRY_PASSWORD", "wrong")
         .assert()
@@ -778,11 +776,7 @@ fn credentials_from_the_environment_docker_config_and_skopeo_login() {
     )
     .unwrap();
     setup
-        .assure()
-        .args(["bundle", "pull", &reference, "-o"])
-        .arg(setup.path("docker.bundle"))
-        .arg("--trust")
-        .arg(setup.path("alice.pub"))
+        .pull_command("bundle", &reference, "docker.bundle", "alice")
         .env("DOCKER_CONFIG", &docker)
         .assert()
         .success();
@@ -812,11 +806,7 @@ fn credentials_from_the_environment_docker_config_and_skopeo_login() {
     );
     // A REGISTRY_AUTH_FILE that is not there is an error, not anonymous.
     setup
-        .assure()
-        .args(["bundle", "pull", &reference, "-o"])
-        .arg(setup.path("nofile.bundle"))
-        .arg("--trust")
-        .arg(setup.path("alice.pub"))
+        .pull_command("bundle", &reference, "nofile.bundle", "alice")
         .env("REGISTRY_AUTH_FILE", setup.path("absent.json"))
         .assert()
         .code(1)
@@ -837,11 +827,7 @@ fn references_must_name_a_registry() {
     // No registry named: never Docker Hub by default, and nothing written.
     for reference in ["oci://baseline:1", "oci://library/baseline:1", "baseline:1"] {
         setup
-            .assure()
-            .args(["bundle", "pull", reference, "-o"])
-            .arg(setup.path("x.bundle"))
-            .arg("--trust")
-            .arg(setup.path("k.pub"))
+            .pull_command("bundle", reference, "x.bundle", "k")
             .assert()
             .code(1)
             .stderr(predicate::str::contains("REGISTRY"));
